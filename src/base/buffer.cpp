@@ -1,0 +1,25 @@
+#include "base/buffer.h"
+
+#include <cstdlib>
+#include <new>
+
+namespace floe {
+
+void Buffer::reserve(size_t n) {
+  if (n <= capacity_) return;
+  size_t bytes = (n + kAlignment - 1) / kAlignment * kAlignment;
+  auto* p = static_cast<uint8_t*>(std::aligned_alloc(kAlignment, bytes));
+  if (!p) throw std::bad_alloc();
+  if (size_) std::memcpy(p, data_, size_);
+  std::free(data_);
+  data_ = p;
+  capacity_ = bytes;
+}
+
+void Buffer::release() {
+  std::free(data_);
+  data_ = nullptr;
+  size_ = capacity_ = 0;
+}
+
+}  // namespace floe
