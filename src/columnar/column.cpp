@@ -1,0 +1,195 @@
+#include "columnar/column.h"
+
+#include <cstring>
+#include <limits>
+
+namespace floe::columnar {
+
+static bool uses_offsets(TypeId id) {
+  return id == TypeId::kString || id == TypeId::kBinary || id == TypeId::kList ||
+         id == TypeId::kMap;
+}
+
+Column::Column(DataType type) : type_(std::move(type)) {
+  if (uses_offsets(type_.id())) offsets_.push<int32_t>(0);
+  for (const auto& f : type_.children()) children_.emplace_back(f.type);
+}
+
+Column Column::copy() const {
+  Column c;
+  c.type_ = type_;
+  c.size_ = size_;
+  c.null_count_ = null_count_;
+  c.validity_ = validity_.copy();
+  c.data_ = data_.copy();
+  c.offsets_ = offsets_.copy();
+  for (const auto& ch : children_) c.children_.push_back(ch.copy());
+  return c;
+}
+
+void Column::reserve(int64_t n) {
+  int w = type_.byte_width();
+  if (w) data_.reserve(size_t(n) * w);
+  if (uses_offsets(type_.id())) offsets_.reserve(size_t(n + 1) * 4);
+}
+
+void Column::append_null() {
+  if (validity_.empty()) {
+    // A zero-length bitmap means "all valid"; make it explicit before the first null.
+    validity_.resize(bitmap_bytes(size_ + 1));
+    std::memset(validity_.data(), 0xff, validity_.size());
+  } else {
+    validity_.resize_zeroed(bitmap_bytes(size_ + 1));
+  }
+  bit_clear(validity_.data(), size_);
+  switch (type_.id()) {
+    case TypeId::kString:
+    case TypeId::kBinary:
+    case TypeId::kList:
+    case TypeId::kMap: offsets_.push<int32_t>(offsets_.as<int32_t>()[size_]); break;
+    case TypeId::kStruct:
+      for (auto& c : children_) c.append_null();
+      break;
+    default: {
+      int w = type_.byte_width();
+      size_t old = data_.size();
+      data_.resize(old + w);
+      std::memset(data_.data() + old, 0, w);
+    }
+  }
+  ++size_;
+  ++null_count_;
+}
+
+void Column::append_string(std::string_view s) {
+  int64_t end = int64_t(offsets_.as<int32_t>()[size_]) + int64_t(s.size());
+  if (end > std::numeric_limits<int32_t>::max())
+    throw UnsupportedError("a column vector holds at most 2 GiB of string data");
+  data_.append(s.data(), s.size());
+  offsets_.push<int32_t>(int32_t(end));
+  mark_valid();
+}
+
+void Column::append_fixed(std::string_view bytes) {
+  FLOE_CHECK(int(bytes.size()) == type_.byte_width(), "fixed value of {} bytes for {}",
+             bytes.size(), type_.to_string());
+  data_.append(bytes.data(), bytes.size());
+  mark_valid();
+}
+
+void Column::append_list_end() {
+  offsets_.push<int32_t>(int32_t(children_[0].size()));
+  mark_valid();
+}
+
+void Column::append_struct_valid() { mark_valid(); }
+
+Column Column::slice(int64_t offset, int64_t length) const {
+  Column c(type_);
+  c.append_range(*this, offset, length);
+  return c;
+}
+
+void Column::append_range(const Column& o, int64_t offset, int64_t length) {
+  FLOE_CHECK(offset >= 0 && length >= 0 && offset + length <= o.size_, "range {}+{} of {} rows",
+             offset, length, o.size_);
+  if (length == 0) return;
+  // Validity.
+  if (o.null_count_ > 0 || !validity_.empty()) {
+    if (validity_.empty()) {
+      validity_.resize(bitmap_bytes(size_ + length));
+      std::memset(validity_.data(), 0xff, validity_.size());
+    } else {
+      validity_.resize_zeroed(bitmap_bytes(size_ + length));
+    }
+    int64_t nulls = 0;
+    for (int64_t i = 0; i < length; ++i) {
+      bool v = o.is_valid(offset + i);
+      bit_put(validity_.data(), size_ + i, v);
+      nulls += !v;
+    }
+    null_count_ += nulls;
+  }
+  switch (type_.id()) {
+    case TypeId::kString:
+    case TypeId::kBinary: {
+      const int32_t* oo = o.offsets();
+      int32_t base = offsets_.as<int32_t>()[size_];
+      int64_t bytes = int64_t(oo[offset + length]) - oo[offset];
+      if (int64_t(base) + bytes > std::numeric_limits<int32_t>::max())
+        throw UnsupportedError("a column vector holds at most 2 GiB of string data");
+      data_.append(o.data_.data() + oo[offset], size_t(bytes));
+      size_t old = offsets_.size();
+      offsets_.resize(old + length * 4);
+      int32_t* dst = reinterpret_cast<int32_t*>(offsets_.data() + old);
+      int32_t shift = base - oo[offset];
+      for (int64_t i = 0; i < length; ++i) dst[i] = oo[offset + i + 1] + shift;
+      break;
+    }
+    case TypeId::kList:
+    case TypeId::kMap: {
+      const int32_t* oo = o.offsets();
+      int32_t base = offsets_.as<int32_t>()[size_];
+      children_[0].append_range(o.children_[0], oo[offset], oo[offset + length] - oo[offset]);
+      size_t old = offsets_.size();
+      offsets_.resize(old + length * 4);
+      int32_t* dst = reinterpret_cast<int32_t*>(offsets_.data() + old);
+      int32_t shift = base - oo[offset];
+      for (int64_t i = 0; i < length; ++i) dst[i] = oo[offset + i + 1] + shift;
+      break;
+    }
+    case TypeId::kStruct:
+      for (size_t c = 0; c < children_.size(); ++c)
+        children_[c].append_range(o.children_[c], offset, length);
+      break;
+    default: {
+      int w = type_.byte_width();
+      data_.append(o.data_.data() + offset * w, size_t(length) * w);
+    }
+  }
+  size_ += length;
+  if (null_count_ == 0) validity_.clear();
+}
+
+Column Column::take(std::span<const uint32_t> rows) const {
+  Column c(type_);
+  int w = type_.byte_width();
+  if (w && !type_.is_nested()) {
+    c.data_.resize(rows.size() * w);
+    uint8_t* dst = c.data_.data();
+    const uint8_t* src = data_.data();
+    switch (w) {
+      case 1:
+        for (size_t i = 0; i < rows.size(); ++i) dst[i] = src[rows[i]];
+        break;
+      case 4:
+        for (size_t i = 0; i < rows.size(); ++i)
+          std::memcpy(dst + i * 4, src + size_t(rows[i]) * 4, 4);
+        break;
+      case 8:
+        for (size_t i = 0; i < rows.size(); ++i)
+          std::memcpy(dst + i * 8, src + size_t(rows[i]) * 8, 8);
+        break;
+      default:
+        for (size_t i = 0; i < rows.size(); ++i)
+          std::memcpy(dst + i * w, src + size_t(rows[i]) * w, w);
+    }
+    c.size_ = int64_t(rows.size());
+    if (null_count_ > 0) {
+      c.validity_.resize_zeroed(bitmap_bytes(c.size_));
+      int64_t nulls = 0;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        bool v = is_valid(rows[i]);
+        if (v) bit_set(c.validity_.data(), int64_t(i));
+        nulls += !v;
+      }
+      c.null_count_ = nulls;
+      c.drop_validity_if_all_valid();
+    }
+    return c;
+  }
+  for (uint32_t r : rows) c.append_range(*this, r, 1);
+  return c;
+}
+
+}  // namespace floe::columnar

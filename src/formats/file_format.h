@@ -1,0 +1,18 @@
+// FileFormat: which reader/writer a file path calls for (Parquet, CSV, NDJSON), chosen
+// from an explicit name or the file's extension. Layer: formats.
+#pragma once
+
+#include <string_view>
+
+namespace floe::formats {
+
+enum class FileFormat { kParquet, kCsv, kNdjson };
+
+// "parquet", "csv", "tsv" (CSV), "json"/"ndjson"/"jsonl"; throws InvalidInputError otherwise.
+FileFormat file_format_from_name(std::string_view name);
+// From the path's extension, ignoring a trailing compression suffix (.gz, .zst).
+// Throws InvalidInputError naming the path when the extension says nothing.
+FileFormat file_format_from_path(std::string_view path);
+std::string_view file_format_name(FileFormat f);
+
+}  // namespace floe::formats

@@ -1,0 +1,127 @@
+#include "columnar/column.h"
+
+#include <gtest/gtest.h>
+
+#include "columnar/arrow_c_data.h"
+#include "columnar/value_text.h"
+
+namespace floe::columnar {
+
+static std::string text(const Column& c, int64_t row) {
+  std::string s;
+  if (c.is_null(row)) return "NULL";
+  append_value_text(c, row, s);
+  return s;
+}
+
+TEST(Column, AppendsFixedStringsAndNulls) {
+  Column ints(DataType(TypeId::kInt64));
+  ints.append<int64_t>(1);
+  ints.append_null();
+  ints.append<int64_t>(-3);
+  EXPECT_EQ(ints.size(), 3);
+  EXPECT_EQ(ints.null_count(), 1);
+  EXPECT_EQ(text(ints, 0), "1");
+  EXPECT_EQ(text(ints, 1), "NULL");
+  EXPECT_EQ(text(ints, 2), "-3");
+
+  Column s(DataType(TypeId::kString));
+  s.append_string("");
+  s.append_null();
+  s.append_string("héllo");
+  EXPECT_EQ(s.string_at(0), "");
+  EXPECT_TRUE(s.is_null(1));
+  EXPECT_EQ(s.string_at(2), "héllo");
+}
+
+TEST(Column, SliceTakeAndAppendRange) {
+  Column s(DataType(TypeId::kString));
+  for (int i = 0; i < 100; ++i) {
+    if (i % 7 == 0)
+      s.append_null();
+    else
+      s.append_string(std::to_string(i));
+  }
+  Column sl = s.slice(10, 20);
+  EXPECT_EQ(sl.size(), 20);
+  EXPECT_EQ(sl.string_at(0), "10");
+  EXPECT_TRUE(sl.is_null(4));  // 14
+  std::vector<uint32_t> rows = {99, 0, 50};
+  Column t = s.take(rows);
+  EXPECT_EQ(text(t, 0), "99");
+  EXPECT_EQ(text(t, 1), "NULL");
+  EXPECT_EQ(text(t, 2), "50");
+}
+
+TEST(Column, NestedListsAndStructs) {
+  DataType list = DataType::list_of(Field("element", DataType(TypeId::kInt32)));
+  Column c(list);
+  c.child(0).append<int32_t>(1);
+  c.child(0).append<int32_t>(2);
+  c.append_list_end();
+  c.append_null();
+  c.append_list_end();  // empty list
+  EXPECT_EQ(c.size(), 3);
+  EXPECT_EQ(text(c, 0), "[1,2]");
+  EXPECT_EQ(text(c, 1), "NULL");
+  EXPECT_EQ(text(c, 2), "[]");
+
+  DataType st = DataType::struct_of({Field("a", DataType(TypeId::kInt32)),
+                                     Field("b", DataType(TypeId::kString))});
+  Column s(st);
+  s.child(0).append<int32_t>(7);
+  s.child(1).append_string("x\"y");
+  s.append_struct_valid();
+  s.append_null();
+  EXPECT_EQ(text(s, 0), "{\"a\":7,\"b\":\"x\\\"y\"}");
+  EXPECT_TRUE(s.is_null(1));
+  EXPECT_EQ(st.to_string(), "STRUCT(a INTEGER, b VARCHAR)");
+}
+
+TEST(Column, DecimalText) {
+  EXPECT_EQ(decimal_to_string(12345, 2), "123.45");
+  EXPECT_EQ(decimal_to_string(-5, 3), "-0.005");
+  EXPECT_EQ(decimal_to_string(0, 0), "0");
+  __int128 big = 1;
+  for (int i = 0; i < 38; ++i) big *= 10;
+  EXPECT_EQ(decimal_to_string(big - 1, 0), std::string(38, '9'));
+}
+
+TEST(ArrowCData, ExportImportRoundTrip) {
+  Batch b;
+  b.schema.fields = {Field("i", DataType(TypeId::kInt32)), Field("s", DataType(TypeId::kString)),
+                     Field("b", DataType(TypeId::kBoolean)),
+                     Field("l", DataType::list_of(Field("item", DataType(TypeId::kInt64)))),
+                     Field("ts", DataType::timestamp_tz())};
+  for (const auto& f : b.schema.fields) b.columns.emplace_back(f.type);
+  for (int r = 0; r < 50; ++r) {
+    r % 5 ? b.columns[0].append<int32_t>(r) : b.columns[0].append_null();
+    r % 3 ? b.columns[1].append_string(std::string(r % 4, 'x')) : b.columns[1].append_null();
+    b.columns[2].append_bool(r % 2);
+    for (int k = 0; k < r % 3; ++k) b.columns[3].child(0).append<int64_t>(k * r);
+    r % 4 ? b.columns[3].append_list_end() : b.columns[3].append_null();
+    b.columns[4].append<int64_t>(int64_t(r) * 1000000);
+  }
+  std::vector<std::string> expected;
+  for (int r = 0; r < 50; ++r) {
+    std::string row;
+    for (auto& c : b.columns) row += text(c, r) + "|";
+    expected.push_back(row);
+  }
+  ArrowArray arr;
+  ArrowSchema sch;
+  export_batch(std::move(b), &arr, &sch);
+  EXPECT_STREQ(sch.format, "+s");
+  EXPECT_STREQ(sch.children[4]->format, "tsu:UTC");
+  Batch back = import_batch(&arr, &sch);
+  arr.release(&arr);
+  sch.release(&sch);
+  ASSERT_EQ(back.num_rows(), 50);
+  for (int r = 0; r < 50; ++r) {
+    std::string row;
+    for (auto& c : back.columns) row += text(c, r) + "|";
+    EXPECT_EQ(row, expected[r]);
+  }
+}
+
+}  // namespace floe::columnar
