@@ -1,0 +1,32 @@
+// BatchPrinter: renders batches on a terminal as a boxed table, as CSV (header row,
+// NULL as an empty field) or as JSON lines. Layer: cli.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "columnar/batch.h"
+
+namespace floe::cli {
+
+enum class OutputFormat { kTable, kCsv, kJson };
+OutputFormat output_format_from_name(const std::string& name);
+
+class BatchPrinter {
+ public:
+  BatchPrinter(OutputFormat format, const columnar::Schema& schema, std::FILE* out = stdout);
+  void print(const columnar::Batch& batch, int64_t offset = 0, int64_t limit = -1);
+  // Tables are printed when finished (column widths need all rows); the rest streams.
+  void finish();
+
+ private:
+  OutputFormat format_;
+  columnar::Schema schema_;
+  std::FILE* out_;
+  bool header_done_ = false;
+  std::vector<std::vector<std::string>> table_rows_;
+  int64_t rows_ = 0;
+};
+
+}  // namespace floe::cli

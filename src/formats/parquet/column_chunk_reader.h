@@ -1,0 +1,33 @@
+// ColumnChunkReader: decodes one column chunk of one row group (its dictionary and data
+// pages, v1 and v2, every encoding and codec) into definition/repetition levels and the
+// dense non-null values, converted to the leaf's floe type. Layer: formats/parquet.
+// The bytes are untrusted: every size, count and offset is checked.
+#pragma once
+
+#include <cstdint>
+
+#include "base/buffer.h"
+#include "columnar/column.h"
+#include "formats/parquet/parquet_metadata.h"
+#include "formats/parquet/parquet_schema.h"
+#include "io/file.h"
+
+namespace floe::parquet {
+
+struct LeafData {
+  Buffer def_levels;  // int16 per entry; empty when max_def == 0
+  Buffer rep_levels;  // int16 per entry; empty when max_rep == 0
+  int64_t num_entries = 0;
+  columnar::Column values;  // the non-null values, densely, in the leaf's floe type
+};
+
+// Reads the chunk `chunk` of leaf `leaf` from `file`. `row_group_rows` is the row count
+// the row group claims (checked against the levels). Errors name the column path.
+LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const LeafInfo& leaf,
+                           int64_t row_group_rows);
+
+// Converts 12-byte INT96 timestamps (nanoseconds of day, Julian day) to nanoseconds
+// since the epoch.
+int64_t int96_to_nanos(const uint8_t* p);
+
+}  // namespace floe::parquet

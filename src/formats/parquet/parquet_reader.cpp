@@ -1,0 +1,103 @@
+#include "formats/parquet/parquet_reader.h"
+
+#include <cstring>
+
+#include "formats/parquet/column_chunk_reader.h"
+#include "formats/parquet/record_assembly.h"
+
+namespace floe::parquet {
+
+ParquetReader::ParquetReader(std::unique_ptr<io::InputFile> file) : file_(std::move(file)) {
+  const std::string& path = file_->path();
+  try {
+    uint64_t size = file_->size();
+    FLOE_CORRUPT_IF(size < 12, "{} bytes is too small for a Parquet file", size);
+    auto tail = file_->read_at(size - 8, 8);
+    if (std::memcmp(tail.data() + 4, "PARE", 4) == 0)
+      throw UnsupportedError("the file is encrypted (footer magic PARE); floe does not decrypt");
+    FLOE_CORRUPT_IF(std::memcmp(tail.data() + 4, "PAR1", 4) != 0,
+                    "not a Parquet file: no PAR1 magic at the end");
+    auto head = file_->read_at(0, 4);
+    FLOE_CORRUPT_IF(std::memcmp(head.data(), "PAR1", 4) != 0 &&
+                        std::memcmp(head.data(), "PARE", 4) != 0,
+                    "not a Parquet file: no PAR1 magic at the start");
+    uint32_t footer_len = load_le<uint32_t>(tail.data());
+    FLOE_CORRUPT_IF(uint64_t(footer_len) > size - 12,
+                    "footer length {} exceeds the {}-byte file", footer_len, size);
+    auto footer = file_->read_at(size - 8 - footer_len, footer_len);
+    metadata_ = read_file_metadata(footer);
+    if (metadata_.has_encryption_algorithm)
+      throw UnsupportedError("the file has encrypted columns; floe does not decrypt");
+    FLOE_CORRUPT_IF(metadata_.num_rows < 0, "negative row count {}", metadata_.num_rows);
+    parquet_schema_ = std::make_unique<ParquetSchema>(metadata_.schema);
+    schema_ = parquet_schema_->to_floe_schema();
+    for (const auto& kv : metadata_.key_value_metadata.value_or(std::vector<KeyValue>{}))
+      schema_.metadata.emplace_back(kv.key, kv.value.value_or(""));
+    size_t nleaves = parquet_schema_->leaves().size();
+    int64_t total = 0;
+    for (size_t i = 0; i < metadata_.row_groups.size(); ++i) {
+      const RowGroup& rg = metadata_.row_groups[i];
+      FLOE_CORRUPT_IF(rg.columns.size() != nleaves,
+                      "row group {} has {} column chunks, the schema {} columns", i,
+                      rg.columns.size(), nleaves);
+      FLOE_CORRUPT_IF(rg.num_rows < 0, "row group {} has {} rows", i, rg.num_rows);
+      total += rg.num_rows;
+    }
+    FLOE_CORRUPT_IF(total != metadata_.num_rows,
+                    "row groups hold {} rows but the footer says {}", total, metadata_.num_rows);
+  } catch (const Error& e) {
+    throw with_context(e, path);
+  }
+}
+
+std::unique_ptr<ParquetReader> ParquetReader::open(const std::string& path) {
+  return std::make_unique<ParquetReader>(io::open_local_input(path));
+}
+
+std::vector<int> ParquetReader::field_indices(const std::vector<std::string>& names) const {
+  std::vector<int> out;
+  for (const auto& n : names) {
+    int i = schema_.find(n);
+    if (i < 0) {
+      std::string known;
+      for (const auto& f : schema_.fields) known += (known.empty() ? "" : ", ") + f.name;
+      throw InvalidInputError(
+          fmt::format("{}: no column named '{}' (columns: {})", path(), n, known));
+    }
+    out.push_back(i);
+  }
+  return out;
+}
+
+columnar::Batch ParquetReader::read_row_group(int row_group, const std::vector<int>& fields) {
+  FLOE_CHECK(row_group >= 0 && row_group < num_row_groups(), "row group {} of {}", row_group,
+             num_row_groups());
+  const RowGroup& rg = metadata_.row_groups[size_t(row_group)];
+  std::vector<int> wanted = fields;
+  if (wanted.empty())
+    for (size_t i = 0; i < schema_.fields.size(); ++i) wanted.push_back(int(i));
+  const auto& leaves = parquet_schema_->leaves();
+  std::vector<LeafData> data(leaves.size());
+  columnar::Batch batch;
+  for (int f : wanted) {
+    FLOE_CHECK(f >= 0 && size_t(f) < schema_.fields.size(), "field {}", f);
+    const SchemaNode& node = parquet_schema_->fields()[size_t(f)];
+    int first = node.first_leaf();
+    for (int l = first; l < first + node.num_leaves(); ++l)
+      data[size_t(l)] = read_column_chunk(*file_, rg.columns[size_t(l)], leaves[size_t(l)],
+                                          rg.num_rows);
+    try {
+      batch.columns.push_back(assemble_field(node, data));
+    } catch (const Error& e) {
+      throw with_context(e, fmt::format("{}: column '{}'", path(), node.field.name));
+    }
+    FLOE_CORRUPT_IF(batch.columns.back().size() != rg.num_rows,
+                    "{}: column '{}' has {} rows, row group {} has {}", path(), node.field.name,
+                    batch.columns.back().size(), row_group, rg.num_rows);
+    batch.schema.fields.push_back(schema_.fields[size_t(f)]);
+  }
+  batch.rows_without_columns = rg.num_rows;
+  return batch;
+}
+
+}  // namespace floe::parquet

@@ -1,0 +1,47 @@
+// ParquetReader: opens a Parquet file (footer, schema) and reads row groups of chosen
+// top-level columns into floe batches; skips row groups whose statistics rule out a
+// predicate. Layer: formats/parquet. One reader per thread; row groups may be read by
+// several readers of the same file in parallel.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "columnar/batch.h"
+#include "formats/parquet/parquet_metadata.h"
+#include "formats/parquet/parquet_schema.h"
+#include "io/file.h"
+
+namespace floe::parquet {
+
+class ParquetReader {
+ public:
+  // Reads and validates the footer. Throws IoError, CorruptDataError (naming the file) or
+  // UnsupportedError (encrypted footer).
+  explicit ParquetReader(std::unique_ptr<io::InputFile> file);
+  static std::unique_ptr<ParquetReader> open(const std::string& path);
+
+  const std::string& path() const { return file_->path(); }
+  const FileMetaData& metadata() const { return metadata_; }
+  const ParquetSchema& parquet_schema() const { return *parquet_schema_; }
+  const columnar::Schema& schema() const { return schema_; }
+  int num_row_groups() const { return int(metadata_.row_groups.size()); }
+  int64_t num_rows() const { return metadata_.num_rows; }
+  io::InputFile& file() { return *file_; }
+
+  // Reads top-level fields `fields` (indices into schema().fields; empty = all) of one
+  // row group. The batch's schema holds just those fields, in the order given.
+  columnar::Batch read_row_group(int row_group, const std::vector<int>& fields = {});
+
+  // Resolves column names to field indices; throws InvalidInputError naming an unknown one.
+  std::vector<int> field_indices(const std::vector<std::string>& names) const;
+
+ private:
+  std::unique_ptr<io::InputFile> file_;
+  FileMetaData metadata_;
+  std::unique_ptr<ParquetSchema> parquet_schema_;
+  columnar::Schema schema_;
+};
+
+}  // namespace floe::parquet
