@@ -139,10 +139,13 @@ void append_value_json(const Column& c, int64_t row, std::string& out) {
     case TypeId::kFloat32:
     case TypeId::kFloat64: {
       double v = c.type().id() == TypeId::kFloat32 ? c.value<float>(row) : c.value<double>(row);
-      if (std::isfinite(v))
-        append_value_text(c, row, out);
+      // JSON has no NaN or infinity: write them as strings, as Spark's JSON writer does.
+      if (std::isnan(v))
+        out += "\"NaN\"";
+      else if (std::isinf(v))
+        out += v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
       else
-        out += "null";  // JSON has no NaN or infinity
+        append_value_text(c, row, out);
       return;
     }
     case TypeId::kStruct: {

@@ -18,11 +18,13 @@ using columnar::Column;
 using columnar::DataType;
 using columnar::TypeId;
 
-int64_t int96_to_nanos(const uint8_t* p) {
+int64_t int96_to_micros(const uint8_t* p) {
   int64_t nanos_of_day = load_le<int64_t>(p);
   int32_t julian_day = load_le<int32_t>(p + 8);
   constexpr int64_t kJulianEpochDay = 2440588;
-  return (int64_t(julian_day) - kJulianEpochDay) * 86400LL * 1000000000LL + nanos_of_day;
+  // Unsigned arithmetic: out-of-range garbage wraps instead of being undefined.
+  return int64_t(uint64_t(int64_t(julian_day) - kJulianEpochDay) * 86400000000ULL +
+                 uint64_t(nanos_of_day / 1000));
 }
 
 namespace {
@@ -48,7 +50,7 @@ DataType physical_type(const SchemaElement& e) {
     case Type::kBoolean: return DataType(TypeId::kBoolean);
     case Type::kInt32: return DataType(TypeId::kInt32);
     case Type::kInt64: return DataType(TypeId::kInt64);
-    case Type::kInt96: return DataType::timestamp(columnar::TimeUnit::kNano);
+    case Type::kInt96: return DataType::timestamp(columnar::TimeUnit::kMicro);
     case Type::kFloat: return DataType(TypeId::kFloat32);
     case Type::kDouble: return DataType(TypeId::kFloat64);
     case Type::kByteArray: return DataType(TypeId::kBinary);
@@ -434,7 +436,7 @@ class ChunkDecoder {
         size_t old = dst.size();
         dst.resize(old + n * 8);
         auto* d = reinterpret_cast<int64_t*>(dst.data() + old);
-        for (size_t i = 0; i < n; ++i) d[i] = int96_to_nanos(data + 12 * i);
+        for (size_t i = 0; i < n; ++i) d[i] = int96_to_micros(data + 12 * i);
         break;
       }
       case Type::kByteArray: {
@@ -571,7 +573,7 @@ class ChunkDecoder {
 }  // namespace
 
 LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const LeafInfo& leaf,
-                           int64_t row_group_rows) {
+                           int64_t row_group_rows, int64_t slack_bytes) {
   try {
     if (chunk.encrypted)
       throw UnsupportedError("the column is encrypted; floe does not decrypt Parquet files");
@@ -593,7 +595,9 @@ LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const 
                     "column chunk at offset {} of {} bytes lies outside the {}-byte file", start,
                     meta.total_compressed_size, file.size());
     FLOE_CORRUPT_IF(meta.num_values < 0, "column chunk with {} values", meta.num_values);
-    std::span<const uint8_t> bytes = file.read_at(uint64_t(start), uint64_t(meta.total_compressed_size));
+    uint64_t length = uint64_t(meta.total_compressed_size);
+    length = std::min<uint64_t>(length + uint64_t(slack_bytes), file.size() - uint64_t(start));
+    std::span<const uint8_t> bytes = file.read_at(uint64_t(start), length);
 
     LeafData out;
     out.values = Column(leaf.type);

@@ -22,12 +22,15 @@ struct LeafData {
 };
 
 // Reads the chunk `chunk` of leaf `leaf` from `file`. `row_group_rows` is the row count
-// the row group claims (checked against the levels). Errors name the column path.
+// the row group claims (checked against the levels). `slack_bytes` lets the chunk extend
+// that far past its recorded size (old parquet-mr under-reported it, PARQUET-816).
+// Errors name the file and the column path.
 LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const LeafInfo& leaf,
-                           int64_t row_group_rows);
+                           int64_t row_group_rows, int64_t slack_bytes = 0);
 
-// Converts 12-byte INT96 timestamps (nanoseconds of day, Julian day) to nanoseconds
-// since the epoch.
-int64_t int96_to_nanos(const uint8_t* p);
+// Converts a 12-byte INT96 timestamp (nanoseconds of day, Julian day) to microseconds
+// since the epoch. floe reads INT96 as TIMESTAMP (microseconds), as Spark does, because
+// nanoseconds in 64 bits cannot hold the dates Spark writes (years past 2262).
+int64_t int96_to_micros(const uint8_t* p);
 
 }  // namespace floe::parquet

@@ -1,11 +1,28 @@
 #include "formats/parquet/parquet_reader.h"
 
+#include <cstdio>
 #include <cstring>
+#include <tuple>
 
 #include "formats/parquet/column_chunk_reader.h"
 #include "formats/parquet/record_assembly.h"
 
 namespace floe::parquet {
+
+namespace {
+
+// parquet-mr before 1.2.9 left the dictionary page header out of a chunk's size
+// (PARQUET-816); readers allow it some slack, as Arrow does.
+bool old_parquet_mr(const std::string& created_by) {
+  if (created_by.rfind("parquet-mr", 0) != 0) return false;
+  size_t v = created_by.find("version ");
+  if (v == std::string::npos) return true;
+  int major = 0, minor = 0, patch = 0;
+  if (std::sscanf(created_by.c_str() + v + 8, "%d.%d.%d", &major, &minor, &patch) < 2) return true;
+  return std::make_tuple(major, minor, patch) < std::make_tuple(1, 2, 9);
+}
+
+}  // namespace
 
 ParquetReader::ParquetReader(std::unique_ptr<io::InputFile> file) : file_(std::move(file)) {
   const std::string& path = file_->path();
@@ -30,6 +47,7 @@ ParquetReader::ParquetReader(std::unique_ptr<io::InputFile> file) : file_(std::m
       throw UnsupportedError("the file has encrypted columns; floe does not decrypt");
     FLOE_CORRUPT_IF(metadata_.num_rows < 0, "negative row count {}", metadata_.num_rows);
     parquet_schema_ = std::make_unique<ParquetSchema>(metadata_.schema);
+    chunk_slack_bytes_ = old_parquet_mr(metadata_.created_by.value_or("")) ? 100 : 0;
     schema_ = parquet_schema_->to_floe_schema();
     for (const auto& kv : metadata_.key_value_metadata.value_or(std::vector<KeyValue>{}))
       schema_.metadata.emplace_back(kv.key, kv.value.value_or(""));
@@ -43,8 +61,8 @@ ParquetReader::ParquetReader(std::unique_ptr<io::InputFile> file) : file_(std::m
       FLOE_CORRUPT_IF(rg.num_rows < 0, "row group {} has {} rows", i, rg.num_rows);
       total += rg.num_rows;
     }
-    FLOE_CORRUPT_IF(total != metadata_.num_rows,
-                    "row groups hold {} rows but the footer says {}", total, metadata_.num_rows);
+    // Some writers leave the footer's row count at 0; the row groups are what is read.
+    metadata_.num_rows = total;
   } catch (const Error& e) {
     throw with_context(e, path);
   }
@@ -85,7 +103,7 @@ columnar::Batch ParquetReader::read_row_group(int row_group, const std::vector<i
     int first = node.first_leaf();
     for (int l = first; l < first + node.num_leaves(); ++l)
       data[size_t(l)] = read_column_chunk(*file_, rg.columns[size_t(l)], leaves[size_t(l)],
-                                          rg.num_rows);
+                                          rg.num_rows, chunk_slack_bytes_);
     try {
       batch.columns.push_back(assemble_field(node, data));
     } catch (const Error& e) {

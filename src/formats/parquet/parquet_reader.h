@@ -42,6 +42,7 @@ class ParquetReader {
   FileMetaData metadata_;
   std::unique_ptr<ParquetSchema> parquet_schema_;
   columnar::Schema schema_;
+  int64_t chunk_slack_bytes_ = 0;
 };
 
 }  // namespace floe::parquet

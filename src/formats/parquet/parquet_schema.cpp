@@ -109,7 +109,7 @@ DataType primitive_floe_type(const SchemaElement& e) {
       if (!lt && ct == ConvertedType::kUint64) return DataType(TypeId::kUInt64);
       if (!lt && ct == ConvertedType::kUint32) return DataType(TypeId::kUInt32);
       return DataType(TypeId::kInt64);
-    case Type::kInt96: return DataType::timestamp(Unit::kNano);
+    case Type::kInt96: return DataType::timestamp(Unit::kMicro);  // as Spark reads it
     case Type::kFloat: return DataType(TypeId::kFloat32);
     case Type::kDouble: return DataType(TypeId::kFloat64);
     case Type::kByteArray:
@@ -269,6 +269,21 @@ class TreeBuilder {
     const SchemaElement& kv = elements_[pos_++];
     FLOE_CORRUPT_IF(!kv.num_children || kv.type, "map '{}': key_value is not a group", e.name);
     int32_t n = *kv.num_children;
+    if (n == 1) {
+      // A map without values reads as the list of its keys (as Arrow reads it).
+      SchemaNode list;
+      list.kind = SchemaNode::Kind::kList;
+      list.nullable = optional;
+      list.def_level = def;
+      list.rep_level = rep;
+      list.element_def_level = map.element_def_level;
+      list.element_rep_level = map.element_rep_level;
+      SchemaNode key =
+          parse(map.element_def_level, map.element_rep_level, false, depth + 1, path);
+      list.field = Field(e.name, DataType::list_of(key.field), optional, e.field_id);
+      list.children.push_back(std::move(key));
+      return list;
+    }
     if (n != 2)
       throw UnsupportedError(fmt::format(
           "map '{}': its key_value group has {} fields; floe reads maps with a key and a value",
