@@ -572,6 +572,28 @@ class ChunkDecoder {
 
 }  // namespace
 
+Column decode_statistics_value(const LeafInfo& leaf, std::span<const uint8_t> bytes) {
+  Type physical = *leaf.element->type;
+  Column phys(physical_type(*leaf.element));
+  if (physical == Type::kByteArray) {
+    phys.append_string({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+  } else if (physical == Type::kBoolean) {
+    FLOE_CORRUPT_IF(bytes.size() != 1, "BOOLEAN statistic of {} bytes", bytes.size());
+    phys.append_bool(bytes[0] & 1);
+  } else if (physical == Type::kInt96) {
+    FLOE_CORRUPT_IF(bytes.size() != 12, "INT96 statistic of {} bytes", bytes.size());
+    phys.append<int64_t>(int96_to_micros(bytes.data()));
+  } else {
+    size_t w = size_t(phys.type().byte_width());
+    FLOE_CORRUPT_IF(bytes.size() != w, "{} statistic of {} bytes, expected {}",
+                    type_name(physical), bytes.size(), w);
+    phys.append_fixed({reinterpret_cast<const char*>(bytes.data()), w});
+  }
+  Column out(leaf.type);
+  convert_append(phys, out, leaf.path);
+  return out;
+}
+
 LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const LeafInfo& leaf,
                            int64_t row_group_rows, int64_t slack_bytes) {
   try {

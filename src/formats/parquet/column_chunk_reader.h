@@ -28,6 +28,11 @@ struct LeafData {
 LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const LeafInfo& leaf,
                            int64_t row_group_rows, int64_t slack_bytes = 0);
 
+// Decodes one value stored in the spec's statistics form (PLAIN for fixed-width types, the
+// raw bytes for byte arrays) into a one-row column of the leaf's floe type. Used to show
+// and to compare min/max statistics. Throws CorruptDataError if the bytes do not fit.
+columnar::Column decode_statistics_value(const LeafInfo& leaf, std::span<const uint8_t> bytes);
+
 // Converts a 12-byte INT96 timestamp (nanoseconds of day, Julian day) to microseconds
 // since the epoch. floe reads INT96 as TIMESTAMP (microseconds), as Spark does, because
 // nanoseconds in 64 bits cannot hold the dates Spark writes (years past 2262).
