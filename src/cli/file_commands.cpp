@@ -13,6 +13,8 @@
 #include "cli/commands.h"
 #include "cli/file_stats.h"
 #include "formats/parquet/parquet_reader.h"
+#include "formats/parquet/parquet_scan.h"
+#include "formats/scan_predicate.h"
 
 namespace floe::cli {
 
@@ -23,6 +25,7 @@ struct CatOptions {
   int64_t limit = 20;
   std::string columns;
   std::string format = "table";
+  std::string filter;
 };
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -45,14 +48,12 @@ void run_schema(const std::string& path) {
 void run_cat(const CatOptions& o) {
   auto reader = parquet::ParquetReader::open(o.path);
   std::vector<int> fields = reader->field_indices(split_list(o.columns));
-  if (fields.empty())
-    for (size_t i = 0; i < reader->schema().fields.size(); ++i) fields.push_back(int(i));
-  columnar::Schema schema;
-  for (int f : fields) schema.fields.push_back(reader->schema().fields[size_t(f)]);
-  BatchPrinter printer(output_format_from_name(o.format), schema);
+  parquet::ParquetScan scan(*reader, fields,
+                            formats::parse_scan_predicate(o.filter, reader->schema()));
+  BatchPrinter printer(output_format_from_name(o.format), scan.schema());
   int64_t left = o.limit;
-  for (int rg = 0; rg < reader->num_row_groups() && left != 0; ++rg) {
-    columnar::Batch b = reader->read_row_group(rg, fields);
+  for (int rg = 0; rg < scan.num_row_groups() && left != 0; ++rg) {
+    columnar::Batch b = scan.scan_row_group(rg, nullptr);
     printer.print(b, 0, left);
     if (left > 0) left -= std::min(left, b.num_rows());
   }
@@ -62,6 +63,7 @@ void run_cat(const CatOptions& o) {
 struct ScanOptions {
   std::string path;
   std::string columns;
+  std::string filter;
   int threads = 0;
 };
 
@@ -71,6 +73,10 @@ void run_scan(const ScanOptions& o) {
   auto t0 = std::chrono::steady_clock::now();
   auto reader = parquet::ParquetReader::open(o.path);
   std::vector<int> fields = reader->field_indices(split_list(o.columns));
+  parquet::ParquetScan scan(*reader, fields,
+                            formats::parse_scan_predicate(o.filter, reader->schema()));
+  std::mutex report_mutex;
+  parquet::PruneReport total;
   int threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::min(threads, std::max(1, reader->num_row_groups()));
   std::atomic<int> next{0};
@@ -79,13 +85,22 @@ void run_scan(const ScanOptions& o) {
   std::mutex error_mutex;
   auto work = [&] {
     try {
+      parquet::PruneReport report;
       for (int rg = next++; rg < reader->num_row_groups(); rg = next++) {
-        columnar::Batch b = reader->read_row_group(rg, fields);
+        columnar::Batch b = scan.scan_row_group(rg, &report);
         rows += b.num_rows();
         int64_t bytes = 0;
         for (const auto& c : b.columns) bytes += int64_t(c.data_buffer().size());
         values_bytes += bytes;
       }
+      std::lock_guard<std::mutex> lock(report_mutex);
+      total.row_groups += report.row_groups;
+      total.row_groups_pruned_by_statistics += report.row_groups_pruned_by_statistics;
+      total.row_groups_pruned_by_bloom_filter += report.row_groups_pruned_by_bloom_filter;
+      total.pages += report.pages;
+      total.pages_pruned += report.pages_pruned;
+      total.rows_kept += report.rows_kept;
+      total.rows_total += report.rows_total;
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex);
       if (!error) error = std::current_exception();
@@ -100,6 +115,12 @@ void run_scan(const ScanOptions& o) {
   fmt::print("{} rows, {} row groups, {:.1f} MB of values decoded in {:.3f} s ({} threads)\n",
              rows.load(), reader->num_row_groups(), double(values_bytes.load()) / 1e6, secs,
              threads);
+  if (!o.filter.empty())
+    fmt::print("pruning: {} of {} row groups skipped by statistics, {} by bloom filters; "
+               "{} of {} pages skipped by the page index; {} of {} rows read\n",
+               total.row_groups_pruned_by_statistics, total.row_groups,
+               total.row_groups_pruned_by_bloom_filter, total.pages_pruned, total.pages,
+               total.rows_kept, total.rows_total);
 }
 
 }  // namespace
@@ -125,6 +146,9 @@ void register_file_commands(CLI::App& app) {
   scanc->add_option("FILE", scan->path, "Parquet file")->required();
   scanc->add_option("--columns,-c", scan->columns, "Comma-separated columns (default all)");
   scanc->add_option("--threads,-t", scan->threads, "Threads (default: all cores)");
+  scanc->add_option("--filter", scan->filter,
+                    "Keep rows where e.g. \"a = 1 AND b >= '2024-01-01'\" (prunes by "
+                    "statistics, page index and bloom filters)");
   scanc->callback([scan] { run_scan(*scan); });
 
   auto cat = std::make_shared<CatOptions>();
@@ -133,6 +157,8 @@ void register_file_commands(CLI::App& app) {
   catc->add_option("--limit,-n", cat->limit, "Rows to print (-1 for all)")->capture_default_str();
   catc->add_option("--columns,-c", cat->columns, "Comma-separated columns to print");
   catc->add_option("--format,-f", cat->format, "table, csv or json")->capture_default_str();
+  catc->add_option("--filter", cat->filter,
+                   "Keep rows where e.g. \"a = 1 AND b IN ('x','y') AND c IS NOT NULL\"");
   catc->callback([cat] { run_cat(*cat); });
 }
 

@@ -663,3 +663,78 @@ LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const 
 }
 
 }  // namespace floe::parquet
+
+namespace floe::parquet {
+
+LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
+                                 const LeafInfo& leaf, int64_t row_group_rows,
+                                 const OffsetIndex& index, const std::vector<RowRange>& ranges,
+                                 std::vector<RowRange>* decoded) {
+  try {
+    if (chunk.encrypted)
+      throw UnsupportedError("the column is encrypted; floe does not decrypt Parquet files");
+    FLOE_CORRUPT_IF(!chunk.meta_data, "column chunk without metadata");
+    const ColumnMetaData& meta = *chunk.meta_data;
+    LeafData out;
+    out.values = Column(leaf.type);
+    ChunkDecoder decoder(leaf, meta, out);
+    const auto& pages = index.page_locations;
+    auto read_page = [&](int64_t offset, int64_t max_size) {
+      FLOE_CORRUPT_IF(offset < 0 || uint64_t(offset) >= file.size(),
+                      "page offset {} outside the {}-byte file", offset, file.size());
+      uint64_t avail = std::min<uint64_t>(uint64_t(max_size), file.size() - uint64_t(offset));
+      std::span<const uint8_t> bytes = file.read_at(uint64_t(offset), avail);
+      ByteReader cursor(bytes, "page");
+      PageHeader h = read_page_header(cursor);
+      FLOE_CORRUPT_IF(h.compressed_page_size < 0 ||
+                          size_t(h.compressed_page_size) > cursor.remaining(),
+                      "page of {} bytes at offset {} overruns its bounds", h.compressed_page_size,
+                      offset);
+      return std::make_pair(h, cursor.bytes(size_t(h.compressed_page_size)));
+    };
+    // The dictionary page, if any, sits before the first data page.
+    int64_t chunk_start = meta.data_page_offset;
+    if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 &&
+        *meta.dictionary_page_offset < chunk_start)
+      chunk_start = *meta.dictionary_page_offset;
+    if (!pages.empty() && pages[0].offset > chunk_start) {
+      auto [h, payload] = read_page(chunk_start, pages[0].offset - chunk_start);
+      if (h.type == PageType::kDictionaryPage) decoder.dictionary_page(h, payload);
+    }
+    size_t r = 0;
+    decoded->clear();
+    for (size_t k = 0; k < pages.size(); ++k) {
+      int64_t first = pages[k].first_row_index;
+      int64_t end = k + 1 < pages.size() ? pages[k + 1].first_row_index : row_group_rows;
+      FLOE_CORRUPT_IF(first < 0 || end < first || end > row_group_rows,
+                      "offset index: page {} covers rows {}..{} of {}", k, first, end,
+                      row_group_rows);
+      while (r < ranges.size() && ranges[r].end <= first) ++r;
+      if (r == ranges.size()) break;
+      if (ranges[r].begin >= end) continue;  // no wanted row in this page
+      auto [h, payload] = read_page(pages[k].offset, int64_t(pages[k].compressed_page_size) + 256);
+      switch (h.type) {
+        case PageType::kDataPage: decoder.data_page_v1(h, payload); break;
+        case PageType::kDataPageV2: decoder.data_page_v2(h, payload); break;
+        default: FLOE_CORRUPT_IF(true, "offset index points at a {} page", page_type_name(h.type));
+      }
+      if (!decoded->empty() && decoded->back().end == first)
+        decoded->back().end = end;
+      else
+        decoded->push_back({first, end});
+    }
+    int64_t rows = out.num_entries, want = 0;
+    for (const auto& d : *decoded) want += d.end - d.begin;
+    if (leaf.max_rep > 0) {
+      rows = 0;
+      const auto* rep = reinterpret_cast<const int16_t*>(out.rep_levels.data());
+      for (int64_t i = 0; i < out.num_entries; ++i) rows += rep[i] == 0;
+    }
+    FLOE_CORRUPT_IF(rows != want, "pages hold {} rows, the offset index says {}", rows, want);
+    return out;
+  } catch (const Error& e) {
+    throw with_context(e, fmt::format("{}: column '{}'", file.path(), leaf.path));
+  }
+}
+
+}  // namespace floe::parquet

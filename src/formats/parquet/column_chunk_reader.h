@@ -14,6 +14,13 @@
 
 namespace floe::parquet {
 
+// Rows [begin, end) of a row group.
+struct RowRange {
+  int64_t begin;
+  int64_t end;
+  bool operator==(const RowRange&) const = default;
+};
+
 struct LeafData {
   Buffer def_levels;  // int16 per entry; empty when max_def == 0
   Buffer rep_levels;  // int16 per entry; empty when max_rep == 0
@@ -27,6 +34,14 @@ struct LeafData {
 // Errors name the file and the column path.
 LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const LeafInfo& leaf,
                            int64_t row_group_rows, int64_t slack_bytes = 0);
+
+// Reads only the data pages of the chunk (located by its offset index) that hold rows of
+// `ranges` (sorted, disjoint), plus its dictionary page. Sets `decoded` to the row spans
+// whose values the result holds, in order.
+LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
+                                 const LeafInfo& leaf, int64_t row_group_rows,
+                                 const OffsetIndex& index, const std::vector<RowRange>& ranges,
+                                 std::vector<RowRange>* decoded);
 
 // Decodes one value stored in the spec's statistics form (PLAIN for fixed-width types, the
 // raw bytes for byte arrays) into a one-row column of the leaf's floe type. Used to show

@@ -87,13 +87,57 @@ std::vector<int> ParquetReader::field_indices(const std::vector<std::string>& na
   return out;
 }
 
-columnar::Batch ParquetReader::read_row_group(int row_group, const std::vector<int>& fields) {
+namespace {
+
+// Appends to `out` the rows of `ranges` from `column`, whose rows are the row-group rows
+// of `spans` laid end to end.
+columnar::Column take_ranges(const columnar::Column& column, const std::vector<RowRange>& spans,
+                             const std::vector<RowRange>& ranges) {
+  columnar::Column out(column.type());
+  int64_t pos = 0;
+  size_t r = 0;
+  for (const auto& s : spans) {
+    while (r < ranges.size() && ranges[r].end <= s.begin) ++r;
+    for (size_t q = r; q < ranges.size() && ranges[q].begin < s.end; ++q) {
+      int64_t b = std::max(ranges[q].begin, s.begin), e = std::min(ranges[q].end, s.end);
+      if (e > b) out.append_range(column, pos + (b - s.begin), e - b);
+    }
+    pos += s.end - s.begin;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<OffsetIndex> ParquetReader::offset_index(int row_group, int leaf) {
+  const ColumnChunk& c = metadata_.row_groups[size_t(row_group)].columns[size_t(leaf)];
+  if (!c.offset_index_offset || !c.offset_index_length) return std::nullopt;
+  auto bytes = file_->read_at(uint64_t(*c.offset_index_offset), uint64_t(*c.offset_index_length));
+  return read_offset_index(bytes);
+}
+
+std::optional<ColumnIndex> ParquetReader::column_index(int row_group, int leaf) {
+  const ColumnChunk& c = metadata_.row_groups[size_t(row_group)].columns[size_t(leaf)];
+  if (!c.column_index_offset || !c.column_index_length) return std::nullopt;
+  auto bytes = file_->read_at(uint64_t(*c.column_index_offset), uint64_t(*c.column_index_length));
+  return read_column_index(bytes);
+}
+
+columnar::Batch ParquetReader::read_row_group(int row_group, const std::vector<int>& fields,
+                                              const std::vector<RowRange>* ranges) {
   FLOE_CHECK(row_group >= 0 && row_group < num_row_groups(), "row group {} of {}", row_group,
              num_row_groups());
   const RowGroup& rg = metadata_.row_groups[size_t(row_group)];
   std::vector<int> wanted = fields;
   if (wanted.empty())
     for (size_t i = 0; i < schema_.fields.size(); ++i) wanted.push_back(int(i));
+  bool all_rows = !ranges || (ranges->size() == 1 && (*ranges)[0].begin <= 0 &&
+                              (*ranges)[0].end >= rg.num_rows);
+  int64_t wanted_rows = rg.num_rows;
+  if (!all_rows) {
+    wanted_rows = 0;
+    for (const auto& r : *ranges) wanted_rows += r.end - r.begin;
+  }
   const auto& leaves = parquet_schema_->leaves();
   std::vector<LeafData> data(leaves.size());
   columnar::Batch batch;
@@ -101,20 +145,33 @@ columnar::Batch ParquetReader::read_row_group(int row_group, const std::vector<i
     FLOE_CHECK(f >= 0 && size_t(f) < schema_.fields.size(), "field {}", f);
     const SchemaNode& node = parquet_schema_->fields()[size_t(f)];
     int first = node.first_leaf();
-    for (int l = first; l < first + node.num_leaves(); ++l)
-      data[size_t(l)] = read_column_chunk(*file_, rg.columns[size_t(l)], leaves[size_t(l)],
-                                          rg.num_rows, chunk_slack_bytes_);
+    std::vector<RowRange> spans{{0, rg.num_rows}};
+    std::optional<OffsetIndex> index;
+    // Page skipping needs one leaf (the pages of several leaves do not line up).
+    if (!all_rows && node.num_leaves() == 1) index = offset_index(row_group, first);
+    if (index) {
+      data[size_t(first)] = read_column_chunk_pages(*file_, rg.columns[size_t(first)],
+                                                    leaves[size_t(first)], rg.num_rows, *index,
+                                                    *ranges, &spans);
+    } else {
+      for (int l = first; l < first + node.num_leaves(); ++l)
+        data[size_t(l)] = read_column_chunk(*file_, rg.columns[size_t(l)], leaves[size_t(l)],
+                                            rg.num_rows, chunk_slack_bytes_);
+    }
+    columnar::Column column;
     try {
-      batch.columns.push_back(assemble_field(node, data));
+      column = assemble_field(node, data);
     } catch (const Error& e) {
       throw with_context(e, fmt::format("{}: column '{}'", path(), node.field.name));
     }
-    FLOE_CORRUPT_IF(batch.columns.back().size() != rg.num_rows,
-                    "{}: column '{}' has {} rows, row group {} has {}", path(), node.field.name,
-                    batch.columns.back().size(), row_group, rg.num_rows);
+    if (!all_rows) column = take_ranges(column, spans, *ranges);
+    FLOE_CORRUPT_IF(column.size() != wanted_rows,
+                    "{}: column '{}' has {} rows where row group {} should give {}", path(),
+                    node.field.name, column.size(), row_group, wanted_rows);
+    batch.columns.push_back(std::move(column));
     batch.schema.fields.push_back(schema_.fields[size_t(f)]);
   }
-  batch.rows_without_columns = rg.num_rows;
+  batch.rows_without_columns = wanted_rows;
   return batch;
 }
 

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "columnar/batch.h"
+#include "formats/parquet/column_chunk_reader.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_schema.h"
 #include "io/file.h"
@@ -31,8 +33,15 @@ class ParquetReader {
   io::InputFile& file() { return *file_; }
 
   // Reads top-level fields `fields` (indices into schema().fields; empty = all) of one
-  // row group. The batch's schema holds just those fields, in the order given.
-  columnar::Batch read_row_group(int row_group, const std::vector<int>& fields = {});
+  // row group. The batch's schema holds just those fields, in the order given. With
+  // `ranges` (sorted, disjoint), only those rows are returned, and pages that hold none
+  // of them are not read (when the file has an offset index).
+  columnar::Batch read_row_group(int row_group, const std::vector<int>& fields = {},
+                                 const std::vector<RowRange>* ranges = nullptr);
+
+  // The page index of a column chunk, when the file has one (read on each call).
+  std::optional<OffsetIndex> offset_index(int row_group, int leaf);
+  std::optional<ColumnIndex> column_index(int row_group, int leaf);
 
   // Resolves column names to field indices; throws InvalidInputError naming an unknown one.
   std::vector<int> field_indices(const std::vector<std::string>& names) const;

@@ -1,0 +1,37 @@
+// ParquetScan: a projected, filtered read of one Parquet file: prunes row groups and pages
+// with ParquetPruner, reads what is left, and (by default) keeps exactly the rows that
+// satisfy the predicate. Layer: formats/parquet. scan_row_group is safe to call from
+// several threads at once (each with its own report).
+#pragma once
+
+#include <vector>
+
+#include "formats/parquet/parquet_pruner.h"
+#include "formats/parquet/parquet_reader.h"
+#include "formats/scan_predicate.h"
+
+namespace floe::parquet {
+
+class ParquetScan {
+ public:
+  // `fields`: top-level columns to return (empty = all). With `exact` false the rows of
+  // kept pages are returned unfiltered (the caller filters).
+  ParquetScan(ParquetReader& reader, std::vector<int> fields, formats::ScanPredicate predicate,
+              bool exact = true);
+
+  int num_row_groups() const { return reader_.num_row_groups(); }
+  const columnar::Schema& schema() const { return schema_; }
+  // The rows of one row group that pass; an empty batch when it is pruned.
+  columnar::Batch scan_row_group(int row_group, PruneReport* report);
+
+ private:
+  ParquetReader& reader_;
+  formats::ScanPredicate predicate_;
+  ParquetPruner pruner_;
+  bool exact_;
+  std::vector<int> read_fields_;  // output fields, then predicate-only fields
+  size_t output_count_ = 0;
+  columnar::Schema schema_;
+};
+
+}  // namespace floe::parquet
