@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -12,6 +13,8 @@
 #include "cli/batch_printer.h"
 #include "cli/commands.h"
 #include "cli/file_stats.h"
+#include "formats/batch_file.h"
+#include "formats/compression/codec.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_scan.h"
 #include "formats/scan_predicate.h"
@@ -123,6 +126,76 @@ void run_scan(const ScanOptions& o) {
                total.rows_kept, total.rows_total);
 }
 
+struct ConvertOptions {
+  std::string in, out;
+  std::string from, to;
+  std::string compression = "zstd";
+  int compression_level = 0;
+  int64_t row_group_size = 1 << 20;
+  int64_t page_size = 1 << 20;
+  int data_page_version = 1;
+  std::string bloom_filter_columns;
+  bool no_dictionary = false;
+  std::string delimiter;
+  bool no_header = false;
+  std::string null_text;
+  bool has_null_text = false;
+};
+
+parquet::CompressionCodec parquet_codec(const std::string& name) {
+  switch (compression::codec_from_name(name)) {
+    case compression::Codec::kUncompressed: return parquet::CompressionCodec::kUncompressed;
+    case compression::Codec::kSnappy: return parquet::CompressionCodec::kSnappy;
+    case compression::Codec::kGzip: return parquet::CompressionCodec::kGzip;
+    case compression::Codec::kBrotli: return parquet::CompressionCodec::kBrotli;
+    case compression::Codec::kZstd: return parquet::CompressionCodec::kZstd;
+    case compression::Codec::kLz4Raw: return parquet::CompressionCodec::kLz4Raw;
+    case compression::Codec::kLz4Hadoop: return parquet::CompressionCodec::kLz4Raw;
+  }
+  return parquet::CompressionCodec::kZstd;
+}
+
+void run_convert(const ConvertOptions& o) {
+  auto t0 = std::chrono::steady_clock::now();
+  formats::FileReadOptions ro;
+  if (!o.from.empty()) ro.format = formats::file_format_from_name(o.from);
+  if (!o.delimiter.empty()) {
+    std::string d = o.delimiter == "\\t" || o.delimiter == "tab" ? "\t" : o.delimiter;
+    if (d.size() != 1)
+      throw InvalidInputError(fmt::format("--delimiter '{}' must be one character", d));
+    ro.csv.delimiter = d[0];
+  }
+  if (o.no_header) ro.csv.header = false;
+  if (o.has_null_text) ro.csv.null_if = {o.null_text};
+  formats::FileWriteOptions wo;
+  if (!o.to.empty()) wo.format = formats::file_format_from_name(o.to);
+  wo.parquet.compression = parquet_codec(o.compression);
+  wo.parquet.compression_level = o.compression_level;
+  if (o.row_group_size <= 0 || o.page_size <= 0)
+    throw InvalidInputError("--row-group-size and --page-size must be positive");
+  wo.parquet.row_group_rows = o.row_group_size;
+  wo.parquet.page_bytes = o.page_size;
+  if (o.data_page_version != 1 && o.data_page_version != 2)
+    throw InvalidInputError("--data-page-version must be 1 or 2");
+  wo.parquet.data_page_version = o.data_page_version;
+  wo.parquet.dictionary = !o.no_dictionary;
+  wo.parquet.bloom_filter_columns = split_list(o.bloom_filter_columns);
+  if (!o.delimiter.empty()) wo.csv.delimiter = ro.csv.delimiter.value_or(',');
+  auto reader = formats::open_batch_reader(o.in, ro);
+  auto writer = formats::create_batch_writer(o.out, reader->schema(), wo);
+  columnar::Batch batch;
+  int64_t rows = 0;
+  while (reader->next(batch)) {
+    writer->write(batch);
+    rows += batch.num_rows();
+  }
+  writer->close();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::error_code ec;
+  auto bytes = std::filesystem::file_size(o.out, ec);
+  fmt::print("{} rows -> {} ({} bytes) in {:.3f} s\n", rows, o.out, ec ? 0 : bytes, secs);
+}
+
 }  // namespace
 
 void register_file_commands(CLI::App& app) {
@@ -133,6 +206,34 @@ void register_file_commands(CLI::App& app) {
   auto* schema = file->add_subcommand("schema", "Print a Parquet file's schema");
   schema->add_option("FILE", *path, "Parquet file")->required();
   schema->callback([path] { run_schema(*path); });
+
+  auto conv = std::make_shared<ConvertOptions>();
+  auto* convc = file->add_subcommand(
+      "convert", "Convert between Parquet, CSV and NDJSON (formats from the extensions)");
+  convc->add_option("IN", conv->in, "Input file (.parquet, .csv, .tsv, .json, .ndjson; "
+                                    ".gz/.zst compressed text is read too)")
+      ->required();
+  convc->add_option("OUT", conv->out, "Output file")->required();
+  convc->add_option("--from", conv->from, "Input format when the extension does not say");
+  convc->add_option("--to", conv->to, "Output format when the extension does not say");
+  convc->add_option("--compression", conv->compression,
+                    "Parquet codec: zstd, snappy, gzip, brotli, lz4_raw, none")
+      ->capture_default_str();
+  convc->add_option("--compression-level", conv->compression_level, "Codec level (0: default)");
+  convc->add_option("--row-group-size", conv->row_group_size, "Rows per Parquet row group")
+      ->capture_default_str();
+  convc->add_option("--page-size", conv->page_size, "Target bytes per Parquet data page")
+      ->capture_default_str();
+  convc->add_option("--data-page-version", conv->data_page_version, "1 or 2")
+      ->capture_default_str();
+  convc->add_option("--bloom-filter", conv->bloom_filter_columns,
+                    "Comma-separated columns to give bloom filters");
+  convc->add_flag("--no-dictionary", conv->no_dictionary, "Never dictionary-encode");
+  convc->add_option("--delimiter", conv->delimiter, "CSV delimiter (default: sniffed / ',')");
+  convc->add_flag("--no-header", conv->no_header, "The input CSV has no header row");
+  convc->add_option("--null", conv->null_text, "CSV text that means NULL (default: empty)")
+      ->each([conv](const std::string&) { conv->has_null_text = true; });
+  convc->callback([conv] { run_convert(*conv); });
 
   auto stats_path = std::make_shared<std::string>();
   auto* stats = file->add_subcommand("stats", "Print a Parquet file's row groups, column chunks "
