@@ -5,11 +5,11 @@
 set -euo pipefail
 PY=${PYTHON:-python3}
 if $PY - <<'PYEOF' 2>/dev/null; then
-import duckdb, pyarrow, pytest
+import duckdb, numpy, pyarrow, pytest
 assert duckdb.__version__ == "1.5.5"
 PYEOF
   exit 0
 fi
 echo "installing Python test peers (pyarrow, duckdb, pytest)"
 $PY -m pip install -q --disable-pip-version-check --root-user-action=ignore \
-  "duckdb==1.5.5" "pyarrow>=17" "pytest>=7"
+  "duckdb==1.5.5" "pyarrow>=17" "numpy" "pytest>=7"

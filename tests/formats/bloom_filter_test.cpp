@@ -32,7 +32,8 @@ TEST(BloomFilterTest, OptimalNumBytes) {
     EXPECT_GE(double(b) * 8, -8.0 * double(ndv) / std::log(1 - std::pow(0.01, 1.0 / 8)));
     prev = b;
   }
-  EXPECT_LT(BloomFilter::optimal_num_bytes(100000, 0.1), BloomFilter::optimal_num_bytes(100000, 0.001));
+  EXPECT_LT(BloomFilter::optimal_num_bytes(100000, 0.1),
+            BloomFilter::optimal_num_bytes(100000, 0.001));
   EXPECT_EQ(BloomFilter::optimal_num_bytes(size_t(1) << 40, 0.01), BloomFilter::kMaxBytes);
   EXPECT_THROW(BloomFilter::optimal_num_bytes(10, 0.0), InvalidInputError);
   EXPECT_THROW(BloomFilter::optimal_num_bytes(10, 1.0), InvalidInputError);
@@ -98,7 +99,8 @@ TEST(BloomFilterTest, HashesArePlainEncodingXxh64) {
   std::memcpy(le64, &d, 8);
   EXPECT_EQ(bloom_hash(d), bloom_hash(le64, 8));
   EXPECT_EQ(bloom_hash(1.5f), bloom_hash(std::string_view("\x00\x00\xc0\x3f", 4)));
-  EXPECT_EQ(bloom_hash(int64_t(-1)), bloom_hash(std::string_view("\xff\xff\xff\xff\xff\xff\xff\xff", 8)));
+  EXPECT_EQ(bloom_hash(int64_t(-1)),
+            bloom_hash(std::string_view("\xff\xff\xff\xff\xff\xff\xff\xff", 8)));
   const int64_t fixed[3] = {1, 2, 3};
   uint64_t out[3];
   bloom_hash_fixed(reinterpret_cast<const uint8_t*>(fixed), 3, 8, out);

@@ -25,7 +25,8 @@ constexpr Codec kAllCodecs[] = {Codec::kUncompressed, Codec::kSnappy, Codec::kGz
 Bytes sample(size_t n, bool compressible, uint64_t seed = 1) {
   std::mt19937_64 rng(seed);
   Bytes b(n);
-  for (size_t i = 0; i < n; ++i) b[i] = compressible ? uint8_t("parquet floe "[i % 13] + (rng() % 16 == 0)) : uint8_t(rng());
+  for (size_t i = 0; i < n; ++i)
+    b[i] = compressible ? uint8_t("parquet floe "[i % 13] + (rng() % 16 == 0)) : uint8_t(rng());
   return b;
 }
 
@@ -192,12 +193,14 @@ TEST(CodecTest, Lz4HadoopFramingAndFallbacks) {
   EXPECT_EQ(decompress_bytes(Codec::kLz4Hadoop, lz4_raw_block(expect), expect.size()), expect);
   // An LZ4 frame labelled LZ4.
   Bytes frame(LZ4F_compressFrameBound(expect.size(), nullptr));
-  const size_t fn = LZ4F_compressFrame(frame.data(), frame.size(), expect.data(), expect.size(), nullptr);
+  const size_t fn =
+      LZ4F_compressFrame(frame.data(), frame.size(), expect.data(), expect.size(), nullptr);
   ASSERT_FALSE(LZ4F_isError(fn));
   frame.resize(fn);
   EXPECT_EQ(decompress_bytes(Codec::kLz4Hadoop, frame, expect.size()), expect);
   Bytes out(expect.size());
-  EXPECT_THROW(decompress(Codec::kLz4Hadoop, frame, out.data(), expect.size() - 1), CorruptDataError);
+  EXPECT_THROW(decompress(Codec::kLz4Hadoop, frame, out.data(), expect.size() - 1),
+               CorruptDataError);
   frame.resize(frame.size() - 5);
   EXPECT_THROW(decompress(Codec::kLz4Hadoop, frame, out.data(), expect.size()), CorruptDataError);
 }

@@ -13,7 +13,7 @@ UNITS = {"s": 1, "ms": 1000, "us": 1000000, "ns": 1000000000}
 
 def civil_from_days(z):
     z += 719468
-    era = (z if z >= 0 else z - 146096) // 146097
+    era = z // 146097  # floor division: the C form (z - 146096) / 146097 truncates
     doe = z - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
     y = yoe + era * 400

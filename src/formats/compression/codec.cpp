@@ -192,8 +192,9 @@ void decompress(Codec codec, std::span<const uint8_t> in, uint8_t* out, size_t o
       FLOE_CORRUPT_IF(!snappy::GetUncompressedLength(src, in.size(), &n),
                       "SNAPPY: invalid compressed data");
       if (n != out_size) size_mismatch("SNAPPY", n, out_size);
-      FLOE_CORRUPT_IF(!snappy::RawUncompress(src, in.size(), reinterpret_cast<char*>(non_null(out))),
-                      "SNAPPY: invalid compressed data");
+      const bool ok =
+          snappy::RawUncompress(src, in.size(), reinterpret_cast<char*>(non_null(out)));
+      FLOE_CORRUPT_IF(!ok, "SNAPPY: invalid compressed data");
       return;
     }
     case Codec::kGzip:

@@ -17,7 +17,8 @@ constexpr uint32_t kSalt[8] = {0x47b6137bU, 0x44974d91U, 0x8824ad5bU, 0xa2b7289d
 
 size_t BloomFilter::optimal_num_bytes(size_t ndv, double fpp) {
   if (!(fpp > 0.0 && fpp < 1.0))
-    throw InvalidInputError(fmt::format("bloom filter false positive probability {} is not in (0, 1)", fpp));
+    throw InvalidInputError(
+        fmt::format("bloom filter false positive probability {} is not in (0, 1)", fpp));
   // With k = 8 bits set per value, fpp = (1 - e^(-8 ndv / m))^8, solved for m bits.
   const double bits = -8.0 * double(ndv) / std::log(1.0 - std::pow(fpp, 1.0 / 8.0));
   size_t bytes = kMaxBytes;

@@ -11,6 +11,14 @@ namespace {
 
 constexpr int64_t kMaxOffset = INT32_MAX;
 
+// Valid data that floe cannot hold: a column vector's strings use 32-bit offsets.
+[[noreturn]] void throw_too_large(const char* encoding) {
+  throw UnsupportedError(fmt::format(
+      "{}: more than 2 GiB of byte-array values in one column chunk; floe's column vectors "
+      "hold at most 2 GiB of strings",
+      encoding));
+}
+
 int64_t last_offset(const Buffer& offsets) {
   FLOE_CHECK(offsets.size() >= 4 && offsets.size() % 4 == 0,
              "offsets buffer of {} bytes does not hold int32 offsets starting with 0",
@@ -53,11 +61,12 @@ void PlainByteArrayDecoder::decode(size_t n, Buffer& offsets, Buffer& bytes) {
     FLOE_CORRUPT_IF(size_ - p < 4, "PLAIN byte arrays: value {} of {} is truncated", i, n);
     const uint32_t len = load_le<uint32_t>(data_ + p);
     p += 4;
-    FLOE_CORRUPT_IF(len > size_ - p, "PLAIN byte arrays: value length {} at offset {} exceeds the {} bytes left", int32_t(len), p - 4, size_ - p);
+    FLOE_CORRUPT_IF(len > size_ - p,
+                    "PLAIN byte arrays: value length {} at offset {} exceeds the {} bytes left",
+                    int32_t(len), p - 4, size_ - p);
     p += len;
     total += len;
-    FLOE_CORRUPT_IF(base + total > kMaxOffset, "PLAIN byte arrays: more than {} bytes of values",
-                    kMaxOffset);
+    if (base + total > kMaxOffset) throw_too_large("PLAIN");
     off[i] = int32_t(base + total);
   }
   // Pass 2: copy.
@@ -103,7 +112,7 @@ void DeltaLengthByteArrayDecoder::decode(size_t n, Buffer& offsets, Buffer& byte
   for (size_t i = 0; i < n; ++i) {
     FLOE_CORRUPT_IF(off[i] < 0, "DELTA_LENGTH_BYTE_ARRAY: negative length {}", off[i]);
     total += off[i];
-    FLOE_CORRUPT_IF(base + total > kMaxOffset, "DELTA_LENGTH_BYTE_ARRAY: more than {} bytes of values", kMaxOffset);
+    if (base + total > kMaxOffset) throw_too_large("DELTA_LENGTH_BYTE_ARRAY");
     off[i] = int32_t(base + total);
   }
   FLOE_CORRUPT_IF(uint64_t(total) > size_ - pos_,
@@ -163,8 +172,7 @@ void DeltaByteArrayDecoder::decode(size_t n, Buffer& offsets, Buffer& bytes) {
                     prefix[i], prev_len);
     prev_len = int64_t(prefix[i]) + (soff[i + 1] - soff[i]);
     total += prev_len;
-    FLOE_CORRUPT_IF(base + total > kMaxOffset, "DELTA_BYTE_ARRAY: more than {} bytes of values",
-                    kMaxOffset);
+    if (base + total > kMaxOffset) throw_too_large("DELTA_BYTE_ARRAY");
     off[i] = int32_t(base + total);
   }
   const size_t old = bytes.size();

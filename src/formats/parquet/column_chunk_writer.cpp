@@ -672,8 +672,10 @@ class ChunkEncoder {
 
   WrittenColumnChunk write(std::vector<std::string> path_in_schema) {
     choose_encoding();
-    if (dict_ && (options_.write_statistics || options_.write_page_index))
-      ranks_ = rank_dictionary(pv_, *dict_, order_);
+    // Numbers are faster to scan directly; byte arrays compare faster as dictionary ranks.
+    ranked_ = dict_ && (options_.write_statistics || options_.write_page_index) &&
+              (type_ == Type::kByteArray || type_ == Type::kFixedLenByteArray);
+    if (ranked_) ranks_ = rank_dictionary(pv_, *dict_, order_);
     std::vector<PagePlan> pages = plan_pages();
 
     ColumnMetaData& meta = meta_;
@@ -690,8 +692,8 @@ class ChunkEncoder {
     for (const PagePlan& p : pages) {
       ValueStats vs;
       if (want_stats) {
-        vs = dict_ ? scan_dictionary(pv_, *dict_, ranks_, order_, p.first_value, p.num_values)
-                   : scan_values(pv_, order_, p.first_value, p.num_values);
+        vs = ranked_ ? scan_dictionary(pv_, *dict_, ranks_, order_, p.first_value, p.num_values)
+                     : scan_values(pv_, order_, p.first_value, p.num_values);
         chunk_stats.merge(order_, vs);
       }
       PageLocation loc = write_data_page(p, vs);
@@ -1067,6 +1069,7 @@ class ChunkEncoder {
   PhysicalValues pv_;
   Encoding value_encoding_ = Encoding::kPlain;
   std::optional<Dictionary> dict_;
+  bool ranked_ = false;
   DictionaryRanks ranks_;
   ColumnMetaData meta_;
   int64_t data_pages_ = 0;

@@ -25,7 +25,9 @@ void put_uvarint(Buffer& out, uint64_t v) {
   out.append(tmp, n);
 }
 
-void put_zigzag(Buffer& out, int64_t v) { put_uvarint(out, (uint64_t(v) << 1) ^ uint64_t(v >> 63)); }
+void put_zigzag(Buffer& out, int64_t v) {
+  put_uvarint(out, (uint64_t(v) << 1) ^ uint64_t(v >> 63));
+}
 
 }  // namespace
 

@@ -23,6 +23,19 @@ int64_t column_bytes(const Column& c) {
   return n;
 }
 
+// Empties a column vector but keeps its buffers' capacity for the next row group, so
+// that filling it again does not fault in fresh pages.
+void reset_column(Column& c) {
+  c.validity_buffer().clear();
+  c.data_buffer().clear();
+  if (!c.offsets_buffer().empty()) {
+    c.offsets_buffer().clear();
+    c.offsets_buffer().push<int32_t>(0);
+  }
+  for (Column& child : c.children()) reset_column(child);
+  c.set_size(0, 0);
+}
+
 // path_in_schema of every leaf, in leaf order, from the depth-first element list.
 std::vector<std::vector<std::string>> leaf_paths(const std::vector<SchemaElement>& elements) {
   std::vector<std::vector<std::string>> out;
@@ -242,7 +255,7 @@ void ParquetWriter::flush_row_group() {
         w.chunk = ColumnChunk();
         pending.push_back(std::move(w));
       }
-      buffered_[f] = Column(schema_.fields[f].type);  // give the memory back column by column
+      reset_column(buffered_[f]);
     }
     int64_t uncompressed = 0, compressed = 0;
     for (const ColumnChunk& c : rg.columns) {
