@@ -17,6 +17,12 @@ for target in build/fuzz/*_fuzz; do
   case "$name" in
     parquet_reader_fuzz)
       find "$testdata/parquet-testing" -name '*.parquet' -size -64k -exec cp -n {} "$corpus"/ \; ;;
+    parquet_metadata_fuzz)
+      # footers of real files: the bytes before the last 8
+      for f in $(find "$testdata/parquet-testing/data" -maxdepth 1 -name '*.parquet' -size -64k); do
+        python3 -c "import sys,struct;d=open(sys.argv[1],'rb').read();n=struct.unpack('<I',d[-8:-4])[0];open(sys.argv[2],'wb').write(d[-8-n:-8])" \
+          "$f" "$corpus/$(basename "$f").footer" 2>/dev/null || true
+      done ;;
   esac
   echo "-- $name (${seconds}s)"
   if ! "$target" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \

@@ -28,32 +28,68 @@ CivilDate civil_from_days(int64_t z) {
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-std::string format_date(int32_t days) {
-  CivilDate c = civil_from_days(days);
-  if (c.year < 0 || c.year > 9999) return fmt::format("{}-{:02}-{:02}", c.year, c.month, c.day);
-  return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+namespace {
+
+// Writes v as exactly `width` digits (v >= 0, fits), returns the end.
+char* put_digits(char* p, int64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = char('0' + v % 10);
+    v /= 10;
+  }
+  return p + width;
 }
 
-static std::string format_fraction(int64_t frac, int64_t units_per_second) {
-  if (frac == 0) return "";
-  if (units_per_second == 1000) return fmt::format(".{:03}", frac);
-  if (units_per_second == 1000000) return fmt::format(".{:06}", frac);
-  return fmt::format(".{:09}", frac);
+char* put_date(char* p, int64_t days) {
+  CivilDate c = civil_from_days(days);
+  if (c.year >= 0 && c.year <= 9999) {
+    p = put_digits(p, c.year, 4);
+  } else {
+    auto r = fmt::format_to(p, "{}", c.year);
+    p = r;
+  }
+  *p++ = '-';
+  p = put_digits(p, c.month, 2);
+  *p++ = '-';
+  return put_digits(p, c.day, 2);
+}
+
+char* put_time(char* p, int64_t units, int64_t ups) {
+  int64_t secs = floor_div(units, ups);
+  int64_t frac = units - secs * ups;
+  p = put_digits(p, secs / 3600, 2);
+  *p++ = ':';
+  p = put_digits(p, (secs / 60) % 60, 2);
+  *p++ = ':';
+  p = put_digits(p, secs % 60, 2);
+  if (frac != 0) {
+    *p++ = '.';
+    p = put_digits(p, frac, ups == 1000 ? 3 : ups == 1000000 ? 6 : 9);
+  }
+  return p;
+}
+
+}  // namespace
+
+std::string format_date(int32_t days) {
+  char buf[32];
+  return std::string(buf, put_date(buf, days));
 }
 
 std::string format_time_of_day(int64_t units, int64_t ups) {
-  int64_t secs = floor_div(units, ups);
-  int64_t frac = units - secs * ups;
-  return fmt::format("{:02}:{:02}:{:02}{}", secs / 3600, (secs / 60) % 60, secs % 60,
-                     format_fraction(frac, ups));
+  char buf[48];
+  return std::string(buf, put_time(buf, units, ups));
 }
 
 std::string format_timestamp(int64_t units, int64_t ups) {
+  char buf[64];
   int64_t secs = floor_div(units, ups);
   int64_t frac = units - secs * ups;
   int64_t days = floor_div(secs, 86400);
   int64_t sod = secs - days * 86400;
-  return format_date(int32_t(days)) + " " + format_time_of_day(sod * ups + frac, ups);
+  char* p = put_date(buf, days);
+  *p++ = ' ';
+  p = put_time(p, sod * ups + frac, ups);
+  return std::string(buf, p);
 }
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 
 #include "base/civil_time.h"
@@ -25,6 +26,13 @@ void append_hex(std::string_view bytes, std::string& out) {
     out += kHex[c >> 4];
     out += kHex[c & 15];
   }
+}
+
+template <typename T>
+void append_int(T v, std::string& out) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
 }
 
 template <typename F>
@@ -83,14 +91,14 @@ void append_value_text(const Column& c, int64_t row, std::string& out) {
   switch (t.id()) {
     case TypeId::kNull: out += "NULL"; return;
     case TypeId::kBoolean: out += c.value<uint8_t>(row) ? "true" : "false"; return;
-    case TypeId::kInt8: fmt::format_to(std::back_inserter(out), "{}", c.value<int8_t>(row)); return;
-    case TypeId::kInt16: fmt::format_to(std::back_inserter(out), "{}", c.value<int16_t>(row)); return;
-    case TypeId::kInt32: fmt::format_to(std::back_inserter(out), "{}", c.value<int32_t>(row)); return;
-    case TypeId::kInt64: fmt::format_to(std::back_inserter(out), "{}", c.value<int64_t>(row)); return;
-    case TypeId::kUInt8: fmt::format_to(std::back_inserter(out), "{}", c.value<uint8_t>(row)); return;
-    case TypeId::kUInt16: fmt::format_to(std::back_inserter(out), "{}", c.value<uint16_t>(row)); return;
-    case TypeId::kUInt32: fmt::format_to(std::back_inserter(out), "{}", c.value<uint32_t>(row)); return;
-    case TypeId::kUInt64: fmt::format_to(std::back_inserter(out), "{}", c.value<uint64_t>(row)); return;
+    case TypeId::kInt8: append_int(c.value<int8_t>(row), out); return;
+    case TypeId::kInt16: append_int(c.value<int16_t>(row), out); return;
+    case TypeId::kInt32: append_int(c.value<int32_t>(row), out); return;
+    case TypeId::kInt64: append_int(c.value<int64_t>(row), out); return;
+    case TypeId::kUInt8: append_int(c.value<uint8_t>(row), out); return;
+    case TypeId::kUInt16: append_int(c.value<uint16_t>(row), out); return;
+    case TypeId::kUInt32: append_int(c.value<uint32_t>(row), out); return;
+    case TypeId::kUInt64: append_int(c.value<uint64_t>(row), out); return;
     case TypeId::kFloat32: append_float(c.value<float>(row), out); return;
     case TypeId::kFloat64: append_float(c.value<double>(row), out); return;
     case TypeId::kDecimal: out += decimal_to_string(c.value<__int128>(row), t.scale()); return;

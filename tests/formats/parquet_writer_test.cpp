@@ -274,15 +274,15 @@ Schema nested_schema() {
                                         Field("y", DataType(TypeId::kString), false)});
   s.fields.emplace_back("st", DataType::struct_of({Field("a", DataType(TypeId::kInt64)),
                                                    Field("inner", inner)}));
-  s.fields.emplace_back(
-      "ll", DataType::list_of(Field("item", DataType::list_of(Field("item", DataType(TypeId::kInt32))))));
+  DataType int_list = DataType::list_of(Field("item", DataType(TypeId::kInt32)));
+  s.fields.emplace_back("ll", DataType::list_of(Field("item", int_list)));
   s.fields.emplace_back(
       "ls", DataType::list_of(Field("item", DataType::struct_of(
                                                 {Field("a", DataType(TypeId::kInt32), false),
                                                  Field("b", DataType(TypeId::kString))}))));
+  DataType double_list = DataType::list_of(Field("item", DataType(TypeId::kFloat64)));
   s.fields.emplace_back("m", DataType::map_of(Field("key", DataType(TypeId::kString)),
-                                              Field("value", DataType::list_of(Field(
-                                                                 "item", DataType(TypeId::kFloat64))))));
+                                              Field("value", double_list)));
   s.fields.emplace_back("req_list",
                         DataType::list_of(Field("item", DataType(TypeId::kInt64), false)), false);
   s.fields.emplace_back("mi", DataType::map_of(Field("key", DataType(TypeId::kInt32)),
@@ -480,7 +480,8 @@ TEST(ParquetWriter, NestedTypesRoundTrip) {
 }
 
 TEST(ParquetWriter, NullAndEmptyListsAtEveryLevel) {
-  DataType ll = DataType::list_of(Field("item", DataType::list_of(Field("item", DataType(TypeId::kString)))));
+  DataType strings = DataType::list_of(Field("item", DataType(TypeId::kString)));
+  DataType ll = DataType::list_of(Field("item", strings));
   Column c(ll);
   Column& inner = c.child(0);
   Column& leaf = inner.child(0);
@@ -944,7 +945,8 @@ TEST(ParquetWriter, ColumnIndexBoundaryOrderAndNullPages) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%06d", 10000 - i);
     t.columns[1].append_string(buf);
-    t.columns[2].append<int32_t>(int32_t((std::vector<int>{2, 0, 3, 1}[size_t(i / 1000)]) * 1000 + i % 1000));
+    const int page_order[4] = {2, 0, 3, 1};
+    t.columns[2].append<int32_t>(page_order[i / 1000] * 1000 + i % 1000);
     if (i < 1500) t.columns[3].append_null();
     else t.columns[3].append<double>(i);
   }
@@ -1014,7 +1016,8 @@ TEST(ParquetWriter, BloomFilterFindsInsertedValues) {
   auto filter = [&](int rg, int col) {
     const ColumnMetaData& m = chunk_meta(meta, rg, col);
     EXPECT_TRUE(m.bloom_filter_offset.has_value());
-    ByteReader in(file.span().subspan(size_t(*m.bloom_filter_offset), size_t(*m.bloom_filter_length)));
+    ByteReader in(
+        file.span().subspan(size_t(*m.bloom_filter_offset), size_t(*m.bloom_filter_length)));
     BloomFilterHeader h = read_bloom_filter_header(in);
     EXPECT_EQ(int64_t(in.position()) + h.num_bytes, *m.bloom_filter_length);
     return BloomFilter::from_bytes(in.bytes(size_t(h.num_bytes)));
@@ -1046,7 +1049,8 @@ TEST(ParquetWriter, RandomNestedSchemas) {
       DataType(TypeId::kInt64),        DataType(TypeId::kUInt32),  DataType(TypeId::kUInt64),
       DataType(TypeId::kFloat64),      DataType::decimal(7, 2),    DataType::decimal(16, 4),
       DataType::decimal(33, 3),        DataType(TypeId::kString),  DataType(TypeId::kBinary),
-      DataType::fixed_binary(3),       DataType(TypeId::kDate),    DataType::timestamp(TimeUnit::kNano),
+      DataType::fixed_binary(3),       DataType(TypeId::kDate),
+      DataType::timestamp(TimeUnit::kNano),
       DataType(TypeId::kUuid)};
   auto random_type = [&](auto&& self, int depth) -> DataType {
     int kind = depth >= 3 ? 0 : int(rng() % 5);
@@ -1067,7 +1071,7 @@ TEST(ParquetWriter, RandomNestedSchemas) {
       default: return primitives[rng() % primitives.size()];
     }
   };
-  for (int round = 0; round < 6; ++round) {
+  for (int round = 0; round < 12; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     Schema s;
     int n = 2 + int(rng() % 4);

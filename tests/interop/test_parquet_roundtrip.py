@@ -74,7 +74,7 @@ def test_peers_read_what_floe_writes(tmp_path, codec, page_version):
     run_floe("file", "convert", src, out, "--compression", codec, "--data-page-version",
              page_version, "--row-group-size", 1000, "--page-size", 4096)
     assert_same_values(table, pq.read_table(out), f"pyarrow reading floe's {codec} file")
-    back = duckdb.connect().execute(f"SELECT * FROM read_parquet('{out}')").fetch_arrow_table()
+    back = duckdb.connect().execute(f"SELECT * FROM read_parquet('{out}')").to_arrow_table()
     # DuckDB has no TIME/UUID-free equivalents for every Arrow type: compare canonically,
     # column by column, after casting to the original type where DuckDB widened it.
     for name in table.column_names:

@@ -40,7 +40,10 @@ std::string shorten(std::string s) {
 
 struct Shape {
   enum Kind { kNull, kBool, kInt, kDouble, kString, kObject, kArray, kJson } kind = kNull;
-  std::vector<std::pair<std::string, Shape>> fields;  // kObject, first-seen order
+  // kObject, first-seen order. Names and shapes are kept apart: a pair holding the
+  // still-incomplete Shape is not allowed by every standard library.
+  std::vector<std::string> field_names;
+  std::vector<Shape> field_shapes;
   std::unordered_map<std::string, size_t> index;       // field name -> position
   std::vector<Shape> element;                          // kArray: exactly one
 
@@ -69,7 +72,8 @@ struct Shape {
         kind = kDouble;
       } else {
         kind = kJson;
-        fields.clear();
+        field_names.clear();
+        field_shapes.clear();
         index.clear();
         element.clear();
       }
@@ -80,13 +84,14 @@ struct Shape {
         auto it = index.find(key);
         size_t i;
         if (it == index.end()) {
-          i = fields.size();
+          i = field_names.size();
           index.emplace(key, i);
-          fields.emplace_back(key, Shape{});
+          field_names.push_back(key);
+          field_shapes.emplace_back();
         } else {
           i = it->second;
         }
-        fields[i].second.unify(value);
+        field_shapes[i].unify(value);
       }
     } else if (k == kArray) {
       for (const auto& e : v) element[0].unify(e);
@@ -99,9 +104,10 @@ struct Shape {
       case kInt: return DataType(TypeId::kInt64);
       case kDouble: return DataType(TypeId::kFloat64);
       case kObject: {
-        if (fields.empty()) return DataType(TypeId::kString);
+        if (field_names.empty()) return DataType(TypeId::kString);
         std::vector<Field> children;
-        for (const auto& [name, shape] : fields) children.emplace_back(name, shape.type(), true);
+        for (size_t f = 0; f < field_names.size(); ++f)
+          children.emplace_back(field_names[f], field_shapes[f].type(), true);
         return DataType::struct_of(std::move(children));
       }
       case kArray: return DataType::list_of(Field("element", element[0].type(), true));
@@ -408,7 +414,8 @@ NdjsonReader::Impl::Impl(std::string path, NdjsonReadOptions options)
       top.unify(v);
       pending_.push_back({std::move(v), position});
     }
-    for (const auto& [name, shape] : top.fields) schema_.fields.emplace_back(name, shape.type());
+    for (size_t f = 0; f < top.field_names.size(); ++f)
+      schema_.fields.emplace_back(top.field_names[f], top.field_shapes[f].type());
   }
   for (const auto& f : schema_.fields) check_supported(f.type, f.name);
 }

@@ -67,6 +67,12 @@ void convert_values(const ShreddedLeaf& s, Buffer& out, F f) {
   }
 }
 
+// INT_8/16 and UINT_8/16 are stored as INT32 (sign- or zero-extended by T).
+template <typename T>
+void widen_to_int32(const ShreddedLeaf& s, Buffer& out) {
+  convert_values<T, int32_t>(s, out, [](T v) { return int32_t(v); });
+}
+
 template <typename T>
 void gather_as(const ShreddedLeaf& s, Buffer& out) {
   convert_values<T, T>(s, out, [](T v) { return v; });
@@ -146,10 +152,10 @@ PhysicalValues physical_values(const ShreddedLeaf& s, const LeafInfo& leaf) {
     case TypeId::kNull:
       o.resize_zeroed(size_t(s.num_values) * 4);
       break;
-    case TypeId::kInt8: convert_values<int8_t, int32_t>(s, o, [](int8_t v) { return int32_t(v); }); break;
-    case TypeId::kUInt8: convert_values<uint8_t, int32_t>(s, o, [](uint8_t v) { return int32_t(v); }); break;
-    case TypeId::kInt16: convert_values<int16_t, int32_t>(s, o, [](int16_t v) { return int32_t(v); }); break;
-    case TypeId::kUInt16: convert_values<uint16_t, int32_t>(s, o, [](uint16_t v) { return int32_t(v); }); break;
+    case TypeId::kInt8: widen_to_int32<int8_t>(s, o); break;
+    case TypeId::kUInt8: widen_to_int32<uint8_t>(s, o); break;
+    case TypeId::kInt16: widen_to_int32<int16_t>(s, o); break;
+    case TypeId::kUInt16: widen_to_int32<uint16_t>(s, o); break;
     case TypeId::kDecimal: {
       bool bad = false;
       if (pv.type == Type::kInt32) {
@@ -220,9 +226,12 @@ enum class DictKind { kFixed4, kFixed8, kHashed };
 
 template <DictKind K>
 bool build_dictionary_impl(const PhysicalValues& pv, int64_t limit, Dictionary& d) {
+  // The value itself (fixed 4/8 bytes) or its hash; 4-byte values get 8-byte slots so
+  // that large tables stay in cache.
+  using Key = std::conditional_t<K == DictKind::kFixed4, uint32_t, uint64_t>;
   struct Slot {
-    uint64_t key;  // the value itself (fixed 4/8) or its hash
-    int32_t id;    // -1 = empty
+    Key key;
+    int32_t id;  // -1 = empty
   };
   size_t cap = 1024;
   std::vector<Slot> table(cap, Slot{0, -1});
@@ -230,9 +239,11 @@ bool build_dictionary_impl(const PhysicalValues& pv, int64_t limit, Dictionary& 
   d.indices.resize(size_t(pv.count) * 4);
   uint32_t* idx = d.indices.as<uint32_t>();
   int64_t bytes = 0;
-  auto hash_of_key = [](uint64_t key) { return K == DictKind::kHashed ? key : mix64(key); };
+  auto hash_of_key = [](Key key) -> uint64_t {
+    return K == DictKind::kHashed ? key : mix64(key);
+  };
   for (int64_t i = 0; i < pv.count; ++i) {
-    uint64_t key;
+    Key key;
     std::string_view sv;
     if constexpr (K == DictKind::kFixed4) {
       key = load_le<uint32_t>(pv.fixed(i));
@@ -384,9 +395,9 @@ int compare_values(Order o, std::string_view a, std::string_view b) {
 }
 
 bool is_nan_value(Order o, std::string_view v) {
-  if (o == Order::kFloat) return std::isnan(load_le<float>(reinterpret_cast<const uint8_t*>(v.data())));
-  if (o == Order::kDouble)
-    return std::isnan(load_le<double>(reinterpret_cast<const uint8_t*>(v.data())));
+  const auto* p = reinterpret_cast<const uint8_t*>(v.data());
+  if (o == Order::kFloat) return std::isnan(load_le<float>(p));
+  if (o == Order::kDouble) return std::isnan(load_le<double>(p));
   return false;
 }
 
@@ -973,7 +984,8 @@ class ChunkEncoder {
       return with_row(write_page(h, page_.span(), int64_t(levels_len + values_.size())), p);
     }
     if (rep) encode_levels_v1(rep, 0, p.num_entries, data_.max_rep, page_);
-    if (data_.max_def > 0) encode_levels_v1(def, data_.max_def, p.num_entries, data_.max_def, page_);
+    if (data_.max_def > 0)
+      encode_levels_v1(def, data_.max_def, p.num_entries, data_.max_def, page_);
     encode_values(p, page_);
     DataPageHeader d;
     d.num_values = int32_t(p.num_entries);

@@ -173,7 +173,8 @@ ParquetWriter::ParquetWriter(std::unique_ptr<io::OutputFile> out, columnar::Sche
 ParquetWriter::~ParquetWriter() = default;
 
 void ParquetWriter::check_usable() const {
-  if (closed_) throw InvalidInputError(fmt::format("{}: the Parquet writer is closed", out_->path()));
+  if (closed_)
+    throw InvalidInputError(fmt::format("{}: the Parquet writer is closed", out_->path()));
   if (failed_)
     throw InvalidInputError(
         fmt::format("{}: the Parquet writer failed earlier and cannot continue", out_->path()));
