@@ -52,9 +52,7 @@ void Column::append_null() {
       break;
     default: {
       int w = type_.byte_width();
-      size_t old = data_.size();
-      data_.resize(old + w);
-      std::memset(data_.data() + old, 0, w);
+      if (w > 0) data_.resize_zeroed(data_.size() + size_t(w));
     }
   }
   ++size_;

@@ -194,8 +194,10 @@ void convert_append(const Column& phys, Column& out, const std::string& path) {
 
 class ChunkDecoder {
  public:
-  ChunkDecoder(const LeafInfo& leaf, const ColumnMetaData& meta, LeafData& out)
-      : leaf_(leaf),
+  ChunkDecoder(const LeafInfo& leaf, const ColumnMetaData& meta, LeafData& out,
+               int64_t memory_limit)
+      : memory_left_(memory_limit),
+        leaf_(leaf),
         meta_(meta),
         out_(out),
         phys_type_(physical_type(*leaf.element)),
@@ -205,6 +207,7 @@ class ChunkDecoder {
   void dictionary_page(const PageHeader& h, std::span<const uint8_t> payload) {
     const DictionaryPageHeader& d = *h.dictionary_page_header;
     FLOE_CORRUPT_IF(d.num_values < 0, "dictionary page with {} values", d.num_values);
+    charge(int64_t(d.num_values) * (phys_type_.byte_width() + 4));
     FLOE_CORRUPT_IF(has_dictionary_, "a second dictionary page in one column chunk");
     FLOE_CORRUPT_IF(d.encoding != Encoding::kPlain && d.encoding != Encoding::kPlainDictionary,
                     "dictionary page encoded as {}", encoding_name(d.encoding));
@@ -220,6 +223,7 @@ class ChunkDecoder {
   int64_t data_page_v1(const PageHeader& h, std::span<const uint8_t> payload) {
     const DataPageHeader& d = *h.data_page_header;
     FLOE_CORRUPT_IF(d.num_values < 0, "data page with {} values", d.num_values);
+    charge_page(d.num_values);
     std::span<const uint8_t> data = decompress(payload, h.uncompressed_page_size, true);
     size_t pos = 0;
     size_t n = size_t(d.num_values);
@@ -243,6 +247,7 @@ class ChunkDecoder {
                         d.definition_levels_byte_length < 0 ||
                         d.repetition_levels_byte_length < 0,
                     "data page v2 header has negative or inconsistent counts");
+    charge_page(d.num_values);
     size_t rep_len = size_t(d.repetition_levels_byte_length);
     size_t def_len = size_t(d.definition_levels_byte_length);
     FLOE_CORRUPT_IF(rep_len + def_len > payload.size(),
@@ -269,6 +274,23 @@ class ChunkDecoder {
   }
 
  private:
+  // Accounts for memory decoding is about to allocate; refuses past the limit.
+  void charge(int64_t bytes) {
+    memory_left_ -= bytes;
+    charged_ += bytes;
+    if (memory_left_ < 0)
+      throw UnsupportedError(fmt::format(
+          "decoding needs more memory than the {} MiB allowed for one column chunk "
+          "(the page headers claim it; the file may be corrupt)",
+          limit_mib()));
+  }
+  void charge_page(int64_t n) {
+    int64_t per_value = 4 + std::max(phys_type_.byte_width(), 4) +
+                        (leaf_.max_def > 0 ? 2 : 0) + (leaf_.max_rep > 0 ? 2 : 0);
+    charge(n * per_value);
+  }
+  int64_t limit_mib() const { return (memory_left_ + charged_) >> 20; }
+
   std::span<const uint8_t> decompress(std::span<const uint8_t> in, int64_t uncompressed_size,
                                       bool compressed) {
     FLOE_CORRUPT_IF(uncompressed_size < 0, "page with negative uncompressed size {}",
@@ -276,6 +298,8 @@ class ChunkDecoder {
     if (!compressed || codec_ == compression::Codec::kUncompressed) return in;
     FLOE_CORRUPT_IF(uncompressed_size > (int64_t(1) << 31),
                     "page claims {} uncompressed bytes", uncompressed_size);
+    // The scratch buffer is reused page after page: charge only its growth.
+    if (size_t(uncompressed_size) > scratch_.size()) charge(uncompressed_size - int64_t(scratch_.size()));
     scratch_.resize(size_t(uncompressed_size));
     if (uncompressed_size == 0 && in.empty()) return {scratch_.data(), 0};
     compression::decompress(codec_, in, scratch_.data(), size_t(uncompressed_size));
@@ -516,6 +540,7 @@ class ChunkDecoder {
       const uint8_t* dbytes = dictionary_.data_buffer().data();
       size_t total = 0;
       for (size_t i = 0; i < n; ++i) total += size_t(doff[idx[i] + 1] - doff[idx[i]]);
+      charge(int64_t(total));
       int64_t base = out.offsets()[out.size()];
       if (int64_t(base) + int64_t(total) > std::numeric_limits<int32_t>::max())
         throw UnsupportedError(
@@ -558,6 +583,8 @@ class ChunkDecoder {
     finish(out, n);
   }
 
+  int64_t memory_left_;
+  int64_t charged_ = 0;
   const LeafInfo& leaf_;
   const ColumnMetaData& meta_;
   LeafData& out_;
@@ -595,7 +622,8 @@ Column decode_statistics_value(const LeafInfo& leaf, std::span<const uint8_t> by
 }
 
 LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const LeafInfo& leaf,
-                           int64_t row_group_rows, int64_t slack_bytes) {
+                           int64_t row_group_rows, int64_t slack_bytes,
+                           int64_t memory_limit) {
   try {
     if (chunk.encrypted)
       throw UnsupportedError("the column is encrypted; floe does not decrypt Parquet files");
@@ -623,7 +651,7 @@ LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const 
 
     LeafData out;
     out.values = Column(leaf.type);
-    ChunkDecoder decoder(leaf, meta, out);
+    ChunkDecoder decoder(leaf, meta, out, memory_limit);
     ByteReader cursor(bytes, "column chunk");
     int64_t remaining = meta.num_values;
     while (remaining > 0) {
@@ -669,7 +697,7 @@ namespace floe::parquet {
 LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
                                  const LeafInfo& leaf, int64_t row_group_rows,
                                  const OffsetIndex& index, const std::vector<RowRange>& ranges,
-                                 std::vector<RowRange>* decoded) {
+                                 std::vector<RowRange>* decoded, int64_t memory_limit) {
   try {
     if (chunk.encrypted)
       throw UnsupportedError("the column is encrypted; floe does not decrypt Parquet files");
@@ -677,7 +705,7 @@ LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
     const ColumnMetaData& meta = *chunk.meta_data;
     LeafData out;
     out.values = Column(leaf.type);
-    ChunkDecoder decoder(leaf, meta, out);
+    ChunkDecoder decoder(leaf, meta, out, memory_limit);
     const auto& pages = index.page_locations;
     auto read_page = [&](int64_t offset, int64_t max_size) {
       FLOE_CORRUPT_IF(offset < 0 || uint64_t(offset) >= file.size(),

@@ -32,8 +32,13 @@ struct LeafData {
 // the row group claims (checked against the levels). `slack_bytes` lets the chunk extend
 // that far past its recorded size (old parquet-mr under-reported it, PARQUET-816).
 // Errors name the file and the column path.
+// `memory_limit` bounds the bytes decoding may allocate for the chunk (decompressed pages,
+// levels, values): a file whose headers claim more fails with UnsupportedError instead of
+// exhausting memory.
+constexpr int64_t kDefaultChunkMemoryLimit = int64_t(4) << 30;
 LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const LeafInfo& leaf,
-                           int64_t row_group_rows, int64_t slack_bytes = 0);
+                           int64_t row_group_rows, int64_t slack_bytes = 0,
+                           int64_t memory_limit = kDefaultChunkMemoryLimit);
 
 // Reads only the data pages of the chunk (located by its offset index) that hold rows of
 // `ranges` (sorted, disjoint), plus its dictionary page. Sets `decoded` to the row spans
@@ -41,7 +46,8 @@ LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const 
 LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
                                  const LeafInfo& leaf, int64_t row_group_rows,
                                  const OffsetIndex& index, const std::vector<RowRange>& ranges,
-                                 std::vector<RowRange>* decoded);
+                                 std::vector<RowRange>* decoded,
+                                 int64_t memory_limit = kDefaultChunkMemoryLimit);
 
 // Decodes one value stored in the spec's statistics form (PLAIN for fixed-width types, the
 // raw bytes for byte arrays) into a one-row column of the leaf's floe type. Used to show

@@ -152,11 +152,12 @@ columnar::Batch ParquetReader::read_row_group(int row_group, const std::vector<i
     if (index) {
       data[size_t(first)] = read_column_chunk_pages(*file_, rg.columns[size_t(first)],
                                                     leaves[size_t(first)], rg.num_rows, *index,
-                                                    *ranges, &spans);
+                                                    *ranges, &spans, chunk_memory_limit_);
     } else {
       for (int l = first; l < first + node.num_leaves(); ++l)
         data[size_t(l)] = read_column_chunk(*file_, rg.columns[size_t(l)], leaves[size_t(l)],
-                                            rg.num_rows, chunk_slack_bytes_);
+                                            rg.num_rows, chunk_slack_bytes_,
+                                            chunk_memory_limit_);
     }
     columnar::Column column;
     try {

@@ -43,6 +43,10 @@ class ParquetReader {
   std::optional<OffsetIndex> offset_index(int row_group, int leaf);
   std::optional<ColumnIndex> column_index(int row_group, int leaf);
 
+  // Bounds the memory decoding one column chunk may take (default 4 GiB); a file whose
+  // headers claim more is refused with an error rather than exhausting memory.
+  void set_chunk_memory_limit(int64_t bytes) { chunk_memory_limit_ = bytes; }
+
   // Resolves column names to field indices; throws InvalidInputError naming an unknown one.
   std::vector<int> field_indices(const std::vector<std::string>& names) const;
 
@@ -52,6 +56,7 @@ class ParquetReader {
   std::unique_ptr<ParquetSchema> parquet_schema_;
   columnar::Schema schema_;
   int64_t chunk_slack_bytes_ = 0;
+  int64_t chunk_memory_limit_ = kDefaultChunkMemoryLimit;
 };
 
 }  // namespace floe::parquet

@@ -158,10 +158,11 @@ ParquetWriter::ParquetWriter(std::unique_ptr<io::OutputFile> out, columnar::Sche
   metadata_.created_by = kCreatedBy;
   metadata_.column_orders = std::vector<ColumnOrder>(leaves.size(), ColumnOrder{});
   std::vector<KeyValue> kv;
-  for (const auto& [k, v] : schema_.metadata) {
+  for (const auto& entry : schema_.metadata) {
+    const std::string& key = entry.first;
     bool overridden = std::any_of(o.key_value_metadata.begin(), o.key_value_metadata.end(),
-                                  [&](const KeyValue& x) { return x.key == k; });
-    if (!overridden) kv.push_back(KeyValue{k, v});
+                                  [&](const KeyValue& x) { return x.key == key; });
+    if (!overridden) kv.push_back(KeyValue{key, entry.second});
   }
   kv.insert(kv.end(), o.key_value_metadata.begin(), o.key_value_metadata.end());
   if (!kv.empty()) metadata_.key_value_metadata = std::move(kv);
