@@ -14,6 +14,8 @@ for target in build/fuzz/*_fuzz; do
   mkdir -p "$corpus"
   seeds=tests/fuzz/seeds/${name%_fuzz}
   [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
+  regressions=tests/fuzz/regressions/${name%_fuzz}
+  [ -d "$regressions" ] && cp -n "$regressions"/* "$corpus"/ 2>/dev/null || true
   case "$name" in
     parquet_reader_fuzz)
       find "$testdata/parquet-testing" -name '*.parquet' -size -64k -exec cp -n {} "$corpus"/ \; ;;

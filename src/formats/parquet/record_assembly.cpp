@@ -50,7 +50,7 @@ Column assemble_primitive(const SchemaNode& node, LeafData& leaf, int16_t slot_d
   int w = node.field.type.byte_width();
   out.validity_buffer().resize_zeroed(bitmap_bytes(slots));
   uint8_t* valid = out.validity_buffer().data();
-  if (w > 0 || node.field.type.id() == columnar::TypeId::kNull) {
+  if (!node.field.type.is_variable_width()) {  // fixed width (possibly 0 bytes)
     Buffer& data = out.data_buffer();
     data.resize_zeroed(size_t(slots) * size_t(w));
     const uint8_t* src = dense.data_buffer().data();
@@ -60,7 +60,7 @@ Column assemble_primitive(const SchemaNode& node, LeafData& leaf, int16_t slot_d
       int16_t d = lv.def[i];
       if (d < slot_def) continue;
       if (d >= node.def_level) {
-        std::memcpy(dst + s * w, src + v * w, size_t(w));
+        if (w > 0) std::memcpy(dst + s * w, src + v * w, size_t(w));
         bit_set(valid, s);
         ++v;
       }
