@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/parallel_for.h"
 #include "cli/batch_printer.h"
 #include "cli/commands.h"
 #include "cli/file_stats.h"
@@ -76,26 +77,33 @@ void run_scan(const ScanOptions& o) {
   auto t0 = std::chrono::steady_clock::now();
   auto reader = parquet::ParquetReader::open(o.path);
   std::vector<int> fields = reader->field_indices(split_list(o.columns));
-  parquet::ParquetScan scan(*reader, fields,
-                            formats::parse_scan_predicate(o.filter, reader->schema()));
-  std::mutex report_mutex;
-  parquet::PruneReport total;
-  int threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
-  threads = std::min(threads, std::max(1, reader->num_row_groups()));
-  std::atomic<int> next{0};
+  if (fields.empty())
+    for (size_t i = 0; i < reader->schema().fields.size(); ++i) fields.push_back(int(i));
+  int threads = o.threads > 0 ? o.threads : default_thread_count();
   std::atomic<int64_t> rows{0}, values_bytes{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&] {
-    try {
+  auto count = [&](const columnar::Batch& b, bool add_rows) {
+    if (add_rows) rows += b.num_rows();
+    int64_t bytes = 0;
+    for (const auto& c : b.columns) bytes += int64_t(c.data_buffer().size());
+    values_bytes += bytes;
+  };
+  parquet::PruneReport total;
+  if (o.filter.empty()) {
+    // One task per column chunk: uses every core even on a file of one row group.
+    int64_t nf = int64_t(fields.size());
+    parallel_for(reader->num_row_groups() * nf, threads, [&](int64_t task) {
+      int rg = int(task / nf);
+      columnar::Batch b = reader->read_row_group(rg, {fields[size_t(task % nf)]});
+      count(b, task % nf == 0);
+    });
+  } else {
+    parquet::ParquetScan scan(*reader, fields,
+                              formats::parse_scan_predicate(o.filter, reader->schema()));
+    std::mutex report_mutex;
+    parallel_for(reader->num_row_groups(), threads, [&](int64_t rg) {
       parquet::PruneReport report;
-      for (int rg = next++; rg < reader->num_row_groups(); rg = next++) {
-        columnar::Batch b = scan.scan_row_group(rg, &report);
-        rows += b.num_rows();
-        int64_t bytes = 0;
-        for (const auto& c : b.columns) bytes += int64_t(c.data_buffer().size());
-        values_bytes += bytes;
-      }
+      columnar::Batch b = scan.scan_row_group(int(rg), &report);
+      count(b, true);
       std::lock_guard<std::mutex> lock(report_mutex);
       total.row_groups += report.row_groups;
       total.row_groups_pruned_by_statistics += report.row_groups_pruned_by_statistics;
@@ -104,16 +112,8 @@ void run_scan(const ScanOptions& o) {
       total.pages_pruned += report.pages_pruned;
       total.rows_kept += report.rows_kept;
       total.rows_total += report.rows_total;
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+    });
+  }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fmt::print("{} rows, {} row groups, {:.1f} MB of values decoded in {:.3f} s ({} threads)\n",
              rows.load(), reader->num_row_groups(), double(values_bytes.load()) / 1e6, secs,

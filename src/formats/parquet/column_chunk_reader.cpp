@@ -597,6 +597,22 @@ class ChunkDecoder {
   Buffer indices_;
 };
 
+// Sizes the output buffers once from the chunk's metadata, so decoding does not grow and
+// copy them page after page. Claims beyond the memory limit are left to the decoder's
+// accounting (which refuses them).
+void reserve_for_chunk(const LeafInfo& leaf, const ColumnMetaData& meta, int64_t memory_limit,
+                       LeafData& out) {
+  int64_t n = meta.num_values;
+  int64_t w = std::max(leaf.type.byte_width(), 4);
+  if (n <= 0 || n * (w + 4) > memory_limit / 4) return;
+  out.values.reserve(n);
+  if (leaf.max_def > 0) out.def_levels.reserve(size_t(n) * 2);
+  if (leaf.max_rep > 0) out.rep_levels.reserve(size_t(n) * 2);
+  if (leaf.type.is_variable_width() && meta.total_uncompressed_size > 0 &&
+      meta.total_uncompressed_size < memory_limit / 4)
+    out.values.data_buffer().reserve(size_t(meta.total_uncompressed_size));
+}
+
 }  // namespace
 
 Column decode_statistics_value(const LeafInfo& leaf, std::span<const uint8_t> bytes) {
@@ -651,6 +667,7 @@ LeafData read_column_chunk(io::InputFile& file, const ColumnChunk& chunk, const 
 
     LeafData out;
     out.values = Column(leaf.type);
+    reserve_for_chunk(leaf, meta, memory_limit, out);
     ChunkDecoder decoder(leaf, meta, out, memory_limit);
     ByteReader cursor(bytes, "column chunk");
     int64_t remaining = meta.num_values;
