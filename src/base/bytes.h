@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "base/buffer.h"
 #include "base/error.h"
 
 namespace floe {
@@ -21,6 +22,18 @@ inline T load_le(const uint8_t* p) {
 template <typename T>
 inline void store_le(uint8_t* p, T v) {
   std::memcpy(p, &v, sizeof(T));
+}
+
+// Appends v as an unsigned LEB128 varint (the form ByteReader::uvarint reads).
+inline void put_uvarint(Buffer& out, uint64_t v) {
+  uint8_t tmp[10];
+  size_t n = 0;
+  while (v >= 0x80) {
+    tmp[n++] = uint8_t(v | 0x80);
+    v >>= 7;
+  }
+  tmp[n++] = uint8_t(v);
+  out.append(tmp, n);
 }
 
 // A read cursor over bytes that came from outside: every read checks the bounds and

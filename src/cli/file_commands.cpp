@@ -16,6 +16,7 @@
 #include "cli/file_stats.h"
 #include "formats/batch_file.h"
 #include "formats/compression/codec.h"
+#include "formats/parquet/parquet_codec.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_scan.h"
 #include "formats/scan_predicate.h"
@@ -128,6 +129,7 @@ void run_scan(const ScanOptions& o) {
 
 struct ConvertOptions {
   std::string in, out;
+  int threads = 0;
   std::string from, to;
   std::string compression = "zstd";
   int compression_level = 0;
@@ -142,17 +144,11 @@ struct ConvertOptions {
   bool has_null_text = false;
 };
 
+// pyarrow's and DuckDB's "lz4" means LZ4_RAW (the Hadoop framing is deprecated).
 parquet::CompressionCodec parquet_codec(const std::string& name) {
-  switch (compression::codec_from_name(name)) {
-    case compression::Codec::kUncompressed: return parquet::CompressionCodec::kUncompressed;
-    case compression::Codec::kSnappy: return parquet::CompressionCodec::kSnappy;
-    case compression::Codec::kGzip: return parquet::CompressionCodec::kGzip;
-    case compression::Codec::kBrotli: return parquet::CompressionCodec::kBrotli;
-    case compression::Codec::kZstd: return parquet::CompressionCodec::kZstd;
-    case compression::Codec::kLz4Raw: return parquet::CompressionCodec::kLz4Raw;
-    case compression::Codec::kLz4Hadoop: return parquet::CompressionCodec::kLz4Raw;
-  }
-  return parquet::CompressionCodec::kZstd;
+  compression::Codec c = compression::codec_from_name(name);
+  if (c == compression::Codec::kLz4Hadoop) c = compression::Codec::kLz4Raw;
+  return parquet::to_parquet_codec(c);
 }
 
 void run_convert(const ConvertOptions& o) {
@@ -170,6 +166,7 @@ void run_convert(const ConvertOptions& o) {
   formats::FileWriteOptions wo;
   if (!o.to.empty()) wo.format = formats::file_format_from_name(o.to);
   wo.parquet.compression = parquet_codec(o.compression);
+  wo.parquet.threads = o.threads > 0 ? o.threads : default_thread_count();
   wo.parquet.compression_level = o.compression_level;
   if (o.row_group_size <= 0 || o.page_size <= 0)
     throw InvalidInputError("--row-group-size and --page-size must be positive");
@@ -219,6 +216,8 @@ void register_file_commands(CLI::App& app) {
   convc->add_option("--compression", conv->compression,
                     "Parquet codec: zstd, snappy, gzip, brotli, lz4_raw, none")
       ->capture_default_str();
+  convc->add_option("--threads,-t", conv->threads,
+                    "Threads encoding Parquet column chunks (default: all cores)");
   convc->add_option("--compression-level", conv->compression_level, "Codec level (0: default)");
   convc->add_option("--row-group-size", conv->row_group_size, "Rows per Parquet row group")
       ->capture_default_str();

@@ -10,6 +10,7 @@
 #include "formats/parquet/byte_array_encodings.h"
 #include "formats/parquet/byte_stream_split.h"
 #include "formats/parquet/delta_binary_packed.h"
+#include "formats/parquet/parquet_codec.h"
 #include "formats/parquet/rle_bit_packed.h"
 
 namespace floe::parquet {
@@ -28,21 +29,6 @@ int64_t int96_to_micros(const uint8_t* p) {
 }
 
 namespace {
-
-compression::Codec to_codec(CompressionCodec c, const std::string& path) {
-  switch (c) {
-    case CompressionCodec::kUncompressed: return compression::Codec::kUncompressed;
-    case CompressionCodec::kSnappy: return compression::Codec::kSnappy;
-    case CompressionCodec::kGzip: return compression::Codec::kGzip;
-    case CompressionCodec::kBrotli: return compression::Codec::kBrotli;
-    case CompressionCodec::kLz4: return compression::Codec::kLz4Hadoop;
-    case CompressionCodec::kZstd: return compression::Codec::kZstd;
-    case CompressionCodec::kLz4Raw: return compression::Codec::kLz4Raw;
-    default:
-      throw UnsupportedError(fmt::format("column '{}': compression codec {} is not supported",
-                                         path, codec_name(c)));
-  }
-}
 
 // The physical representation of a leaf's values before conversion to its floe type.
 DataType physical_type(const SchemaElement& e) {
@@ -201,7 +187,7 @@ class ChunkDecoder {
         meta_(meta),
         out_(out),
         phys_type_(physical_type(*leaf.element)),
-        codec_(to_codec(meta.codec, leaf.path)),
+        codec_(to_compression_codec(meta.codec)),
         direct_(same_layout(phys_type_, leaf.type)) {}
 
   void dictionary_page(const PageHeader& h, std::span<const uint8_t> payload) {

@@ -14,6 +14,7 @@
 #include "formats/parquet/byte_array_encodings.h"
 #include "formats/parquet/byte_stream_split.h"
 #include "formats/parquet/delta_binary_packed.h"
+#include "formats/parquet/parquet_codec.h"
 #include "formats/parquet/rle_bit_packed.h"
 
 namespace floe::parquet {
@@ -607,16 +608,6 @@ Statistics make_statistics(Order o, Type type, const ValueStats& vs, int64_t nul
 // ---------------------------------------------------------------------------------------
 // Levels and values of one page.
 
-void put_uvarint(Buffer& out, uint64_t v) {
-  uint8_t tmp[10];
-  size_t n = 0;
-  while (v >= 0x80) {
-    tmp[n++] = uint8_t(v | 0x80);
-    v >>= 7;
-  }
-  tmp[n++] = uint8_t(v);
-  out.append(tmp, n);
-}
 
 // Appends the RLE/bit-packed hybrid of n levels, or of n copies of `fill` when levels is
 // null (a single RLE run).
@@ -646,21 +637,6 @@ void encode_levels_v1(const int16_t* levels, int16_t fill, int64_t n, int16_t ma
   store_le<uint32_t>(out.data() + at, uint32_t(out.size() - at - 4));
 }
 
-compression::Codec to_codec(CompressionCodec c) {
-  switch (c) {
-    case CompressionCodec::kUncompressed: return compression::Codec::kUncompressed;
-    case CompressionCodec::kSnappy: return compression::Codec::kSnappy;
-    case CompressionCodec::kGzip: return compression::Codec::kGzip;
-    case CompressionCodec::kBrotli: return compression::Codec::kBrotli;
-    case CompressionCodec::kLz4: return compression::Codec::kLz4Hadoop;
-    case CompressionCodec::kZstd: return compression::Codec::kZstd;
-    case CompressionCodec::kLz4Raw: return compression::Codec::kLz4Raw;
-    default:
-      throw UnsupportedError(
-          fmt::format("floe does not write Parquet compression codec {}", codec_name(c)));
-  }
-}
-
 // One data page: which entries, values and rows it holds.
 struct PagePlan {
   int64_t first_entry = 0, num_entries = 0;
@@ -678,7 +654,7 @@ class ChunkEncoder {
         options_(options),
         type_(*leaf.element->type),
         order_(order_of(*leaf.element)),
-        codec_(to_codec(options.codec)),
+        codec_(to_compression_codec(options.codec)),
         pv_(physical_values(data, leaf)) {}
 
   WrittenColumnChunk write(std::vector<std::string> path_in_schema) {

@@ -14,16 +14,6 @@ constexpr std::string_view kWhat = "DELTA_BINARY_PACKED data";
 // values_per_miniblock * bit_width far from overflow.
 constexpr uint64_t kMaxBlockSize = uint64_t(1) << 32;
 
-void put_uvarint(Buffer& out, uint64_t v) {
-  uint8_t tmp[10];
-  size_t n = 0;
-  while (v >= 0x80) {
-    tmp[n++] = uint8_t(v | 0x80);
-    v >>= 7;
-  }
-  tmp[n++] = uint8_t(v);
-  out.append(tmp, n);
-}
 
 void put_zigzag(Buffer& out, int64_t v) {
   put_uvarint(out, (uint64_t(v) << 1) ^ uint64_t(v >> 63));

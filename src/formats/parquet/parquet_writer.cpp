@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "base/bytes.h"
+#include "base/parallel_for.h"
 #include "formats/parquet/level_shredding.h"
 
 namespace floe::parquet {
@@ -236,6 +237,21 @@ void ParquetWriter::append_rows(const columnar::Batch& batch, int64_t offset, in
   buffered_rows_ += length;
 }
 
+namespace {
+
+// Moves a chunk written at offset 0 (into memory) to `base` in the file.
+void relocate_chunk(WrittenColumnChunk& w, int64_t base) {
+  w.chunk.file_offset += base;
+  ColumnMetaData& m = *w.chunk.meta_data;
+  m.data_page_offset += base;
+  if (m.dictionary_page_offset) *m.dictionary_page_offset += base;
+  if (m.index_page_offset) *m.index_page_offset += base;
+  if (w.offset_index)
+    for (auto& loc : w.offset_index->page_locations) loc.offset += base;
+}
+
+}  // namespace
+
 void ParquetWriter::flush_row_group() {
   check_usable();
   if (buffered_rows_ == 0) return;
@@ -245,20 +261,46 @@ void ParquetWriter::flush_row_group() {
     rg.ordinal = int16_t(std::min<size_t>(metadata_.row_groups.size(), INT16_MAX));
     std::vector<WrittenColumnChunk> pending;
     const std::vector<LeafInfo>& leaves = parquet_schema_->leaves();
+    struct Job {
+      size_t field;
+      int leaf;
+    };
+    std::vector<Job> jobs;
     for (size_t f = 0; f < schema_.fields.size(); ++f) {
       const SchemaNode& node = parquet_schema_->fields()[f];
-      const int first = node.first_leaf();
-      for (int l = first; l < first + node.num_leaves(); ++l) {
-        ShreddedLeaf shredded = shred_leaf(buffered_[f], node, l);
-        WrittenColumnChunk w = write_column_chunk(*out_, leaves[size_t(l)],
-                                                  leaf_paths_[size_t(l)], shredded,
-                                                  leaf_options_[size_t(l)]);
-        rg.columns.push_back(std::move(w.chunk));
-        w.chunk = ColumnChunk();
-        pending.push_back(std::move(w));
-      }
-      reset_column(buffered_[f]);
+      for (int l = node.first_leaf(); l < node.first_leaf() + node.num_leaves(); ++l)
+        jobs.push_back({f, l});
     }
+    auto encode = [&](const Job& j, io::OutputFile& out) {
+      ShreddedLeaf shredded = shred_leaf(buffered_[j.field], parquet_schema_->fields()[j.field],
+                                         j.leaf);
+      return write_column_chunk(out, leaves[size_t(j.leaf)], leaf_paths_[size_t(j.leaf)],
+                                shredded, leaf_options_[size_t(j.leaf)]);
+    };
+    std::vector<WrittenColumnChunk> written(jobs.size());
+    if (options_.threads <= 1 || jobs.size() <= 1) {
+      for (size_t i = 0; i < jobs.size(); ++i) written[i] = encode(jobs[i], *out_);
+    } else {
+      // Each chunk is encoded into memory at offset 0, then appended in schema order and
+      // its offsets moved to where it landed.
+      std::vector<Buffer> bytes(jobs.size());
+      parallel_for(int64_t(jobs.size()), options_.threads, [&](int64_t i) {
+        auto mem = io::create_memory_output(&bytes[size_t(i)]);
+        written[size_t(i)] = encode(jobs[size_t(i)], *mem);
+        mem->close();
+      });
+      for (size_t i = 0; i < jobs.size(); ++i) {
+        relocate_chunk(written[i], int64_t(out_->position()));
+        out_->write(bytes[i].data(), bytes[i].size());
+        bytes[i] = Buffer();
+      }
+    }
+    for (auto& w : written) {
+      rg.columns.push_back(std::move(w.chunk));
+      w.chunk = ColumnChunk();
+      pending.push_back(std::move(w));
+    }
+    for (auto& column : buffered_) reset_column(column);
     int64_t uncompressed = 0, compressed = 0;
     for (const ColumnChunk& c : rg.columns) {
       uncompressed += c.meta_data->total_uncompressed_size;

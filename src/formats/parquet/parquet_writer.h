@@ -20,6 +20,9 @@
 namespace floe::parquet {
 
 struct ParquetWriteOptions {
+  // Column chunks of a row group are encoded and compressed on up to this many threads
+  // (then written in order); 1 encodes on the caller's thread.
+  int threads = 1;
   CompressionCodec compression = CompressionCodec::kZstd;
   int compression_level = 0;  // 0 = codec default
   // A row group ends at whichever comes first (bytes: uncompressed in-memory estimate).

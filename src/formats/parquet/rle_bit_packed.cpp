@@ -11,16 +11,6 @@ namespace {
 
 constexpr std::string_view kWhat = "RLE/bit-packed data";
 
-void put_uvarint(Buffer& out, uint64_t v) {
-  uint8_t tmp[10];
-  size_t n = 0;
-  while (v >= 0x80) {
-    tmp[n++] = uint8_t(v | 0x80);
-    v >>= 7;
-  }
-  tmp[n++] = uint8_t(v);
-  out.append(tmp, n);
-}
 
 }  // namespace
 
