@@ -53,6 +53,7 @@ def main():
     ap.add_argument("--floe", default=os.environ.get("FLOE_BIN", ROOT / "build/release/floe"))
     ap.add_argument("--work", default=ROOT / "bench/out/parquet")
     ap.add_argument("--full", action="store_true", help="full size: 60 M rows")
+    ap.add_argument("--cases", default="convert,scan", help="convert, scan or both")
     args = ap.parse_args()
     if args.full:
         args.rows = 60_000_000
@@ -96,7 +97,8 @@ def main():
 
     # -- CSV -> Parquet (zstd). floe parses CSV on one thread and encodes Parquet column
     # chunks on `threads`.
-    for threads in (1, os.cpu_count() or 2):
+    cases = set(args.cases.split(","))
+    for threads in ((1, os.cpu_count() or 2) if "convert" in cases else ()):
         floe_s = timed(lambda: sh(floe, "file", "convert", csv_path, floe_pq, "--compression",
                                   "zstd", "--threads", threads), args.repeat)
 
@@ -119,12 +121,13 @@ def main():
                {"pyarrow": arrow_s, "duckdb": duck_s})
 
     sizes = {n: p.stat().st_size / 1e6 for n, p in
-             [("floe", floe_pq), ("pyarrow", arrow_pq), ("duckdb", duck_pq)]}
+             [("floe", floe_pq), ("pyarrow", arrow_pq), ("duckdb", duck_pq)] if p.exists()}
     print("parquet sizes (MB): " + ", ".join(f"{n} {s:.1f}" for n, s in sizes.items()))
 
     # -- scans of the same file (pyarrow's, a neutral writer) and of floe's own
     cols = [f.name for f in pq.read_schema(arrow_pq)]
-    for label, path in (("pyarrow file", arrow_pq), ("floe file", floe_pq)):
+    for label, path in ((("pyarrow file", arrow_pq), ("floe file", floe_pq))
+                        if "scan" in cases else ()):
         for proj, columns in (("full", None), ("projected", ["ts", "element_id"])):
             for threads in (1, os.cpu_count() or 2):
                 floe_args = [floe, "file", "scan", path, "--threads", threads]

@@ -45,12 +45,53 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+bool is_parquet(const std::string& path) {
+  return formats::file_format_from_path(path) == formats::FileFormat::kParquet;
+}
+
 void run_schema(const std::string& path) {
-  auto reader = parquet::ParquetReader::open(path);
-  fmt::print("{}", reader->schema().to_string());
+  if (is_parquet(path)) {
+    fmt::print("{}", parquet::ParquetReader::open(path)->schema().to_string());
+    return;
+  }
+  fmt::print("{}", formats::open_batch_reader(path)->schema().to_string());  // as inferred
+}
+
+// CSV and NDJSON: read in batches, then project and filter each.
+void cat_text_file(const CatOptions& o) {
+  auto reader = formats::open_batch_reader(o.path);
+  const columnar::Schema& in = reader->schema();
+  std::vector<int> fields;
+  for (const auto& name : split_list(o.columns)) {
+    int i = in.find(name);
+    if (i < 0) throw InvalidInputError(fmt::format("{}: no column named '{}'", o.path, name));
+    fields.push_back(i);
+  }
+  if (fields.empty())
+    for (size_t i = 0; i < in.fields.size(); ++i) fields.push_back(int(i));
+  formats::ScanPredicate predicate = formats::parse_scan_predicate(o.filter, in);
+  columnar::Schema out_schema;
+  for (int f : fields) out_schema.fields.push_back(in.fields[size_t(f)]);
+  BatchPrinter printer(output_format_from_name(o.format), out_schema);
+  int64_t left = o.limit;
+  columnar::Batch b;
+  while (left != 0 && reader->next(b)) {
+    columnar::SelectionVector sel = formats::evaluate_predicate(predicate, b);
+    columnar::Batch out;
+    out.schema = out_schema;
+    for (int f : fields) out.columns.push_back(b.columns[size_t(f)].take(sel));
+    out.rows_without_columns = int64_t(sel.size());
+    printer.print(out, 0, left);
+    if (left > 0) left -= std::min(left, out.num_rows());
+  }
+  printer.finish();
 }
 
 void run_cat(const CatOptions& o) {
+  if (!is_parquet(o.path)) {
+    cat_text_file(o);
+    return;
+  }
   auto reader = parquet::ParquetReader::open(o.path);
   std::vector<int> fields = reader->field_indices(split_list(o.columns));
   parquet::ParquetScan scan(*reader, fields,
@@ -200,8 +241,8 @@ void register_file_commands(CLI::App& app) {
   file->require_subcommand(1);
 
   auto path = std::make_shared<std::string>();
-  auto* schema = file->add_subcommand("schema", "Print a Parquet file's schema");
-  schema->add_option("FILE", *path, "Parquet file")->required();
+  auto* schema = file->add_subcommand("schema", "Print a file's schema (CSV/NDJSON: as inferred)");
+  schema->add_option("FILE", *path, "Parquet, CSV or NDJSON file")->required();
   schema->callback([path] { run_schema(*path); });
 
   auto conv = std::make_shared<ConvertOptions>();
@@ -252,8 +293,8 @@ void register_file_commands(CLI::App& app) {
   scanc->callback([scan] { run_scan(*scan); });
 
   auto cat = std::make_shared<CatOptions>();
-  auto* catc = file->add_subcommand("cat", "Print a Parquet file's rows");
-  catc->add_option("FILE", cat->path, "Parquet file")->required();
+  auto* catc = file->add_subcommand("cat", "Print a file's rows");
+  catc->add_option("FILE", cat->path, "Parquet, CSV or NDJSON file")->required();
   catc->add_option("--limit,-n", cat->limit, "Rows to print (-1 for all)")->capture_default_str();
   catc->add_option("--columns,-c", cat->columns, "Comma-separated columns to print");
   catc->add_option("--format,-f", cat->format, "table, csv or json")->capture_default_str();
