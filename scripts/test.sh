@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 
 step() { printf '\n== %s\n' "$*"; }
+logs=build/test-logs
+mkdir -p "$logs"
+rm -f "$logs"/*.log
 
 step "dependencies"
 scripts/install-deps.sh
@@ -19,13 +22,21 @@ step "build: Release"
 scripts/build.sh release
 
 step "unit tests (GoogleTest, sanitized)"
-(cd build/asan && ctest --output-on-failure -j "$(nproc)")
+(cd build/asan && ctest --output-on-failure -j "$(nproc)") | tee "$logs/ctest.log"
 
 step "interop tests (pytest: pyarrow, DuckDB; Parquet conformance under ASan)"
-FLOE_BIN=build/asan/floe python3 -m pytest -q -p no:cacheprovider tests/interop/test_parquet_conformance.py
+FLOE_BIN=build/asan/floe python3 -m pytest -q -p no:cacheprovider \
+  tests/interop/test_parquet_conformance.py | tee "$logs/pytest-conformance.log"
 FLOE_BIN=build/release/floe python3 -m pytest -q -p no:cacheprovider tests/interop \
-  --ignore=tests/interop/test_parquet_conformance.py
+  --ignore=tests/interop/test_parquet_conformance.py | tee "$logs/pytest-interop.log"
 
 step "fuzzing (libFuzzer, ${FLOE_FUZZ_SECONDS:-60}s per target)"
 scripts/build.sh fuzz
-scripts/fuzz.sh "${FLOE_FUZZ_SECONDS:-60}"
+scripts/fuzz.sh "${FLOE_FUZZ_SECONDS:-60}" | tee "$logs/fuzz.log"
+
+# One closing line over every tier (any failure above has already stopped the run).
+unit=$(grep -oE '[0-9]+ tests failed out of [0-9]+' "$logs/ctest.log" | grep -oE '[0-9]+$')
+py=$(cat "$logs"/pytest-*.log | grep -oE '^[0-9]+ passed' | awk '{s += $1} END {print s + 0}')
+fuzz=$(grep -cE '^Done [0-9]+ runs' "$logs/fuzz.log" || true)
+printf '\nunit %s, interop %s, fuzz targets %s\n' "$unit" "$py" "$fuzz"
+echo "tests: $((unit + py + fuzz)) passed, 0 failed"
