@@ -82,6 +82,19 @@ void Column::append_list_end() {
 
 void Column::append_struct_valid() { mark_valid(); }
 
+void Column::append_offsets(const int32_t* src, int64_t offset, int64_t length,
+                            const char* what) {
+  int32_t base = offsets_.as<int32_t>()[size_];
+  int64_t span = int64_t(src[offset + length]) - src[offset];
+  if (int64_t(base) + span > std::numeric_limits<int32_t>::max())
+    throw UnsupportedError(fmt::format("a column vector holds at most 2^31 bytes of {}", what));
+  size_t old = offsets_.size();
+  offsets_.resize(old + size_t(length) * 4);
+  int32_t* dst = reinterpret_cast<int32_t*>(offsets_.data() + old);
+  int32_t shift = base - src[offset];
+  for (int64_t i = 0; i < length; ++i) dst[i] = src[offset + i + 1] + shift;
+}
+
 Column Column::slice(int64_t offset, int64_t length) const {
   Column c(type_);
   c.append_range(*this, offset, length);
@@ -112,28 +125,16 @@ void Column::append_range(const Column& o, int64_t offset, int64_t length) {
     case TypeId::kString:
     case TypeId::kBinary: {
       const int32_t* oo = o.offsets();
-      int32_t base = offsets_.as<int32_t>()[size_];
       int64_t bytes = int64_t(oo[offset + length]) - oo[offset];
-      if (int64_t(base) + bytes > std::numeric_limits<int32_t>::max())
-        throw UnsupportedError("a column vector holds at most 2 GiB of string data");
+      append_offsets(oo, offset, length, "string data");
       data_.append(o.data_.data() + oo[offset], size_t(bytes));
-      size_t old = offsets_.size();
-      offsets_.resize(old + length * 4);
-      int32_t* dst = reinterpret_cast<int32_t*>(offsets_.data() + old);
-      int32_t shift = base - oo[offset];
-      for (int64_t i = 0; i < length; ++i) dst[i] = oo[offset + i + 1] + shift;
       break;
     }
     case TypeId::kList:
     case TypeId::kMap: {
       const int32_t* oo = o.offsets();
-      int32_t base = offsets_.as<int32_t>()[size_];
+      append_offsets(oo, offset, length, "list elements");
       children_[0].append_range(o.children_[0], oo[offset], oo[offset + length] - oo[offset]);
-      size_t old = offsets_.size();
-      offsets_.resize(old + length * 4);
-      int32_t* dst = reinterpret_cast<int32_t*>(offsets_.data() + old);
-      int32_t shift = base - oo[offset];
-      for (int64_t i = 0; i < length; ++i) dst[i] = oo[offset + i + 1] + shift;
       break;
     }
     case TypeId::kStruct:

@@ -104,6 +104,8 @@ class Column {
   void append_range(const Column& other, int64_t offset, int64_t length);
 
  private:
+  // Appends `length` offsets copied from src[offset+1 ..], rebased onto this column's end.
+  void append_offsets(const int32_t* src, int64_t offset, int64_t length, const char* what);
   void mark_valid() {
     if (!validity_.empty()) {
       validity_.resize_zeroed(bitmap_bytes(size_ + 1));
