@@ -1,6 +1,8 @@
 #include "formats/parquet/parquet_writer.h"
 
 #include <algorithm>
+#include <future>
+#include <memory>
 #include <cstring>
 
 #include "base/bytes.h"
@@ -172,7 +174,16 @@ ParquetWriter::ParquetWriter(std::unique_ptr<io::OutputFile> out, columnar::Sche
   out_->write(kMagic, 4);
 }
 
-ParquetWriter::~ParquetWriter() = default;
+ParquetWriter::~ParquetWriter() {
+  // A writer abandoned mid-flush still waits for its background row group (and drops its
+  // error): the file is never published, since close() was not reached.
+  if (background_flush_.valid()) {
+    try {
+      background_flush_.get();
+    } catch (...) {
+    }
+  }
+}
 
 void ParquetWriter::check_usable() const {
   if (closed_)
@@ -255,75 +266,102 @@ void relocate_chunk(WrittenColumnChunk& w, int64_t base) {
 void ParquetWriter::flush_row_group() {
   check_usable();
   if (buffered_rows_ == 0) return;
-  try {
-    RowGroup rg;
-    rg.num_rows = buffered_rows_;
-    rg.ordinal = int16_t(std::min<size_t>(metadata_.row_groups.size(), INT16_MAX));
-    std::vector<WrittenColumnChunk> pending;
-    const std::vector<LeafInfo>& leaves = parquet_schema_->leaves();
-    struct Job {
-      size_t field;
-      int leaf;
-    };
-    std::vector<Job> jobs;
-    for (size_t f = 0; f < schema_.fields.size(); ++f) {
-      const SchemaNode& node = parquet_schema_->fields()[f];
-      for (int l = node.first_leaf(); l < node.first_leaf() + node.num_leaves(); ++l)
-        jobs.push_back({f, l});
-    }
-    auto encode = [&](const Job& j, io::OutputFile& out) {
-      ShreddedLeaf shredded = shred_leaf(buffered_[j.field], parquet_schema_->fields()[j.field],
-                                         j.leaf);
-      return write_column_chunk(out, leaves[size_t(j.leaf)], leaf_paths_[size_t(j.leaf)],
-                                shredded, leaf_options_[size_t(j.leaf)]);
-    };
-    std::vector<WrittenColumnChunk> written(jobs.size());
-    if (options_.threads <= 1 || jobs.size() <= 1) {
-      for (size_t i = 0; i < jobs.size(); ++i) written[i] = encode(jobs[i], *out_);
-    } else {
-      // Each chunk is encoded into memory at offset 0, then appended in schema order and
-      // its offsets moved to where it landed.
-      std::vector<Buffer> bytes(jobs.size());
-      parallel_for(int64_t(jobs.size()), options_.threads, [&](int64_t i) {
-        auto mem = io::create_memory_output(&bytes[size_t(i)]);
-        written[size_t(i)] = encode(jobs[size_t(i)], *mem);
-        mem->close();
-      });
-      for (size_t i = 0; i < jobs.size(); ++i) {
-        relocate_chunk(written[i], int64_t(out_->position()));
-        out_->write(bytes[i].data(), bytes[i].size());
-        bytes[i] = Buffer();
-      }
-    }
-    for (auto& w : written) {
-      rg.columns.push_back(std::move(w.chunk));
-      w.chunk = ColumnChunk();
-      pending.push_back(std::move(w));
+  int64_t rows = buffered_rows_;
+  buffered_rows_ = 0;
+  buffered_bytes_ = 0;
+  if (options_.threads <= 1) {
+    try {
+      write_row_group(buffered_, rows);
+    } catch (...) {
+      failed_ = true;
+      throw;
     }
     for (auto& column : buffered_) reset_column(column);
-    int64_t uncompressed = 0, compressed = 0;
-    for (const ColumnChunk& c : rg.columns) {
-      uncompressed += c.meta_data->total_uncompressed_size;
-      compressed += c.meta_data->total_compressed_size;
-    }
-    rg.total_byte_size = uncompressed;
-    rg.total_compressed_size = compressed;
-    if (!rg.columns.empty()) rg.file_offset = rg.columns.front().file_offset;
-    if (!options_.sorting_columns.empty()) rg.sorting_columns = options_.sorting_columns;
-    metadata_.num_rows += rg.num_rows;
-    metadata_.row_groups.push_back(std::move(rg));
-    pending_.push_back(std::move(pending));
-    buffered_rows_ = 0;
-    buffered_bytes_ = 0;
+    return;
+  }
+  // Encode this row group in the background while the caller produces the next one; at
+  // most one row group is in flight, so memory stays at two row groups.
+  wait_for_background_flush();
+  auto columns = std::make_shared<std::vector<Column>>(std::move(buffered_));
+  buffered_.clear();
+  for (const auto& f : schema_.fields) buffered_.emplace_back(f.type);
+  background_flush_ = std::async(std::launch::async,
+                                 [this, columns, rows] { write_row_group(*columns, rows); });
+}
+
+void ParquetWriter::wait_for_background_flush() {
+  if (!background_flush_.valid()) return;
+  try {
+    background_flush_.get();
   } catch (...) {
     failed_ = true;
     throw;
   }
 }
 
+void ParquetWriter::write_row_group(std::vector<Column>& columns, int64_t rows) {
+  RowGroup rg;
+  rg.num_rows = rows;
+  rg.ordinal = int16_t(std::min<size_t>(metadata_.row_groups.size(), INT16_MAX));
+  std::vector<WrittenColumnChunk> pending;
+  const std::vector<LeafInfo>& leaves = parquet_schema_->leaves();
+  struct Job {
+    size_t field;
+    int leaf;
+  };
+  std::vector<Job> jobs;
+  for (size_t f = 0; f < schema_.fields.size(); ++f) {
+    const SchemaNode& node = parquet_schema_->fields()[f];
+    for (int l = node.first_leaf(); l < node.first_leaf() + node.num_leaves(); ++l)
+      jobs.push_back({f, l});
+  }
+  auto encode = [&](const Job& j, io::OutputFile& out) {
+    ShreddedLeaf shredded = shred_leaf(columns[j.field], parquet_schema_->fields()[j.field],
+                                       j.leaf);
+    return write_column_chunk(out, leaves[size_t(j.leaf)], leaf_paths_[size_t(j.leaf)],
+                              shredded, leaf_options_[size_t(j.leaf)]);
+  };
+  std::vector<WrittenColumnChunk> written(jobs.size());
+  if (options_.threads <= 1 || jobs.size() <= 1) {
+    for (size_t i = 0; i < jobs.size(); ++i) written[i] = encode(jobs[i], *out_);
+  } else {
+    // Each chunk is encoded into memory at offset 0, then appended in schema order and
+    // its offsets moved to where it landed.
+    std::vector<Buffer> bytes(jobs.size());
+    parallel_for(int64_t(jobs.size()), options_.threads, [&](int64_t i) {
+      auto mem = io::create_memory_output(&bytes[size_t(i)]);
+      written[size_t(i)] = encode(jobs[size_t(i)], *mem);
+      mem->close();
+    });
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      relocate_chunk(written[i], int64_t(out_->position()));
+      out_->write(bytes[i].data(), bytes[i].size());
+      bytes[i] = Buffer();
+    }
+  }
+  for (auto& w : written) {
+    rg.columns.push_back(std::move(w.chunk));
+    w.chunk = ColumnChunk();
+    pending.push_back(std::move(w));
+  }
+  int64_t uncompressed = 0, compressed = 0;
+  for (const ColumnChunk& c : rg.columns) {
+    uncompressed += c.meta_data->total_uncompressed_size;
+    compressed += c.meta_data->total_compressed_size;
+  }
+  rg.total_byte_size = uncompressed;
+  rg.total_compressed_size = compressed;
+  if (!rg.columns.empty()) rg.file_offset = rg.columns.front().file_offset;
+  if (!options_.sorting_columns.empty()) rg.sorting_columns = options_.sorting_columns;
+  metadata_.num_rows += rg.num_rows;
+  metadata_.row_groups.push_back(std::move(rg));
+  pending_.push_back(std::move(pending));
+}
+
 const FileMetaData& ParquetWriter::close() {
   check_usable();
   flush_row_group();
+  wait_for_background_flush();
   try {
     Buffer buf;
     auto emit = [&](const Buffer& b) { out_->write(b.data(), b.size()); };

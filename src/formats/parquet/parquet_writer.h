@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,7 +22,8 @@ namespace floe::parquet {
 
 struct ParquetWriteOptions {
   // Column chunks of a row group are encoded and compressed on up to this many threads
-  // (then written in order); 1 encodes on the caller's thread.
+  // (then written in order), in the background while the next row group is buffered;
+  // 1 encodes on the caller's thread.
   int threads = 1;
   CompressionCodec compression = CompressionCodec::kZstd;
   int compression_level = 0;  // 0 = codec default
@@ -73,6 +75,9 @@ class ParquetWriter {
  private:
   void check_usable() const;
   void append_rows(const columnar::Batch& batch, int64_t offset, int64_t length);
+  // Encodes and writes one row group's columns (on the caller's or a background thread).
+  void write_row_group(std::vector<columnar::Column>& columns, int64_t rows);
+  void wait_for_background_flush();
 
   std::unique_ptr<io::OutputFile> out_;
   columnar::Schema schema_;
@@ -89,6 +94,8 @@ class ParquetWriter {
   int64_t rows_written_ = 0;
   bool closed_ = false;
   bool failed_ = false;
+  // With threads > 1, the previous row group being encoded while rows are buffered.
+  std::future<void> background_flush_;
 };
 
 }  // namespace floe::parquet
