@@ -46,7 +46,7 @@ std::vector<std::string> split_list(const std::string& s) {
 }
 
 bool is_parquet(const std::string& path) {
-  return formats::file_format_from_path(path) == formats::FileFormat::kParquet;
+  return formats::detect_file_format(path) == formats::FileFormat::kParquet;
 }
 
 void run_schema(const std::string& path) {

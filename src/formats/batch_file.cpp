@@ -90,7 +90,7 @@ class TextBatchWriter final : public BatchWriter {
 
 std::unique_ptr<BatchReader> open_batch_reader(const std::string& path,
                                                const FileReadOptions& o) {
-  FileFormat f = o.format ? *o.format : file_format_from_path(path);
+  FileFormat f = o.format ? *o.format : detect_file_format(path);
   switch (f) {
     case FileFormat::kParquet: return std::make_unique<ParquetBatchReader>(path, o);
     case FileFormat::kCsv: {

@@ -1,6 +1,8 @@
 #include "formats/file_format.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "base/error.h"
@@ -36,6 +38,22 @@ FileFormat file_format_from_path(std::string_view path) {
   } catch (const Error&) {
     throw InvalidInputError(fmt::format(
         "{}: cannot tell the file format from the extension; say it with --format", path));
+  }
+}
+
+FileFormat detect_file_format(const std::string& path) {
+  try {
+    return file_format_from_path(path);
+  } catch (const InvalidInputError&) {
+    char magic[4] = {};
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f) {
+      size_t n = std::fread(magic, 1, 4, f);
+      std::fclose(f);
+      if (n == 4 && (std::memcmp(magic, "PAR1", 4) == 0 || std::memcmp(magic, "PARE", 4) == 0))
+        return FileFormat::kParquet;
+    }
+    throw;
   }
 }
 

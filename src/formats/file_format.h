@@ -2,6 +2,7 @@
 // from an explicit name or the file's extension. Layer: formats.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace floe::formats {
@@ -14,5 +15,8 @@ FileFormat file_format_from_name(std::string_view name);
 // Throws InvalidInputError naming the path when the extension says nothing.
 FileFormat file_format_from_path(std::string_view path);
 std::string_view file_format_name(FileFormat f);
+// For files being read: the extension when it names a format, else the content (Parquet's
+// PAR1/PARE magic); throws InvalidInputError naming the path when neither tells.
+FileFormat detect_file_format(const std::string& path);
 
 }  // namespace floe::formats

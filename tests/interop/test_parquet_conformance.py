@@ -111,6 +111,18 @@ def test_bad_data_errs_clearly(path):
     RESULTS["bad_data/" + path.name] = "clear error"
 
 
+ENCRYPTED = sorted(DATA.rglob("*.parquet.encrypted"))
+
+
+@pytest.mark.parametrize("path", ENCRYPTED, ids=lambda p: p.name)
+def test_encrypted_files_are_refused_as_unsupported(path):
+    """Parquet modular encryption is not supported: floe must say so, naming the file."""
+    proc = run_floe("file", "cat", path, check=False)
+    assert proc.returncode == 1, proc.stdout
+    assert "unsupported" in proc.stderr and path.name in proc.stderr, proc.stderr
+    RESULTS["encrypted/" + path.name] = "unsupported"
+
+
 def teardown_module(module):
     if not RESULTS:
         return
