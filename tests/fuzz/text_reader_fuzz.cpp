@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "formats/csv/csv_reader.h"
@@ -13,7 +14,9 @@
 namespace {
 
 std::string scratch_path() {
-  static std::string path = "/tmp/floe_text_fuzz_" + std::to_string(::getpid());
+  static std::string path = (std::filesystem::temp_directory_path() /
+                             ("floe_text_fuzz_" + std::to_string(::getpid())))
+                                .string();
   return path;
 }
 

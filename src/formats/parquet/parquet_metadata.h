@@ -235,7 +235,7 @@ struct DataPageHeader {
   bool operator==(const DataPageHeader&) const = default;
 };
 
-struct IndexPageHeader {  // empty in the spec ("TODO")
+struct IndexPageHeader {  // the spec defines no fields for it
   bool operator==(const IndexPageHeader&) const = default;
 };
 
