@@ -51,6 +51,10 @@ class InvalidInputError : public Error {
  public:
   explicit InvalidInputError(const std::string& m) : Error(ErrorKind::kInvalidInput, m) {}
 };
+class CatalogError : public Error {
+ public:
+  explicit CatalogError(const std::string& m) : Error(ErrorKind::kCatalog, m) {}
+};
 class InternalError : public Error {
  public:
   explicit InternalError(const std::string& m) : Error(ErrorKind::kInternal, m) {}
