@@ -23,6 +23,11 @@ struct ColumnPredicate {
 struct ScanPredicate {
   std::vector<ColumnPredicate> terms;  // all must hold; none means every row
   bool empty() const { return terms.empty(); }
+  ScanPredicate clone() const {  // (columns are move-only)
+    ScanPredicate p;
+    for (const auto& t : terms) p.terms.push_back({t.column, t.op, t.values.copy()});
+    return p;
+  }
 };
 
 // Parses e.g. "element_id = 17 AND ts >= '2024-01-02' AND referrer IS NULL AND device IN
