@@ -1,0 +1,423 @@
+#include "catalog/sql_catalog.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "base/error.h"
+#include "base/fault_point.h"
+
+namespace floe::catalog {
+
+namespace {
+
+std::string join(const std::vector<std::string>& parts, char sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::vector<std::string> split_namespace(std::string_view s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    auto dot = s.find('.', start);
+    out.emplace_back(s.substr(start, dot == std::string_view::npos ? s.npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return out;
+}
+
+void check_name(std::string_view part, std::string_view whole) {
+  if (part.empty())
+    throw InvalidInputError(fmt::format("'{}': empty name part", whole));
+  for (char c : part)
+    if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
+      throw InvalidInputError(
+          fmt::format("'{}': names may not contain '/', '\\' or control characters", whole));
+}
+
+// Table rows with no iceberg_type, or 'TABLE' (Java's V1 layout also keeps views here).
+constexpr const char* kTableFilter = "";
+
+class CatalogTableOperations final : public iceberg::TableOperations {
+ public:
+  CatalogTableOperations(SqlCatalog& catalog, TableIdentifier id)
+      : catalog_(catalog), id_(std::move(id)) {}
+
+  std::string name() const override { return id_.to_string(); }
+
+  std::shared_ptr<const iceberg::TableMetadata> current() override {
+    if (!metadata_) refresh();
+    if (!metadata_) throw CatalogError(fmt::format("table {} does not exist", name()));
+    return metadata_;
+  }
+
+  std::shared_ptr<const iceberg::TableMetadata> refresh() override {
+    auto location = catalog_.table_metadata_location(id_);
+    if (!location) {
+      metadata_.reset();
+      location_.clear();
+      return nullptr;
+    }
+    if (*location != location_ || !metadata_) {
+      metadata_ = iceberg::read_metadata_file(*catalog_.file_io(), *location);
+      location_ = *location;
+    }
+    return metadata_;
+  }
+
+  std::string metadata_location() override { return location_; }
+
+  void commit(const iceberg::TableMetadata* base, const iceberg::TableMetadata& updated) override {
+    iceberg::TableMetadata next = updated;
+    std::string base_location = base ? location_ : "";
+    if (base) {
+      // The previous file goes into the metadata log (spec "metadata-log"), bounded by
+      // write.metadata.previous-versions-max as Java does.
+      next.metadata_log.push_back({base->last_updated_ms, base_location});
+      int64_t keep = next.property_int("write.metadata.previous-versions-max", 100);
+      if (keep >= 0 && int64_t(next.metadata_log.size()) > keep)
+        next.metadata_log.erase(next.metadata_log.begin(),
+                                next.metadata_log.end() - keep);
+    }
+    int64_t version = base ? iceberg::metadata_version(base_location) + 1 : 0;
+    if (version < 0) version = 0;
+    std::string new_location = iceberg::new_metadata_location(next.location, version);
+    iceberg::write_metadata_file(*catalog_.file_io(), new_location, next);
+    FLOE_FAULT_POINT("commit.after_metadata_write");
+    try {
+      catalog_.commit({TablePointerUpdate{id_, base_location, new_location}});
+    } catch (const iceberg::CommitConflictError&) {
+      // Nobody points at the file we wrote: remove it.
+      try {
+        catalog_.file_io()->remove(new_location);
+      } catch (const Error&) {
+      }
+      throw;
+    }
+    try {
+      FLOE_FAULT_POINT("commit.after_pointer_swap");
+    } catch (const Error& e) {
+      throw iceberg::CommitStateUnknownError(
+          fmt::format("{}: committed, but then: {}", name(), e.what()));
+    }
+    metadata_ = std::make_shared<const iceberg::TableMetadata>(std::move(next));
+    location_ = new_location;
+  }
+
+  io::FileIO& io() override { return *catalog_.file_io(); }
+
+ private:
+  SqlCatalog& catalog_;
+  TableIdentifier id_;
+  std::shared_ptr<const iceberg::TableMetadata> metadata_;
+  std::string location_;
+};
+
+}  // namespace
+
+TableIdentifier TableIdentifier::parse(std::string_view text) {
+  auto parts = split_namespace(text);
+  if (parts.size() < 2)
+    throw InvalidInputError(fmt::format(
+        "table name '{}' has no namespace: write namespace.table, e.g. db.{}", text, text));
+  for (const auto& p : parts) check_name(p, text);
+  TableIdentifier id;
+  id.name = parts.back();
+  parts.pop_back();
+  id.namespace_levels = std::move(parts);
+  return id;
+}
+
+std::string TableIdentifier::namespace_string() const { return join(namespace_levels, '.'); }
+std::string TableIdentifier::to_string() const { return namespace_string() + "." + name; }
+
+CatalogConfig resolve_catalog_config(const std::string& warehouse_flag,
+                                     const std::string& catalog_flag) {
+  CatalogConfig c;
+  c.warehouse = warehouse_flag;
+  if (c.warehouse.empty()) {
+    const char* env = std::getenv("FLOE_WAREHOUSE");
+    c.warehouse = env && *env ? env : "warehouse";
+  }
+  if (io::location_scheme(c.warehouse) == "file")
+    c.warehouse = std::filesystem::absolute(io::local_path(c.warehouse)).lexically_normal();
+  while (c.warehouse.size() > 1 && c.warehouse.back() == '/') c.warehouse.pop_back();
+  c.catalog_path = catalog_flag;
+  if (c.catalog_path.empty()) {
+    const char* env = std::getenv("FLOE_CATALOG");
+    if (env && *env) c.catalog_path = env;
+  }
+  if (c.catalog_path.empty()) {
+    if (io::location_scheme(c.warehouse) != "file")
+      throw InvalidInputError(fmt::format(
+          "warehouse {} is not a local folder: say where the SQLite catalog file lives with "
+          "--catalog PATH or FLOE_CATALOG",
+          c.warehouse));
+    c.catalog_path = c.warehouse + "/catalog.db";
+  }
+  if (const char* name = std::getenv("FLOE_CATALOG_NAME"); name && *name) c.name = name;
+  return c;
+}
+
+static SqliteDatabase open_database(const CatalogConfig& config) {
+  std::filesystem::path p(config.catalog_path);
+  if (p.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec)
+      throw IoError(fmt::format("cannot create folder {} for the catalog: {}",
+                                p.parent_path().string(), ec.message()));
+  }
+  return SqliteDatabase(config.catalog_path);
+}
+
+SqlCatalog::SqlCatalog(CatalogConfig config)
+    : config_(std::move(config)), db_(open_database(config_)) {
+  if (io::location_scheme(config_.warehouse) == "file") {
+    warehouse_location_ = "file://" + io::local_path(config_.warehouse);
+    std::error_code ec;
+    std::filesystem::create_directories(io::local_path(config_.warehouse), ec);
+  } else {
+    warehouse_location_ = config_.warehouse;
+  }
+  io_ = io::file_io_for(warehouse_location_);
+  // The JDBC catalog's layout (Java's JdbcUtil, PyIceberg's SqlCatalog).
+  db_.exec(
+      "CREATE TABLE IF NOT EXISTS iceberg_tables ("
+      "catalog_name VARCHAR(255) NOT NULL, table_namespace VARCHAR(255) NOT NULL, "
+      "table_name VARCHAR(255) NOT NULL, metadata_location VARCHAR(1000), "
+      "previous_metadata_location VARCHAR(1000), "
+      "PRIMARY KEY (catalog_name, table_namespace, table_name))");
+  db_.exec(
+      "CREATE TABLE IF NOT EXISTS iceberg_namespace_properties ("
+      "catalog_name VARCHAR(255) NOT NULL, namespace VARCHAR(255) NOT NULL, "
+      "property_key VARCHAR(255) NOT NULL, property_value VARCHAR(1000), "
+      "PRIMARY KEY (catalog_name, namespace, property_key))");
+  (void)kTableFilter;
+}
+
+void SqlCatalog::create_namespace(const std::vector<std::string>& ns,
+                                  const std::map<std::string, std::string>& properties,
+                                  bool if_not_exists) {
+  std::string name = join(ns, '.');
+  for (const auto& p : ns) check_name(p, name);
+  SqliteDatabase::Transaction tx(db_);
+  if (namespace_exists(ns)) {
+    if (if_not_exists) return;
+    throw CatalogError(fmt::format("namespace {} already exists", name));
+  }
+  auto props = properties;
+  props["exists"] = "true";
+  for (const auto& [k, v] : props)
+    db_.prepare("INSERT INTO iceberg_namespace_properties VALUES (?, ?, ?, ?)")
+        .bind(1, config_.name)
+        .bind(2, name)
+        .bind(3, k)
+        .bind(4, v)
+        .run();
+  tx.commit();
+}
+
+bool SqlCatalog::namespace_exists(const std::vector<std::string>& ns) {
+  std::string name = join(ns, '.');
+  auto st = db_.prepare(
+      "SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = ? AND "
+      "(namespace = ? OR namespace LIKE ? ESCAPE '!') LIMIT 1");
+  std::string like;
+  for (char c : name) {
+    if (c == '%' || c == '_' || c == '!') like += '!';
+    like += c;
+  }
+  st.bind(1, config_.name).bind(2, name).bind(3, like + ".%");
+  if (st.step()) return true;
+  auto t = db_.prepare(
+      "SELECT 1 FROM iceberg_tables WHERE catalog_name = ? AND "
+      "(table_namespace = ? OR table_namespace LIKE ? ESCAPE '!') LIMIT 1");
+  t.bind(1, config_.name).bind(2, name).bind(3, like + ".%");
+  return t.step();
+}
+
+std::vector<std::vector<std::string>> SqlCatalog::list_namespaces() {
+  std::vector<std::vector<std::string>> out;
+  auto st = db_.prepare(
+      "SELECT namespace FROM iceberg_namespace_properties WHERE catalog_name = ? UNION "
+      "SELECT table_namespace FROM iceberg_tables WHERE catalog_name = ? ORDER BY 1");
+  st.bind(1, config_.name).bind(2, config_.name);
+  while (st.step()) out.push_back(split_namespace(*st.text(0)));
+  return out;
+}
+
+std::map<std::string, std::string> SqlCatalog::namespace_properties(
+    const std::vector<std::string>& ns) {
+  if (!namespace_exists(ns))
+    throw CatalogError(fmt::format("namespace {} does not exist", join(ns, '.')));
+  std::map<std::string, std::string> out;
+  auto st = db_.prepare(
+      "SELECT property_key, property_value FROM iceberg_namespace_properties WHERE "
+      "catalog_name = ? AND namespace = ?");
+  st.bind(1, config_.name).bind(2, join(ns, '.'));
+  while (st.step()) out[*st.text(0)] = st.text(1).value_or("");
+  return out;
+}
+
+void SqlCatalog::set_namespace_properties(const std::vector<std::string>& ns,
+                                          const std::map<std::string, std::string>& updates,
+                                          const std::vector<std::string>& removals) {
+  SqliteDatabase::Transaction tx(db_);
+  if (!namespace_exists(ns))
+    throw CatalogError(fmt::format("namespace {} does not exist", join(ns, '.')));
+  for (const auto& k : removals)
+    db_.prepare(
+           "DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ? "
+           "AND property_key = ?")
+        .bind(1, config_.name)
+        .bind(2, join(ns, '.'))
+        .bind(3, k)
+        .run();
+  for (const auto& [k, v] : updates)
+    db_.prepare("INSERT OR REPLACE INTO iceberg_namespace_properties VALUES (?, ?, ?, ?)")
+        .bind(1, config_.name)
+        .bind(2, join(ns, '.'))
+        .bind(3, k)
+        .bind(4, v)
+        .run();
+  tx.commit();
+}
+
+void SqlCatalog::drop_namespace(const std::vector<std::string>& ns) {
+  std::string name = join(ns, '.');
+  SqliteDatabase::Transaction tx(db_);
+  if (!namespace_exists(ns)) throw CatalogError(fmt::format("namespace {} does not exist", name));
+  if (!list_tables(ns).empty())
+    throw CatalogError(fmt::format("namespace {} is not empty: drop its tables first", name));
+  db_.prepare("DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ?")
+      .bind(1, config_.name)
+      .bind(2, name)
+      .run();
+  tx.commit();
+}
+
+std::vector<TableIdentifier> SqlCatalog::list_tables(const std::vector<std::string>& ns) {
+  std::vector<TableIdentifier> out;
+  auto st = db_.prepare(
+      "SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? "
+      "ORDER BY table_name");
+  st.bind(1, config_.name).bind(2, join(ns, '.'));
+  while (st.step()) out.push_back(TableIdentifier{ns, *st.text(0)});
+  return out;
+}
+
+std::optional<std::string> SqlCatalog::table_metadata_location(const TableIdentifier& id) {
+  auto st = db_.prepare(
+      "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND "
+      "table_namespace = ? AND table_name = ?");
+  st.bind(1, config_.name).bind(2, id.namespace_string()).bind(3, id.name);
+  if (!st.step()) return std::nullopt;
+  return st.text(0).value_or("");
+}
+
+std::string SqlCatalog::default_table_location(const TableIdentifier& id) const {
+  std::string loc = warehouse_location_;
+  for (const auto& level : id.namespace_levels) loc = io::join_location(loc, level);
+  return io::join_location(loc, id.name);
+}
+
+std::unique_ptr<iceberg::TableOperations> SqlCatalog::table_operations(const TableIdentifier& id,
+                                                                       bool for_create) {
+  auto ops = std::make_unique<CatalogTableOperations>(*this, id);
+  if (!for_create && !ops->refresh())
+    throw CatalogError(fmt::format("table {} does not exist", id.to_string()));
+  return ops;
+}
+
+void SqlCatalog::register_table(const TableIdentifier& id, const std::string& metadata_location) {
+  (void)iceberg::read_metadata_file(*io_, metadata_location);  // must be a readable table
+  commit({TablePointerUpdate{id, "", metadata_location}});
+}
+
+void SqlCatalog::drop_table(const TableIdentifier& id, bool purge) {
+  std::shared_ptr<const iceberg::TableMetadata> metadata;
+  if (purge) metadata = table_operations(id)->current();
+  SqliteDatabase::Transaction tx(db_);
+  int64_t n = db_.prepare(
+                     "DELETE FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? "
+                     "AND table_name = ?")
+                  .bind(1, config_.name)
+                  .bind(2, id.namespace_string())
+                  .bind(3, id.name)
+                  .run();
+  if (n == 0) throw CatalogError(fmt::format("table {} does not exist", id.to_string()));
+  tx.commit();
+  if (purge && metadata) {
+    for (const auto& f : io_->list(io::join_location(metadata->location, "") )) io_->remove(f.location);
+  }
+}
+
+void SqlCatalog::rename_table(const TableIdentifier& from, const TableIdentifier& to) {
+  SqliteDatabase::Transaction tx(db_);
+  if (table_exists(to)) throw CatalogError(fmt::format("table {} already exists", to.to_string()));
+  if (!namespace_exists(to.namespace_levels))
+    throw CatalogError(fmt::format("namespace {} does not exist", to.namespace_string()));
+  int64_t n = db_.prepare(
+                     "UPDATE iceberg_tables SET table_namespace = ?, table_name = ? WHERE "
+                     "catalog_name = ? AND table_namespace = ? AND table_name = ?")
+                  .bind(1, to.namespace_string())
+                  .bind(2, to.name)
+                  .bind(3, config_.name)
+                  .bind(4, from.namespace_string())
+                  .bind(5, from.name)
+                  .run();
+  if (n == 0) throw CatalogError(fmt::format("table {} does not exist", from.to_string()));
+  tx.commit();
+}
+
+void SqlCatalog::commit(const std::vector<TablePointerUpdate>& updates) {
+  SqliteDatabase::Transaction tx(db_);
+  for (const auto& u : updates) {
+    if (u.expected_location.empty()) {
+      if (!namespace_exists(u.table.namespace_levels))
+        throw CatalogError(
+            fmt::format("namespace {} does not exist (create it first)",
+                        u.table.namespace_string()));
+      if (table_exists(u.table))
+        throw iceberg::CommitConflictError(
+            fmt::format("table {} already exists", u.table.to_string()));
+      db_.prepare(
+             "INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, "
+             "metadata_location, previous_metadata_location) VALUES (?, ?, ?, ?, NULL)")
+          .bind(1, config_.name)
+          .bind(2, u.table.namespace_string())
+          .bind(3, u.table.name)
+          .bind(4, u.new_location)
+          .run();
+    } else {
+      int64_t n = db_.prepare(
+                         "UPDATE iceberg_tables SET metadata_location = ?, "
+                         "previous_metadata_location = ? WHERE catalog_name = ? AND "
+                         "table_namespace = ? AND table_name = ? AND metadata_location = ?")
+                      .bind(1, u.new_location)
+                      .bind(2, u.expected_location)
+                      .bind(3, config_.name)
+                      .bind(4, u.table.namespace_string())
+                      .bind(5, u.table.name)
+                      .bind(6, u.expected_location)
+                      .run();
+      if (n == 0) {
+        if (!table_exists(u.table))
+          throw CatalogError(fmt::format("table {} does not exist", u.table.to_string()));
+        throw iceberg::CommitConflictError(fmt::format(
+            "table {} was changed by another writer since it was read (expected metadata {})",
+            u.table.to_string(), u.expected_location));
+      }
+    }
+  }
+  FLOE_FAULT_POINT("catalog.before_commit");
+  tx.commit();
+}
+
+}  // namespace floe::catalog

@@ -1,0 +1,248 @@
+#include "iceberg/data_writer.h"
+
+#include <cctype>
+#include <unordered_map>
+
+#include "base/error.h"
+#include "columnar/column_cast.h"
+#include "formats/compression/codec.h"
+#include "formats/parquet/parquet_codec.h"
+#include "iceberg/data_file_metrics.h"
+#include "iceberg/single_value.h"
+#include "iceberg/transform.h"
+
+namespace floe::iceberg {
+
+using columnar::Batch;
+using columnar::Column;
+
+struct DataWriter::OpenFile {
+  std::string location;
+  std::vector<std::optional<std::string>> partition;
+  std::unique_ptr<parquet::ParquetWriter> writer;
+  int64_t bytes = 0;  // uncompressed estimate of rows written
+};
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string o(s);
+  for (char& c : o) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+
+int64_t estimate_bytes(const Column& c) {
+  int64_t b = int64_t(c.data_buffer().size() + c.offsets_buffer().size());
+  for (const auto& ch : c.children()) b += estimate_bytes(ch);
+  return b;
+}
+
+}  // namespace
+
+parquet::ParquetWriteOptions parquet_options_for(const TableMetadata& m) {
+  parquet::ParquetWriteOptions o;
+  std::string codec = lower(m.property("write.parquet.compression-codec", "zstd"));
+  if (codec == "uncompressed") codec = "none";
+  compression::Codec c = compression::codec_from_name(codec);
+  if (c == compression::Codec::kLz4Hadoop) c = compression::Codec::kLz4Raw;
+  o.compression = parquet::to_parquet_codec(c);
+  std::string level = m.property("write.parquet.compression-level", "");
+  if (!level.empty()) o.compression_level = int(m.property_int("write.parquet.compression-level", 0));
+  o.row_group_bytes = m.property_int("write.parquet.row-group-size-bytes", 128ll << 20);
+  o.page_bytes = m.property_int("write.parquet.page-size-bytes", 1 << 20);
+  o.page_rows = m.property_int("write.parquet.page-row-limit", 20000);
+  o.dictionary_bytes_limit = m.property_int("write.parquet.dict-size-bytes", 2 << 20);
+  const std::string prefix = "write.parquet.bloom-filter-enabled.column.";
+  for (const auto& [k, v] : m.properties)
+    if (k.starts_with(prefix) && lower(v) == "true")
+      o.bloom_filter_columns.push_back(k.substr(prefix.size()));
+  return o;
+}
+
+DataWriter::DataWriter(io::FileIO& io, std::shared_ptr<const TableMetadata> metadata,
+                       DataWriteOptions options)
+    : io_(io),
+      metadata_(std::move(metadata)),
+      options_(options),
+      schema_(metadata_->current_schema()),
+      spec_(metadata_->default_spec()),
+      partition_type_(spec_.partition_type(schema_)),
+      parquet_options_(parquet_options_for(*metadata_)),
+      target_file_bytes_(metadata_->property_int("write.target-file-size-bytes", 512ll << 20)),
+      write_uuid_(new_uuid()) {
+  parquet_options_.threads = options_.threads;
+  parquet_options_.key_value_metadata.push_back(
+      {"iceberg.schema", schema_to_json(schema_).dump()});
+  for (const auto& col : parquet_options_.bloom_filter_columns)
+    if (schema_.find(col) < 0)
+      throw InvalidInputError(fmt::format(
+          "table property write.parquet.bloom-filter-enabled.column.{}: no such column", col));
+}
+
+DataWriter::~DataWriter() = default;
+
+Batch DataWriter::conform(const Batch& batch, const TableSchema& schema) {
+  Batch out;
+  out.schema.fields = schema.schema.fields;
+  const int64_t rows = batch.num_rows();
+  std::vector<bool> used(batch.schema.fields.size(), false);
+  for (const auto& field : schema.schema.fields) {
+    int idx = batch.schema.find(field.name);
+    if (idx < 0) {
+      for (size_t i = 0; i < batch.schema.fields.size(); ++i)
+        if (!used[i] && lower(batch.schema.fields[i].name) == lower(field.name)) {
+          idx = int(i);
+          break;
+        }
+    }
+    if (idx < 0) {
+      if (!field.nullable)
+        throw InvalidInputError(fmt::format("column {} is required (NOT NULL) but the input has "
+                                            "no such column",
+                                            field.name));
+      Column c(field.type);
+      c.reserve(rows);
+      for (int64_t r = 0; r < rows; ++r) c.append_null();
+      out.columns.push_back(std::move(c));
+      continue;
+    }
+    used[size_t(idx)] = true;
+    const Column& src = batch.columns[size_t(idx)];
+    Column c = src.type() == field.type ? src.copy()
+                                        : columnar::cast_column(src, field.type, field.name);
+    if (!field.nullable && c.null_count() > 0) {
+      int64_t r = 0;
+      while (r < c.size() && c.is_valid(r)) ++r;
+      throw InvalidInputError(
+          fmt::format("column {} is required (NOT NULL) but row {} is NULL", field.name, r + 1));
+    }
+    out.columns.push_back(std::move(c));
+  }
+  for (size_t i = 0; i < used.size(); ++i)
+    if (!used[i])
+      throw InvalidInputError(fmt::format("input column '{}' is not a column of the table",
+                                          batch.schema.fields[i].name));
+  if (out.columns.empty()) out.rows_without_columns = rows;
+  return out;
+}
+
+DataWriter::OpenFile& DataWriter::file_for(const std::string& key,
+                                           const std::vector<std::optional<std::string>>& pv,
+                                           const std::string& path) {
+  auto it = open_.find(key);
+  if (it != open_.end()) return *it->second;
+  auto f = std::make_unique<OpenFile>();
+  std::string rel = path.empty() ? "data" : "data/" + path;
+  f->location = io::join_location(metadata_->location,
+                                  fmt::format("{}/{:05d}-{}.parquet", rel, file_counter_++,
+                                              write_uuid_));
+  f->partition = pv;
+  f->writer = std::make_unique<parquet::ParquetWriter>(io_.create_output(f->location),
+                                                       schema_.schema, parquet_options_);
+  written_.push_back(f->location);
+  return *open_.emplace(key, std::move(f)).first->second;
+}
+
+void DataWriter::close_file(OpenFile& f) {
+  const parquet::FileMetaData& md = f.writer->close();
+  int64_t size = int64_t(io_.open_input(f.location)->size());
+  DataFile df = data_file_from_parquet(md, schema_, f.location, size);
+  df.partition = f.partition;
+  df.sort_order_id = metadata_->default_sort_order_id;
+  done_.push_back(std::move(df));
+}
+
+void DataWriter::write(const Batch& input) {
+  Batch batch = conform(input, schema_);
+  const int64_t rows = batch.num_rows();
+  if (rows == 0) return;
+  if (spec_.fields.empty()) {
+    OpenFile& f = file_for("", {}, "");
+    f.writer->write(batch);
+    for (const auto& c : batch.columns) f.bytes += estimate_bytes(c);
+    if (f.bytes >= target_file_bytes_) {
+      close_file(f);
+      open_.erase("");
+    }
+    return;
+  }
+  // Partition values per row, then rows grouped by their partition tuple.
+  std::vector<Column> pcols;
+  for (const auto& pf : spec_.fields) {
+    int src = schema_.top_level_index(pf.source_id);
+    if (src < 0)
+      throw UnsupportedError(fmt::format("partition field {}: partitioning by a nested column is "
+                                         "not supported yet",
+                                         pf.name));
+    pcols.push_back(apply_transform(pf.transform, batch.columns[size_t(src)]));
+  }
+  std::unordered_map<std::string, std::vector<uint32_t>> groups;
+  std::vector<std::string> order;
+  std::string key;
+  for (int64_t r = 0; r < rows; ++r) {
+    key.clear();
+    for (const auto& pc : pcols) {
+      if (pc.is_null(r)) {
+        key += '\0';
+      } else {
+        std::string v = to_single_value_bytes(pc, r);
+        key += '\1';
+        uint32_t n = uint32_t(v.size());
+        key.append(reinterpret_cast<const char*>(&n), 4);
+        key += v;
+      }
+    }
+    auto [it, fresh] = groups.try_emplace(key);
+    if (fresh) order.push_back(key);
+    it->second.push_back(uint32_t(r));
+  }
+  for (const auto& k : order) {
+    const auto& sel = groups[k];
+    uint32_t first = sel[0];
+    std::vector<std::optional<std::string>> pv;
+    std::string path;
+    for (size_t i = 0; i < pcols.size(); ++i) {
+      if (pcols[i].is_null(first))
+        pv.push_back(std::nullopt);
+      else
+        pv.push_back(to_single_value_bytes(pcols[i], first));
+      if (i) path += '/';
+      path += partition_path_segment(spec_.fields[i].name,
+                                     partition_value_to_path(spec_.fields[i].transform, pcols[i],
+                                                             first));
+    }
+    Batch part;
+    part.schema = batch.schema;
+    if (sel.size() == size_t(rows)) {
+      part.columns = std::move(batch.columns);
+    } else {
+      for (const auto& c : batch.columns) part.columns.push_back(c.take(sel));
+    }
+    OpenFile& f = file_for(k, pv, path);
+    f.writer->write(part);
+    for (const auto& c : part.columns) f.bytes += estimate_bytes(c);
+    if (f.bytes >= target_file_bytes_) {
+      close_file(f);
+      open_.erase(k);
+    }
+    if (sel.size() == size_t(rows)) break;
+  }
+}
+
+std::vector<DataFile> DataWriter::finish() {
+  for (auto& [k, f] : open_) close_file(*f);
+  open_.clear();
+  return std::move(done_);
+}
+
+void DataWriter::abort() {
+  open_.clear();  // unpublished outputs remove their temporary files
+  for (const auto& loc : written_) {
+    try {
+      io_.remove(loc);
+    } catch (const Error&) {
+    }
+  }
+}
+
+}  // namespace floe::iceberg

@@ -1,0 +1,72 @@
+// DataWriter: writes rows into a table's data files: conforms each batch to the table
+// schema (columns matched by name, cast to the stored types), splits rows by partition
+// (the default spec's transforms), and writes one Parquet file per partition under
+// <location>/data/<partition path>/, with field ids and the iceberg.schema footer key, as
+// Java does. finish() returns the DataFile records (metrics, partition values) to commit.
+// Layer: iceberg. Nothing is visible to readers until those records are committed.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "columnar/batch.h"
+#include "formats/parquet/parquet_writer.h"
+#include "iceberg/data_file.h"
+#include "iceberg/table_metadata.h"
+#include "io/file_io.h"
+
+namespace floe::iceberg {
+
+struct DataWriteOptions {
+  int threads = 1;  // Parquet encoding threads per file
+};
+
+class DataWriter {
+ public:
+  DataWriter(io::FileIO& io, std::shared_ptr<const TableMetadata> metadata,
+             DataWriteOptions options = {});
+  ~DataWriter();
+
+  // Conforms and buffers/writes the batch. Columns are matched to the table's columns by
+  // name (case-insensitively when no exact match); a table column the batch lacks is
+  // written as NULL, unless it is required (InvalidInputError); a batch column the table
+  // lacks is an InvalidInputError naming it; values that do not fit the column's type are
+  // an InvalidInputError naming column and row.
+  void write(const columnar::Batch& batch);
+  // Closes every open file and returns their records. After an exception, abort().
+  std::vector<DataFile> finish();
+  // Removes the files written so far (after a failure, before anything was committed).
+  void abort();
+  const std::vector<std::string>& written_locations() const { return written_; }
+
+  // The table-schema batch (names, types with field ids) for `batch`, as write() does it.
+  static columnar::Batch conform(const columnar::Batch& batch, const TableSchema& schema);
+
+ private:
+  struct OpenFile;
+  OpenFile& file_for(const std::string& key, const std::vector<std::optional<std::string>>& pv,
+                     const std::string& path);
+  void close_file(OpenFile& f);
+
+  io::FileIO& io_;
+  std::shared_ptr<const TableMetadata> metadata_;
+  DataWriteOptions options_;
+  const TableSchema& schema_;
+  const PartitionSpec& spec_;
+  columnar::Schema partition_type_;
+  parquet::ParquetWriteOptions parquet_options_;
+  int64_t target_file_bytes_;
+  std::map<std::string, std::unique_ptr<OpenFile>> open_;
+  std::vector<DataFile> done_;
+  std::vector<std::string> written_;
+  std::string write_uuid_;
+  int file_counter_ = 0;
+};
+
+// Parquet write options from a table's write.parquet.* properties (codec, level, row
+// group and page sizes, bloom filter columns).
+parquet::ParquetWriteOptions parquet_options_for(const TableMetadata& metadata);
+
+}  // namespace floe::iceberg

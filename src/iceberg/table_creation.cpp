@@ -1,0 +1,48 @@
+#include "iceberg/table_creation.h"
+
+#include "base/error.h"
+
+namespace floe::iceberg {
+
+TableMetadata new_table_metadata(const columnar::Schema& columns, const NewTableOptions& o) {
+  if (columns.fields.empty()) throw InvalidInputError("a table needs at least one column");
+  if (o.format_version < 1 || o.format_version > 2)
+    throw UnsupportedError(fmt::format("floe creates tables of format version 1 or 2, not {}",
+                                       o.format_version));
+  for (size_t i = 0; i < columns.fields.size(); ++i)
+    for (size_t j = i + 1; j < columns.fields.size(); ++j)
+      if (columns.fields[i].name == columns.fields[j].name)
+        throw InvalidInputError(fmt::format("column {} is named twice", columns.fields[i].name));
+  TableMetadata m;
+  m.format_version = o.format_version;
+  m.table_uuid = new_uuid();
+  m.location = o.location;
+  while (m.location.size() > 1 && m.location.back() == '/') m.location.pop_back();
+  m.last_updated_ms = now_ms();
+  int32_t last_id = 0;
+  auto schema = std::make_shared<TableSchema>(assign_fresh_ids(columns, &last_id));
+  schema->schema_id = 0;
+  m.last_column_id = last_id;
+  m.schemas.push_back(schema);
+  m.current_schema_id = 0;
+  int32_t last_pid = kFirstPartitionFieldId - 1;
+  PartitionSpec spec;
+  if (!o.partition_clause.empty()) spec = parse_partition_clause(o.partition_clause, *schema, &last_pid);
+  spec.spec_id = 0;
+  m.specs.push_back(spec);
+  m.default_spec_id = 0;
+  m.last_partition_id = last_pid;
+  SortOrder unsorted;
+  m.sort_orders.push_back(unsorted);
+  m.default_sort_order_id = 0;
+  if (!o.sort_clause.empty()) {
+    m.sort_orders.push_back(parse_sort_clause(o.sort_clause, *schema, 1));
+    m.default_sort_order_id = 1;
+  }
+  m.properties = o.properties;
+  // Java's defaults for new tables (TableMetadata.newTableMetadata / TableProperties).
+  m.properties.try_emplace("write.parquet.compression-codec", "zstd");
+  return m;
+}
+
+}  // namespace floe::iceberg

@@ -1,0 +1,81 @@
+#include "iceberg/table_operations.h"
+
+#include <zlib.h>
+
+#include <cstring>
+
+#include "base/fault_point.h"
+
+namespace floe::iceberg {
+
+std::string new_metadata_location(const std::string& table_location, int64_t version) {
+  return io::join_location(table_location,
+                           fmt::format("metadata/{:05d}-{}.metadata.json", version, new_uuid()));
+}
+
+int64_t metadata_version(const std::string& location) {
+  auto slash = location.rfind('/');
+  std::string name = location.substr(slash == std::string::npos ? 0 : slash + 1);
+  size_t i = 0;
+  if (!name.empty() && name[0] == 'v') i = 1;
+  size_t start = i;
+  while (i < name.size() && std::isdigit(static_cast<unsigned char>(name[i]))) ++i;
+  if (i == start || i - start > 18) return -1;
+  if (i < name.size() && name[i] != '-' && name[i] != '.') return -1;
+  return std::stoll(name.substr(start, i - start));
+}
+
+void write_metadata_file(io::FileIO& io, const std::string& location,
+                         const TableMetadata& metadata) {
+  std::string text = table_metadata_to_string(metadata);
+  auto out = io.create_output(location);
+  out->write(text.data(), text.size());
+  FLOE_FAULT_POINT("metadata.before_close");
+  out->close();
+}
+
+namespace {
+
+std::string gunzip(std::span<const uint8_t> bytes, const std::string& location) {
+  z_stream zs;
+  std::memset(&zs, 0, sizeof(zs));
+  if (inflateInit2(&zs, 15 + 32) != Z_OK) throw InternalError("inflateInit2 failed");
+  std::string out;
+  zs.next_in = const_cast<Bytef*>(bytes.data());
+  zs.avail_in = uInt(bytes.size());
+  char buf[65536];
+  int rc;
+  do {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof(buf);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&zs);
+      throw CorruptDataError(fmt::format("{}: gzip data is corrupt", location));
+    }
+    out.append(buf, sizeof(buf) - zs.avail_out);
+  } while (rc != Z_STREAM_END && zs.avail_in > 0);
+  inflateEnd(&zs);
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const TableMetadata> read_metadata_file(io::FileIO& io,
+                                                        const std::string& location) {
+  try {
+    auto in = io.open_input(location);
+    auto bytes = in->read_at(0, in->size());
+    std::string text;
+    if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
+      text = gunzip(bytes, location);
+    else
+      text.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    return std::make_shared<const TableMetadata>(parse_table_metadata(text));
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).starts_with(location)) throw;
+    throw with_context(e, location);
+  }
+}
+
+}  // namespace floe::iceberg

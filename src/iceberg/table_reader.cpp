@@ -1,0 +1,258 @@
+#include "iceberg/table_reader.h"
+
+#include <algorithm>
+
+#include "base/error.h"
+#include "columnar/column_cast.h"
+#include "formats/parquet/parquet_reader.h"
+#include "formats/parquet/parquet_scan.h"
+
+namespace floe::iceberg {
+
+using columnar::Batch;
+using columnar::Column;
+
+namespace {
+
+void read_mapping(const nlohmann::json& j, std::map<int32_t, std::vector<std::string>>& out) {
+  if (!j.is_array()) return;
+  for (const auto& f : j) {
+    if (!f.is_object() || !f.contains("field-id") || !f.contains("names")) continue;
+    std::vector<std::string> names;
+    for (const auto& n : f["names"])
+      if (n.is_string()) names.push_back(n.get<std::string>());
+    out[f["field-id"].get<int32_t>()] = std::move(names);
+  }
+}
+
+// A column of `type` from a file column of the same shape: casts values where the table's
+// type is a promotion of the file's, and takes the table's field names and ids.
+Column to_table_type(const Column& c, const columnar::DataType& type, const std::string& name) {
+  if (c.type() == type) return c.copy();
+  return columnar::cast_column(c, type, name);
+}
+
+}  // namespace
+
+TableReader::TableReader(io::FileIO& io, const TableMetadata& metadata, const TableSchema& schema,
+                         const std::vector<std::string>& columns,
+                         formats::ScanPredicate predicate)
+    : io_(io), schema_(schema), predicate_(std::move(predicate)) {
+  if (columns.empty()) {
+    for (size_t i = 0; i < schema.schema.fields.size(); ++i) read_fields_.push_back(int(i));
+  } else {
+    for (const auto& c : columns) {
+      int idx = schema.find(c);
+      if (idx < 0) throw InvalidInputError(fmt::format("no column named '{}' in the table", c));
+      read_fields_.push_back(idx);
+    }
+  }
+  output_count_ = read_fields_.size();
+  for (int i : read_fields_) output_schema_.fields.push_back(schema.schema.fields[size_t(i)]);
+  for (const auto& t : predicate_.terms) {
+    int idx = schema.find(t.column);
+    if (idx < 0)
+      throw InvalidInputError(fmt::format("filter: no column named '{}' in the table", t.column));
+    if (std::find(read_fields_.begin(), read_fields_.end(), idx) == read_fields_.end())
+      read_fields_.push_back(idx);
+  }
+  std::string mapping = metadata.property("schema.name-mapping.default", "");
+  if (!mapping.empty()) {
+    try {
+      read_mapping(nlohmann::json::parse(mapping), name_mapping_);
+    } catch (const nlohmann::json::exception& e) {
+      throw CorruptDataError(
+          fmt::format("table property schema.name-mapping.default is not valid JSON: {}", e.what()));
+    }
+  }
+}
+
+std::vector<int64_t> TableReader::deleted_positions(const DataFile& delete_file,
+                                                    const std::string& data_file) {
+  std::shared_ptr<std::map<std::string, std::vector<int64_t>>> table;
+  {
+    std::lock_guard<std::mutex> lock(delete_mu_);
+    auto it = deletes_.find(delete_file.file_path);
+    if (it != deletes_.end()) table = it->second;
+  }
+  if (!table) {
+    table = std::make_shared<std::map<std::string, std::vector<int64_t>>>();
+    parquet::ParquetReader reader(io_.open_input(delete_file.file_path));
+    const auto& fs = reader.schema().fields;
+    int path_idx = -1, pos_idx = -1;
+    for (size_t i = 0; i < fs.size(); ++i) {
+      if (fs[i].field_id == kDeleteFilePathFieldId || (!fs[i].field_id && fs[i].name == "file_path"))
+        path_idx = int(i);
+      if (fs[i].field_id == kDeletePosFieldId || (!fs[i].field_id && fs[i].name == "pos"))
+        pos_idx = int(i);
+    }
+    if (path_idx < 0 || pos_idx < 0)
+      throw CorruptDataError(fmt::format("{}: position delete file lacks file_path or pos",
+                                         delete_file.file_path));
+    for (int rg = 0; rg < reader.num_row_groups(); ++rg) {
+      Batch b = reader.read_row_group(rg, {path_idx, pos_idx});
+      Column pos = columnar::cast_column(b.columns[1], columnar::DataType(columnar::TypeId::kInt64),
+                                         "pos");
+      const Column& path = b.columns[0];
+      for (int64_t r = 0; r < b.num_rows(); ++r) {
+        if (path.is_null(r) || pos.is_null(r)) continue;
+        (*table)[std::string(path.string_at(r))].push_back(pos.value<int64_t>(r));
+      }
+    }
+    for (auto& [k, v] : *table) std::sort(v.begin(), v.end());
+    std::lock_guard<std::mutex> lock(delete_mu_);
+    deletes_[delete_file.file_path] = table;
+  }
+  auto it = table->find(data_file);
+  return it == table->end() ? std::vector<int64_t>{} : it->second;
+}
+
+void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&&)>& sink,
+                       parquet::PruneReport* report) {
+  const std::string& path = task.file.file_path;
+  try {
+    parquet::ParquetReader reader(io_.open_input(path));
+    const auto& ffields = reader.schema().fields;
+    // Table field -> file top-level index (-1: absent, reads as NULL).
+    std::vector<int> file_index(read_fields_.size(), -1);
+    for (size_t k = 0; k < read_fields_.size(); ++k) {
+      const auto& tf = schema_.schema.fields[size_t(read_fields_[k])];
+      for (size_t i = 0; i < ffields.size(); ++i)
+        if (ffields[i].field_id && ffields[i].field_id == tf.field_id) file_index[k] = int(i);
+      if (file_index[k] < 0) {
+        auto m = name_mapping_.find(*tf.field_id);
+        if (m != name_mapping_.end())
+          for (size_t i = 0; i < ffields.size(); ++i)
+            if (!ffields[i].field_id &&
+                std::find(m->second.begin(), m->second.end(), ffields[i].name) != m->second.end())
+              file_index[k] = int(i);
+      }
+      if (file_index[k] >= 0 && !same_shape(ffields[size_t(file_index[k])].type, tf.type) &&
+          !columnar::can_cast(ffields[size_t(file_index[k])].type, tf.type))
+        throw CorruptDataError(fmt::format("column {} is {} in the file, {} in the table", tf.name,
+                                           ffields[size_t(file_index[k])].type.to_string(),
+                                           tf.type.to_string()));
+    }
+    std::vector<int> file_fields;
+    std::vector<int> slot(read_fields_.size(), -1);  // position in the file batch
+    for (size_t k = 0; k < read_fields_.size(); ++k) {
+      if (file_index[k] < 0) continue;
+      auto it = std::find(file_fields.begin(), file_fields.end(), file_index[k]);
+      if (it == file_fields.end()) {
+        slot[k] = int(file_fields.size());
+        file_fields.push_back(file_index[k]);
+      } else {
+        slot[k] = int(it - file_fields.begin());
+      }
+    }
+    // Pushdown: terms on columns the file has with the table's exact type, renamed.
+    formats::ScanPredicate file_pred;
+    for (const auto& t : predicate_.terms) {
+      int idx = schema_.find(t.column);
+      auto pos = std::find(read_fields_.begin(), read_fields_.end(), idx) - read_fields_.begin();
+      int fi = file_index[size_t(pos)];
+      if (fi < 0) continue;
+      if (!(ffields[size_t(fi)].type == t.values.type())) continue;
+      formats::ColumnPredicate ft;
+      ft.column = ffields[size_t(fi)].name;
+      ft.op = t.op;
+      ft.values = t.values.copy();
+      file_pred.terms.push_back(std::move(ft));
+    }
+    std::vector<int64_t> deleted;
+    for (const auto& d : task.delete_files) {
+      auto p = deleted_positions(d, path);
+      deleted.insert(deleted.end(), p.begin(), p.end());
+    }
+    std::sort(deleted.begin(), deleted.end());
+    deleted.erase(std::unique(deleted.begin(), deleted.end()), deleted.end());
+
+    auto emit = [&](Batch&& fb, int64_t first_row, bool positions_known) -> bool {
+      const int64_t n = fb.num_rows();
+      Batch out;
+      for (size_t k = 0; k < read_fields_.size(); ++k) {
+        const auto& tf = schema_.schema.fields[size_t(read_fields_[k])];
+        out.schema.fields.push_back(tf);
+        if (slot[k] < 0) {
+          Column c(tf.type);
+          c.reserve(n);
+          for (int64_t r = 0; r < n; ++r) c.append_null();
+          out.columns.push_back(std::move(c));
+        } else {
+          out.columns.push_back(to_table_type(fb.columns[size_t(slot[k])], tf.type, tf.name));
+        }
+      }
+      out.rows_without_columns = n;
+      columnar::SelectionVector sel;
+      bool filtered = false;
+      if (positions_known && !deleted.empty()) {
+        auto lo = std::lower_bound(deleted.begin(), deleted.end(), first_row);
+        auto hi = std::lower_bound(deleted.begin(), deleted.end(), first_row + n);
+        if (lo != hi) {
+          filtered = true;
+          sel.reserve(size_t(n));
+          auto d = lo;
+          for (int64_t r = 0; r < n; ++r) {
+            if (d != hi && *d == first_row + r) {
+              ++d;
+              continue;
+            }
+            sel.push_back(uint32_t(r));
+          }
+        }
+      }
+      if (!predicate_.empty()) {
+        Batch view;
+        if (filtered) {
+          view.schema = out.schema;
+          for (const auto& c : out.columns) view.columns.push_back(c.take(sel));
+          out = std::move(view);
+          filtered = false;
+        }
+        sel = formats::evaluate_predicate(predicate_, out);
+        filtered = int64_t(sel.size()) != out.num_rows();
+      }
+      if (filtered) {
+        Batch taken;
+        taken.schema = out.schema;
+        for (const auto& c : out.columns) taken.columns.push_back(c.take(sel));
+        taken.rows_without_columns = int64_t(sel.size());
+        out = std::move(taken);
+      }
+      // Drop predicate-only columns.
+      out.columns.resize(output_count_);
+      out.schema.fields.resize(output_count_);
+      if (out.columns.empty())
+        out.rows_without_columns = filtered || !predicate_.empty() ? int64_t(sel.size()) : n;
+      if (out.num_rows() == 0) return true;
+      return sink(std::move(out));
+    };
+
+    if (!deleted.empty()) {
+      parquet::ParquetPruner pruner(reader, file_pred);
+      int64_t first = 0;
+      for (int rg = 0; rg < reader.num_row_groups(); ++rg) {
+        int64_t rows = reader.metadata().row_groups[size_t(rg)].num_rows;
+        if (pruner.row_group_may_match(rg, report)) {
+          Batch fb = reader.read_row_group(rg, file_fields);
+          fb.rows_without_columns = rows;
+          if (!emit(std::move(fb), first, true)) return;
+        }
+        first += rows;
+      }
+      return;
+    }
+    parquet::ParquetScan scan(reader, file_fields, std::move(file_pred), /*exact=*/false);
+    for (int rg = 0; rg < scan.num_row_groups(); ++rg) {
+      parquet::PruneReport local;
+      Batch fb = scan.scan_row_group(rg, report ? report : &local);
+      if (fb.num_rows() == 0) continue;
+      if (!emit(std::move(fb), 0, false)) return;
+    }
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).find(path) != std::string_view::npos) throw;
+    throw with_context(e, path);
+  }
+}
+
+}  // namespace floe::iceberg

@@ -1,0 +1,54 @@
+// TableReader: reads the files a scan plan names as batches of the table's schema: file
+// columns are found by Iceberg field id (or the table's name mapping for files without
+// ids), promoted to the table's types, renamed to the table's names, missing columns read
+// as NULL; position deletes are applied; row groups and pages are pruned with the filter,
+// which is then applied exactly. Layer: iceberg. read() may be called from several threads.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "columnar/batch.h"
+#include "formats/parquet/parquet_pruner.h"
+#include "formats/scan_predicate.h"
+#include "iceberg/scan_planner.h"
+#include "iceberg/table_metadata.h"
+#include "io/file_io.h"
+
+namespace floe::iceberg {
+
+class TableReader {
+ public:
+  // `columns`: top-level columns of `schema` to return (empty = all); unknown names are an
+  // InvalidInputError. `predicate` uses names of `schema`.
+  TableReader(io::FileIO& io, const TableMetadata& metadata, const TableSchema& schema,
+              const std::vector<std::string>& columns, formats::ScanPredicate predicate);
+
+  const columnar::Schema& output_schema() const { return output_schema_; }
+
+  // Deleted row positions of `data_file` in `delete_file`, sorted (cached per delete file).
+  std::vector<int64_t> deleted_positions(const DataFile& delete_file, const std::string& data_file);
+
+  // Reads one task, handing each non-empty batch to `sink` (false stops the read). Errors
+  // name the data or delete file.
+  void read(const FileScanTask& task, const std::function<bool(columnar::Batch&&)>& sink,
+            parquet::PruneReport* report = nullptr);
+
+ private:
+
+  io::FileIO& io_;
+  const TableSchema& schema_;
+  std::vector<int> read_fields_;  // table top-level indices: outputs, then predicate-only
+  size_t output_count_ = 0;
+  columnar::Schema output_schema_;
+  formats::ScanPredicate predicate_;
+  std::map<int32_t, std::vector<std::string>> name_mapping_;  // field id -> names
+  std::mutex delete_mu_;
+  std::map<std::string, std::shared_ptr<std::map<std::string, std::vector<int64_t>>>> deletes_;
+};
+
+}  // namespace floe::iceberg
