@@ -10,5 +10,8 @@ namespace floe::cli {
 
 void register_file_commands(CLI::App& app);
 void register_bench_commands(CLI::App& app);
+void register_table_commands(CLI::App& app);
+// delete, compact, expire, remove-orphans (table_maintenance_commands.cpp).
+void register_maintenance_commands(CLI::App& table);
 
 }  // namespace floe::cli

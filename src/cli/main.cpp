@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   floe::cli::register_file_commands(app);
+  floe::cli::register_table_commands(app);
   floe::cli::register_bench_commands(app);
   // Subcommands run from their CLI11 callbacks, inside parse().
   try {
