@@ -26,6 +26,7 @@
 #include "iceberg/table_creation.h"
 #include "iceberg/table_maintenance.h"
 #include "iceberg/table_reader.h"
+#include "iceberg/table_update.h"
 
 namespace floe::cli {
 
@@ -391,6 +392,106 @@ void run_drop(const CatalogFlags& cf, const std::string& name, bool purge) {
   fmt::print("dropped table {}{}\n", name, purge ? " and its files" : "");
 }
 
+struct AlterOptions {
+  CatalogFlags cf;
+  std::string name;
+  std::vector<std::string> add, drop, rename, set_type, drop_not_null, move, set, unset;
+  std::string partition_by, sort_by;
+  bool partition_given = false, sort_given = false;
+};
+
+// "name TYPE [FIRST | AFTER other]" -> change.
+iceberg::TableChange parse_add(const std::string& text) {
+  iceberg::TableChange c;
+  c.kind = iceberg::TableChange::Kind::kAddColumn;
+  std::string body = text;
+  auto upper = text;
+  for (auto& ch : upper) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+  if (upper.size() > 6 && upper.ends_with(" FIRST")) {
+    c.after = "FIRST";
+    body = text.substr(0, text.size() - 6);
+  } else if (auto p = upper.rfind(" AFTER "); p != std::string::npos) {
+    c.after = text.substr(p + 7);
+    while (!c.after.empty() && c.after.front() == ' ') c.after.erase(0, 1);
+    body = text.substr(0, p);
+  }
+  auto sp = body.find(' ');
+  if (sp == std::string::npos)
+    throw InvalidInputError(fmt::format("--add-column '{}': expected \"name TYPE\"", text));
+  c.name = body.substr(0, sp);
+  columnar::Schema one = columnar::parse_column_list(
+      "x " + body.substr(sp + 1));  // the type (and NOT NULL, refused later)
+  c.type = one.fields[0].type;
+  c.nullable = one.fields[0].nullable;
+  return c;
+}
+
+void run_alter(const AlterOptions& o) {
+  using K = iceberg::TableChange::Kind;
+  std::vector<iceberg::TableChange> changes;
+  for (const auto& a : o.add) changes.push_back(parse_add(a));
+  for (const auto& r : o.rename) {
+    auto eq = r.find('=');
+    if (eq == std::string::npos)
+      throw InvalidInputError(fmt::format("--rename-column '{}': expected old=new", r));
+    iceberg::TableChange c;
+    c.kind = K::kRenameColumn;
+    c.name = r.substr(0, eq);
+    c.new_name = r.substr(eq + 1);
+    changes.push_back(c);
+  }
+  for (const auto& t : o.set_type) {
+    auto sp = t.find(' ');
+    if (sp == std::string::npos)
+      throw InvalidInputError(fmt::format("--set-type '{}': expected \"name TYPE\"", t));
+    iceberg::TableChange c;
+    c.kind = K::kWidenColumn;
+    c.name = t.substr(0, sp);
+    c.type = columnar::parse_data_type(t.substr(sp + 1));
+    changes.push_back(c);
+  }
+  for (const auto& n : o.drop_not_null) changes.push_back({K::kDropNotNull, n, "", {}, true, "", ""});
+  for (const auto& m : o.move) {
+    auto sp = m.find(' ');
+    std::string rest = sp == std::string::npos ? "" : m.substr(sp + 1);
+    std::string up = rest;
+    for (auto& ch : up) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+    iceberg::TableChange c;
+    c.kind = K::kMoveColumn;
+    c.name = m.substr(0, sp);
+    if (up == "FIRST") {
+      c.after = "FIRST";
+    } else if (up.starts_with("AFTER ")) {
+      c.after = rest.substr(6);
+    } else {
+      throw InvalidInputError(fmt::format("--move '{}': expected \"name FIRST\" or \"name AFTER other\"", m));
+    }
+    changes.push_back(c);
+  }
+  for (const auto& d : o.drop) changes.push_back({K::kDropColumn, d, "", {}, true, "", ""});
+  if (o.partition_given) {
+    iceberg::TableChange c;
+    c.kind = K::kSetPartitioning;
+    c.clause = o.partition_by == "none" ? "" : o.partition_by;
+    changes.push_back(c);
+  }
+  if (o.sort_given) {
+    iceberg::TableChange c;
+    c.kind = K::kSetSortOrder;
+    c.clause = o.sort_by == "none" ? "" : o.sort_by;
+    changes.push_back(c);
+  }
+  for (const auto& [k, v] : parse_properties(o.set))
+    changes.push_back({K::kSetProperty, k, v, {}, true, "", ""});
+  for (const auto& k : o.unset) changes.push_back({K::kRemoveProperty, k, "", {}, true, "", ""});
+  if (changes.empty()) throw InvalidInputError("nothing to change: see floe table alter --help");
+  auto cat = open_catalog(o.cf);
+  auto ops = cat->table_operations(TableIdentifier::parse(o.name));
+  auto m = iceberg::commit_table_changes(*ops, changes);
+  fmt::print("altered table {}: schema {}, partition spec {}, sort order {}\n", ops->name(),
+             m->current_schema_id, m->default_spec_id, m->default_sort_order_id);
+}
+
 }  // namespace
 
 void register_table_commands(CLI::App& app) {
@@ -529,6 +630,27 @@ void register_table_commands(CLI::App& app) {
     c->add_option("name", *name, "namespace.table")->required();
     c->add_flag("--purge", *purge, "Delete its data and metadata files too");
     c->callback([cf, name, purge] { run_drop(*cf, *name, *purge); });
+  }
+  {
+    auto o = std::make_shared<AlterOptions>();
+    auto* c = table->add_subcommand(
+        "alter", "Evolve a table: columns (add, drop, rename, widen, move), partitioning, sort "
+                 "order, properties; old data stays readable");
+    add_catalog_flags(c, o->cf);
+    c->add_option("name", o->name, "namespace.table")->required();
+    c->add_option("--add-column", o->add, "\"name TYPE [FIRST|AFTER col]\" (a.b adds into a struct)");
+    c->add_option("--drop-column", o->drop, "Column to drop");
+    c->add_option("--rename-column", o->rename, "old=new");
+    c->add_option("--set-type", o->set_type, "\"name TYPE\": INT->BIGINT, FLOAT->DOUBLE, wider DECIMAL");
+    c->add_option("--drop-not-null", o->drop_not_null, "Column that may hold NULL from now on");
+    c->add_option("--move", o->move, "\"name FIRST\" or \"name AFTER other\"");
+    c->add_option("--partition-by", o->partition_by, "New partitioning for new data (\"none\": unpartitioned)")
+        ->each([o](const std::string&) { o->partition_given = true; });
+    c->add_option("--sort-by", o->sort_by, "New sort order (\"none\": unsorted)")
+        ->each([o](const std::string&) { o->sort_given = true; });
+    c->add_option("--set", o->set, "Property key=value");
+    c->add_option("--unset", o->unset, "Property to remove");
+    c->callback([o] { run_alter(*o); });
   }
   register_maintenance_commands(*table);
 }

@@ -179,6 +179,8 @@ DeleteResult delete_where(TableOperations& ops, const formats::ScanPredicate& pr
       result.rows_deleted += int64_t(matched.size());
       if (int64_t(matched.size()) == live) {
         changes.removed_files.insert(task.file.file_path);
+        for (const auto& d : task.delete_files)
+          if (d.referenced_data_file == task.file.file_path) changes.removed_files.insert(d.file_path);
         ++result.files_removed;
         return;
       }
