@@ -8,6 +8,7 @@
 #include "formats/compression/codec.h"
 #include "formats/parquet/parquet_codec.h"
 #include "iceberg/data_file_metrics.h"
+#include "iceberg/row_sort.h"
 #include "iceberg/single_value.h"
 #include "iceberg/transform.h"
 
@@ -21,6 +22,8 @@ struct DataWriter::OpenFile {
   std::vector<std::optional<std::string>> partition;
   std::unique_ptr<parquet::ParquetWriter> writer;
   int64_t bytes = 0;  // uncompressed estimate of rows written
+  std::vector<columnar::Batch> pending;  // rows waiting to be sorted
+  int64_t pending_rows = 0;
 };
 
 namespace {
@@ -71,6 +74,8 @@ DataWriter::DataWriter(io::FileIO& io, std::shared_ptr<const TableMetadata> meta
       target_file_bytes_(metadata_->property_int("write.target-file-size-bytes", 512ll << 20)),
       write_uuid_(new_uuid()) {
   parquet_options_.threads = options_.threads;
+  if (const SortOrder* o = metadata_->sort_order_by_id(metadata_->default_sort_order_id))
+    sort_order_ = *o;
   parquet_options_.key_value_metadata.push_back(
       {"iceberg.schema", schema_to_json(schema_).dump()});
   for (const auto& col : parquet_options_.bloom_filter_columns)
@@ -143,12 +148,40 @@ DataWriter::OpenFile& DataWriter::file_for(const std::string& key,
   return *open_.emplace(key, std::move(f)).first->second;
 }
 
+void DataWriter::flush_sorted(OpenFile& f) {
+  if (f.pending.empty()) return;
+  columnar::Batch all = concat_batches(f.pending, schema_.schema);
+  f.pending_rows = 0;
+  auto perm = sort_permutation(all, sort_order_, schema_);
+  columnar::Batch sorted;
+  sorted.schema = all.schema;
+  for (const auto& c : all.columns) sorted.columns.push_back(c.take(perm));
+  f.writer->write(sorted);
+  f.writer->flush_row_group();
+}
+
+void DataWriter::add_rows(const std::string& key, OpenFile& f, Batch&& rows) {
+  for (const auto& c : rows.columns) f.bytes += estimate_bytes(c);
+  if (sort_order_.fields.empty()) {
+    f.writer->write(rows);
+  } else {
+    f.pending_rows += rows.num_rows();
+    f.pending.push_back(std::move(rows));
+    if (f.pending_rows >= parquet_options_.row_group_rows) flush_sorted(f);
+  }
+  if (f.bytes >= target_file_bytes_) {
+    close_file(f);
+    open_.erase(key);
+  }
+}
+
 void DataWriter::close_file(OpenFile& f) {
+  flush_sorted(f);
   const parquet::FileMetaData& md = f.writer->close();
   int64_t size = int64_t(io_.open_input(f.location)->size());
   DataFile df = data_file_from_parquet(md, schema_, f.location, size);
   df.partition = f.partition;
-  df.sort_order_id = metadata_->default_sort_order_id;
+  df.sort_order_id = sort_order_.fields.empty() ? 0 : sort_order_.order_id;
   done_.push_back(std::move(df));
 }
 
@@ -157,13 +190,7 @@ void DataWriter::write(const Batch& input) {
   const int64_t rows = batch.num_rows();
   if (rows == 0) return;
   if (spec_.fields.empty()) {
-    OpenFile& f = file_for("", {}, "");
-    f.writer->write(batch);
-    for (const auto& c : batch.columns) f.bytes += estimate_bytes(c);
-    if (f.bytes >= target_file_bytes_) {
-      close_file(f);
-      open_.erase("");
-    }
+    add_rows("", file_for("", {}, ""), std::move(batch));
     return;
   }
   // Partition values per row, then rows grouped by their partition tuple.
@@ -218,14 +245,9 @@ void DataWriter::write(const Batch& input) {
     } else {
       for (const auto& c : batch.columns) part.columns.push_back(c.take(sel));
     }
-    OpenFile& f = file_for(k, pv, path);
-    f.writer->write(part);
-    for (const auto& c : part.columns) f.bytes += estimate_bytes(c);
-    if (f.bytes >= target_file_bytes_) {
-      close_file(f);
-      open_.erase(k);
-    }
-    if (sel.size() == size_t(rows)) break;
+    bool whole = sel.size() == size_t(rows);
+    add_rows(k, file_for(k, pv, path), std::move(part));
+    if (whole) break;
   }
 }
 

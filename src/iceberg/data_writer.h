@@ -48,6 +48,11 @@ class DataWriter {
   struct OpenFile;
   OpenFile& file_for(const std::string& key, const std::vector<std::optional<std::string>>& pv,
                      const std::string& path);
+  // Adds rows to a file: straight through, or buffered up to a row group and sorted when
+  // the table has a sort order. Closes the file (and forgets `key`) once it reaches the
+  // target size.
+  void add_rows(const std::string& key, OpenFile& f, columnar::Batch&& rows);
+  void flush_sorted(OpenFile& f);
   void close_file(OpenFile& f);
 
   io::FileIO& io_;
@@ -55,6 +60,7 @@ class DataWriter {
   DataWriteOptions options_;
   const TableSchema& schema_;
   const PartitionSpec& spec_;
+  SortOrder sort_order_;  // empty: write rows as they come
   columnar::Schema partition_type_;
   parquet::ParquetWriteOptions parquet_options_;
   int64_t target_file_bytes_;

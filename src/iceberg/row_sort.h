@@ -1,0 +1,21 @@
+// Ordering rows by a table's sort order (identity fields; direction and null order as the
+// spec defines them), as writers and compaction lay data out. Layer: iceberg.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "columnar/batch.h"
+#include "iceberg/partition_spec.h"
+
+namespace floe::iceberg {
+
+// A permutation of the batch's rows in `order` (stable; fields with non-identity
+// transforms and nested columns are skipped). `schema` resolves the source ids to columns.
+std::vector<uint32_t> sort_permutation(const columnar::Batch& batch, const SortOrder& order,
+                                       const TableSchema& schema);
+
+// The rows of `parts` (same schema) in one batch.
+columnar::Batch concat_batches(std::vector<columnar::Batch>& parts, const columnar::Schema& schema);
+
+}  // namespace floe::iceberg
