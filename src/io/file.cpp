@@ -170,6 +170,11 @@ class MemoryOutputFile final : public OutputFile {
 
 }  // namespace
 
+void InputFile::read_into(uint64_t offset, uint64_t length, void* dst) {
+  auto bytes = read_at(offset, length);
+  if (!bytes.empty()) std::memcpy(dst, bytes.data(), bytes.size());
+}
+
 std::unique_ptr<InputFile> open_local_input(const std::string& path) {
   return std::make_unique<LocalInputFile>(path);
 }

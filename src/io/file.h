@@ -21,6 +21,10 @@ class InputFile {
   // Returns `length` bytes at `offset`. The span stays valid while the file object lives
   // (memory-mapped or cached); throws IoError or CorruptDataError if out of range.
   virtual std::span<const uint8_t> read_at(uint64_t offset, uint64_t length) = 0;
+  // Copies `length` bytes at `offset` into `dst`, for readers that stream through a file
+  // and need nothing kept (a remote file fetches them without caching). Same errors as
+  // read_at; thread-safe.
+  virtual void read_into(uint64_t offset, uint64_t length, void* dst);
 };
 
 class OutputFile {
