@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/civil_time.h"
 #include "base/parallel_for.h"
 #include "cli/batch_printer.h"
 #include "cli/commands.h"
@@ -20,6 +22,7 @@
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_scan.h"
 #include "formats/scan_predicate.h"
+#include "io/file_io.h"
 
 namespace floe::cli {
 
@@ -229,9 +232,24 @@ void run_convert(const ConvertOptions& o) {
   }
   writer->close();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::error_code ec;
-  auto bytes = std::filesystem::file_size(o.out, ec);
-  fmt::print("{} rows -> {} ({} bytes) in {:.3f} s\n", rows, o.out, ec ? 0 : bytes, secs);
+  uint64_t bytes = 0;
+  if (io::location_scheme(o.out) == "file") {
+    std::error_code ec;
+    bytes = std::filesystem::file_size(io::local_path(o.out), ec);
+    if (ec) bytes = 0;
+  } else {
+    bytes = io::file_io_for(o.out)->open_input(o.out)->size();
+  }
+  fmt::print("{} rows -> {} ({} bytes) in {:.3f} s\n", rows, o.out, bytes, secs);
+}
+
+// One line per file under a local folder or an s3:// prefix: size, modified time, location.
+void run_list(const std::string& prefix) {
+  auto files = io::file_io_for(prefix)->list(prefix);
+  std::sort(files.begin(), files.end(),
+            [](const io::FileInfo& a, const io::FileInfo& b) { return a.location < b.location; });
+  for (const auto& f : files)
+    fmt::print("{}\t{}\t{}\n", f.size, format_timestamp(f.modified_ms, 1000), f.location);
 }
 
 }  // namespace
@@ -274,6 +292,12 @@ void register_file_commands(CLI::App& app) {
   convc->add_option("--null", conv->null_text, "CSV text that means NULL (default: empty)")
       ->each([conv](const std::string&) { conv->has_null_text = true; });
   convc->callback([conv] { run_convert(*conv); });
+
+  auto list_prefix = std::make_shared<std::string>();
+  auto* list = file->add_subcommand("ls", "List the files under a folder or s3:// prefix "
+                                          "(size, modified time, location)");
+  list->add_option("PREFIX", *list_prefix, "Folder, or s3://bucket/prefix")->required();
+  list->callback([list_prefix] { run_list(*list_prefix); });
 
   auto stats_path = std::make_shared<std::string>();
   auto* stats = file->add_subcommand("stats", "Print a Parquet file's row groups, column chunks "

@@ -4,6 +4,7 @@
 #include "formats/csv/csv_writer.h"
 #include "formats/json/ndjson_writer.h"
 #include "formats/parquet/parquet_reader.h"
+#include "io/file_io.h"
 
 namespace floe::formats {
 
@@ -66,7 +67,7 @@ class ParquetBatchWriter final : public BatchWriter {
  public:
   ParquetBatchWriter(const std::string& path, const columnar::Schema& schema,
                      const parquet::ParquetWriteOptions& o)
-      : writer_(io::create_local_output(path), schema, o) {}
+      : writer_(io::file_io_for(path)->create_output(path), schema, o) {}
   void write(const columnar::Batch& b) override { writer_.write(b); }
   void close() override { writer_.close(); }
 

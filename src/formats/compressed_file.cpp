@@ -1,9 +1,11 @@
 #include "formats/compressed_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "base/error.h"
+#include "io/file_io.h"
 
 namespace floe::formats {
 
@@ -11,6 +13,8 @@ namespace {
 
 constexpr size_t kInputWindow = 1 << 20;
 constexpr size_t kOutputBuffer = 1 << 20;
+// A remote object is read in requests of this size.
+constexpr size_t kRemoteChunk = 8 << 20;
 
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
@@ -35,8 +39,12 @@ StreamCompression compression_from_path(std::string_view path) {
 
 CompressedFileReader::CompressedFileReader(std::string path, StreamCompression compression)
     : path_(std::move(path)), compression_(compression) {
-  file_ = std::fopen(path_.c_str(), "rb");
-  if (!file_) throw IoError(fmt::format("{}: cannot open: {}", path_, std::strerror(errno)));
+  if (io::location_scheme(path_) == "file") {
+    file_ = std::fopen(io::local_path(path_).c_str(), "rb");
+    if (!file_) throw IoError(fmt::format("{}: cannot open: {}", path_, std::strerror(errno)));
+  } else {
+    remote_ = io::file_io_for(path_)->open_input(path_);
+  }
   in_.resize(kInputWindow);
   if (compression_ == StreamCompression::kAuto) {
     // Look at the magic bytes; they win over the suffix.
@@ -77,10 +85,8 @@ bool CompressedFileReader::fill_input() {
     in_pos_ = 0;
   }
   if (in_end_ == in_.size()) return true;
-  size_t got = std::fread(in_.data() + in_end_, 1, in_.size() - in_end_, file_);
+  size_t got = read_source(in_.data() + in_end_, in_.size() - in_end_);
   if (got == 0) {
-    if (std::ferror(file_))
-      throw IoError(fmt::format("{}: read failed: {}", path_, std::strerror(errno)));
     raw_eof_ = true;
     return false;
   }
@@ -98,15 +104,32 @@ size_t CompressedFileReader::read_raw(char* dst, size_t n) {
     done += k;
   }
   while (done < n && !raw_eof_) {
-    size_t got = std::fread(dst + done, 1, n - done, file_);
-    if (got == 0) {
-      if (std::ferror(file_))
-        throw IoError(fmt::format("{}: read failed: {}", path_, std::strerror(errno)));
-      raw_eof_ = true;
-    }
+    size_t got = read_source(dst + done, n - done);
+    if (got == 0) raw_eof_ = true;
     done += got;
   }
   return done;
+}
+
+size_t CompressedFileReader::read_source(char* dst, size_t n) {
+  if (remote_) {
+    if (remote_chunk_pos_ == remote_chunk_.size()) {
+      uint64_t left = remote_->size() - remote_pos_;
+      if (left == 0) return 0;
+      remote_chunk_.resize(size_t(std::min<uint64_t>(kRemoteChunk, left)));
+      remote_->read_into(remote_pos_, remote_chunk_.size(), remote_chunk_.data());
+      remote_pos_ += remote_chunk_.size();
+      remote_chunk_pos_ = 0;
+    }
+    size_t k = std::min(n, remote_chunk_.size() - remote_chunk_pos_);
+    std::memcpy(dst, remote_chunk_.data() + remote_chunk_pos_, k);
+    remote_chunk_pos_ += k;
+    return k;
+  }
+  size_t got = std::fread(dst, 1, n, file_);
+  if (got == 0 && std::ferror(file_))
+    throw IoError(fmt::format("{}: read failed: {}", path_, std::strerror(errno)));
+  return got;
 }
 
 size_t CompressedFileReader::read(char* dst, size_t n) {
@@ -173,8 +196,12 @@ size_t CompressedFileReader::read(char* dst, size_t n) {
 CompressedFileWriter::CompressedFileWriter(std::string path, StreamCompression compression)
     : path_(std::move(path)), compression_(compression) {
   if (compression_ == StreamCompression::kAuto) compression_ = compression_from_path(path_);
-  file_ = std::fopen(path_.c_str(), "wb");
-  if (!file_) throw IoError(fmt::format("{}: cannot create: {}", path_, std::strerror(errno)));
+  if (io::location_scheme(path_) == "file") {
+    file_ = std::fopen(io::local_path(path_).c_str(), "wb");
+    if (!file_) throw IoError(fmt::format("{}: cannot create: {}", path_, std::strerror(errno)));
+  } else {
+    remote_ = io::file_io_for(path_)->create_output(path_);
+  }
   if (compression_ == StreamCompression::kGzip) {
     // 15 + 16: gzip header and trailer. Level 6 is gzip's own default.
     if (deflateInit2(&gz_, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -189,6 +216,7 @@ CompressedFileWriter::CompressedFileWriter(std::string path, StreamCompression c
 }
 
 CompressedFileWriter::~CompressedFileWriter() {
+  // A remote output dropped here (remote_ not closed) is abandoned: nothing is published.
   if (file_) {
     try {
       close();
@@ -201,6 +229,10 @@ CompressedFileWriter::~CompressedFileWriter() {
 }
 
 void CompressedFileWriter::write_raw(const char* p, size_t n) {
+  if (remote_) {
+    if (n) remote_->write(p, n);
+    return;
+  }
   if (n && std::fwrite(p, 1, n, file_) != n)
     throw IoError(fmt::format("{}: write failed: {}", path_, std::strerror(errno)));
 }
@@ -231,7 +263,7 @@ void CompressedFileWriter::compress(const char* p, size_t n, bool finish) {
 }
 
 void CompressedFileWriter::write(std::string_view bytes) {
-  FLOE_CHECK(file_ != nullptr, "write to closed file {}", path_);
+  FLOE_CHECK(file_ != nullptr || remote_ != nullptr, "write to closed file {}", path_);
   if (compression_ == StreamCompression::kNone)
     write_raw(bytes.data(), bytes.size());
   else
@@ -239,6 +271,13 @@ void CompressedFileWriter::write(std::string_view bytes) {
 }
 
 void CompressedFileWriter::close() {
+  if (remote_) {
+    // On failure remote_ stays open, and the destructor abandons it unpublished.
+    if (compression_ != StreamCompression::kNone) compress(nullptr, 0, true);
+    remote_->close();
+    remote_.reset();
+    return;
+  }
   if (!file_) return;
   std::FILE* f = file_;
   try {

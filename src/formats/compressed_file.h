@@ -1,5 +1,6 @@
-// CompressedFileReader / CompressedFileWriter: sequential byte streams over a local text
-// file that may be gzip- or zstd-compressed, decompressing as a stream (never whole-file).
+// CompressedFileReader / CompressedFileWriter: sequential byte streams over a text file
+// that may be gzip- or zstd-compressed, decompressing as a stream (never whole-file). Local
+// paths use stdio; other locations (s3://…) go through their io::FileIO.
 // Layer: formats. Used by the CSV and NDJSON readers and writers.
 #pragma once
 
@@ -8,9 +9,12 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "io/file.h"
 
 namespace floe::formats {
 
@@ -37,10 +41,16 @@ class CompressedFileReader {
  private:
   size_t read_raw(char* dst, size_t n);
   bool fill_input();
+  // Up to `n` raw bytes from the file or object; 0 at its end.
+  size_t read_source(char* dst, size_t n);
 
   std::string path_;
   StreamCompression compression_;
   std::FILE* file_ = nullptr;
+  std::unique_ptr<io::InputFile> remote_;  // a non-local location
+  uint64_t remote_pos_ = 0;
+  std::vector<char> remote_chunk_;  // read ahead from remote_, in large requests
+  size_t remote_chunk_pos_ = 0;
   bool raw_eof_ = false;
   bool stream_done_ = false;
   bool at_member_end_ = false;  // the last gzip member / zstd frame is complete
@@ -54,7 +64,8 @@ class CompressedFileReader {
 
 // Writes bytes to a file, compressing with gzip when the path ends in .gz and zstd when
 // it ends in .zst (kAuto), or as told. Buffers internally; close() flushes and reports
-// errors (the destructor closes silently). Throws IoError on write failure.
+// errors. The destructor closes a local file silently, but drops a remote one unpublished
+// (an object appears only when close() succeeds). Throws IoError on write failure.
 class CompressedFileWriter {
  public:
   explicit CompressedFileWriter(std::string path,
@@ -74,6 +85,7 @@ class CompressedFileWriter {
   std::string path_;
   StreamCompression compression_;
   std::FILE* file_ = nullptr;
+  std::unique_ptr<io::OutputFile> remote_;  // a non-local location
   std::vector<char> out_;
   z_stream gz_{};
   bool gz_init_ = false;

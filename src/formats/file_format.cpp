@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/error.h"
+#include "io/file_io.h"
 
 namespace floe::formats {
 
@@ -46,13 +47,22 @@ FileFormat detect_file_format(const std::string& path) {
     return file_format_from_path(path);
   } catch (const InvalidInputError&) {
     char magic[4] = {};
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f) {
-      size_t n = std::fread(magic, 1, 4, f);
-      std::fclose(f);
-      if (n == 4 && (std::memcmp(magic, "PAR1", 4) == 0 || std::memcmp(magic, "PARE", 4) == 0))
-        return FileFormat::kParquet;
+    size_t n = 0;
+    if (io::location_scheme(path) == "file") {
+      std::FILE* f = std::fopen(path.c_str(), "rb");
+      if (f) {
+        n = std::fread(magic, 1, 4, f);
+        std::fclose(f);
+      }
+    } else {
+      auto in = io::file_io_for(path)->open_input(path);
+      if (in->size() >= 4) {
+        in->read_into(0, 4, magic);
+        n = 4;
+      }
     }
+    if (n == 4 && (std::memcmp(magic, "PAR1", 4) == 0 || std::memcmp(magic, "PARE", 4) == 0))
+      return FileFormat::kParquet;
     throw;
   }
 }

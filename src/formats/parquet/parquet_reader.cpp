@@ -6,6 +6,7 @@
 
 #include "formats/parquet/column_chunk_reader.h"
 #include "formats/parquet/record_assembly.h"
+#include "io/file_io.h"
 
 namespace floe::parquet {
 
@@ -69,7 +70,7 @@ ParquetReader::ParquetReader(std::unique_ptr<io::InputFile> file) : file_(std::m
 }
 
 std::unique_ptr<ParquetReader> ParquetReader::open(const std::string& path) {
-  return std::make_unique<ParquetReader>(io::open_local_input(path));
+  return std::make_unique<ParquetReader>(io::file_io_for(path)->open_input(path));
 }
 
 std::vector<int> ParquetReader::field_indices(const std::vector<std::string>& names) const {
