@@ -250,11 +250,15 @@ TEST(S3Client, StalledServerTimesOutInsteadOfHanging) {
 }
 
 TEST(S3Client, RefusedConnectionIsRetriedBoundedly) {
-  int port;
-  {
-    ScriptedServer gone([](const SeenRequest&) { return Reply{}; });
-    port = std::stoi(gone.endpoint().substr(gone.endpoint().rfind(':') + 1));
-  }
+  // A port that is bound but not listening refuses connections, and stays ours meanwhile.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
   S3Options o;
   o.endpoint = "http://127.0.0.1:" + std::to_string(port);
   o.base_backoff_ms = 1;
@@ -265,6 +269,7 @@ TEST(S3Client, RefusedConnectionIsRetriedBoundedly) {
   EXPECT_NE(msg.find("s3://bucket/dir/a b.txt: HEAD failed: Couldn't connect"), std::string::npos)
       << msg;
   EXPECT_NE(msg.find("3 attempts"), std::string::npos) << msg;
+  ::close(fd);
 }
 
 TEST(S3Client, HeadOfMissingObjectSaysWhichPartIsMissing) {
