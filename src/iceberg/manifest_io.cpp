@@ -518,6 +518,8 @@ std::vector<ManifestEntry> read_manifest(io::FileIO& io, const ManifestFile& man
   } catch (const Error& e) {
     if (std::string_view(e.what()).starts_with(location)) throw;
     throw with_context(e, location);
+  } catch (const std::exception& e) {
+    throw CorruptDataError(fmt::format("{}: malformed manifest: {}", location, e.what()));
   }
 }
 
@@ -647,6 +649,8 @@ std::vector<ManifestFile> read_manifest_list(io::FileIO& io, const std::string& 
   } catch (const Error& e) {
     if (std::string_view(e.what()).starts_with(location)) throw;
     throw with_context(e, location);
+  } catch (const std::exception& e) {
+    throw CorruptDataError(fmt::format("{}: malformed manifest: {}", location, e.what()));
   }
 }
 

@@ -171,7 +171,24 @@ int64_t TableMetadata::property_int(const std::string& key, int64_t fallback) co
   }
 }
 
+namespace {
+TableMetadata parse_table_metadata_json(std::string_view text);
+}  // namespace
+
 TableMetadata parse_table_metadata(std::string_view text) {
+  // Values of an unexpected JSON kind deep inside (a string where a number belongs) surface
+  // from the JSON library; they are malformed metadata like any other.
+  try {
+    return parse_table_metadata_json(text);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    bad(fmt::format("a value has the wrong type or range: {}", e.what()));
+  }
+}
+
+namespace {
+TableMetadata parse_table_metadata_json(std::string_view text) {
   json j;
   try {
     j = json::parse(text);
@@ -264,6 +281,7 @@ TableMetadata parse_table_metadata(std::string_view text) {
     m.partition_statistics = j["partition-statistics"];
   return m;
 }
+}  // namespace
 
 json table_metadata_to_json(const TableMetadata& m) {
   json j = json::object();
