@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the peers floe's interop tests and benchmarks compare against or talk to: pyarrow,
-# DuckDB, boto3 and pytest from PyPI, and versitygw (an S3-compatible server that checks
-# SigV4 signatures, for tests/interop/test_s3.py) built from the Go module proxy. They are
-# test tools, never runtime dependencies of floe. Idempotent: quiet when already satisfied.
+# DuckDB (with its iceberg extension), PyIceberg, boto3 and pytest from PyPI, and versitygw
+# (an S3-compatible server that checks SigV4 signatures, for tests/interop/test_s3.py) built
+# from the Go module proxy. They are test tools, never runtime dependencies of floe.
+# Idempotent: quiet when already satisfied.
 set -euo pipefail
 PY=${PYTHON:-python3}
 if ! $PY - <<'PYEOF' 2>/dev/null; then
@@ -12,6 +13,22 @@ PYEOF
   echo "installing Python test peers (pyarrow, duckdb, boto3, pytest)"
   $PY -m pip install -q --disable-pip-version-check --root-user-action=ignore \
     "duckdb==1.5.5" "pyarrow>=17" "numpy" "boto3" "pytest>=7"
+fi
+
+# The Iceberg peers (tests/interop/test_iceberg_interop.py): PyIceberg with its SQL catalog
+# (SQLAlchemy on SQLite), pyarrow I/O and its Rust transforms (bucket, truncate), fastavro to
+# read manifests, and DuckDB's iceberg and avro extensions as PyPI wheels, because DuckDB
+# cannot download extensions here; the wheels are keyed to DuckDB's exact version.
+if ! $PY - <<'PYEOF' 2>/dev/null; then
+from importlib.metadata import version
+import duckdb, duckdb_extensions, fastavro, pyiceberg, pyiceberg_core, sqlalchemy
+assert version("pyiceberg") == "0.12.0" and duckdb.__version__ == "1.5.5"
+assert version("duckdb-extension-iceberg") == version("duckdb-extension-avro") == "1.5.5"
+PYEOF
+  echo "installing Iceberg test peers (pyiceberg, DuckDB's iceberg and avro extensions)"
+  $PY -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+    "pyiceberg[sql-sqlite,pyarrow,pyiceberg-core]==0.12.0" "fastavro" "duckdb==1.5.5" \
+    "duckdb-extensions==1.5.5" "duckdb-extension-iceberg==1.5.5" "duckdb-extension-avro==1.5.5"
 fi
 
 # versitygw into FLOE_PEERS_DIR/bin (tests/interop/test_s3.py looks there); a cold build

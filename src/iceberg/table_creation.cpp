@@ -4,6 +4,41 @@
 
 namespace floe::iceberg {
 
+namespace {
+
+// Format versions 1 and 2 have no nanosecond timestamps (timestamp_ns is v3, and readers of
+// v2 tables reject it), so such columns (Parquet from pandas has them) are stored as
+// microseconds, as PyIceberg does when it downcasts; appends cast the values.
+columnar::DataType micros_timestamps(const columnar::DataType& t) {
+  using columnar::DataType;
+  using columnar::TypeId;
+  switch (t.id()) {
+    case TypeId::kTimestamp: return DataType::timestamp(columnar::TimeUnit::kMicro);
+    case TypeId::kTimestampTz: return DataType::timestamp_tz(columnar::TimeUnit::kMicro);
+    case TypeId::kStruct: {
+      std::vector<columnar::Field> kids = t.children();
+      for (auto& k : kids) k.type = micros_timestamps(k.type);
+      return DataType::struct_of(std::move(kids));
+    }
+    case TypeId::kList: {
+      columnar::Field e = t.children()[0];
+      e.type = micros_timestamps(e.type);
+      return DataType::list_of(std::move(e));
+    }
+    case TypeId::kMap: {
+      const auto& kids =
+          t.children().size() == 2 ? t.children() : t.children()[0].type.children();
+      columnar::Field k = kids[0], v = kids[1];
+      k.type = micros_timestamps(k.type);
+      v.type = micros_timestamps(v.type);
+      return DataType::map_of(std::move(k), std::move(v));
+    }
+    default: return t;
+  }
+}
+
+}  // namespace
+
 TableMetadata new_table_metadata(const columnar::Schema& columns, const NewTableOptions& o) {
   if (columns.fields.empty()) throw InvalidInputError("a table needs at least one column");
   if (o.format_version < 1 || o.format_version > 2)
@@ -19,8 +54,11 @@ TableMetadata new_table_metadata(const columnar::Schema& columns, const NewTable
   m.location = o.location;
   while (m.location.size() > 1 && m.location.back() == '/') m.location.pop_back();
   m.last_updated_ms = now_ms();
+  columnar::Schema stored = columns;
+  if (o.format_version < 3)
+    for (auto& f : stored.fields) f.type = micros_timestamps(f.type);
   int32_t last_id = 0;
-  auto schema = std::make_shared<TableSchema>(assign_fresh_ids(columns, &last_id));
+  auto schema = std::make_shared<TableSchema>(assign_fresh_ids(stored, &last_id));
   schema->schema_id = 0;
   m.last_column_id = last_id;
   m.schemas.push_back(schema);
