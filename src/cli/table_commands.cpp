@@ -110,6 +110,9 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
 const iceberg::Snapshot* resolve_as_of(const iceberg::TableMetadata& m, const std::string& as_of,
                                        const std::string& table) {
   if (as_of.empty()) return m.current_snapshot();
+  if (auto ref = m.refs.find(as_of); ref != m.refs.end()) {  // a tag or branch
+    if (const iceberg::Snapshot* s = m.snapshot_by_id(ref->second.snapshot_id)) return s;
+  }
   bool digits = std::all_of(as_of.begin(), as_of.end(), [](char c) { return std::isdigit(c); });
   if (digits) {
     int64_t v = std::stoll(as_of);
@@ -244,51 +247,86 @@ struct AppendOptions {
   int threads = 0;
   std::string delimiter;
   bool no_header = false;
+  // overwrite only
+  std::string filter;
+  bool all = false;
 };
 
-void run_append(const AppendOptions& o) {
+struct WrittenInputs {
+  std::vector<iceberg::DataFile> files;
+  int64_t rows = 0, bytes_in = 0, inputs = 0;
+};
+
+// Reads the input files and writes them as the table's data files (not yet committed).
+WrittenInputs write_inputs(iceberg::TableOperations& ops, iceberg::DataWriter& writer,
+                           const AppendOptions& o) {
+  WrittenInputs w;
+  auto files = expand_inputs(o.inputs);
+  w.inputs = int64_t(files.size());
+  for (const auto& f : files) {
+    formats::FileReadOptions ro;
+    if (!o.delimiter.empty()) ro.csv.delimiter = o.delimiter[0];
+    if (o.no_header) ro.csv.header = false;
+    try {
+      auto reader = formats::open_batch_reader(f, ro);
+      columnar::Batch b;
+      while (reader->next(b)) {
+        w.rows += b.num_rows();
+        writer.write(b);
+      }
+    } catch (const Error& e) {
+      if (std::string_view(e.what()).find(f) != std::string_view::npos) throw;
+      throw with_context(e, f);
+    }
+    std::error_code ec;
+    auto sz = std::filesystem::file_size(io::local_path(f), ec);
+    if (!ec) w.bytes_in += int64_t(sz);
+  }
+  w.files = writer.finish();
+  return w;
+}
+
+void run_append(const AppendOptions& o, bool overwrite) {
   auto t0 = std::chrono::steady_clock::now();
   auto cat = open_catalog(o.cf);
   auto ops = cat->table_operations(TableIdentifier::parse(o.name));
-  auto files = expand_inputs(o.inputs);
+  if (overwrite && o.filter.empty() && !o.all)
+    throw InvalidInputError("give --filter for the rows to replace, or --all to replace every row");
+  formats::ScanPredicate predicate;
+  if (overwrite) predicate = formats::parse_scan_predicate(o.filter, ops->current()->current_schema().schema);
   iceberg::DataWriteOptions wo;
   wo.threads = o.threads > 0 ? o.threads : default_thread_count();
   iceberg::DataWriter writer(ops->io(), ops->current(), wo);
-  int64_t rows = 0, bytes_in = 0;
   try {
-    for (const auto& f : files) {
-      formats::FileReadOptions ro;
-      if (!o.delimiter.empty()) ro.csv.delimiter = o.delimiter[0];
-      if (o.no_header) ro.csv.header = false;
-      std::unique_ptr<formats::BatchReader> reader;
-      try {
-        reader = formats::open_batch_reader(f, ro);
-        columnar::Batch b;
-        while (reader->next(b)) {
-          rows += b.num_rows();
-          writer.write(b);
-        }
-      } catch (const Error& e) {
-        if (std::string_view(e.what()).find(f) != std::string_view::npos) throw;
-        throw with_context(e, f);
-      }
-      std::error_code ec;
-      auto sz = std::filesystem::file_size(io::local_path(f), ec);
-      if (!ec) bytes_in += int64_t(sz);
+    WrittenInputs w = write_inputs(*ops, writer, o);
+    double secs = 0;
+    auto elapsed = [&] {
+      secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      return secs;
+    };
+    if (overwrite) {
+      size_t n = w.files.size();
+      auto r = iceberg::overwrite_where(*ops, predicate, std::move(w.files), wo.threads);
+      elapsed();
+      fmt::print("replaced {} rows of {} with {} rows from {} file(s) as {} data file(s) "
+                 "(snapshot {}) in {:.2f} s\n",
+                 r.rows_deleted, ops->name(), w.rows, w.inputs, n,
+                 r.snapshot_id ? std::to_string(*r.snapshot_id) : "none", secs);
+      return;
     }
-    iceberg::SnapshotChanges changes;
-    changes.operation = "append";
-    changes.added_data_files = writer.finish();
-    if (changes.added_data_files.empty()) {
+    if (w.files.empty()) {
       fmt::print("nothing to append: the input has no rows\n");
       return;
     }
+    iceberg::SnapshotChanges changes;
+    changes.operation = "append";
+    changes.added_data_files = std::move(w.files);
     auto result = iceberg::commit_changes(*ops, changes);
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    elapsed();
     fmt::print("appended {} rows from {} file(s) as {} data file(s) to {} (snapshot {}) in "
                "{:.2f} s ({:.0f} rows/s, {:.1f} MB/s)\n",
-               rows, files.size(), changes.added_data_files.size(), ops->name(),
-               result.snapshot_id, secs, double(rows) / secs, double(bytes_in) / 1e6 / secs);
+               w.rows, w.inputs, changes.added_data_files.size(), ops->name(),
+               result.snapshot_id, secs, double(w.rows) / secs, double(w.bytes_in) / 1e6 / secs);
   } catch (const iceberg::CommitStateUnknownError&) {
     throw;
   } catch (...) {
@@ -582,7 +620,34 @@ void register_table_commands(CLI::App& app) {
     c->add_option("--threads", o->threads, "Parquet encoding threads (default: all cores)");
     c->add_option("--delimiter", o->delimiter, "CSV field delimiter (default: sniffed)");
     c->add_flag("--no-header", o->no_header, "CSV files have no header row");
-    c->callback([o] { run_append(*o); });
+    c->callback([o] { run_append(*o, false); });
+  }
+  {
+    auto o = std::make_shared<AppendOptions>();
+    auto* c = table->add_subcommand("overwrite", "Replace the rows matching a filter with the "
+                                                 "rows of files, in one commit");
+    add_catalog_flags(c, o->cf);
+    c->add_option("name", o->name, "namespace.table")->required();
+    c->add_option("inputs", o->inputs, "Files, folders or glob patterns")->required();
+    c->add_option("--filter", o->filter, "Rows to replace, e.g. \"ts >= '2024-01-02'\"");
+    c->add_flag("--all", o->all, "Replace every row");
+    c->add_option("--threads", o->threads, "Parquet encoding threads (default: all cores)");
+    c->add_option("--delimiter", o->delimiter, "CSV field delimiter (default: sniffed)");
+    c->add_flag("--no-header", o->no_header, "CSV files have no header row");
+    c->callback([o] { run_append(*o, true); });
+  }
+  {
+    auto cf = std::make_shared<CatalogFlags>();
+    auto from = std::make_shared<std::string>();
+    auto to = std::make_shared<std::string>();
+    auto* c = table->add_subcommand("rename", "Rename a table (or move it to another namespace)");
+    add_catalog_flags(c, *cf);
+    c->add_option("name", *from, "namespace.table")->required();
+    c->add_option("new_name", *to, "namespace.table")->required();
+    c->callback([cf, from, to] {
+      open_catalog(*cf)->rename_table(TableIdentifier::parse(*from), TableIdentifier::parse(*to));
+      fmt::print("renamed table {} to {}\n", *from, *to);
+    });
   }
   {
     auto o = std::make_shared<TableScanOptions>();
@@ -592,7 +657,8 @@ void register_table_commands(CLI::App& app) {
     c->add_option("name", o->name, "namespace.table")->required();
     c->add_option("--filter", o->filter, "e.g. \"element_id = 17 AND ts >= '2024-01-02'\"");
     c->add_option("--columns", o->columns, "Comma-separated columns (default: all)");
-    c->add_option("--as-of", o->as_of, "Snapshot id or timestamp ('2024-01-02 10:00:00' UTC)");
+    c->add_option("--as-of", o->as_of,
+                  "Snapshot id, tag or branch name, or timestamp ('2024-01-02 10:00:00' UTC)");
     c->add_option("--limit", o->limit, "At most this many rows (default: all)");
     c->add_option("--format", o->format, "table, csv or json");
     c->add_option("--threads", o->threads, "Threads for planning and --count");

@@ -96,12 +96,27 @@ std::vector<int64_t> existing_deletes(TableReader& reader, const FileScanTask& t
 
 }  // namespace
 
+namespace {
+DeleteResult delete_and_add(TableOperations& ops, const formats::ScanPredicate& predicate,
+                            std::vector<DataFile> new_files, int threads);
+}  // namespace
+
 DeleteResult delete_where(TableOperations& ops, const formats::ScanPredicate& predicate,
                           int threads) {
+  return delete_and_add(ops, predicate, {}, threads);
+}
+
+DeleteResult overwrite_where(TableOperations& ops, const formats::ScanPredicate& predicate,
+                             std::vector<DataFile> new_files, int threads) {
+  return delete_and_add(ops, predicate, std::move(new_files), threads);
+}
+
+namespace {
+DeleteResult delete_and_add(TableOperations& ops, const formats::ScanPredicate& predicate,
+                            std::vector<DataFile> new_files, int threads) {
   DeleteResult result;
   auto m = ops.current();
   const Snapshot* snap = m->current_snapshot();
-  if (!snap) return result;
   const TableSchema& schema = m->current_schema();
   ScanPlan plan = plan_scan(ops.io(), *m, snap, schema, predicate, threads);
   const bool cow = m->property("write.delete.mode", "merge-on-read") == "copy-on-write";
@@ -175,7 +190,8 @@ DeleteResult delete_where(TableOperations& ops, const formats::ScanPredicate& pr
         if (d.referenced_data_file == task.file.file_path) changes.removed_files.insert(d.file_path);
       ++result.files_rewritten;
     });
-    if (result.rows_deleted == 0) return result;
+    if (result.rows_deleted == 0 && new_files.empty()) return result;
+    for (auto& f : new_files) changes.added_data_files.push_back(std::move(f));
     if (!changes.added_data_files.empty()) changes.operation = "overwrite";
     auto committed = commit_changes(ops, changes);
     result.snapshot_id = committed.snapshot_id;
@@ -192,6 +208,7 @@ DeleteResult delete_where(TableOperations& ops, const formats::ScanPredicate& pr
   }
   return result;
 }
+}  // namespace
 
 CompactResult compact(TableOperations& ops, int64_t min_file_bytes, const std::string& sort_clause,
                       int threads) {

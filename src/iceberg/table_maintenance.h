@@ -26,6 +26,11 @@ struct DeleteResult {
 DeleteResult delete_where(TableOperations& ops, const formats::ScanPredicate& predicate,
                           int threads = 2);
 
+// Replaces the rows matching `predicate` with `new_files` (already written with the table's
+// DataWriter) in one "overwrite" commit: Iceberg's overwrite by filter.
+DeleteResult overwrite_where(TableOperations& ops, const formats::ScanPredicate& predicate,
+                             std::vector<DataFile> new_files, int threads = 2);
+
 struct CompactResult {
   int64_t files_before = 0, files_after = 0, rows = 0;
   std::optional<int64_t> snapshot_id;
