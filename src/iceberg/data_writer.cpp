@@ -17,14 +17,24 @@ namespace floe::iceberg {
 using columnar::Batch;
 using columnar::Column;
 
-struct DataWriter::OpenFile {
-  std::string location;
-  std::vector<std::optional<std::string>> partition;
+struct DataWriter::Partition {
+  std::vector<std::optional<std::string>> values;
+  std::string path;  // relative folder under data/
+  std::string location;  // of the open file
   std::unique_ptr<parquet::ParquetWriter> writer;
-  int64_t bytes = 0;  // uncompressed estimate of rows written
-  std::vector<columnar::Batch> pending;  // rows waiting to be sorted
+  int64_t file_bytes = 0;  // uncompressed estimate of the rows in the open file
+  std::vector<columnar::Batch> pending;
   int64_t pending_rows = 0;
+  int64_t pending_bytes = 0;
+  int64_t last_use = 0;
 };
+
+namespace {
+// Files open at once (each holds a row group's encoding state and a descriptor), and the
+// rows buffered across partitions before the largest buffer is written out.
+constexpr int kMaxOpenFiles = 16;
+constexpr int64_t kPendingBudgetBytes = 256ll << 20;
+}  // namespace
 
 namespace {
 
@@ -131,58 +141,84 @@ Batch DataWriter::conform(const Batch& batch, const TableSchema& schema) {
   return out;
 }
 
-DataWriter::OpenFile& DataWriter::file_for(const std::string& key,
-                                           const std::vector<std::optional<std::string>>& pv,
-                                           const std::string& path) {
-  auto it = open_.find(key);
-  if (it != open_.end()) return *it->second;
-  auto f = std::make_unique<OpenFile>();
-  std::string rel = path.empty() ? "data" : "data/" + path;
-  f->location = io::join_location(metadata_->location,
-                                  fmt::format("{}/{:05d}-{}.parquet", rel, file_counter_++,
-                                              write_uuid_));
-  f->partition = pv;
-  f->writer = std::make_unique<parquet::ParquetWriter>(io_.create_output(f->location),
-                                                       schema_.schema, parquet_options_);
-  written_.push_back(f->location);
-  return *open_.emplace(key, std::move(f)).first->second;
+DataWriter::Partition& DataWriter::partition_for(
+    const std::string& key, const std::vector<std::optional<std::string>>& pv,
+    const std::string& path) {
+  auto it = partitions_.find(key);
+  if (it != partitions_.end()) return *it->second;
+  auto p = std::make_unique<Partition>();
+  p->values = pv;
+  p->path = path;
+  return *partitions_.emplace(key, std::move(p)).first->second;
 }
 
-void DataWriter::flush_sorted(OpenFile& f) {
-  if (f.pending.empty()) return;
-  columnar::Batch all = concat_batches(f.pending, schema_.schema);
-  f.pending_rows = 0;
-  auto perm = sort_permutation(all, sort_order_, schema_);
-  columnar::Batch sorted;
-  sorted.schema = all.schema;
-  for (const auto& c : all.columns) sorted.columns.push_back(c.take(perm));
-  f.writer->write(sorted);
-  f.writer->flush_row_group();
-}
-
-void DataWriter::add_rows(const std::string& key, OpenFile& f, Batch&& rows) {
-  for (const auto& c : rows.columns) f.bytes += estimate_bytes(c);
-  if (sort_order_.fields.empty()) {
-    f.writer->write(rows);
-  } else {
-    f.pending_rows += rows.num_rows();
-    f.pending.push_back(std::move(rows));
-    if (f.pending_rows >= parquet_options_.row_group_rows) flush_sorted(f);
+void DataWriter::add_rows(Partition& p, Batch&& rows) {
+  int64_t bytes = 0;
+  for (const auto& c : rows.columns) bytes += estimate_bytes(c);
+  p.pending_rows += rows.num_rows();
+  p.pending_bytes += bytes;
+  pending_bytes_ += bytes;
+  p.pending.push_back(std::move(rows));
+  if (p.pending_rows >= parquet_options_.row_group_rows ||
+      p.pending_bytes >= parquet_options_.row_group_bytes) {
+    flush(p);
   }
-  if (f.bytes >= target_file_bytes_) {
-    close_file(f);
-    open_.erase(key);
+  while (pending_bytes_ > kPendingBudgetBytes) {
+    Partition* largest = nullptr;
+    for (auto& [k, q] : partitions_)
+      if (!largest || q->pending_bytes > largest->pending_bytes) largest = q.get();
+    if (!largest || largest->pending_bytes == 0) break;
+    flush(*largest);
   }
 }
 
-void DataWriter::close_file(OpenFile& f) {
-  flush_sorted(f);
-  const parquet::FileMetaData& md = f.writer->close();
-  int64_t size = int64_t(io_.open_input(f.location)->size());
-  DataFile df = data_file_from_parquet(md, schema_, f.location, size);
-  df.partition = f.partition;
+void DataWriter::flush(Partition& p) {
+  if (p.pending.empty()) return;
+  columnar::Batch all = concat_batches(p.pending, schema_.schema);
+  pending_bytes_ -= p.pending_bytes;
+  p.pending_rows = 0;
+  p.pending_bytes = 0;
+  if (!sort_order_.fields.empty()) {
+    auto perm = sort_permutation(all, sort_order_, schema_);
+    columnar::Batch sorted;
+    sorted.schema = all.schema;
+    for (const auto& c : all.columns) sorted.columns.push_back(c.take(perm));
+    all = std::move(sorted);
+  }
+  if (!p.writer) {
+    if (open_files_ >= kMaxOpenFiles) {
+      Partition* lru = nullptr;
+      for (auto& [k, q] : partitions_)
+        if (q->writer && (!lru || q->last_use < lru->last_use)) lru = q.get();
+      if (lru) close_file(*lru);
+    }
+    std::string rel = p.path.empty() ? "data" : "data/" + p.path;
+    p.location = io::join_location(metadata_->location,
+                                   fmt::format("{}/{:05d}-{}.parquet", rel, file_counter_++,
+                                               write_uuid_));
+    p.writer = std::make_unique<parquet::ParquetWriter>(io_.create_output(p.location),
+                                                        schema_.schema, parquet_options_);
+    written_.push_back(p.location);
+    ++open_files_;
+  }
+  p.last_use = ++clock_;
+  for (const auto& c : all.columns) p.file_bytes += estimate_bytes(c);
+  p.writer->write(all);
+  p.writer->flush_row_group();
+  if (p.file_bytes >= target_file_bytes_) close_file(p);
+}
+
+void DataWriter::close_file(Partition& p) {
+  if (!p.writer) return;
+  const parquet::FileMetaData& md = p.writer->close();
+  int64_t size = int64_t(io_.open_input(p.location)->size());
+  DataFile df = data_file_from_parquet(md, schema_, p.location, size);
+  df.partition = p.values;
   df.sort_order_id = sort_order_.fields.empty() ? 0 : sort_order_.order_id;
   done_.push_back(std::move(df));
+  p.writer.reset();
+  p.file_bytes = 0;
+  --open_files_;
 }
 
 void DataWriter::write(const Batch& input) {
@@ -190,7 +226,7 @@ void DataWriter::write(const Batch& input) {
   const int64_t rows = batch.num_rows();
   if (rows == 0) return;
   if (spec_.fields.empty()) {
-    add_rows("", file_for("", {}, ""), std::move(batch));
+    add_rows(partition_for("", {}, ""), std::move(batch));
     return;
   }
   // Partition values per row, then rows grouped by their partition tuple.
@@ -246,19 +282,27 @@ void DataWriter::write(const Batch& input) {
       for (const auto& c : batch.columns) part.columns.push_back(c.take(sel));
     }
     bool whole = sel.size() == size_t(rows);
-    add_rows(k, file_for(k, pv, path), std::move(part));
+    add_rows(partition_for(k, pv, path), std::move(part));
     if (whole) break;
   }
 }
 
 std::vector<DataFile> DataWriter::finish() {
-  for (auto& [k, f] : open_) close_file(*f);
-  open_.clear();
+  // Open files first, so that finishing one never closes another that still has rows.
+  for (bool open_pass : {true, false})
+    for (auto& [k, p] : partitions_) {
+      if (bool(p->writer) != open_pass) continue;
+      flush(*p);
+      close_file(*p);
+    }
+  partitions_.clear();
   return std::move(done_);
 }
 
 void DataWriter::abort() {
-  open_.clear();  // unpublished outputs remove their temporary files
+  partitions_.clear();  // unpublished outputs remove their temporary files
+  open_files_ = 0;
+  pending_bytes_ = 0;
   for (const auto& loc : written_) {
     try {
       io_.remove(loc);

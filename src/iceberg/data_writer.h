@@ -45,16 +45,20 @@ class DataWriter {
   static columnar::Batch conform(const columnar::Batch& batch, const TableSchema& schema);
 
  private:
-  struct OpenFile;
-  OpenFile& file_for(const std::string& key, const std::vector<std::optional<std::string>>& pv,
-                     const std::string& path);
-  // Adds rows to a file: straight through, or buffered up to a row group and sorted when
-  // the table has a sort order. Closes the file (and forgets `key`) once it reaches the
-  // target size.
-  void add_rows(const std::string& key, OpenFile& f, columnar::Batch&& rows);
-  void flush_sorted(OpenFile& f);
-  void close_file(OpenFile& f);
-
+  // One partition's rows on their way to files: buffered (and sorted) rows, and the file
+  // being written, if one is open.
+  struct Partition;
+  Partition& partition_for(const std::string& key,
+                           const std::vector<std::optional<std::string>>& pv,
+                           const std::string& path);
+  // Buffers rows; writes a partition's buffer once it holds a row group, and the largest
+  // buffer when all of them together pass the memory budget.
+  void add_rows(Partition& p, columnar::Batch&& rows);
+  // Writes the partition's buffered rows (sorted when the table has a sort order) as a row
+  // group, opening a file if needed (closing the least recently used one past the limit of
+  // open files) and closing it once it reaches the target size.
+  void flush(Partition& p);
+  void close_file(Partition& p);
   io::FileIO& io_;
   std::shared_ptr<const TableMetadata> metadata_;
   DataWriteOptions options_;
@@ -64,7 +68,10 @@ class DataWriter {
   columnar::Schema partition_type_;
   parquet::ParquetWriteOptions parquet_options_;
   int64_t target_file_bytes_;
-  std::map<std::string, std::unique_ptr<OpenFile>> open_;
+  std::map<std::string, std::unique_ptr<Partition>> partitions_;
+  int64_t pending_bytes_ = 0;  // buffered in all partitions
+  int open_files_ = 0;
+  int64_t clock_ = 0;  // for least-recently-used closing
   std::vector<DataFile> done_;
   std::vector<std::string> written_;
   std::string write_uuid_;
