@@ -3,6 +3,8 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "base/parallel_for.h"
+
 #include "base/error.h"
 #include "columnar/column_cast.h"
 #include "formats/compression/codec.h"
@@ -172,10 +174,13 @@ void DataWriter::add_rows(Partition& p, Batch&& rows) {
   }
 }
 
-void DataWriter::flush(Partition& p) {
+void DataWriter::flush(Partition& p, bool may_close_others) {
   if (p.pending.empty()) return;
   columnar::Batch all = concat_batches(p.pending, schema_.schema);
-  pending_bytes_ -= p.pending_bytes;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_bytes_ -= p.pending_bytes;
+  }
   p.pending_rows = 0;
   p.pending_bytes = 0;
   if (!sort_order_.fields.empty()) {
@@ -186,22 +191,30 @@ void DataWriter::flush(Partition& p) {
     all = std::move(sorted);
   }
   if (!p.writer) {
-    if (open_files_ >= kMaxOpenFiles) {
+    if (may_close_others && open_files_ >= kMaxOpenFiles) {
       Partition* lru = nullptr;
       for (auto& [k, q] : partitions_)
         if (q->writer && (!lru || q->last_use < lru->last_use)) lru = q.get();
       if (lru) close_file(*lru);
     }
     std::string rel = p.path.empty() ? "data" : "data/" + p.path;
+    int counter;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      counter = file_counter_++;
+    }
     p.location = io::join_location(metadata_->location,
-                                   fmt::format("{}/{:05d}-{}.parquet", rel, file_counter_++,
-                                               write_uuid_));
+                                   fmt::format("{}/{:05d}-{}.parquet", rel, counter, write_uuid_));
     p.writer = std::make_unique<parquet::ParquetWriter>(io_.create_output(p.location),
                                                         schema_.schema, parquet_options_);
+    std::lock_guard<std::mutex> lock(mu_);
     written_.push_back(p.location);
     ++open_files_;
   }
-  p.last_use = ++clock_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    p.last_use = ++clock_;
+  }
   for (const auto& c : all.columns) p.file_bytes += estimate_bytes(c);
   p.writer->write(all);
   p.writer->flush_row_group();
@@ -215,9 +228,10 @@ void DataWriter::close_file(Partition& p) {
   DataFile df = data_file_from_parquet(md, schema_, p.location, size);
   df.partition = p.values;
   df.sort_order_id = sort_order_.fields.empty() ? 0 : sort_order_.order_id;
-  done_.push_back(std::move(df));
   p.writer.reset();
   p.file_bytes = 0;
+  std::lock_guard<std::mutex> lock(mu_);
+  done_.push_back(std::move(df));
   --open_files_;
 }
 
@@ -288,13 +302,21 @@ void DataWriter::write(const Batch& input) {
 }
 
 std::vector<DataFile> DataWriter::finish() {
-  // Open files first, so that finishing one never closes another that still has rows.
-  for (bool open_pass : {true, false})
-    for (auto& [k, p] : partitions_) {
-      if (bool(p->writer) != open_pass) continue;
-      flush(*p);
-      close_file(*p);
+  // Open files first; then the partitions that only have buffered rows, several at a time
+  // (each opens, writes and closes its own file: encoding and syncing overlap).
+  std::vector<Partition*> rest;
+  for (auto& [k, p] : partitions_) {
+    if (!p->writer) {
+      rest.push_back(p.get());
+      continue;
     }
+    flush(*p, false);
+    close_file(*p);
+  }
+  parallel_for(int64_t(rest.size()), std::max(1, options_.threads), [&](int64_t i) {
+    flush(*rest[size_t(i)], false);
+    close_file(*rest[size_t(i)]);
+  });
   partitions_.clear();
   return std::move(done_);
 }

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,7 @@ class DataWriter {
   // Writes the partition's buffered rows (sorted when the table has a sort order) as a row
   // group, opening a file if needed (closing the least recently used one past the limit of
   // open files) and closing it once it reaches the target size.
-  void flush(Partition& p);
+  void flush(Partition& p, bool may_close_others = true);
   void close_file(Partition& p);
   io::FileIO& io_;
   std::shared_ptr<const TableMetadata> metadata_;
@@ -72,6 +73,7 @@ class DataWriter {
   int64_t pending_bytes_ = 0;  // buffered in all partitions
   int open_files_ = 0;
   int64_t clock_ = 0;  // for least-recently-used closing
+  std::mutex mu_;      // the bookkeeping above, when finish() closes files in parallel
   std::vector<DataFile> done_;
   std::vector<std::string> written_;
   std::string write_uuid_;
