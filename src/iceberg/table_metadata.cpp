@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <random>
+#include <set>
 
 #include "base/error.h"
 
@@ -74,6 +75,11 @@ Snapshot snapshot_from_json(const json& j) {
     s.schema_id = j["schema-id"].get<int32_t>();
   s.first_row_id = optional_long(j, "first-row-id");
   s.added_rows = optional_long(j, "added-rows");
+  static const std::set<std::string> known = {
+      "snapshot-id", "parent-snapshot-id", "sequence-number", "timestamp-ms", "manifest-list",
+      "summary", "schema-id", "first-row-id", "added-rows"};
+  for (const auto& [k, v] : j.items())
+    if (!known.count(k)) s.extra[k] = v;
   return s;
 }
 
@@ -90,6 +96,7 @@ json snapshot_to_json(const Snapshot& s) {
   if (s.schema_id) j["schema-id"] = *s.schema_id;
   if (s.first_row_id) j["first-row-id"] = *s.first_row_id;
   if (s.added_rows) j["added-rows"] = *s.added_rows;
+  for (const auto& [k, v] : s.extra.items()) j[k] = v;
   return j;
 }
 
@@ -279,6 +286,14 @@ TableMetadata parse_table_metadata_json(std::string_view text) {
   if (j.contains("statistics") && j["statistics"].is_array()) m.statistics = j["statistics"];
   if (j.contains("partition-statistics") && j["partition-statistics"].is_array())
     m.partition_statistics = j["partition-statistics"];
+  static const std::set<std::string> known = {
+      "format-version", "table-uuid", "location", "last-sequence-number", "last-updated-ms",
+      "last-column-id", "schemas", "current-schema-id", "schema", "partition-specs",
+      "default-spec-id", "partition-spec", "last-partition-id", "properties",
+      "current-snapshot-id", "snapshots", "snapshot-log", "metadata-log", "sort-orders",
+      "default-sort-order-id", "refs", "next-row-id", "statistics", "partition-statistics"};
+  for (const auto& [k, v] : j.items())
+    if (!known.count(k)) m.extra[k] = v;
   return m;
 }
 }  // namespace
@@ -340,6 +355,7 @@ json table_metadata_to_json(const TableMetadata& m) {
   for (const auto& e : m.metadata_log)
     mlog.push_back({{"timestamp-ms", e.timestamp_ms}, {"metadata-file", e.metadata_file}});
   j["metadata-log"] = mlog;
+  for (const auto& [k, v] : m.extra.items()) j[k] = v;
   return j;
 }
 

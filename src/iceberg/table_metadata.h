@@ -28,6 +28,7 @@ struct Snapshot {
   std::optional<int32_t> schema_id;
   std::optional<int64_t> first_row_id;  // v3
   std::optional<int64_t> added_rows;    // v3
+  nlohmann::json extra = nlohmann::json::object();  // keys floe does not interpret, kept
   std::string operation() const;
 };
 
@@ -73,6 +74,8 @@ struct TableMetadata {
   // Kept as read so that a rewrite does not drop them.
   nlohmann::json statistics = nlohmann::json::array();
   nlohmann::json partition_statistics = nlohmann::json::array();
+  // Top-level keys floe does not interpret (e.g. v3 encryption-keys), written back as read.
+  nlohmann::json extra = nlohmann::json::object();
 
   const TableSchema& current_schema() const;
   // Throws CatalogError-like InvalidInputError when absent.

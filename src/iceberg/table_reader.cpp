@@ -6,6 +6,7 @@
 #include "columnar/column_cast.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_scan.h"
+#include "iceberg/single_value.h"
 
 namespace floe::iceberg {
 
@@ -174,9 +175,18 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
         const auto& tf = schema_.schema.fields[size_t(read_fields_[k])];
         out.schema.fields.push_back(tf);
         if (slot[k] < 0) {
+          // Absent from the file: the column's initial-default (spec "Default values"),
+          // else NULL.
           Column c(tf.type);
           c.reserve(n);
-          for (int64_t r = 0; r < n; ++r) c.append_null();
+          auto attrs = schema_.field_attributes.find(*tf.field_id);
+          if (attrs != schema_.field_attributes.end() && attrs->second.contains("initial-default") &&
+              !attrs->second["initial-default"].is_null() && !tf.type.is_nested()) {
+            Column one = from_json_single_value(tf.type, attrs->second["initial-default"]);
+            for (int64_t r = 0; r < n; ++r) c.append_range(one, 0, 1);
+          } else {
+            for (int64_t r = 0; r < n; ++r) c.append_null();
+          }
           out.columns.push_back(std::move(c));
         } else {
           out.columns.push_back(to_table_type(fb.columns[size_t(slot[k])], tf.type, tf.name));

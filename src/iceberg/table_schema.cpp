@@ -43,6 +43,8 @@ bool path_to(const Field& f, int32_t id, std::string& path) {
 
 json type_to_json(const Field& field);
 
+thread_local const std::map<int32_t, json>* g_attributes = nullptr;  // while writing a schema
+
 json field_to_json(const Field& f) {
   FLOE_CHECK(f.field_id.has_value(), "field {} has no id", f.name);
   json j = json::object();
@@ -50,6 +52,11 @@ json field_to_json(const Field& f) {
   j["name"] = f.name;
   j["required"] = !f.nullable;
   j["type"] = type_to_json(f);
+  if (g_attributes) {
+    auto it = g_attributes->find(*f.field_id);
+    if (it != g_attributes->end())
+      for (const auto& [k, v] : it->second.items()) j[k] = v;
+  }
   return j;
 }
 
@@ -150,10 +157,18 @@ constexpr int kMaxDepth = 64;
 
 DataType type_from_json(const json& j, int depth);
 
+thread_local std::map<int32_t, json>* g_read_attributes = nullptr;  // while reading a schema
+
 Field field_from_json(const json& j, int depth) {
   if (!j.is_object()) bad("a field is not an object");
   Field f;
   f.field_id = get_int(j, "id", "a field");
+  if (g_read_attributes) {
+    json extra = json::object();
+    for (const char* key : {"doc", "initial-default", "write-default"})
+      if (j.contains(key)) extra[key] = j[key];
+    if (!extra.empty()) (*g_read_attributes)[*f.field_id] = extra;
+  }
   auto name = j.find("name");
   if (name == j.end() || !name->is_string()) bad(fmt::format("field {} has no name", *f.field_id));
   f.name = name->get<std::string>();
@@ -316,6 +331,10 @@ DataType storage_type(const DataType& t) {
 
 json schema_to_json(const TableSchema& s) {
   json fields = json::array();
+  struct Scope {
+    explicit Scope(const std::map<int32_t, json>* a) { g_attributes = a; }
+    ~Scope() { g_attributes = nullptr; }
+  } scope(&s.field_attributes);
   for (const auto& f : s.schema.fields) fields.push_back(field_to_json(f));
   json j = json::object();
   j["type"] = "struct";
@@ -334,6 +353,10 @@ TableSchema schema_from_json(const json& j) {
     for (const auto& id : *ids) s.identifier_field_ids.push_back(id.get<int32_t>());
   auto fields = j.find("fields");
   if (fields == j.end() || !fields->is_array()) bad("no fields array");
+  struct Scope {
+    explicit Scope(std::map<int32_t, json>* a) { g_read_attributes = a; }
+    ~Scope() { g_read_attributes = nullptr; }
+  } scope(&s.field_attributes);
   for (const auto& f : *fields) s.schema.fields.push_back(field_from_json(f, 0));
   return s;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct TableSchema {
   int32_t schema_id = 0;
   columnar::Schema schema;  // every Field (nested too) has field_id set
   std::vector<int32_t> identifier_field_ids;
+  // Attributes of fields that floe keeps but does not interpret (doc, initial-default,
+  // write-default), by field id, written back as they were read.
+  std::map<int32_t, nlohmann::json> field_attributes;
 
   // The highest field id in the schema (0 if it has no fields).
   int32_t highest_field_id() const;

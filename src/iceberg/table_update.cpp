@@ -197,6 +197,7 @@ TableMetadata apply_table_changes(const TableMetadata& base, const std::vector<T
     auto s = std::make_shared<TableSchema>();
     s->schema.fields = fields;
     s->identifier_field_ids = identifiers;
+    s->field_attributes = current.field_attributes;
     // An identical earlier schema is reused (as Java does), else a new id.
     int32_t reuse = -1, max_id = 0;
     for (const auto& old : base.schemas) {

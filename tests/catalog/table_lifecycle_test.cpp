@@ -228,6 +228,31 @@ TEST_F(TableLifecycle, SchemaEvolutionKeepsOldDataReadable) {
   EXPECT_EQ(m->default_spec().fields[0].field_id, 1000);
 }
 
+TEST_F(TableLifecycle, InitialDefaultFillsOldFiles) {
+  auto ops = create("t", "");
+  append(*ops, rows(0, 3));
+  using K = iceberg::TableChange::Kind;
+  iceberg::TableChange add{K::kAddColumn, "region", "", DataType(TypeId::kString), true, "", ""};
+  iceberg::TableMetadata next = iceberg::apply_table_changes(*ops->current(), {add});
+  // As another engine would set it: the value old rows have for the new column.
+  auto schema = std::make_shared<iceberg::TableSchema>(next.current_schema());
+  schema->field_attributes[4] = {{"initial-default", "emea"}};
+  for (auto& s : next.schemas)
+    if (s->schema_id == schema->schema_id) s = schema;
+  ops->commit(ops->current().get(), next);
+  auto m = ops->current();
+  auto plan = iceberg::plan_scan(ops->io(), *m, m->current_snapshot(), m->current_schema(), {}, 1);
+  iceberg::TableReader reader(ops->io(), *m, m->current_schema(), {"region"}, {});
+  int64_t n = 0;
+  reader.read(plan.tasks.at(0), [&](Batch&& b) {
+    for (int64_t r = 0; r < b.num_rows(); ++r, ++n) EXPECT_EQ(b.columns[0].string_at(r), "emea");
+    return true;
+  });
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(iceberg::table_metadata_to_json(*m)["schemas"][1]["fields"][3]["initial-default"],
+            "emea");
+}
+
 TEST_F(TableLifecycle, ConflictsAreDetectedAndAppendsRetried) {
   auto a = create("t", "");
   append(*a, rows(0, 3));

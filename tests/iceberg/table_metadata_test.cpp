@@ -186,3 +186,28 @@ TEST(MetadataFiles, VersionsInNames) {
 
 }  // namespace
 }  // namespace floe::iceberg
+
+namespace floe::iceberg {
+namespace {
+
+TEST(TableMetadata, KeepsWhatItDoesNotInterpret) {
+  TableMetadata m = parse_table_metadata(R"({"format-version": 2, "table-uuid": "u",
+    "location": "/t", "last-sequence-number": 0, "last-updated-ms": 1, "last-column-id": 2,
+    "current-schema-id": 0, "encryption-keys": [{"key-id": "k1"}],
+    "schemas": [{"type": "struct", "schema-id": 0, "fields": [
+      {"id": 1, "name": "a", "required": false, "type": "int", "doc": "the a column"},
+      {"id": 2, "name": "b", "required": false, "type": "string", "initial-default": "x",
+       "write-default": "y"}]}],
+    "snapshots": [{"snapshot-id": 5, "timestamp-ms": 1, "manifest-list": "/l.avro",
+                   "summary": {"operation": "append"}, "key-id": "k1"}],
+    "current-snapshot-id": 5})");
+  auto j = table_metadata_to_json(m);
+  EXPECT_EQ(j["encryption-keys"][0]["key-id"], "k1");
+  EXPECT_EQ(j["schemas"][0]["fields"][0]["doc"], "the a column");
+  EXPECT_EQ(j["schemas"][0]["fields"][1]["initial-default"], "x");
+  EXPECT_EQ(j["schemas"][0]["fields"][1]["write-default"], "y");
+  EXPECT_EQ(j["snapshots"][0]["key-id"], "k1");
+}
+
+}  // namespace
+}  // namespace floe::iceberg
