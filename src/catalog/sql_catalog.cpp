@@ -40,8 +40,28 @@ void check_name(std::string_view part, std::string_view whole) {
           fmt::format("'{}': names may not contain '/', '\\' or control characters", whole));
 }
 
-// Table rows with no iceberg_type, or 'TABLE' (Java's V1 layout also keeps views here).
-constexpr const char* kTableFilter = "";
+// Java's V1 layout (an iceberg_type column) keeps views in iceberg_tables too: tables are the
+// rows of type 'TABLE', or NULL (rows from before the migration, or from V0 writers).
+constexpr const char* kTableFilter = " AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)";
+
+bool v1_layout(SqliteDatabase& db) { return db.table_has_column("iceberg_tables", "iceberg_type"); }
+
+// The condition that picks table rows (not views) in this catalog's layout.
+std::string table_filter(SqliteDatabase& db) { return v1_layout(db) ? kTableFilter : ""; }
+
+// What holds the name `id`: "table", "view" (V1 layout), or nothing.
+std::optional<std::string> name_holder(SqliteDatabase& db, const std::string& catalog,
+                                       const TableIdentifier& id) {
+  bool v1 = v1_layout(db);
+  auto st = db.prepare(fmt::format(
+      "SELECT {} FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND "
+      "table_name = ?",
+      v1 ? "iceberg_type" : "NULL"));
+  st.bind(1, catalog).bind(2, id.namespace_string()).bind(3, id.name);
+  if (!st.step()) return std::nullopt;
+  auto type = st.text(0);
+  return type && *type == "VIEW" ? "view" : "table";
+}
 
 class CatalogTableOperations final : public iceberg::TableOperations {
  public:
@@ -198,7 +218,6 @@ SqlCatalog::SqlCatalog(CatalogConfig config)
       "catalog_name VARCHAR(255) NOT NULL, namespace VARCHAR(255) NOT NULL, "
       "property_key VARCHAR(255) NOT NULL, property_value VARCHAR(1000), "
       "PRIMARY KEY (catalog_name, namespace, property_key))");
-  (void)kTableFilter;
 }
 
 void SqlCatalog::create_namespace(const std::vector<std::string>& ns,
@@ -295,6 +314,11 @@ void SqlCatalog::drop_namespace(const std::vector<std::string>& ns) {
   if (!namespace_exists(ns)) throw CatalogError(fmt::format("namespace {} does not exist", name));
   if (!list_tables(ns).empty())
     throw CatalogError(fmt::format("namespace {} is not empty: drop its tables first", name));
+  auto views = db_.prepare(
+      "SELECT 1 FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? LIMIT 1");
+  views.bind(1, config_.name).bind(2, name);
+  if (views.step())
+    throw CatalogError(fmt::format("namespace {} is not empty: it holds views", name));
   db_.prepare("DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ?")
       .bind(1, config_.name)
       .bind(2, name)
@@ -305,8 +329,8 @@ void SqlCatalog::drop_namespace(const std::vector<std::string>& ns) {
 std::vector<TableIdentifier> SqlCatalog::list_tables(const std::vector<std::string>& ns) {
   std::vector<TableIdentifier> out;
   auto st = db_.prepare(
-      "SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? "
-      "ORDER BY table_name");
+      "SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ?" +
+      table_filter(db_) + " ORDER BY table_name");
   st.bind(1, config_.name).bind(2, join(ns, '.'));
   while (st.step()) out.push_back(TableIdentifier{ns, *st.text(0)});
   return out;
@@ -315,7 +339,8 @@ std::vector<TableIdentifier> SqlCatalog::list_tables(const std::vector<std::stri
 std::optional<std::string> SqlCatalog::table_metadata_location(const TableIdentifier& id) {
   auto st = db_.prepare(
       "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND "
-      "table_namespace = ? AND table_name = ?");
+      "table_namespace = ? AND table_name = ?" +
+      table_filter(db_));
   st.bind(1, config_.name).bind(2, id.namespace_string()).bind(3, id.name);
   if (!st.step()) return std::nullopt;
   return st.text(0).value_or("");
@@ -346,7 +371,8 @@ void SqlCatalog::drop_table(const TableIdentifier& id, bool purge) {
   SqliteDatabase::Transaction tx(db_);
   int64_t n = db_.prepare(
                      "DELETE FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? "
-                     "AND table_name = ?")
+                     "AND table_name = ?" +
+                     table_filter(db_))
                   .bind(1, config_.name)
                   .bind(2, id.namespace_string())
                   .bind(3, id.name)
@@ -360,12 +386,14 @@ void SqlCatalog::drop_table(const TableIdentifier& id, bool purge) {
 
 void SqlCatalog::rename_table(const TableIdentifier& from, const TableIdentifier& to) {
   SqliteDatabase::Transaction tx(db_);
-  if (table_exists(to)) throw CatalogError(fmt::format("table {} already exists", to.to_string()));
+  if (auto holder = name_holder(db_, config_.name, to))
+    throw CatalogError(fmt::format("{} {} already exists", *holder, to.to_string()));
   if (!namespace_exists(to.namespace_levels))
     throw CatalogError(fmt::format("namespace {} does not exist", to.namespace_string()));
   int64_t n = db_.prepare(
                      "UPDATE iceberg_tables SET table_namespace = ?, table_name = ? WHERE "
-                     "catalog_name = ? AND table_namespace = ? AND table_name = ?")
+                     "catalog_name = ? AND table_namespace = ? AND table_name = ?" +
+                     table_filter(db_))
                   .bind(1, to.namespace_string())
                   .bind(2, to.name)
                   .bind(3, config_.name)
@@ -384,12 +412,16 @@ void SqlCatalog::commit(const std::vector<TablePointerUpdate>& updates) {
         throw CatalogError(
             fmt::format("namespace {} does not exist (create it first)",
                         u.table.namespace_string()));
-      if (table_exists(u.table))
+      if (auto holder = name_holder(db_, config_.name, u.table))
         throw iceberg::CommitConflictError(
-            fmt::format("table {} already exists", u.table.to_string()));
-      db_.prepare(
-             "INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, "
-             "metadata_location, previous_metadata_location) VALUES (?, ?, ?, ?, NULL)")
+            fmt::format("{} {} already exists", *holder, u.table.to_string()));
+      // The V1 layout types each row, as Java's JdbcCatalog does.
+      db_.prepare(v1_layout(db_)
+                      ? "INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, "
+                        "metadata_location, previous_metadata_location, iceberg_type) VALUES "
+                        "(?, ?, ?, ?, NULL, 'TABLE')"
+                      : "INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, "
+                        "metadata_location, previous_metadata_location) VALUES (?, ?, ?, ?, NULL)")
           .bind(1, config_.name)
           .bind(2, u.table.namespace_string())
           .bind(3, u.table.name)
@@ -399,7 +431,8 @@ void SqlCatalog::commit(const std::vector<TablePointerUpdate>& updates) {
       int64_t n = db_.prepare(
                          "UPDATE iceberg_tables SET metadata_location = ?, "
                          "previous_metadata_location = ? WHERE catalog_name = ? AND "
-                         "table_namespace = ? AND table_name = ? AND metadata_location = ?")
+                         "table_namespace = ? AND table_name = ? AND metadata_location = ?" +
+                         table_filter(db_))
                       .bind(1, u.new_location)
                       .bind(2, u.expected_location)
                       .bind(3, config_.name)

@@ -364,5 +364,40 @@ TEST_F(TableLifecycle, NamespacesAndErrors) {
   }
 }
 
+// Java's JdbcCatalog with jdbc.schema-version=V1 adds an iceberg_type column and keeps views
+// in iceberg_tables: floe lists, loads, drops and renames tables only, refuses a view's name
+// for a new table, and types the rows it creates as Java does.
+TEST_F(TableLifecycle, JdbcV1LayoutKeepsViewsApart) {
+  create("t", "");
+  catalog::SqliteDatabase db(config_.catalog_path);
+  db.exec("ALTER TABLE iceberg_tables ADD COLUMN iceberg_type VARCHAR(5)");
+  db.exec(
+      "INSERT INTO iceberg_tables VALUES ('floe', 'db', 'v', "
+      "'file:///nowhere/v/metadata/00000-x.gz.metadata.json', NULL, 'VIEW')");
+  TableIdentifier t{{"db"}, "t"}, v{{"db"}, "v"};
+  auto tables = cat_->list_tables({"db"});
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].name, "t");  // a row from before the migration (NULL type) is a table
+  EXPECT_FALSE(cat_->table_exists(v));
+  EXPECT_THROW(cat_->table_operations(v), CatalogError);
+  EXPECT_THROW(cat_->drop_table(v, false), CatalogError);
+  EXPECT_THROW(cat_->rename_table(v, TableIdentifier{{"db"}, "w"}), CatalogError);
+  EXPECT_THROW(cat_->rename_table(t, v), CatalogError);
+  EXPECT_THROW(create("v", ""), iceberg::CommitConflictError);
+  create("n", "");
+  {
+    auto type = db.prepare("SELECT iceberg_type FROM iceberg_tables WHERE table_name = 'n'");
+    ASSERT_TRUE(type.step());
+    EXPECT_EQ(type.text(0), "TABLE");
+  }
+  cat_->drop_table(t, false);
+  cat_->drop_table(TableIdentifier{{"db"}, "n"}, false);
+  EXPECT_TRUE(cat_->list_tables({"db"}).empty());
+  EXPECT_THROW(cat_->drop_namespace({"db"}), CatalogError);  // it holds the view
+  auto view = db.prepare("SELECT count(*) FROM iceberg_tables WHERE iceberg_type = 'VIEW'");
+  ASSERT_TRUE(view.step());
+  EXPECT_EQ(view.integer(0), 1);
+}
+
 }  // namespace
 }  // namespace floe
