@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # floe's test command (README, .ci/run): installs what it needs, builds, and runs every
 # tier: unit tests under ASan/UBSan, Parquet conformance and interop against pyarrow and
-# DuckDB, and a bounded fuzzing run of every reader of untrusted bytes.
-# FLOE_FUZZ_SECONDS (default 60 per target) bounds the fuzzing.
+# DuckDB, Spark as an Iceberg peer on floe's own catalog, and a bounded fuzzing run of every
+# reader of untrusted bytes. FLOE_FUZZ_SECONDS (default 60 per target) bounds the fuzzing;
+# FLOE_SKIP_SPARK=1 skips the Spark tier (for developers; the summary then says so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -15,6 +16,9 @@ rm -f "$logs"/*.log
 step "dependencies"
 scripts/install-deps.sh
 scripts/install-test-peers.sh
+if [ "${FLOE_SKIP_SPARK:-0}" != 1 ]; then
+  scripts/install-spark-peer.sh
+fi
 
 step "build: Debug + AddressSanitizer/UndefinedBehaviorSanitizer"
 scripts/build.sh asan
@@ -30,6 +34,17 @@ FLOE_BIN=build/asan/floe python3 -m pytest -q -p no:cacheprovider \
 FLOE_BIN=build/release/floe python3 -m pytest -q -p no:cacheprovider tests/interop \
   --ignore=tests/interop/test_parquet_conformance.py | tee "$logs/pytest-interop.log"
 
+step "Spark interop tier (pytest: Spark with the Iceberg runtime on floe's catalog)"
+if [ "${FLOE_SKIP_SPARK:-0}" = 1 ]; then
+  echo "SKIPPED: FLOE_SKIP_SPARK=1 is set, the Spark tier did not run"
+else
+  spark_start=$SECONDS
+  FLOE_BIN=build/release/floe python3 -m pytest -q -p no:cacheprovider tests/interop_spark \
+    | tee "$logs/pytest-spark.log"
+  echo "Spark tier: $(grep -oE '^[0-9]+ passed' "$logs/pytest-spark.log") in" \
+    "$((SECONDS - spark_start)) s"
+fi
+
 step "fuzzing (libFuzzer, ${FLOE_FUZZ_SECONDS:-60}s per target)"
 scripts/build.sh fuzz
 scripts/fuzz.sh "${FLOE_FUZZ_SECONDS:-60}" | tee "$logs/fuzz.log"
@@ -37,6 +52,12 @@ scripts/fuzz.sh "${FLOE_FUZZ_SECONDS:-60}" | tee "$logs/fuzz.log"
 # One closing line over every tier (any failure above has already stopped the run).
 unit=$(grep -oE '[0-9]+ tests failed out of [0-9]+' "$logs/ctest.log" | grep -oE '[0-9]+$')
 py=$(cat "$logs"/pytest-*.log | grep -oE '^[0-9]+ passed' | awk '{s += $1} END {print s + 0}')
+if [ "${FLOE_SKIP_SPARK:-0}" = 1 ]; then
+  spark="SKIPPED (FLOE_SKIP_SPARK=1)"
+else
+  spark=$(grep -oE '^[0-9]+ passed' "$logs/pytest-spark.log" | awk '{s += $1} END {print s + 0}')
+fi
 fuzz=$(grep -cE '^Done [0-9]+ runs' "$logs/fuzz.log" || true)
-printf '\nunit %s, interop %s, fuzz targets %s\n' "$unit" "$py" "$fuzz"
+printf '\nunit %s, interop %s (of which spark %s), fuzz targets %s\n' "$unit" "$py" "$spark" \
+  "$fuzz"
 echo "tests: $((unit + py + fuzz)) passed, 0 failed"
