@@ -224,8 +224,7 @@ void DataWriter::flush(Partition& p, bool may_close_others) {
 void DataWriter::close_file(Partition& p) {
   if (!p.writer) return;
   const parquet::FileMetaData& md = p.writer->close();
-  int64_t size = int64_t(io_.open_input(p.location)->size());
-  DataFile df = data_file_from_parquet(md, schema_, p.location, size);
+  DataFile df = data_file_from_parquet(md, schema_, p.location, p.writer->file_size());
   df.partition = p.values;
   df.sort_order_id = sort_order_.fields.empty() ? 0 : sort_order_.order_id;
   p.writer.reset();

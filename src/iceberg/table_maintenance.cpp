@@ -58,8 +58,7 @@ DataFile write_position_deletes(io::FileIO& io, const TableMetadata& m, const Da
   parquet::ParquetWriter w(io.create_output(location), schema.schema, po);
   w.write(b);
   const auto& md = w.close();
-  DataFile df = data_file_from_parquet(md, schema, location,
-                                       int64_t(io.open_input(location)->size()),
+  DataFile df = data_file_from_parquet(md, schema, location, w.file_size(),
                                        /*truncate_length=*/0);
   df.content = FileContent::kPositionDeletes;
   df.partition = data_file.partition;

@@ -267,11 +267,15 @@ void ParquetWriter::flush_row_group() {
   check_usable();
   if (buffered_rows_ == 0) return;
   int64_t rows = buffered_rows_;
+  // A small row group is cheaper to encode here than to hand to other threads (starting
+  // them costs more than the work when a table writes thousands of small files).
+  const bool parallel = options_.threads > 1 && buffered_bytes_ >= kParallelEncodeMinBytes;
   buffered_rows_ = 0;
   buffered_bytes_ = 0;
-  if (options_.threads <= 1) {
+  if (!parallel) {
     try {
-      write_row_group(buffered_, rows);
+      wait_for_background_flush();
+      write_row_group(buffered_, rows, /*parallel=*/false);
     } catch (...) {
       failed_ = true;
       throw;
@@ -286,7 +290,7 @@ void ParquetWriter::flush_row_group() {
   buffered_.clear();
   for (const auto& f : schema_.fields) buffered_.emplace_back(f.type);
   background_flush_ = std::async(std::launch::async,
-                                 [this, columns, rows] { write_row_group(*columns, rows); });
+                                 [this, columns, rows] { write_row_group(*columns, rows, true); });
 }
 
 void ParquetWriter::wait_for_background_flush() {
@@ -299,7 +303,7 @@ void ParquetWriter::wait_for_background_flush() {
   }
 }
 
-void ParquetWriter::write_row_group(std::vector<Column>& columns, int64_t rows) {
+void ParquetWriter::write_row_group(std::vector<Column>& columns, int64_t rows, bool parallel) {
   RowGroup rg;
   rg.num_rows = rows;
   rg.ordinal = int16_t(std::min<size_t>(metadata_.row_groups.size(), INT16_MAX));
@@ -322,7 +326,7 @@ void ParquetWriter::write_row_group(std::vector<Column>& columns, int64_t rows) 
                               shredded, leaf_options_[size_t(j.leaf)]);
   };
   std::vector<WrittenColumnChunk> written(jobs.size());
-  if (options_.threads <= 1 || jobs.size() <= 1) {
+  if (!parallel || options_.threads <= 1 || jobs.size() <= 1) {
     for (size_t i = 0; i < jobs.size(); ++i) written[i] = encode(jobs[i], *out_);
   } else {
     // Each chunk is encoded into memory at offset 0, then appended in schema order and
@@ -409,6 +413,7 @@ const FileMetaData& ParquetWriter::close() {
     buf.push<uint32_t>(uint32_t(buf.size()));
     buf.append(kMagic, 4);
     emit(buf);
+    file_size_ = int64_t(out_->position());
     out_->close();
   } catch (...) {
     failed_ = true;

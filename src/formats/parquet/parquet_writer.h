@@ -71,12 +71,16 @@ class ParquetWriter {
   const FileMetaData& close();
   // Rows accepted by write() so far, buffered or written.
   int64_t rows_written() const { return rows_written_; }
+  // The size of the published file, once close() has returned.
+  int64_t file_size() const { return file_size_; }
 
  private:
   void check_usable() const;
   void append_rows(const columnar::Batch& batch, int64_t offset, int64_t length);
   // Encodes and writes one row group's columns (on the caller's or a background thread).
-  void write_row_group(std::vector<columnar::Column>& columns, int64_t rows);
+  void write_row_group(std::vector<columnar::Column>& columns, int64_t rows, bool parallel);
+  // Row groups smaller than this (uncompressed estimate) are encoded on the caller's thread.
+  static constexpr int64_t kParallelEncodeMinBytes = 4 << 20;
   void wait_for_background_flush();
 
   std::unique_ptr<io::OutputFile> out_;
@@ -92,6 +96,7 @@ class ParquetWriter {
   // Per written row group and leaf: what close() writes after the row groups.
   std::vector<std::vector<WrittenColumnChunk>> pending_;
   int64_t rows_written_ = 0;
+  int64_t file_size_ = 0;
   bool closed_ = false;
   bool failed_ = false;
   // With threads > 1, the previous row group being encoded while rows are buffered.
