@@ -209,10 +209,6 @@ ScanPlan plan_scan(io::FileIO& io, const TableMetadata& metadata, const Snapshot
   });
 
   for (const auto& d : deletes) {
-    if (d.data_file.content == FileContent::kEqualityDeletes)
-      throw UnsupportedError(fmt::format(
-          "table has equality delete files ({}); floe does not apply equality deletes yet",
-          d.data_file.file_path));
     if (d.data_file.file_format != "PARQUET" && d.data_file.file_format != "parquet")
       throw UnsupportedError(fmt::format(
           "delete file {} is {} (deletion vectors or non-Parquet deletes are not applied yet)",
@@ -222,7 +218,12 @@ ScanPlan plan_scan(io::FileIO& io, const TableMetadata& metadata, const Snapshot
     for (auto& task : v) {
       for (const auto& d : deletes) {
         const DataFile& df = d.data_file;
-        if (d.sequence_number.value_or(0) < task.data_sequence_number) continue;
+        // Position deletes apply to data of the same or an older sequence number, equality
+        // deletes only to strictly older data (spec "Scan Planning").
+        int64_t dseq = d.sequence_number.value_or(0);
+        if (df.content == FileContent::kEqualityDeletes ? dseq <= task.data_sequence_number
+                                                         : dseq < task.data_sequence_number)
+          continue;
         if (df.referenced_data_file) {
           if (*df.referenced_data_file != task.file.file_path) continue;
         } else {

@@ -1,6 +1,7 @@
 #include "iceberg/table_reader.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "base/error.h"
 #include "columnar/column_cast.h"
@@ -33,7 +34,62 @@ Column to_table_type(const Column& c, const columnar::DataType& type, const std:
   return columnar::cast_column(c, type, name);
 }
 
+// One value of an equality key: NULL, or its single-value bytes with their length (so that
+// the values of several columns cannot run into each other). NULL equals NULL here, as the
+// spec's equality deletes say.
+void append_key(const Column& c, int64_t row, std::string& key) {
+  if (c.is_null(row)) {
+    key += '\0';
+    return;
+  }
+  std::string v = to_single_value_bytes(c, row);
+  key += '\1';
+  uint32_t len = uint32_t(v.size());
+  key.append(reinterpret_cast<const char*>(&len), 4);
+  key += v;
+}
+
 }  // namespace
+
+std::shared_ptr<const std::unordered_set<std::string>> TableReader::equality_keys(
+    const DataFile& delete_file) {
+  {
+    std::lock_guard<std::mutex> lock(delete_mu_);
+    auto it = equality_.find(delete_file.file_path);
+    if (it != equality_.end()) return it->second;
+  }
+  auto keys = std::make_shared<std::unordered_set<std::string>>();
+  parquet::ParquetReader reader(io_.open_input(delete_file.file_path));
+  const auto& fs = reader.schema().fields;
+  std::vector<int> cols;
+  std::vector<const columnar::Field*> types;
+  for (int32_t id : delete_file.equality_ids) {
+    int found = -1;
+    for (size_t i = 0; i < fs.size(); ++i)
+      if (fs[i].field_id == id) found = int(i);
+    const columnar::Field* tf = schema_.find_field(id);
+    if (found < 0 || !tf)
+      throw CorruptDataError(fmt::format("{}: equality delete file has no column with field id {}",
+                                         delete_file.file_path, id));
+    cols.push_back(found);
+    types.push_back(tf);
+  }
+  for (int rg = 0; rg < reader.num_row_groups(); ++rg) {
+    Batch b = reader.read_row_group(rg, cols);
+    std::vector<Column> cast;
+    for (size_t k = 0; k < cols.size(); ++k)
+      cast.push_back(to_table_type(b.columns[k], types[k]->type, types[k]->name));
+    std::string key;
+    for (int64_t r = 0; r < b.num_rows(); ++r) {
+      key.clear();
+      for (const auto& c : cast) append_key(c, r, key);
+      keys->insert(key);
+    }
+  }
+  std::lock_guard<std::mutex> lock(delete_mu_);
+  equality_[delete_file.file_path] = keys;
+  return keys;
+}
 
 TableReader::TableReader(io::FileIO& io, const TableMetadata& metadata, const TableSchema& schema,
                          const std::vector<std::string>& columns,
@@ -112,12 +168,40 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
                        parquet::PruneReport* report) {
   const std::string& path = task.file.file_path;
   try {
+    // Equality deletes need their key columns even when the scan does not return them.
+    std::vector<int> fields = read_fields_;
+    struct EqualityGroup {
+      std::vector<size_t> slots;  // positions in `fields`
+      std::vector<std::shared_ptr<const std::unordered_set<std::string>>> keys;
+    };
+    std::map<std::vector<int32_t>, EqualityGroup> equality;
+    for (const auto& d : task.delete_files) {
+      if (d.content != FileContent::kEqualityDeletes) continue;
+      auto& g = equality[d.equality_ids];
+      if (g.slots.empty()) {
+        for (int32_t id : d.equality_ids) {
+          int idx = schema_.top_level_index(id);
+          if (idx < 0)
+            throw UnsupportedError(fmt::format(
+                "equality delete file {} keys on field {}, which is not a top-level column of "
+                "the table",
+                d.file_path, id));
+          auto it = std::find(fields.begin(), fields.end(), idx);
+          if (it == fields.end()) {
+            fields.push_back(idx);
+            it = fields.end() - 1;
+          }
+          g.slots.push_back(size_t(it - fields.begin()));
+        }
+      }
+      g.keys.push_back(equality_keys(d));
+    }
     parquet::ParquetReader reader(io_.open_input(path));
     const auto& ffields = reader.schema().fields;
     // Table field -> file top-level index (-1: absent, reads as NULL).
-    std::vector<int> file_index(read_fields_.size(), -1);
-    for (size_t k = 0; k < read_fields_.size(); ++k) {
-      const auto& tf = schema_.schema.fields[size_t(read_fields_[k])];
+    std::vector<int> file_index(fields.size(), -1);
+    for (size_t k = 0; k < fields.size(); ++k) {
+      const auto& tf = schema_.schema.fields[size_t(fields[k])];
       for (size_t i = 0; i < ffields.size(); ++i)
         if (ffields[i].field_id && ffields[i].field_id == tf.field_id) file_index[k] = int(i);
       if (file_index[k] < 0) {
@@ -135,8 +219,8 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
                                            tf.type.to_string()));
     }
     std::vector<int> file_fields;
-    std::vector<int> slot(read_fields_.size(), -1);  // position in the file batch
-    for (size_t k = 0; k < read_fields_.size(); ++k) {
+    std::vector<int> slot(fields.size(), -1);  // position in the file batch
+    for (size_t k = 0; k < fields.size(); ++k) {
       if (file_index[k] < 0) continue;
       auto it = std::find(file_fields.begin(), file_fields.end(), file_index[k]);
       if (it == file_fields.end()) {
@@ -150,7 +234,7 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
     formats::ScanPredicate file_pred;
     for (const auto& t : predicate_.terms) {
       int idx = schema_.find(t.column);
-      auto pos = std::find(read_fields_.begin(), read_fields_.end(), idx) - read_fields_.begin();
+      auto pos = std::find(fields.begin(), fields.end(), idx) - fields.begin();
       int fi = file_index[size_t(pos)];
       if (fi < 0) continue;
       if (!(ffields[size_t(fi)].type == t.values.type())) continue;
@@ -162,6 +246,7 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
     }
     std::vector<int64_t> deleted;
     for (const auto& d : task.delete_files) {
+      if (d.content != FileContent::kPositionDeletes) continue;
       auto p = deleted_positions(d, path);
       deleted.insert(deleted.end(), p.begin(), p.end());
     }
@@ -171,8 +256,8 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
     auto emit = [&](Batch&& fb, int64_t first_row, bool positions_known) -> bool {
       const int64_t n = fb.num_rows();
       Batch out;
-      for (size_t k = 0; k < read_fields_.size(); ++k) {
-        const auto& tf = schema_.schema.fields[size_t(read_fields_[k])];
+      for (size_t k = 0; k < fields.size(); ++k) {
+        const auto& tf = schema_.schema.fields[size_t(fields[k])];
         out.schema.fields.push_back(tf);
         if (slot[k] < 0) {
           // Absent from the file: the column's initial-default (spec "Default values"),
@@ -195,21 +280,34 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
       out.rows_without_columns = n;
       columnar::SelectionVector sel;
       bool filtered = false;
+      std::vector<uint8_t> gone;  // rows removed by deletes (empty: none)
       if (positions_known && !deleted.empty()) {
         auto lo = std::lower_bound(deleted.begin(), deleted.end(), first_row);
         auto hi = std::lower_bound(deleted.begin(), deleted.end(), first_row + n);
         if (lo != hi) {
-          filtered = true;
-          sel.reserve(size_t(n));
-          auto d = lo;
-          for (int64_t r = 0; r < n; ++r) {
-            if (d != hi && *d == first_row + r) {
-              ++d;
-              continue;
-            }
-            sel.push_back(uint32_t(r));
-          }
+          gone.assign(size_t(n), 0);
+          for (auto d = lo; d != hi; ++d) gone[size_t(*d - first_row)] = 1;
         }
+      }
+      std::string key;
+      for (const auto& [ids, g] : equality) {
+        for (int64_t r = 0; r < n; ++r) {
+          if (!gone.empty() && gone[size_t(r)]) continue;
+          key.clear();
+          for (size_t slot_index : g.slots) append_key(out.columns[slot_index], r, key);
+          for (const auto& set : g.keys)
+            if (set->count(key)) {
+              if (gone.empty()) gone.assign(size_t(n), 0);
+              gone[size_t(r)] = 1;
+              break;
+            }
+        }
+      }
+      if (!gone.empty()) {
+        filtered = true;
+        sel.reserve(size_t(n));
+        for (int64_t r = 0; r < n; ++r)
+          if (!gone[size_t(r)]) sel.push_back(uint32_t(r));
       }
       if (!predicate_.empty()) {
         Batch view;

@@ -1,7 +1,7 @@
 // TableReader: reads the files a scan plan names as batches of the table's schema: file
 // columns are found by Iceberg field id (or the table's name mapping for files without
 // ids), promoted to the table's types, renamed to the table's names, missing columns read
-// as NULL; position deletes are applied; row groups and pages are pruned with the filter,
+// as NULL; position and equality deletes are applied; row groups and pages are pruned with the filter,
 // which is then applied exactly. Layer: iceberg. read() may be called from several threads.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "columnar/batch.h"
@@ -49,6 +50,9 @@ class TableReader {
   std::map<int32_t, std::vector<std::string>> name_mapping_;  // field id -> names
   std::mutex delete_mu_;
   std::map<std::string, std::shared_ptr<std::map<std::string, std::vector<int64_t>>>> deletes_;
+  // Keys of equality delete files (cached per file), as append_key encodes rows.
+  std::shared_ptr<const std::unordered_set<std::string>> equality_keys(const DataFile& delete_file);
+  std::map<std::string, std::shared_ptr<const std::unordered_set<std::string>>> equality_;
 };
 
 }  // namespace floe::iceberg

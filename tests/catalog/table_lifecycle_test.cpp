@@ -8,6 +8,8 @@
 
 #include "catalog/sql_catalog.h"
 #include "columnar/value_text.h"
+#include "formats/parquet/parquet_writer.h"
+#include "iceberg/data_file_metrics.h"
 #include "iceberg/data_writer.h"
 #include "iceberg/scan_planner.h"
 #include "iceberg/snapshot_update.h"
@@ -251,6 +253,34 @@ TEST_F(TableLifecycle, InitialDefaultFillsOldFiles) {
   EXPECT_EQ(n, 3);
   EXPECT_EQ(iceberg::table_metadata_to_json(*m)["schemas"][1]["fields"][3]["initial-default"],
             "emea");
+}
+
+TEST_F(TableLifecycle, EqualityDeletesApplyToOlderDataOnly) {
+  auto ops = create("t", "");
+  append(*ops, rows(0, 10));
+  // An equality delete on name (field 3): "n4" and NULL (rows 0 and 5 have NULL names).
+  columnar::Schema ds;
+  ds.fields = {Field("name", DataType(TypeId::kString), true, 3)};
+  Batch b = Batch::empty_of(ds);
+  b.columns[0].append_string("n4");
+  b.columns[0].append_null();
+  std::string loc = io::join_location(ops->current()->location, "data/eq-deletes.parquet");
+  parquet::ParquetWriter w(ops->io().create_output(loc), ds);
+  w.write(b);
+  iceberg::TableSchema dschema;
+  dschema.schema = ds;
+  iceberg::DataFile df = iceberg::data_file_from_parquet(w.close(), dschema, loc, w.file_size());
+  df.content = iceberg::FileContent::kEqualityDeletes;
+  df.equality_ids = {3};
+  iceberg::SnapshotChanges ch;
+  ch.operation = "delete";
+  ch.added_delete_files = {df};
+  iceberg::commit_changes(*ops, ch);
+  EXPECT_EQ(scan_ids(*ops, ""), (std::vector<int64_t>{1, 2, 3, 6, 7, 8, 9}));
+  // Rows appended later have a newer sequence number: the deletes do not touch them.
+  append(*ops, rows(0, 5));
+  EXPECT_EQ(scan_ids(*ops, ""), (std::vector<int64_t>{0, 1, 1, 2, 2, 3, 3, 4, 6, 7, 8, 9}));
+  EXPECT_EQ(scan_ids(*ops, "id = 4").size(), 1u);
 }
 
 TEST_F(TableLifecycle, ConflictsAreDetectedAndAppendsRetried) {

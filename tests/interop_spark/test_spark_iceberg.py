@@ -3,7 +3,7 @@ JdbcCatalog: Spark reads the tables floe writes (each partition transform, posit
 copy-on-write deletes, schema evolution, time travel by id and by time, the metadata tables);
 floe reads the tables Spark writes (INSERT, merge-on-read and copy-on-write DELETE, UPDATE and
 MERGE) and runs its maintenance on them; floe refuses what it cannot apply yet (v3 deletion
-vectors, equality deletes) naming the file; Spark's maintenance procedures run on floe's
+vectors) naming the file, and applies equality deletes; Spark's maintenance procedures run on floe's
 tables, which floe then reads and writes on; and a catalog file Spark migrated to the JDBC
 catalog's V1 layout, with a view in it, stays usable by both. Values are compared row by row
 in the canonical forms of tests/interop/canonical.py."""
@@ -499,32 +499,40 @@ def test_floe_refuses_spark_deletion_vectors(spark, floe):
     assert "unsupported" in proc.stderr and dvs[0]["file_path"] in proc.stderr, proc.stderr
 
 
-def test_floe_refuses_equality_deletes(spark, floe, tmp_path):
+def test_floe_applies_equality_deletes(spark, floe, tmp_path):
     spark.sql("""CREATE TABLE floe.db.s_eq (id BIGINT, s STRING) USING iceberg
         TBLPROPERTIES ('format-version'='2')""")
-    spark.sql("INSERT INTO floe.db.s_eq SELECT id, concat('e', id) FROM range(0, 10)")
-    # An equality delete file (id = 3), committed through the Iceberg runtime's Java API as
-    # Flink's writers do (Spark's SQL writes position deletes only).
-    path = tmp_path / "eq-deletes.parquet"
-    pq.write_table(pa.table({"id": pa.array([3], pa.int64())}, schema=pa.schema(
-        [pa.field("id", pa.int64(), nullable=False, metadata={"PARQUET:field_id": "1"})])), path)
+    spark.sql("INSERT INTO floe.db.s_eq SELECT id, IF(id = 5, NULL, concat('e', id)) "
+              "FROM range(0, 10)")
+    # Equality delete files, committed through the Iceberg runtime's Java API as Flink's
+    # writers do (Spark's SQL writes position deletes only): one on id (3 and 8), one on s
+    # whose NULL key matches the row whose s is NULL (id 5).
     jvm = spark.sparkContext._jvm
     table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession,
                                                                      "floe.db.s_eq")
-    field_ids = spark.sparkContext._gateway.new_array(jvm.int, 1)
-    field_ids[0] = table.schema().findField("id").fieldId()
-    delete_file = (jvm.org.apache.iceberg.FileMetadata.deleteFileBuilder(table.spec())
-                   .ofEqualityDeletes(field_ids).withPath(f"file://{path}").withFormat("parquet")
-                   .withFileSizeInBytes(path.stat().st_size).withRecordCount(1).build())
-    table.newRowDelta().addDeletes(delete_file).commit()
-    got = spark_rows(spark, "SELECT id FROM floe.db.s_eq ORDER BY id")
-    assert [r["id"] for r in got] == [i for i in range(10) if i != 3]
-    assert [r["content"] for r in
-            spark_rows(spark, "SELECT content FROM floe.db.s_eq.delete_files")] == [2]
-    proc = floe.run("table", "scan", "db.s_eq", "--format", "json", check=False)
-    assert proc.returncode != 0
-    assert proc.stdout == ""
-    assert "unsupported" in proc.stderr and str(path) in proc.stderr, proc.stderr
+    row_delta = table.newRowDelta()
+    for column, values, arrow_type in (("id", [3, 8], pa.int64()), ("s", [None], pa.string())):
+        field_id = table.schema().findField(column).fieldId()
+        path = tmp_path / f"eq-deletes-{column}.parquet"
+        pq.write_table(pa.table({column: pa.array(values, arrow_type)}, schema=pa.schema(
+            [pa.field(column, arrow_type, metadata={"PARQUET:field_id": str(field_id)})])), path)
+        field_ids = spark.sparkContext._gateway.new_array(jvm.int, 1)
+        field_ids[0] = field_id
+        row_delta.addDeletes(
+            jvm.org.apache.iceberg.FileMetadata.deleteFileBuilder(table.spec())
+            .ofEqualityDeletes(field_ids).withPath(f"file://{path}").withFormat("parquet")
+            .withFileSizeInBytes(path.stat().st_size).withRecordCount(len(values)).build())
+    row_delta.commit()
+    assert sorted(r["content"] for r in
+                  spark_rows(spark, "SELECT content FROM floe.db.s_eq.delete_files")) == [2, 2]
+    rows, _ = assert_same_rows(spark, floe, "s_eq")
+    assert sorted(r["id"] for r in rows) == [0, 1, 2, 4, 6, 7, 9]
+    # Rows added after the deletes (a newer sequence number) are not deleted by them.
+    spark.sql("INSERT INTO floe.db.s_eq VALUES (3, 'again'), (11, NULL)")
+    rows, _ = assert_same_rows(spark, floe, "s_eq")
+    assert sorted(r["id"] for r in rows) == [0, 1, 2, 3, 4, 6, 7, 9, 11]
+    assert floe.run("table", "scan", "db.s_eq", "--count", "--filter", "id = 3").stdout.strip() \
+        == "1"
 
 
 # --- the JDBC catalog's V1 layout ---------------------------------------------------------------
