@@ -85,6 +85,11 @@ DataWriter::DataWriter(io::FileIO& io, std::shared_ptr<const TableMetadata> meta
       parquet_options_(parquet_options_for(*metadata_)),
       target_file_bytes_(metadata_->property_int("write.target-file-size-bytes", 512ll << 20)),
       write_uuid_(new_uuid()) {
+  if (metadata_->format_version >= 3)
+    throw UnsupportedError(fmt::format(
+        "table at {} is Iceberg format version {}: floe reads v3 tables but does not write "
+        "data to them yet (row lineage)",
+        metadata_->location, metadata_->format_version));
   parquet_options_.threads = options_.threads;
   if (const SortOrder* o = metadata_->sort_order_by_id(metadata_->default_sort_order_id))
     sort_order_ = *o;

@@ -209,10 +209,12 @@ ScanPlan plan_scan(io::FileIO& io, const TableMetadata& metadata, const Snapshot
   });
 
   for (const auto& d : deletes) {
-    if (d.data_file.file_format != "PARQUET" && d.data_file.file_format != "parquet")
-      throw UnsupportedError(fmt::format(
-          "delete file {} is {} (deletion vectors or non-Parquet deletes are not applied yet)",
-          d.data_file.file_path, d.data_file.file_format));
+    std::string fmt_name = d.data_file.file_format;
+    for (char& c : fmt_name) c = char(std::toupper(static_cast<unsigned char>(c)));
+    if (fmt_name != "PARQUET" && fmt_name != "PUFFIN")
+      throw UnsupportedError(fmt::format("delete file {} is {}: floe reads Parquet delete files "
+                                         "and Puffin deletion vectors",
+                                         d.data_file.file_path, d.data_file.file_format));
   }
   for (auto& v : per)
     for (auto& task : v) {

@@ -39,6 +39,11 @@ std::vector<ManifestEntry> live_entries(io::FileIO& io, const Snapshot& snapshot
 TableMetadata apply_changes(io::FileIO& io, const TableMetadata& base,
                             const SnapshotChanges& changes, int attempt,
                             std::vector<std::string>* written) {
+  if (base.format_version >= 3)
+    throw UnsupportedError(fmt::format(
+        "table at {} is Iceberg format version {}: floe reads v3 tables but does not write "
+        "snapshots to them yet (row lineage)",
+        base.location, base.format_version));
   TableMetadata next = base;
   const Snapshot* parent = base.current_snapshot();
   const int64_t snapshot_id = new_snapshot_id();

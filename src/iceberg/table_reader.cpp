@@ -7,6 +7,7 @@
 #include "columnar/column_cast.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_scan.h"
+#include "iceberg/deletion_vector.h"
 #include "iceberg/single_value.h"
 
 namespace floe::iceberg {
@@ -126,6 +127,14 @@ TableReader::TableReader(io::FileIO& io, const TableMetadata& metadata, const Ta
 
 std::vector<int64_t> TableReader::deleted_positions(const DataFile& delete_file,
                                                     const std::string& data_file) {
+  std::string format = delete_file.file_format;
+  for (char& c : format) c = char(std::toupper(static_cast<unsigned char>(c)));
+  if (format == "PUFFIN") {
+    // A deletion vector: one data file's positions, in the blob the entry points at.
+    if (delete_file.referenced_data_file && *delete_file.referenced_data_file != data_file)
+      return {};
+    return read_deletion_vector(io_, delete_file);
+  }
   std::shared_ptr<std::map<std::string, std::vector<int64_t>>> table;
   {
     std::lock_guard<std::mutex> lock(delete_mu_);

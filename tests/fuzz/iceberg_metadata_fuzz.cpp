@@ -1,10 +1,12 @@
 // libFuzzer target: arbitrary bytes as Iceberg table metadata JSON, and as an Avro manifest
-// and manifest list (floe's Avro reader and Iceberg's manifest decoding). Only floe::Error
+// and manifest list (floe's Avro reader and Iceberg's manifest decoding), and as a deletion
+// vector blob. Only floe::Error
 // may come out.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "iceberg/deletion_vector.h"
 #include "iceberg/manifest_io.h"
 #include "iceberg/table_metadata.h"
 
@@ -47,6 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   try {
     (void)floe::iceberg::read_manifest_list(io, "fuzz.avro");
+  } catch (const floe::Error&) {
+  }
+  try {
+    (void)floe::iceberg::decode_deletion_vector({data, size}, "fuzz.puffin");
   } catch (const floe::Error&) {
   }
   return 0;
