@@ -32,8 +32,7 @@ std::vector<std::string> split_namespace(std::string_view s) {
 }
 
 void check_name(std::string_view part, std::string_view whole) {
-  if (part.empty())
-    throw InvalidInputError(fmt::format("'{}': empty name part", whole));
+  if (part.empty()) throw InvalidInputError(fmt::format("'{}': empty name part", whole));
   for (char c : part)
     if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
       throw InvalidInputError(
@@ -101,8 +100,7 @@ class CatalogTableOperations final : public iceberg::TableOperations {
       next.metadata_log.push_back({base->last_updated_ms, base_location});
       int64_t keep = next.property_int("write.metadata.previous-versions-max", 100);
       if (keep >= 0 && int64_t(next.metadata_log.size()) > keep)
-        next.metadata_log.erase(next.metadata_log.begin(),
-                                next.metadata_log.end() - keep);
+        next.metadata_log.erase(next.metadata_log.begin(), next.metadata_log.end() - keep);
     }
     int64_t version = base ? iceberg::metadata_version(base_location) + 1 : 0;
     if (version < 0) version = 0;
@@ -380,7 +378,8 @@ void SqlCatalog::drop_table(const TableIdentifier& id, bool purge) {
   if (n == 0) throw CatalogError(fmt::format("table {} does not exist", id.to_string()));
   tx.commit();
   if (purge && metadata) {
-    for (const auto& f : io_->list(io::join_location(metadata->location, "") )) io_->remove(f.location);
+    for (const auto& f : io_->list(io::join_location(metadata->location, "")))
+      io_->remove(f.location);
   }
 }
 
@@ -409,9 +408,8 @@ void SqlCatalog::commit(const std::vector<TablePointerUpdate>& updates) {
   for (const auto& u : updates) {
     if (u.expected_location.empty()) {
       if (!namespace_exists(u.table.namespace_levels))
-        throw CatalogError(
-            fmt::format("namespace {} does not exist (create it first)",
-                        u.table.namespace_string()));
+        throw CatalogError(fmt::format("namespace {} does not exist (create it first)",
+                                       u.table.namespace_string()));
       if (auto holder = name_holder(db_, config_.name, u.table))
         throw iceberg::CommitConflictError(
             fmt::format("{} {} already exists", *holder, u.table.to_string()));

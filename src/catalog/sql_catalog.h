@@ -37,8 +37,8 @@ struct TablePointerUpdate {
 };
 
 struct CatalogConfig {
-  std::string warehouse;     // a folder or s3:// prefix; tables live under it
-  std::string catalog_path;  // the SQLite file; default <warehouse>/catalog.db (local only)
+  std::string warehouse;      // a folder or s3:// prefix; tables live under it
+  std::string catalog_path;   // the SQLite file; default <warehouse>/catalog.db (local only)
   std::string name = "floe";  // catalog_name in the JDBC layout
 };
 

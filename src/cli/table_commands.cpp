@@ -1,10 +1,10 @@
 // `floe catalog ...`, `floe namespace ...` and `floe table ...`: the embedded catalog and
 // the Iceberg tables in it, for operators and before SQL (and kept beside it). Layer: cli;
 // each command translates its arguments and calls the catalog and iceberg layers.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <glob.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -125,11 +125,11 @@ const iceberg::Snapshot* resolve_as_of(const iceberg::TableMetadata& m, const st
   auto micros = parse_timestamp_micros(as_of);
   if (!micros)
     throw InvalidInputError(fmt::format(
-        "--as-of '{}': expected a snapshot id or a timestamp such as '2024-01-02 10:00:00'", as_of));
+        "--as-of '{}': expected a snapshot id or a timestamp such as '2024-01-02 10:00:00'",
+        as_of));
   const iceberg::Snapshot* s = m.snapshot_as_of(*micros / 1000);
   if (!s)
-    throw InvalidInputError(
-        fmt::format("table {} had no snapshot at {} (UTC)", table, as_of));
+    throw InvalidInputError(fmt::format("table {} had no snapshot at {} (UTC)", table, as_of));
   return s;
 }
 
@@ -176,8 +176,9 @@ void run_create(const CreateOptions& o) {
     columns.metadata.clear();
     for (auto& f : columns.fields) f.field_id.reset();
   } else {
-    throw InvalidInputError("give the columns with --schema \"id BIGINT, name VARCHAR, ...\" or "
-                            "take them from a file with --like FILE");
+    throw InvalidInputError(
+        "give the columns with --schema \"id BIGINT, name VARCHAR, ...\" or "
+        "take them from a file with --like FILE");
   }
   iceberg::NewTableOptions nt;
   nt.location = o.location.empty() ? cat->default_table_location(id) : o.location;
@@ -293,7 +294,8 @@ void run_append(const AppendOptions& o, bool overwrite) {
   if (overwrite && o.filter.empty() && !o.all)
     throw InvalidInputError("give --filter for the rows to replace, or --all to replace every row");
   formats::ScanPredicate predicate;
-  if (overwrite) predicate = formats::parse_scan_predicate(o.filter, ops->current()->current_schema().schema);
+  if (overwrite)
+    predicate = formats::parse_scan_predicate(o.filter, ops->current()->current_schema().schema);
   iceberg::DataWriteOptions wo;
   wo.threads = o.threads > 0 ? o.threads : default_thread_count();
   iceberg::DataWriter writer(ops->io(), ops->current(), wo);
@@ -308,10 +310,11 @@ void run_append(const AppendOptions& o, bool overwrite) {
       size_t n = w.files.size();
       auto r = iceberg::overwrite_where(*ops, predicate, std::move(w.files), wo.threads);
       elapsed();
-      fmt::print("replaced {} rows of {} with {} rows from {} file(s) as {} data file(s) "
-                 "(snapshot {}) in {:.2f} s\n",
-                 r.rows_deleted, ops->name(), w.rows, w.inputs, n,
-                 r.snapshot_id ? std::to_string(*r.snapshot_id) : "none", secs);
+      fmt::print(
+          "replaced {} rows of {} with {} rows from {} file(s) as {} data file(s) "
+          "(snapshot {}) in {:.2f} s\n",
+          r.rows_deleted, ops->name(), w.rows, w.inputs, n,
+          r.snapshot_id ? std::to_string(*r.snapshot_id) : "none", secs);
       return;
     }
     if (w.files.empty()) {
@@ -323,10 +326,11 @@ void run_append(const AppendOptions& o, bool overwrite) {
     changes.added_data_files = std::move(w.files);
     auto result = iceberg::commit_changes(*ops, changes);
     elapsed();
-    fmt::print("appended {} rows from {} file(s) as {} data file(s) to {} (snapshot {}) in "
-               "{:.2f} s ({:.0f} rows/s, {:.1f} MB/s)\n",
-               w.rows, w.inputs, changes.added_data_files.size(), ops->name(),
-               result.snapshot_id, secs, double(w.rows) / secs, double(w.bytes_in) / 1e6 / secs);
+    fmt::print(
+        "appended {} rows from {} file(s) as {} data file(s) to {} (snapshot {}) in "
+        "{:.2f} s ({:.0f} rows/s, {:.1f} MB/s)\n",
+        w.rows, w.inputs, changes.added_data_files.size(), ops->name(), result.snapshot_id, secs,
+        double(w.rows) / secs, double(w.bytes_in) / 1e6 / secs);
   } catch (const iceberg::CommitStateUnknownError&) {
     throw;
   } catch (...) {
@@ -363,10 +367,13 @@ void run_table_scan(const TableScanOptions& o) {
     std::atomic<int64_t> rows{0};
     parallel_for(int64_t(plan.tasks.size()), threads, [&](int64_t i) {
       parquet::PruneReport local;
-      reader.read(plan.tasks[size_t(i)], [&](columnar::Batch&& b) {
-        rows += b.num_rows();
-        return true;
-      }, &local);
+      reader.read(
+          plan.tasks[size_t(i)],
+          [&](columnar::Batch&& b) {
+            rows += b.num_rows();
+            return true;
+          },
+          &local);
       std::lock_guard<std::mutex> lock(prune_mu);
       prune.row_groups += local.row_groups;
       prune.row_groups_pruned_by_statistics += local.row_groups_pruned_by_statistics;
@@ -378,16 +385,20 @@ void run_table_scan(const TableScanOptions& o) {
     int64_t left = o.limit;
     for (const auto& task : plan.tasks) {
       if (left == 0) break;
-      reader.read(task, [&](columnar::Batch&& b) {
-        printer.print(b, 0, left);
-        if (left > 0) left -= std::min(left, b.num_rows());
-        return left != 0;
-      }, &prune);
+      reader.read(
+          task,
+          [&](columnar::Batch&& b) {
+            printer.print(b, 0, left);
+            if (left > 0) left -= std::min(left, b.num_rows());
+            return left != 0;
+          },
+          &prune);
     }
     printer.finish();
   }
   if (o.explain)
-    fmt::print(stderr, "scan of {} at snapshot {}: {}; row groups {} (pruned {} by statistics, "
+    fmt::print(stderr,
+               "scan of {} at snapshot {}: {}; row groups {} (pruned {} by statistics, "
                "{} by bloom filters)\n",
                ops->name(), snap ? std::to_string(snap->snapshot_id) : "none",
                plan.report.to_string(), prune.row_groups, prune.row_groups_pruned_by_statistics,
@@ -405,12 +416,18 @@ void run_meta(const MetaOptions& o, const std::string& which) {
   auto m = ops->current();
   const iceberg::Snapshot* snap = resolve_as_of(*m, o.as_of, ops->name());
   columnar::Batch b;
-  if (which == "snapshots") b = iceberg::snapshots_table(*m);
-  else if (which == "history") b = iceberg::history_table(*m);
-  else if (which == "refs") b = iceberg::refs_table(*m);
-  else if (which == "files") b = iceberg::files_table(ops->io(), *m, snap);
-  else if (which == "manifests") b = iceberg::manifests_table(ops->io(), *m, snap);
-  else b = iceberg::partitions_table(ops->io(), *m, snap);
+  if (which == "snapshots")
+    b = iceberg::snapshots_table(*m);
+  else if (which == "history")
+    b = iceberg::history_table(*m);
+  else if (which == "refs")
+    b = iceberg::refs_table(*m);
+  else if (which == "files")
+    b = iceberg::files_table(ops->io(), *m, snap);
+  else if (which == "manifests")
+    b = iceberg::manifests_table(ops->io(), *m, snap);
+  else
+    b = iceberg::partitions_table(ops->io(), *m, snap);
   print_batch(b, o.format);
 }
 
@@ -488,7 +505,8 @@ void run_alter(const AlterOptions& o) {
     c.type = columnar::parse_data_type(t.substr(sp + 1));
     changes.push_back(c);
   }
-  for (const auto& n : o.drop_not_null) changes.push_back({K::kDropNotNull, n, "", {}, true, "", ""});
+  for (const auto& n : o.drop_not_null)
+    changes.push_back({K::kDropNotNull, n, "", {}, true, "", ""});
   for (const auto& m : o.move) {
     auto sp = m.find(' ');
     std::string rest = sp == std::string::npos ? "" : m.substr(sp + 1);
@@ -502,7 +520,8 @@ void run_alter(const AlterOptions& o) {
     } else if (up.starts_with("AFTER ")) {
       c.after = rest.substr(6);
     } else {
-      throw InvalidInputError(fmt::format("--move '{}': expected \"name FIRST\" or \"name AFTER other\"", m));
+      throw InvalidInputError(
+          fmt::format("--move '{}': expected \"name FIRST\" or \"name AFTER other\"", m));
     }
     changes.push_back(c);
   }
@@ -576,7 +595,8 @@ void register_table_commands(CLI::App& app) {
   }
 
   // tables
-  auto* table = app.add_subcommand("table", "Iceberg tables: create, load, scan, inspect, maintain");
+  auto* table =
+      app.add_subcommand("table", "Iceberg tables: create, load, scan, inspect, maintain");
   table->require_subcommand(1);
   {
     auto o = std::make_shared<CreateOptions>();
@@ -612,8 +632,9 @@ void register_table_commands(CLI::App& app) {
   }
   {
     auto o = std::make_shared<AppendOptions>();
-    auto* c = table->add_subcommand("append", "Append files (CSV, TSV, NDJSON, Parquet; gz/zst) "
-                                              "to a table in one commit");
+    auto* c = table->add_subcommand("append",
+                                    "Append files (CSV, TSV, NDJSON, Parquet; gz/zst) "
+                                    "to a table in one commit");
     add_catalog_flags(c, o->cf);
     c->add_option("name", o->name, "namespace.table")->required();
     c->add_option("inputs", o->inputs, "Files, folders or glob patterns")->required();
@@ -624,8 +645,9 @@ void register_table_commands(CLI::App& app) {
   }
   {
     auto o = std::make_shared<AppendOptions>();
-    auto* c = table->add_subcommand("overwrite", "Replace the rows matching a filter with the "
-                                                 "rows of files, in one commit");
+    auto* c = table->add_subcommand("overwrite",
+                                    "Replace the rows matching a filter with the "
+                                    "rows of files, in one commit");
     add_catalog_flags(c, o->cf);
     c->add_option("name", o->name, "namespace.table")->required();
     c->add_option("inputs", o->inputs, "Files, folders or glob patterns")->required();
@@ -651,8 +673,9 @@ void register_table_commands(CLI::App& app) {
   }
   {
     auto o = std::make_shared<TableScanOptions>();
-    auto* c = table->add_subcommand("scan", "Print a table's rows (filtered, projected, as of a "
-                                            "snapshot or time)");
+    auto* c = table->add_subcommand("scan",
+                                    "Print a table's rows (filtered, projected, as of a "
+                                    "snapshot or time)");
     add_catalog_flags(c, o->cf);
     c->add_option("name", o->name, "namespace.table")->required();
     c->add_option("--filter", o->filter, "e.g. \"element_id = 17 AND ts >= '2024-01-02'\"");
@@ -700,17 +723,21 @@ void register_table_commands(CLI::App& app) {
   {
     auto o = std::make_shared<AlterOptions>();
     auto* c = table->add_subcommand(
-        "alter", "Evolve a table: columns (add, drop, rename, widen, move), partitioning, sort "
-                 "order, properties; old data stays readable");
+        "alter",
+        "Evolve a table: columns (add, drop, rename, widen, move), partitioning, sort "
+        "order, properties; old data stays readable");
     add_catalog_flags(c, o->cf);
     c->add_option("name", o->name, "namespace.table")->required();
-    c->add_option("--add-column", o->add, "\"name TYPE [FIRST|AFTER col]\" (a.b adds into a struct)");
+    c->add_option("--add-column", o->add,
+                  "\"name TYPE [FIRST|AFTER col]\" (a.b adds into a struct)");
     c->add_option("--drop-column", o->drop, "Column to drop");
     c->add_option("--rename-column", o->rename, "old=new");
-    c->add_option("--set-type", o->set_type, "\"name TYPE\": INT->BIGINT, FLOAT->DOUBLE, wider DECIMAL");
+    c->add_option("--set-type", o->set_type,
+                  "\"name TYPE\": INT->BIGINT, FLOAT->DOUBLE, wider DECIMAL");
     c->add_option("--drop-not-null", o->drop_not_null, "Column that may hold NULL from now on");
     c->add_option("--move", o->move, "\"name FIRST\" or \"name AFTER other\"");
-    c->add_option("--partition-by", o->partition_by, "New partitioning for new data (\"none\": unpartitioned)")
+    c->add_option("--partition-by", o->partition_by,
+                  "New partitioning for new data (\"none\": unpartitioned)")
         ->each([o](const std::string&) { o->partition_given = true; });
     c->add_option("--sort-by", o->sort_by, "New sort order (\"none\": unsorted)")
         ->each([o](const std::string&) { o->sort_given = true; });

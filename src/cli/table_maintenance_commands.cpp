@@ -1,8 +1,8 @@
 // `floe table delete|compact|expire|remove-orphans`: row-level deletes and the maintenance
 // operations of Iceberg tables. Layer: cli.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <memory>
 
 #include "base/civil_time.h"
@@ -63,8 +63,9 @@ void register_maintenance_commands(CLI::App& table) {
     auto filter = std::make_shared<std::string>();
     auto all = std::make_shared<bool>(false);
     auto* cmd = table.add_subcommand(
-        "delete", "Delete the rows matching a filter (whole files when possible, else position "
-                  "delete files; copy-on-write when write.delete.mode says so)");
+        "delete",
+        "Delete the rows matching a filter (whole files when possible, else position "
+        "delete files; copy-on-write when write.delete.mode says so)");
     add_common(cmd, *c);
     cmd->add_option("--filter", *filter, "e.g. \"country = 'DE' AND ts < '2024-01-01'\"");
     cmd->add_flag("--all", *all, "Delete every row (no filter)");
@@ -73,16 +74,18 @@ void register_maintenance_commands(CLI::App& table) {
         throw InvalidInputError("give --filter, or --all to delete every row");
       std::unique_ptr<catalog::SqlCatalog> cat;
       auto ops = open_table(*c, cat);
-      auto predicate = formats::parse_scan_predicate(*filter, ops->current()->current_schema().schema);
+      auto predicate =
+          formats::parse_scan_predicate(*filter, ops->current()->current_schema().schema);
       auto r = iceberg::delete_where(*ops, predicate, threads_of(*c));
       if (!r.snapshot_id) {
         fmt::print("no rows matched; table {} unchanged\n", ops->name());
         return;
       }
-      fmt::print("deleted {} rows from {} (snapshot {}): {} files dropped, {} rewritten, {} "
-                 "position delete files added\n",
-                 r.rows_deleted, ops->name(), *r.snapshot_id, r.files_removed, r.files_rewritten,
-                 r.delete_files_added);
+      fmt::print(
+          "deleted {} rows from {} (snapshot {}): {} files dropped, {} rewritten, {} "
+          "position delete files added\n",
+          r.rows_deleted, ops->name(), *r.snapshot_id, r.files_removed, r.files_rewritten,
+          r.delete_files_added);
     });
   }
   {
@@ -90,8 +93,9 @@ void register_maintenance_commands(CLI::App& table) {
     auto min_bytes = std::make_shared<int64_t>(0);
     auto sort = std::make_shared<std::string>();
     auto* cmd = table.add_subcommand(
-        "compact", "Rewrite small files (and files with deletes) of each partition into larger "
-                   "ones, sorted by the table's sort order");
+        "compact",
+        "Rewrite small files (and files with deletes) of each partition into larger "
+        "ones, sorted by the table's sort order");
     add_common(cmd, *c);
     cmd->add_option("--min-file-size", *min_bytes,
                     "Files below this many bytes are rewritten (default 3/4 of the target size)");
@@ -112,11 +116,13 @@ void register_maintenance_commands(CLI::App& table) {
     auto c = std::make_shared<Common>();
     auto older = std::make_shared<std::string>("5d");
     auto retain = std::make_shared<int>(1);
-    auto* cmd = table.add_subcommand("expire", "Expire old snapshots and delete the files only "
-                                               "they used");
+    auto* cmd = table.add_subcommand("expire",
+                                     "Expire old snapshots and delete the files only "
+                                     "they used");
     add_common(cmd, *c);
     cmd->add_option("--older-than", *older, "Age or timestamp (default 5d, as Iceberg's default)");
-    cmd->add_option("--retain-last", *retain, "Keep at least this many recent snapshots (default 1)");
+    cmd->add_option("--retain-last", *retain,
+                    "Keep at least this many recent snapshots (default 1)");
     cmd->callback([c, older, retain] {
       std::unique_ptr<catalog::SqlCatalog> cat;
       auto ops = open_table(*c, cat);
@@ -129,8 +135,9 @@ void register_maintenance_commands(CLI::App& table) {
     auto c = std::make_shared<Common>();
     auto older = std::make_shared<std::string>("3d");
     auto dry = std::make_shared<bool>(false);
-    auto* cmd = table.add_subcommand("remove-orphans", "Delete files under the table location "
-                                                       "that no metadata references");
+    auto* cmd = table.add_subcommand("remove-orphans",
+                                     "Delete files under the table location "
+                                     "that no metadata references");
     add_common(cmd, *c);
     cmd->add_option("--older-than", *older,
                     "Only files older than this (default 3d, as Iceberg's default)");

@@ -28,15 +28,6 @@ bool is_integer(TypeId t) {
 bool is_float(TypeId t) { return t == TypeId::kFloat32 || t == TypeId::kFloat64; }
 bool is_timestamp(TypeId t) { return t == TypeId::kTimestamp || t == TypeId::kTimestampTz; }
 
-int64_t units_per_second(TimeUnit u) {
-  switch (u) {
-    case TimeUnit::kMilli: return 1000;
-    case TimeUnit::kMicro: return 1000000;
-    case TimeUnit::kNano: return 1000000000;
-  }
-  return 1000000;
-}
-
 // Reads value i of an integer column as a 128-bit integer.
 __int128 int_at(const Column& c, int64_t i) {
   switch (c.type().id()) {
@@ -62,8 +53,8 @@ __int128 int_at(const Column& c, int64_t i) {
                                const std::string& what) {
   std::string text;
   append_value_text(c, row, text);
-  throw InvalidInputError(fmt::format("{}: row {}: value {} does not fit in {}", what, row + 1,
-                                      text, to.to_string()));
+  throw InvalidInputError(
+      fmt::format("{}: row {}: value {} does not fit in {}", what, row + 1, text, to.to_string()));
 }
 
 template <typename T>

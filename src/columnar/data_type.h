@@ -41,6 +41,11 @@ enum class TypeId : uint8_t {
 
 enum class TimeUnit : uint8_t { kMilli, kMicro, kNano };
 
+// 1000, 1000000 or 1000000000.
+constexpr int64_t units_per_second(TimeUnit u) {
+  return u == TimeUnit::kMilli ? 1000 : u == TimeUnit::kMicro ? 1000000 : 1000000000;
+}
+
 struct Field;
 
 // A logical type. Nested types own their children as fields.

@@ -34,8 +34,8 @@ class Parser {
   [[noreturn]] void fail(const std::string& expected) {
     skip_ws();
     std::string got = pos_ < s_.size() ? fmt::format("'{}'", s_.substr(pos_, 12)) : "the end";
-    throw InvalidInputError(fmt::format("at position {} of '{}': expected {}, got {}", pos_ + 1,
-                                        s_, expected, got));
+    throw InvalidInputError(
+        fmt::format("at position {} of '{}': expected {}, got {}", pos_ + 1, s_, expected, got));
   }
   std::string word() {
     skip_ws();

@@ -11,14 +11,6 @@ namespace floe::columnar {
 
 namespace {
 
-int64_t units_per_second(TimeUnit u) {
-  switch (u) {
-    case TimeUnit::kMilli: return 1000;
-    case TimeUnit::kMicro: return 1000000;
-    case TimeUnit::kNano: return 1000000000;
-  }
-  return 1000000;
-}
 
 void append_hex(std::string_view bytes, std::string& out) {
   static const char* kHex = "0123456789abcdef";

@@ -22,8 +22,8 @@ int64_t load_int(std::string_view b, const columnar::DataType& type) {
     std::memcpy(&v, b.data(), 8);
     return v;
   }
-  throw CorruptDataError(fmt::format("Iceberg bound of type {} has {} bytes", type.to_string(),
-                                     b.size()));
+  throw CorruptDataError(
+      fmt::format("Iceberg bound of type {} has {} bytes", type.to_string(), b.size()));
 }
 
 double load_float(std::string_view b, const columnar::DataType& type) {
@@ -37,8 +37,8 @@ double load_float(std::string_view b, const columnar::DataType& type) {
     std::memcpy(&v, b.data(), 8);
     return v;
   }
-  throw CorruptDataError(fmt::format("Iceberg bound of type {} has {} bytes", type.to_string(),
-                                     b.size()));
+  throw CorruptDataError(
+      fmt::format("Iceberg bound of type {} has {} bytes", type.to_string(), b.size()));
 }
 
 __int128 load_decimal(std::string_view b) {
@@ -58,8 +58,7 @@ int cmp(T a, T b) {
 
 int compare_single_values(const columnar::DataType& type, std::string_view a, std::string_view b) {
   switch (type.id()) {
-    case TypeId::kBoolean:
-      return cmp(!a.empty() && a[0] != 0, !b.empty() && b[0] != 0);
+    case TypeId::kBoolean: return cmp(!a.empty() && a[0] != 0, !b.empty() && b[0] != 0);
     case TypeId::kInt8:
     case TypeId::kInt16:
     case TypeId::kInt32:
@@ -67,16 +66,14 @@ int compare_single_values(const columnar::DataType& type, std::string_view a, st
     case TypeId::kDate:
     case TypeId::kTime:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-      return cmp(load_int(a, type), load_int(b, type));
+    case TypeId::kTimestampTz: return cmp(load_int(a, type), load_int(b, type));
     case TypeId::kFloat32:
     case TypeId::kFloat64: {
       double x = load_float(a, type), y = load_float(b, type);
       if (x == 0 && y == 0) return cmp(!std::signbit(x), !std::signbit(y));
       return cmp(x, y);
     }
-    case TypeId::kDecimal:
-      return cmp(load_decimal(a), load_decimal(b));
+    case TypeId::kDecimal: return cmp(load_decimal(a), load_decimal(b));
     case TypeId::kString:
     case TypeId::kBinary:
     case TypeId::kFixedBinary:
@@ -87,8 +84,7 @@ int compare_single_values(const columnar::DataType& type, std::string_view a, st
       return cmp(a.size(), b.size());
     }
     default:
-      throw UnsupportedError(
-          fmt::format("bounds of type {} cannot be compared", type.to_string()));
+      throw UnsupportedError(fmt::format("bounds of type {} cannot be compared", type.to_string()));
   }
 }
 

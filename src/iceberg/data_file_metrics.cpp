@@ -77,7 +77,8 @@ std::string minimal_be(__int128 v) {
 
 // A Parquet statistic (PLAIN bytes of the physical type) as an Iceberg single value of the
 // leaf's floe type; nullopt when there is no sensible bound.
-std::optional<std::string> to_iceberg_bound(const std::string& stat, const parquet::SchemaElement& e,
+std::optional<std::string> to_iceberg_bound(const std::string& stat,
+                                            const parquet::SchemaElement& e,
                                             const columnar::DataType& type) {
   if (!e.type) return std::nullopt;
   switch (*e.type) {
@@ -256,7 +257,7 @@ DataFile data_file_from_parquet(const parquet::FileMetaData& metadata, const Tab
     if (!off && !rg.columns.empty() && rg.columns[0].meta_data) {
       const auto& md = *rg.columns[0].meta_data;
       off = md.dictionary_page_offset && *md.dictionary_page_offset > 0 ? *md.dictionary_page_offset
-                                                                         : md.data_page_offset;
+                                                                        : md.data_page_offset;
     }
     if (f.split_offsets.empty() || off > f.split_offsets.back()) f.split_offsets.push_back(off);
   }

@@ -3,9 +3,8 @@
 #include <cctype>
 #include <unordered_map>
 
-#include "base/parallel_for.h"
-
 #include "base/error.h"
+#include "base/parallel_for.h"
 #include "columnar/column_cast.h"
 #include "formats/compression/codec.h"
 #include "formats/parquet/parquet_codec.h"
@@ -21,7 +20,7 @@ using columnar::Column;
 
 struct DataWriter::Partition {
   std::vector<std::optional<std::string>> values;
-  std::string path;  // relative folder under data/
+  std::string path;      // relative folder under data/
   std::string location;  // of the open file
   std::unique_ptr<parquet::ParquetWriter> writer;
   int64_t file_bytes = 0;  // uncompressed estimate of the rows in the open file
@@ -62,7 +61,8 @@ parquet::ParquetWriteOptions parquet_options_for(const TableMetadata& m) {
   if (c == compression::Codec::kLz4Hadoop) c = compression::Codec::kLz4Raw;
   o.compression = parquet::to_parquet_codec(c);
   std::string level = m.property("write.parquet.compression-level", "");
-  if (!level.empty()) o.compression_level = int(m.property_int("write.parquet.compression-level", 0));
+  if (!level.empty())
+    o.compression_level = int(m.property_int("write.parquet.compression-level", 0));
   o.row_group_bytes = m.property_int("write.parquet.row-group-size-bytes", 128ll << 20);
   o.page_bytes = m.property_int("write.parquet.page-size-bytes", 1 << 20);
   o.page_rows = m.property_int("write.parquet.page-row-limit", 20000);
@@ -93,8 +93,7 @@ DataWriter::DataWriter(io::FileIO& io, std::shared_ptr<const TableMetadata> meta
   parquet_options_.threads = options_.threads;
   if (const SortOrder* o = metadata_->sort_order_by_id(metadata_->default_sort_order_id))
     sort_order_ = *o;
-  parquet_options_.key_value_metadata.push_back(
-      {"iceberg.schema", schema_to_json(schema_).dump()});
+  parquet_options_.key_value_metadata.push_back({"iceberg.schema", schema_to_json(schema_).dump()});
   for (const auto& col : parquet_options_.bloom_filter_columns)
     if (schema_.find(col) < 0)
       throw InvalidInputError(fmt::format(
@@ -119,9 +118,10 @@ Batch DataWriter::conform(const Batch& batch, const TableSchema& schema) {
     }
     if (idx < 0) {
       if (!field.nullable)
-        throw InvalidInputError(fmt::format("column {} is required (NOT NULL) but the input has "
-                                            "no such column",
-                                            field.name));
+        throw InvalidInputError(
+            fmt::format("column {} is required (NOT NULL) but the input has "
+                        "no such column",
+                        field.name));
       Column c(field.type);
       c.reserve(rows);
       for (int64_t r = 0; r < rows; ++r) c.append_null();
@@ -130,8 +130,8 @@ Batch DataWriter::conform(const Batch& batch, const TableSchema& schema) {
     }
     used[size_t(idx)] = true;
     const Column& src = batch.columns[size_t(idx)];
-    Column c = src.type() == field.type ? src.copy()
-                                        : columnar::cast_column(src, field.type, field.name);
+    Column c =
+        src.type() == field.type ? src.copy() : columnar::cast_column(src, field.type, field.name);
     if (!field.nullable && c.null_count() > 0) {
       int64_t r = 0;
       while (r < c.size() && c.is_valid(r)) ++r;
@@ -148,9 +148,9 @@ Batch DataWriter::conform(const Batch& batch, const TableSchema& schema) {
   return out;
 }
 
-DataWriter::Partition& DataWriter::partition_for(
-    const std::string& key, const std::vector<std::optional<std::string>>& pv,
-    const std::string& path) {
+DataWriter::Partition& DataWriter::partition_for(const std::string& key,
+                                                 const std::vector<std::optional<std::string>>& pv,
+                                                 const std::string& path) {
   auto it = partitions_.find(key);
   if (it != partitions_.end()) return *it->second;
   auto p = std::make_unique<Partition>();
@@ -252,9 +252,10 @@ void DataWriter::write(const Batch& input) {
   for (const auto& pf : spec_.fields) {
     int src = schema_.top_level_index(pf.source_id);
     if (src < 0)
-      throw UnsupportedError(fmt::format("partition field {}: partitioning by a nested column is "
-                                         "not supported yet",
-                                         pf.name));
+      throw UnsupportedError(
+          fmt::format("partition field {}: partitioning by a nested column is "
+                      "not supported yet",
+                      pf.name));
     pcols.push_back(apply_transform(pf.transform, batch.columns[size_t(src)]));
   }
   std::unordered_map<std::string, std::vector<uint32_t>> groups;
@@ -288,9 +289,9 @@ void DataWriter::write(const Batch& input) {
       else
         pv.push_back(to_single_value_bytes(pcols[i], first));
       if (i) path += '/';
-      path += partition_path_segment(spec_.fields[i].name,
-                                     partition_value_to_path(spec_.fields[i].transform, pcols[i],
-                                                             first));
+      path += partition_path_segment(
+          spec_.fields[i].name,
+          partition_value_to_path(spec_.fields[i].transform, pcols[i], first));
     }
     Batch part;
     part.schema = batch.schema;
@@ -329,12 +330,7 @@ void DataWriter::abort() {
   partitions_.clear();  // unpublished outputs remove their temporary files
   open_files_ = 0;
   pending_bytes_ = 0;
-  for (const auto& loc : written_) {
-    try {
-      io_.remove(loc);
-    } catch (const Error&) {
-    }
-  }
+  io::remove_quietly(io_, written_);
 }
 
 }  // namespace floe::iceberg

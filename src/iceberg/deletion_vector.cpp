@@ -17,13 +17,13 @@ constexpr uint8_t kMagic[4] = {0xD1, 0xD3, 0x39, 0x64};
 
 }  // namespace
 
-std::vector<int64_t> decode_deletion_vector(std::span<const uint8_t> blob, const std::string& what) {
+std::vector<int64_t> decode_deletion_vector(std::span<const uint8_t> blob,
+                                            const std::string& what) {
   FLOE_CORRUPT_IF(blob.size() < 12, "{}: deletion vector of {} bytes is too short", what,
                   blob.size());
   uint32_t length = load_be32(blob.data());
   FLOE_CORRUPT_IF(length < 4 || uint64_t(length) + 8 != blob.size(),
-                  "{}: deletion vector says {} bytes, the blob has {}", what, length,
-                  blob.size());
+                  "{}: deletion vector says {} bytes, the blob has {}", what, length, blob.size());
   FLOE_CORRUPT_IF(std::memcmp(blob.data() + 4, kMagic, 4) != 0,
                   "{}: deletion vector lacks its magic bytes", what);
   uint32_t stored_crc = load_be32(blob.data() + 4 + length);

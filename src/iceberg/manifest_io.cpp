@@ -50,17 +50,16 @@ json partition_value_avro(const columnar::DataType& t, std::set<std::string>& na
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
       return json{{"type", "long"},
-                  {"logicalType", t.unit() == columnar::TimeUnit::kNano ? "timestamp-nanos"
-                                                                        : "timestamp-micros"},
+                  {"logicalType",
+                   t.unit() == columnar::TimeUnit::kNano ? "timestamp-nanos" : "timestamp-micros"},
                   {"adjust-to-utc", t.id() == TypeId::kTimestampTz}};
     case TypeId::kUuid: return fixed("uuid_fixed", 16, {{"logicalType", "uuid"}});
     case TypeId::kFixedBinary:
       return fixed(fmt::format("fixed_{}", t.width()), t.width(), json::object());
     case TypeId::kDecimal:
-      return fixed(fmt::format("decimal_{}_{}", t.precision(), t.scale()),
-                   decimal_bytes(t.precision()),
-                   {{"logicalType", "decimal"}, {"precision", t.precision()},
-                    {"scale", t.scale()}});
+      return fixed(
+          fmt::format("decimal_{}_{}", t.precision(), t.scale()), decimal_bytes(t.precision()),
+          {{"logicalType", "decimal"}, {"precision", t.precision()}, {"scale", t.scale()}});
     default:
       throw UnsupportedError(
           fmt::format("partition values of type {} cannot be written", t.to_string()));
@@ -70,17 +69,19 @@ json partition_value_avro(const columnar::DataType& t, std::set<std::string>& na
 json optional_of(json type) { return json::array({"null", std::move(type)}); }
 
 json int_map(const char* name, int id, int key_id, int value_id, const char* value_type) {
-  json record = {{"type", "record"},
-                 {"name", fmt::format("k{}_v{}", key_id, value_id)},
-                 {"fields",
-                  json::array({{{"name", "key"}, {"type", "int"}, {"field-id", key_id}},
-                               {{"name", "value"}, {"type", value_type}, {"field-id", value_id}}})}};
+  json record = {
+      {"type", "record"},
+      {"name", fmt::format("k{}_v{}", key_id, value_id)},
+      {"fields", json::array({{{"name", "key"}, {"type", "int"}, {"field-id", key_id}},
+                              {{"name", "value"}, {"type", value_type}, {"field-id", value_id}}})}};
   json arr = {{"type", "array"}, {"items", record}, {"logicalType", "map"}};
   return {{"name", name}, {"type", optional_of(arr)}, {"default", nullptr}, {"field-id", id}};
 }
 
 json opt_field(const char* name, json type, int id) {
-  return {{"name", name}, {"type", optional_of(std::move(type))}, {"default", nullptr},
+  return {{"name", name},
+          {"type", optional_of(std::move(type))},
+          {"default", nullptr},
           {"field-id", id}};
 }
 
@@ -99,7 +100,10 @@ AvroValue partition_datum(const columnar::DataType& t, const std::optional<std::
   };
   AvroValue out;
   switch (t.id()) {
-    case TypeId::kBoolean: need(1); out = AvroValue(b[0] != 0); break;
+    case TypeId::kBoolean:
+      need(1);
+      out = AvroValue(b[0] != 0);
+      break;
     case TypeId::kInt32:
     case TypeId::kDate: {
       need(4);
@@ -268,8 +272,7 @@ std::string read_all(io::FileIO& io, const std::string& location, Buffer* keep) 
 
 }  // namespace
 
-std::string manifest_entry_schema_json(const columnar::Schema& partition_type,
-                                       int format_version) {
+std::string manifest_entry_schema_json(const columnar::Schema& partition_type, int format_version) {
   std::set<std::string> named;
   json pfields = json::array();
   for (const auto& f : partition_type.fields)
@@ -292,10 +295,10 @@ std::string manifest_entry_schema_json(const columnar::Schema& partition_type,
   df.push_back(int_map("lower_bounds", 125, 126, 127, "bytes"));
   df.push_back(int_map("upper_bounds", 128, 129, 130, "bytes"));
   df.push_back(opt_field("key_metadata", "bytes", 131));
-  df.push_back(opt_field("split_offsets", {{"type", "array"}, {"items", "long"}, {"element-id", 133}},
-                         132));
-  df.push_back(opt_field("equality_ids", {{"type", "array"}, {"items", "int"}, {"element-id", 136}},
-                         135));
+  df.push_back(
+      opt_field("split_offsets", {{"type", "array"}, {"items", "long"}, {"element-id", 133}}, 132));
+  df.push_back(
+      opt_field("equality_ids", {{"type", "array"}, {"items", "int"}, {"element-id", 136}}, 135));
   df.push_back(opt_field("sort_order_id", "int", 140));
   if (format_version >= 3) df.push_back(opt_field("first_row_id", "long", 142));
   df.push_back(opt_field("referenced_data_file", "string", 143));
@@ -552,9 +555,8 @@ void write_manifest_list(io::FileIO& io, const std::string& location,
   if (ctx.format_version >= 3) fields.push_back(opt_field("first_row_id", "long", 520));
   auto schema = avro::parse_avro_schema(
       json{{"type", "record"}, {"name", "manifest_file"}, {"fields", fields}}.dump());
-  const auto& r508 = schema->fields[size_t(schema->field_index("partitions"))]
-                         .schema->branches[1]
-                         ->items;
+  const auto& r508 =
+      schema->fields[size_t(schema->field_index("partitions"))].schema->branches[1]->items;
   std::map<std::string, std::string> meta = {
       {"snapshot-id", std::to_string(ctx.snapshot_id)},
       {"parent-snapshot-id",
@@ -591,7 +593,8 @@ void write_manifest_list(io::FileIO& io, const std::string& location,
     }
     r.push_back(opt(AvroValue(std::move(parts))));
     r.push_back(m.key_metadata ? opt(AvroValue(*m.key_metadata)) : none());
-    if (ctx.format_version >= 3) r.push_back(m.first_row_id ? opt(AvroValue(*m.first_row_id)) : none());
+    if (ctx.format_version >= 3)
+      r.push_back(m.first_row_id ? opt(AvroValue(*m.first_row_id)) : none());
     writer.append(AvroValue::make_record(schema, std::move(r)));
   }
   Buffer bytes = writer.finish();

@@ -49,7 +49,6 @@ void write_manifest_list(io::FileIO& io, const std::string& location,
 std::vector<ManifestFile> read_manifest_list(io::FileIO& io, const std::string& location);
 
 // The Avro schema JSON of manifest entries for a partition type (exposed for tests).
-std::string manifest_entry_schema_json(const columnar::Schema& partition_type,
-                                       int format_version);
+std::string manifest_entry_schema_json(const columnar::Schema& partition_type, int format_version);
 
 }  // namespace floe::iceberg

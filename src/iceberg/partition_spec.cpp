@@ -24,9 +24,10 @@ columnar::Schema PartitionSpec::partition_type(const TableSchema& schema) const 
       type = columnar::DataType(columnar::TypeId::kBinary);
     } else {
       if (!src)
-        throw InvalidInputError(fmt::format("partition field {}: source column id {} is not in "
-                                            "the schema",
-                                            f.name, f.source_id));
+        throw InvalidInputError(
+            fmt::format("partition field {}: source column id {} is not in "
+                        "the schema",
+                        f.name, f.source_id));
       type = transform_result_type(f.transform, src->type);
     }
     out.fields.emplace_back(f.name, type, true, f.field_id);
@@ -69,8 +70,7 @@ PartitionSpec spec_from_json(const json& j, int32_t spec_id) {
     pf.transform = parse_transform(f.value("transform", "identity"));
     if (f.contains("source-id")) {
       pf.source_id = f["source-id"].get<int32_t>();
-    } else if (f.contains("source-ids") && f["source-ids"].is_array() &&
-               !f["source-ids"].empty()) {
+    } else if (f.contains("source-ids") && f["source-ids"].is_array() && !f["source-ids"].empty()) {
       pf.source_id = f["source-ids"][0].get<int32_t>();
     } else {
       throw CorruptDataError(fmt::format("Iceberg partition field {} has no source-id", pf.name));
@@ -150,13 +150,12 @@ PartitionSpec parse_partition_clause(std::string_view text, const TableSchema& s
         column = std::string(parts[0]);
       } else if (fn == "bucket" || fn == "truncate") {
         if (parts.size() != 2)
-          throw InvalidInputError(fmt::format(
-              "partition term '{}': expected {}(N, column)", term, fn));
+          throw InvalidInputError(
+              fmt::format("partition term '{}': expected {}(N, column)", term, fn));
         transform_text = fmt::format("{}[{}]", fn, parts[0]);
         column = std::string(parts[1]);
-      } else if (fn == "year" || fn == "month" || fn == "day" || fn == "hour" ||
-                 fn == "identity" || fn == "void" || fn == "years" || fn == "months" ||
-                 fn == "days" || fn == "hours") {
+      } else if (fn == "year" || fn == "month" || fn == "day" || fn == "hour" || fn == "identity" ||
+                 fn == "void" || fn == "years" || fn == "months" || fn == "days" || fn == "hours") {
         if (parts.size() != 1)
           throw InvalidInputError(fmt::format("partition term '{}': expected one column", term));
         if (fn.back() == 's') fn.pop_back();  // Spark's years(ts), days(ts) spelling
@@ -197,8 +196,7 @@ PartitionSpec parse_partition_clause(std::string_view text, const TableSchema& s
     }
     for (const auto& other : spec.fields)
       if (other.name == pf.name)
-        throw InvalidInputError(
-            fmt::format("partition clause names '{}' twice", pf.name));
+        throw InvalidInputError(fmt::format("partition clause names '{}' twice", pf.name));
     spec.fields.push_back(std::move(pf));
   }
   return spec;
@@ -227,11 +225,10 @@ SortOrder sort_order_from_json(const json& j) {
         sf.source_id = f["source-id"].get<int32_t>();
       else if (f.contains("source-ids") && f["source-ids"].is_array() && !f["source-ids"].empty())
         sf.source_id = f["source-ids"][0].get<int32_t>();
-      sf.direction = f.value("direction", "asc") == "desc" ? SortDirection::kDesc
-                                                          : SortDirection::kAsc;
-      sf.null_order = f.value("null-order", "nulls-first") == "nulls-last"
-                          ? NullOrder::kNullsLast
-                          : NullOrder::kNullsFirst;
+      sf.direction =
+          f.value("direction", "asc") == "desc" ? SortDirection::kDesc : SortDirection::kAsc;
+      sf.null_order = f.value("null-order", "nulls-first") == "nulls-last" ? NullOrder::kNullsLast
+                                                                           : NullOrder::kNullsFirst;
       order.fields.push_back(sf);
     }
   }
@@ -264,7 +261,8 @@ SortOrder parse_sort_clause(std::string_view text, const TableSchema& schema, in
       } else if (k == "nulls" && w + 1 < words.size()) {
         std::string n = lower(words[++w]);
         if (n != "first" && n != "last")
-          throw InvalidInputError(fmt::format("sort term '{}': expected NULLS FIRST or LAST", term));
+          throw InvalidInputError(
+              fmt::format("sort term '{}': expected NULLS FIRST or LAST", term));
         sf.null_order = n == "first" ? NullOrder::kNullsFirst : NullOrder::kNullsLast;
         nulls_given = true;
       } else {

@@ -212,9 +212,10 @@ ScanPlan plan_scan(io::FileIO& io, const TableMetadata& metadata, const Snapshot
     std::string fmt_name = d.data_file.file_format;
     for (char& c : fmt_name) c = char(std::toupper(static_cast<unsigned char>(c)));
     if (fmt_name != "PARQUET" && fmt_name != "PUFFIN")
-      throw UnsupportedError(fmt::format("delete file {} is {}: floe reads Parquet delete files "
-                                         "and Puffin deletion vectors",
-                                         d.data_file.file_path, d.data_file.file_format));
+      throw UnsupportedError(
+          fmt::format("delete file {} is {}: floe reads Parquet delete files "
+                      "and Puffin deletion vectors",
+                      d.data_file.file_path, d.data_file.file_format));
   }
   for (auto& v : per)
     for (auto& task : v) {
@@ -224,7 +225,7 @@ ScanPlan plan_scan(io::FileIO& io, const TableMetadata& metadata, const Snapshot
         // deletes only to strictly older data (spec "Scan Planning").
         int64_t dseq = d.sequence_number.value_or(0);
         if (df.content == FileContent::kEqualityDeletes ? dseq <= task.data_sequence_number
-                                                         : dseq < task.data_sequence_number)
+                                                        : dseq < task.data_sequence_number)
           continue;
         if (df.referenced_data_file) {
           if (*df.referenced_data_file != task.file.file_path) continue;
@@ -247,9 +248,8 @@ ScanPlan plan_scan(io::FileIO& io, const TableMetadata& metadata, const Snapshot
       plan.tasks.push_back(std::move(task));
     }
   plan.report.files_planned = int64_t(plan.tasks.size());
-  plan.report.planning_ms = std::chrono::duration<double, std::milli>(
-                                std::chrono::steady_clock::now() - start)
-                                .count();
+  plan.report.planning_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return plan;
 }
 

@@ -27,11 +27,11 @@ struct ScanReport {
   int64_t manifests = 0;
   int64_t manifests_pruned = 0;  // by partition summaries
   int64_t delete_manifests = 0;
-  int64_t data_files = 0;        // live data files in the scanned manifests
+  int64_t data_files = 0;  // live data files in the scanned manifests
   int64_t files_pruned_by_partition = 0;
   int64_t files_pruned_by_metrics = 0;
   int64_t files_planned = 0;
-  int64_t delete_files = 0;      // delete files attached to planned tasks
+  int64_t delete_files = 0;  // delete files attached to planned tasks
   double planning_ms = 0;
   std::string to_string() const;
 };

@@ -25,14 +25,6 @@ constexpr int64_t kNanosPerDay = 86400LL * 1000000000;
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-int64_t units_per_second(TimeUnit u) {
-  switch (u) {
-    case TimeUnit::kMilli: return 1000;
-    case TimeUnit::kMicro: return 1000000;
-    case TimeUnit::kNano: return 1000000000;
-  }
-  return 1000000;
-}
 
 template <typename T>
 std::string le_bytes(T v) {

@@ -91,7 +91,8 @@ TableMetadata apply_changes(io::FileIO& io, const TableMetadata& base,
       e.data_file = changes.added_delete_files[i];
       by_spec[sid].push_back(std::move(e));
     }
-    for (const auto& [sid, entries] : by_spec) manifests.push_back(write(entries, base.spec_by_id(sid)));
+    for (const auto& [sid, entries] : by_spec)
+      manifests.push_back(write(entries, base.spec_by_id(sid)));
   }
 
   int64_t deleted_files = 0, deleted_records = 0, removed_size = 0, removed_delete_files = 0;
@@ -108,7 +109,8 @@ TableMetadata apply_changes(io::FileIO& io, const TableMetadata& base,
       if (!changes.removed_files.empty()) {
         entries = read_manifest(io, m);
         for (const auto& e : entries)
-          if (e.status != EntryStatus::kDeleted && changes.removed_files.count(e.data_file.file_path))
+          if (e.status != EntryStatus::kDeleted &&
+              changes.removed_files.count(e.data_file.file_path))
             touched = true;
       }
       if (!touched) {
@@ -265,12 +267,7 @@ CommitResult commit_changes(TableOperations& ops, const SnapshotChanges& changes
       ops.commit(base.get(), next);
       return CommitResult{id, attempt, ops.current()};
     } catch (const CommitConflictError& e) {
-      for (const auto& loc : written) {
-        try {
-          ops.io().remove(loc);
-        } catch (const Error&) {
-        }
-      }
+      io::remove_quietly(ops.io(), written);
       // A removed file that is gone cannot be retried; nor can anything past the limit.
       if (std::string_view(e.what()).find("no longer part of the table") != std::string::npos ||
           attempt >= attempts)
@@ -280,16 +277,12 @@ CommitResult commit_changes(TableOperations& ops, const SnapshotChanges& changes
       std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms + d(jitter)));
       wait_ms = std::min(max_wait_ms, wait_ms * 2);
       base = ops.refresh();
-      if (!base) throw CatalogError(fmt::format("table {} was dropped during the commit", ops.name()));
+      if (!base)
+        throw CatalogError(fmt::format("table {} was dropped during the commit", ops.name()));
     } catch (const CommitStateUnknownError&) {
       throw;  // the pointer may have moved: the files written may be referenced
     } catch (...) {
-      for (const auto& loc : written) {
-        try {
-          ops.io().remove(loc);
-        } catch (const Error&) {
-        }
-      }
+      io::remove_quietly(ops.io(), written);
       throw;
     }
   }
@@ -297,7 +290,8 @@ CommitResult commit_changes(TableOperations& ops, const SnapshotChanges& changes
 
 TableMetadata set_current_snapshot(const TableMetadata& base, int64_t snapshot_id) {
   if (!base.snapshot_by_id(snapshot_id))
-    throw InvalidInputError(fmt::format("snapshot {} is not a snapshot of this table", snapshot_id));
+    throw InvalidInputError(
+        fmt::format("snapshot {} is not a snapshot of this table", snapshot_id));
   TableMetadata next = base;
   next.current_snapshot_id = snapshot_id;
   next.refs["main"] = SnapshotRef{snapshot_id, "branch", {}, {}, {}};

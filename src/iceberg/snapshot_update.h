@@ -19,12 +19,12 @@
 namespace floe::iceberg {
 
 struct SnapshotChanges {
-  std::string operation = "append";  // append, overwrite, delete, replace
+  std::string operation = "append";          // append, overwrite, delete, replace
   std::vector<DataFile> added_data_files;    // written with the default spec
   std::vector<DataFile> added_delete_files;  // position delete files
   // The partition spec of each added delete file (empty: all of the default spec).
   std::vector<int32_t> added_delete_spec_ids;
-  std::set<std::string> removed_files;       // file_path of data or delete files to drop
+  std::set<std::string> removed_files;         // file_path of data or delete files to drop
   std::map<std::string, std::string> summary;  // extra summary properties
 };
 
@@ -52,8 +52,7 @@ CommitResult commit_changes(TableOperations& ops, const SnapshotChanges& changes
                             CommitOptions options = {});
 
 // Every live data and delete file of a snapshot (reads all its manifests, in parallel).
-std::vector<ManifestEntry> live_entries(io::FileIO& io, const Snapshot& snapshot,
-                                        int threads = 2);
+std::vector<ManifestEntry> live_entries(io::FileIO& io, const Snapshot& snapshot, int threads = 2);
 
 // Metadata whose current snapshot (main) is `snapshot_id`, an existing snapshot (rollback).
 TableMetadata set_current_snapshot(const TableMetadata& base, int64_t snapshot_id);

@@ -26,8 +26,7 @@ columnar::DataType micros_timestamps(const columnar::DataType& t) {
       return DataType::list_of(std::move(e));
     }
     case TypeId::kMap: {
-      const auto& kids =
-          t.children().size() == 2 ? t.children() : t.children()[0].type.children();
+      const auto& kids = t.children().size() == 2 ? t.children() : t.children()[0].type.children();
       columnar::Field k = kids[0], v = kids[1];
       k.type = micros_timestamps(k.type);
       v.type = micros_timestamps(v.type);
@@ -42,8 +41,8 @@ columnar::DataType micros_timestamps(const columnar::DataType& t) {
 TableMetadata new_table_metadata(const columnar::Schema& columns, const NewTableOptions& o) {
   if (columns.fields.empty()) throw InvalidInputError("a table needs at least one column");
   if (o.format_version < 1 || o.format_version > 2)
-    throw UnsupportedError(fmt::format("floe creates tables of format version 1 or 2, not {}",
-                                       o.format_version));
+    throw UnsupportedError(
+        fmt::format("floe creates tables of format version 1 or 2, not {}", o.format_version));
   for (size_t i = 0; i < columns.fields.size(); ++i)
     for (size_t j = i + 1; j < columns.fields.size(); ++j)
       if (columns.fields[i].name == columns.fields[j].name)
@@ -65,7 +64,8 @@ TableMetadata new_table_metadata(const columnar::Schema& columns, const NewTable
   m.current_schema_id = 0;
   int32_t last_pid = kFirstPartitionFieldId - 1;
   PartitionSpec spec;
-  if (!o.partition_clause.empty()) spec = parse_partition_clause(o.partition_clause, *schema, &last_pid);
+  if (!o.partition_clause.empty())
+    spec = parse_partition_clause(o.partition_clause, *schema, &last_pid);
   spec.spec_id = 0;
   m.specs.push_back(spec);
   m.default_spec_id = 0;

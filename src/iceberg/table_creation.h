@@ -11,7 +11,7 @@
 namespace floe::iceberg {
 
 struct NewTableOptions {
-  std::string location;         // the table's root (a URI)
+  std::string location;          // the table's root (a URI)
   std::string partition_clause;  // e.g. "day(ts), bucket(16, id)"; empty = unpartitioned
   std::string sort_clause;       // e.g. "element_id, ts DESC"; empty = unsorted
   std::map<std::string, std::string> properties;

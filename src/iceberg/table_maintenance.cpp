@@ -13,8 +13,8 @@
 #include "iceberg/data_file_metrics.h"
 #include "iceberg/data_writer.h"
 #include "iceberg/manifest_io.h"
-#include "iceberg/scan_planner.h"
 #include "iceberg/row_sort.h"
+#include "iceberg/scan_planner.h"
 #include "iceberg/table_reader.h"
 
 namespace floe::iceberg {
@@ -41,8 +41,7 @@ DataFile write_position_deletes(io::FileIO& io, const TableMetadata& m, const Da
   std::string folder = data_file.file_path.starts_with(m.location)
                            ? parent_folder(data_file.file_path)
                            : io::join_location(m.location, "data");
-  std::string location =
-      io::join_location(folder, fmt::format("{}-deletes.parquet", new_uuid()));
+  std::string location = io::join_location(folder, fmt::format("{}-deletes.parquet", new_uuid()));
   Batch b;
   b.schema = schema.schema;
   b.columns.emplace_back(b.schema.fields[0].type);
@@ -153,7 +152,8 @@ DeleteResult delete_and_add(TableOperations& ops, const formats::ScanPredicate& 
       if (int64_t(matched.size()) == live) {
         changes.removed_files.insert(task.file.file_path);
         for (const auto& d : task.delete_files)
-          if (d.referenced_data_file == task.file.file_path) changes.removed_files.insert(d.file_path);
+          if (d.referenced_data_file == task.file.file_path)
+            changes.removed_files.insert(d.file_path);
         ++result.files_removed;
         return;
       }
@@ -186,7 +186,8 @@ DeleteResult delete_and_add(TableOperations& ops, const formats::ScanPredicate& 
       }
       changes.removed_files.insert(task.file.file_path);
       for (const auto& d : task.delete_files)
-        if (d.referenced_data_file == task.file.file_path) changes.removed_files.insert(d.file_path);
+        if (d.referenced_data_file == task.file.file_path)
+          changes.removed_files.insert(d.file_path);
       ++result.files_rewritten;
     });
     if (result.rows_deleted == 0 && new_files.empty()) return result;
@@ -197,12 +198,7 @@ DeleteResult delete_and_add(TableOperations& ops, const formats::ScanPredicate& 
   } catch (const CommitStateUnknownError&) {
     throw;
   } catch (...) {
-    for (const auto& w : written) {
-      try {
-        ops.io().remove(w);
-      } catch (const Error&) {
-      }
-    }
+    io::remove_quietly(ops.io(), written);
     throw;
   }
   return result;
@@ -284,12 +280,7 @@ CompactResult compact(TableOperations& ops, int64_t min_file_bytes, const std::s
   } catch (const CommitStateUnknownError&) {
     throw;
   } catch (...) {
-    for (const auto& w : written) {
-      try {
-        ops.io().remove(w);
-      } catch (const Error&) {
-      }
-    }
+    io::remove_quietly(ops.io(), written);
     throw;
   }
   return result;
@@ -377,11 +368,12 @@ std::vector<std::string> remove_orphan_files(TableOperations& ops, int64_t older
   for (const auto& e : m->metadata_log) files.insert(e.metadata_file);
   // Locations may be spelled file:/x, file:///x or /x: compare the local paths.
   std::unordered_set<std::string> known;
-  for (const auto& f : files) known.insert(io::location_scheme(f) == "file" ? io::local_path(f) : f);
+  for (const auto& f : files)
+    known.insert(io::location_scheme(f) == "file" ? io::local_path(f) : f);
   std::vector<std::string> orphans;
   for (const auto& info : ops.io().list(io::join_location(m->location, ""))) {
     std::string key = io::location_scheme(info.location) == "file" ? io::local_path(info.location)
-                                                                    : info.location;
+                                                                   : info.location;
     if (known.count(key)) continue;
     if (key.ends_with("version-hint.text")) continue;
     if (info.modified_ms >= older_than_ms) continue;

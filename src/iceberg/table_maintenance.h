@@ -16,9 +16,9 @@ namespace floe::iceberg {
 
 struct DeleteResult {
   int64_t rows_deleted = 0;
-  int64_t files_removed = 0;     // data files dropped whole
-  int64_t files_rewritten = 0;   // copy-on-write
-  int64_t delete_files_added = 0;  // merge-on-read
+  int64_t files_removed = 0;           // data files dropped whole
+  int64_t files_rewritten = 0;         // copy-on-write
+  int64_t delete_files_added = 0;      // merge-on-read
   std::optional<int64_t> snapshot_id;  // nullopt when nothing matched
 };
 

@@ -62,8 +62,9 @@ Snapshot snapshot_from_json(const json& j) {
   if (j.contains("manifest-list") && j["manifest-list"].is_string()) {
     s.manifest_list = j["manifest-list"].get<std::string>();
   } else if (j.contains("manifests")) {
-    throw UnsupportedError("Iceberg v1 snapshots with an embedded 'manifests' list (no manifest "
-                           "list file) are not supported");
+    throw UnsupportedError(
+        "Iceberg v1 snapshots with an embedded 'manifests' list (no manifest "
+        "list file) are not supported");
   } else {
     bad(fmt::format("snapshot {} has no manifest-list", s.snapshot_id));
   }
@@ -77,7 +78,7 @@ Snapshot snapshot_from_json(const json& j) {
   s.added_rows = optional_long(j, "added-rows");
   static const std::set<std::string> known = {
       "snapshot-id", "parent-snapshot-id", "sequence-number", "timestamp-ms", "manifest-list",
-      "summary", "schema-id", "first-row-id", "added-rows"};
+      "summary",     "schema-id",          "first-row-id",    "added-rows"};
   for (const auto& [k, v] : j.items())
     if (!known.count(k)) s.extra[k] = v;
   return s;
@@ -206,9 +207,8 @@ TableMetadata parse_table_metadata_json(std::string_view text) {
   TableMetadata m;
   m.format_version = required<int>(j, "format-version");
   if (m.format_version < 1 || m.format_version > 3)
-    throw UnsupportedError(
-        fmt::format("Iceberg format version {} is not supported (floe reads 1 to 3)",
-                    m.format_version));
+    throw UnsupportedError(fmt::format(
+        "Iceberg format version {} is not supported (floe reads 1 to 3)", m.format_version));
   m.table_uuid = j.value("table-uuid", "");
   if (m.format_version >= 2 && m.table_uuid.empty()) bad("'table-uuid' is missing");
   m.location = required<std::string>(j, "location");
@@ -255,12 +255,12 @@ TableMetadata parse_table_metadata_json(std::string_view text) {
     for (const auto& s : j["snapshots"]) m.snapshots.push_back(snapshot_from_json(s));
   if (j.contains("snapshot-log") && j["snapshot-log"].is_array())
     for (const auto& e : j["snapshot-log"])
-      m.snapshot_log.push_back({required<int64_t>(e, "timestamp-ms"),
-                                required<int64_t>(e, "snapshot-id")});
+      m.snapshot_log.push_back(
+          {required<int64_t>(e, "timestamp-ms"), required<int64_t>(e, "snapshot-id")});
   if (j.contains("metadata-log") && j["metadata-log"].is_array())
     for (const auto& e : j["metadata-log"])
-      m.metadata_log.push_back({required<int64_t>(e, "timestamp-ms"),
-                                required<std::string>(e, "metadata-file")});
+      m.metadata_log.push_back(
+          {required<int64_t>(e, "timestamp-ms"), required<std::string>(e, "metadata-file")});
   if (j.contains("sort-orders") && j["sort-orders"].is_array())
     for (const auto& s : j["sort-orders"]) m.sort_orders.push_back(sort_order_from_json(s));
   if (m.sort_orders.empty()) m.sort_orders.push_back(SortOrder{});
@@ -286,12 +286,30 @@ TableMetadata parse_table_metadata_json(std::string_view text) {
   if (j.contains("statistics") && j["statistics"].is_array()) m.statistics = j["statistics"];
   if (j.contains("partition-statistics") && j["partition-statistics"].is_array())
     m.partition_statistics = j["partition-statistics"];
-  static const std::set<std::string> known = {
-      "format-version", "table-uuid", "location", "last-sequence-number", "last-updated-ms",
-      "last-column-id", "schemas", "current-schema-id", "schema", "partition-specs",
-      "default-spec-id", "partition-spec", "last-partition-id", "properties",
-      "current-snapshot-id", "snapshots", "snapshot-log", "metadata-log", "sort-orders",
-      "default-sort-order-id", "refs", "next-row-id", "statistics", "partition-statistics"};
+  static const std::set<std::string> known = {"format-version",
+                                              "table-uuid",
+                                              "location",
+                                              "last-sequence-number",
+                                              "last-updated-ms",
+                                              "last-column-id",
+                                              "schemas",
+                                              "current-schema-id",
+                                              "schema",
+                                              "partition-specs",
+                                              "default-spec-id",
+                                              "partition-spec",
+                                              "last-partition-id",
+                                              "properties",
+                                              "current-snapshot-id",
+                                              "snapshots",
+                                              "snapshot-log",
+                                              "metadata-log",
+                                              "sort-orders",
+                                              "default-sort-order-id",
+                                              "refs",
+                                              "next-row-id",
+                                              "statistics",
+                                              "partition-statistics"};
   for (const auto& [k, v] : j.items())
     if (!known.count(k)) m.extra[k] = v;
   return m;
@@ -366,11 +384,11 @@ std::string table_metadata_to_string(const TableMetadata& m) {
 std::string new_uuid() {
   uint64_t hi = rng()();
   uint64_t lo = rng()();
-  hi = (hi & ~uint64_t(0xF000)) | 0x4000;                // version 4
+  hi = (hi & ~uint64_t(0xF000)) | 0x4000;                      // version 4
   lo = (lo & ~(uint64_t(0xC) << 60)) | (uint64_t(0x8) << 60);  // variant 10
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", uint32_t(hi >> 32),
-                     uint32_t((hi >> 16) & 0xFFFF), uint32_t(hi & 0xFFFF),
-                     uint32_t(lo >> 48), lo & 0xFFFFFFFFFFFFull);
+                     uint32_t((hi >> 16) & 0xFFFF), uint32_t(hi & 0xFFFF), uint32_t(lo >> 48),
+                     lo & 0xFFFFFFFFFFFFull);
 }
 
 int64_t new_snapshot_id() {

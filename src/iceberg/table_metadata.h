@@ -7,11 +7,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "iceberg/partition_spec.h"
 #include "iceberg/table_schema.h"
@@ -26,8 +25,8 @@ struct Snapshot {
   std::string manifest_list;
   std::map<std::string, std::string> summary;  // "operation" is always set
   std::optional<int32_t> schema_id;
-  std::optional<int64_t> first_row_id;  // v3
-  std::optional<int64_t> added_rows;    // v3
+  std::optional<int64_t> first_row_id;              // v3
+  std::optional<int64_t> added_rows;                // v3
   nlohmann::json extra = nlohmann::json::object();  // keys floe does not interpret, kept
   std::string operation() const;
 };

@@ -93,8 +93,7 @@ std::shared_ptr<const std::unordered_set<std::string>> TableReader::equality_key
 }
 
 TableReader::TableReader(io::FileIO& io, const TableMetadata& metadata, const TableSchema& schema,
-                         const std::vector<std::string>& columns,
-                         formats::ScanPredicate predicate)
+                         const std::vector<std::string>& columns, formats::ScanPredicate predicate)
     : io_(io), schema_(schema), predicate_(std::move(predicate)) {
   if (columns.empty()) {
     for (size_t i = 0; i < schema.schema.fields.size(); ++i) read_fields_.push_back(int(i));
@@ -119,8 +118,8 @@ TableReader::TableReader(io::FileIO& io, const TableMetadata& metadata, const Ta
     try {
       read_mapping(nlohmann::json::parse(mapping), name_mapping_);
     } catch (const nlohmann::json::exception& e) {
-      throw CorruptDataError(
-          fmt::format("table property schema.name-mapping.default is not valid JSON: {}", e.what()));
+      throw CorruptDataError(fmt::format(
+          "table property schema.name-mapping.default is not valid JSON: {}", e.what()));
     }
   }
 }
@@ -147,18 +146,19 @@ std::vector<int64_t> TableReader::deleted_positions(const DataFile& delete_file,
     const auto& fs = reader.schema().fields;
     int path_idx = -1, pos_idx = -1;
     for (size_t i = 0; i < fs.size(); ++i) {
-      if (fs[i].field_id == kDeleteFilePathFieldId || (!fs[i].field_id && fs[i].name == "file_path"))
+      if (fs[i].field_id == kDeleteFilePathFieldId ||
+          (!fs[i].field_id && fs[i].name == "file_path"))
         path_idx = int(i);
       if (fs[i].field_id == kDeletePosFieldId || (!fs[i].field_id && fs[i].name == "pos"))
         pos_idx = int(i);
     }
     if (path_idx < 0 || pos_idx < 0)
-      throw CorruptDataError(fmt::format("{}: position delete file lacks file_path or pos",
-                                         delete_file.file_path));
+      throw CorruptDataError(
+          fmt::format("{}: position delete file lacks file_path or pos", delete_file.file_path));
     for (int rg = 0; rg < reader.num_row_groups(); ++rg) {
       Batch b = reader.read_row_group(rg, {path_idx, pos_idx});
-      Column pos = columnar::cast_column(b.columns[1], columnar::DataType(columnar::TypeId::kInt64),
-                                         "pos");
+      Column pos =
+          columnar::cast_column(b.columns[1], columnar::DataType(columnar::TypeId::kInt64), "pos");
       const Column& path = b.columns[0];
       for (int64_t r = 0; r < b.num_rows(); ++r) {
         if (path.is_null(r) || pos.is_null(r)) continue;
@@ -274,7 +274,8 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
           Column c(tf.type);
           c.reserve(n);
           auto attrs = schema_.field_attributes.find(*tf.field_id);
-          if (attrs != schema_.field_attributes.end() && attrs->second.contains("initial-default") &&
+          if (attrs != schema_.field_attributes.end() &&
+              attrs->second.contains("initial-default") &&
               !attrs->second["initial-default"].is_null() && !tf.type.is_nested()) {
             Column one = from_json_single_value(tf.type, attrs->second["initial-default"]);
             for (int64_t r = 0; r < n; ++r) c.append_range(one, 0, 1);

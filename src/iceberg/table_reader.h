@@ -1,8 +1,8 @@
 // TableReader: reads the files a scan plan names as batches of the table's schema: file
 // columns are found by Iceberg field id (or the table's name mapping for files without
 // ids), promoted to the table's types, renamed to the table's names, missing columns read
-// as NULL; position and equality deletes are applied; row groups and pages are pruned with the filter,
-// which is then applied exactly. Layer: iceberg. read() may be called from several threads.
+// as NULL; position and equality deletes are applied; row groups and pages are pruned with the
+// filter, which is then applied exactly. Layer: iceberg. read() may be called from several threads.
 #pragma once
 
 #include <functional>
@@ -40,7 +40,6 @@ class TableReader {
             parquet::PruneReport* report = nullptr);
 
  private:
-
   io::FileIO& io_;
   const TableSchema& schema_;
   std::vector<int> read_fields_;  // table top-level indices: outputs, then predicate-only

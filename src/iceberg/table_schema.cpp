@@ -91,12 +91,14 @@ json type_to_json(const Field& field) {
       }
       FLOE_CHECK(k && v, "map {} has an unexpected shape", field.name);
       FLOE_CHECK(k->field_id && v->field_id, "map {} key or value has no id", field.name);
-      return json{{"type", "map"},         {"key-id", *k->field_id},
-                  {"key", type_to_json(*k)}, {"value-id", *v->field_id},
-                  {"value", type_to_json(*v)}, {"value-required", !v->nullable}};
+      return json{{"type", "map"},
+                  {"key-id", *k->field_id},
+                  {"key", type_to_json(*k)},
+                  {"value-id", *v->field_id},
+                  {"value", type_to_json(*v)},
+                  {"value-required", !v->nullable}};
     }
-    default:
-      return iceberg_type_name(t);
+    default: return iceberg_type_name(t);
   }
 }
 
@@ -147,8 +149,7 @@ DataType primitive_from_name(const std::string& s) {
     }
     return DataType::decimal(p, sc);
   }
-  if (s == "variant" || s == "unknown" || s.starts_with("geometry") ||
-      s.starts_with("geography"))
+  if (s == "variant" || s == "unknown" || s.starts_with("geometry") || s.starts_with("geography"))
     throw UnsupportedError(fmt::format("Iceberg type '{}' is not supported yet", s));
   bad(fmt::format("unknown type '{}'", s));
 }
@@ -315,16 +316,16 @@ DataType storage_type(const DataType& t) {
     case TypeId::kUInt16: return DataType(TypeId::kInt32);
     case TypeId::kUInt32: return DataType(TypeId::kInt64);
     case TypeId::kUInt64:
-      throw UnsupportedError("UBIGINT (unsigned 64-bit) has no Iceberg equivalent; cast it to "
-                             "BIGINT or DECIMAL(20,0)");
-    case TypeId::kNull:
-      throw UnsupportedError("a column of type NULL has no Iceberg equivalent");
+      throw UnsupportedError(
+          "UBIGINT (unsigned 64-bit) has no Iceberg equivalent; cast it to "
+          "BIGINT or DECIMAL(20,0)");
+    case TypeId::kNull: throw UnsupportedError("a column of type NULL has no Iceberg equivalent");
     case TypeId::kTime: return DataType::time(TimeUnit::kMicro);
     case TypeId::kTimestamp:
       return DataType::timestamp(t.unit() == TimeUnit::kNano ? TimeUnit::kNano : TimeUnit::kMicro);
     case TypeId::kTimestampTz:
       return DataType::timestamp_tz(t.unit() == TimeUnit::kNano ? TimeUnit::kNano
-                                                                 : TimeUnit::kMicro);
+                                                                : TimeUnit::kMicro);
     default: return t;
   }
 }

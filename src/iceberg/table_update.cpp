@@ -49,7 +49,8 @@ void edit_at(std::vector<Field>& level, const std::vector<std::string>& parts, s
 void edit(std::vector<Field>& top, const std::string& name, bool must_exist,
           const std::function<void(std::vector<Field>&, int)>& fn) {
   edit_at(top, split_path(name), 0, name, [&](std::vector<Field>& sib, int idx) {
-    if (must_exist && idx < 0) throw InvalidInputError(fmt::format("the table has no column '{}'", name));
+    if (must_exist && idx < 0)
+      throw InvalidInputError(fmt::format("the table has no column '{}'", name));
     fn(sib, idx);
   });
 }
@@ -74,7 +75,8 @@ bool is_allowed_promotion(const DataType& from, const DataType& to, int format_v
   return false;
 }
 
-TableMetadata apply_table_changes(const TableMetadata& base, const std::vector<TableChange>& changes) {
+TableMetadata apply_table_changes(const TableMetadata& base,
+                                  const std::vector<TableChange>& changes) {
   TableMetadata next = base;
   const TableSchema& current = base.current_schema();
   std::vector<Field> fields = current.schema.fields;
@@ -140,8 +142,8 @@ TableMetadata apply_table_changes(const TableMetadata& base, const std::vector<T
         edit(fields, c.name, true, [&](std::vector<Field>& sib, int idx) {
           for (const auto& x : sib)
             if (x.name == c.new_name)
-              throw InvalidInputError(
-                  fmt::format("rename column {}: a column '{}' exists already", c.name, c.new_name));
+              throw InvalidInputError(fmt::format("rename column {}: a column '{}' exists already",
+                                                  c.name, c.new_name));
           sib[size_t(idx)].name = c.new_name;
         });
         schema_changed = true;

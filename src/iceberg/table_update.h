@@ -17,12 +17,12 @@ namespace floe::iceberg {
 
 struct TableChange {
   enum class Kind {
-    kAddColumn,      // name (a or struct.a), type; after (optional): "FIRST" or a column
-    kDropColumn,     // name
-    kRenameColumn,   // name -> new_name
-    kWidenColumn,    // name, type (int->long, float->double, decimal precision up)
-    kDropNotNull,    // name
-    kMoveColumn,     // name, after: "FIRST" or the column it goes after
+    kAddColumn,        // name (a or struct.a), type; after (optional): "FIRST" or a column
+    kDropColumn,       // name
+    kRenameColumn,     // name -> new_name
+    kWidenColumn,      // name, type (int->long, float->double, decimal precision up)
+    kDropNotNull,      // name
+    kMoveColumn,       // name, after: "FIRST" or the column it goes after
     kSetPartitioning,  // clause ("" = unpartitioned)
     kSetSortOrder,     // clause ("" = unsorted)
     kSetProperty,      // name = value
@@ -41,7 +41,8 @@ struct TableChange {
 // change that cannot be made (unknown column, a column that would be duplicated, dropping a
 // column the current partition spec or an identifier uses, a narrowing type change, adding
 // a required column).
-TableMetadata apply_table_changes(const TableMetadata& base, const std::vector<TableChange>& changes);
+TableMetadata apply_table_changes(const TableMetadata& base,
+                                  const std::vector<TableChange>& changes);
 
 // Applies and commits the changes. Retries a lost race only when the concurrent commit left
 // the schema, partition spec and sort order as they were (otherwise CommitConflictError).

@@ -49,6 +49,10 @@ std::string local_path(std::string_view location);
 // Joins a location and a relative path with exactly one '/' between them.
 std::string join_location(std::string_view base, std::string_view relative);
 
+// Removes files that a failed operation wrote and nothing references; a failure to remove
+// one is ignored (it stays as an orphan for Iceberg's orphan-file removal).
+void remove_quietly(FileIO& io, const std::vector<std::string>& locations);
+
 // The local filesystem. Locations it returns from list() are file:// URIs when the prefix
 // was one, plain paths otherwise.
 std::shared_ptr<FileIO> local_file_io();

@@ -40,6 +40,16 @@ std::string join_location(std::string_view base, std::string_view relative) {
   return fmt::format("{}/{}", base, relative);
 }
 
+void remove_quietly(FileIO& io, const std::vector<std::string>& locations) {
+  for (const auto& loc : locations) {
+    try {
+      io.remove(loc);
+    } catch (const Error&) {
+      // Best effort: the file is unreferenced either way.
+    }
+  }
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -78,9 +88,8 @@ class LocalFileIO final : public FileIO {
     std::vector<FileInfo> out;
     std::string root = local_path(prefix);
     // The text that stands for `root` in returned locations (keeps the caller's scheme).
-    std::string shown = prefix.substr(0, prefix.size() - (prefix.size() >= root.size()
-                                                                ? root.size()
-                                                                : 0));
+    std::string shown =
+        prefix.substr(0, prefix.size() - (prefix.size() >= root.size() ? root.size() : 0));
     std::error_code ec;
     if (!fs::is_directory(root, ec)) {
       if (fs::is_regular_file(root, ec)) out.push_back(info_of(fs::path(root), shown));

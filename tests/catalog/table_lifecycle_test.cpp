@@ -164,8 +164,8 @@ TEST_F(TableLifecycle, MergeOnReadAndCopyOnWriteDeletes) {
     auto ops = create("t_" + std::string(mode == "merge-on-read" ? "mor" : "cow"), "day",
                       {{"write.delete.mode", mode}});
     append(*ops, rows(0, 30));
-    auto pred = formats::parse_scan_predicate("name IS NULL",
-                                              ops->current()->current_schema().schema);
+    auto pred =
+        formats::parse_scan_predicate("name IS NULL", ops->current()->current_schema().schema);
     auto r = iceberg::delete_where(*ops, pred, 2);
     EXPECT_EQ(r.rows_deleted, 6) << mode;
     EXPECT_EQ(scan_ids(*ops, ""), range(0, 30, 5, 0)) << mode;

@@ -1,11 +1,12 @@
 // Deletion vector blobs (Puffin deletion-vector-v1): positions across 32-bit keys, and every
 // malformed part refused.
+#include "iceberg/deletion_vector.h"
+
 #include <gtest/gtest.h>
 #include <roaring/roaring.h>
 #include <zlib.h>
 
 #include "base/error.h"
-#include "iceberg/deletion_vector.h"
 
 namespace floe::iceberg {
 namespace {
@@ -56,7 +57,7 @@ TEST(DeletionVector, MalformedBlobsAreRefused) {
     b[i] ^= 0x40;
     return b;
   };
-  EXPECT_THROW(decode_deletion_vector(flip(5), "dv"), floe::CorruptDataError);              // magic
+  EXPECT_THROW(decode_deletion_vector(flip(5), "dv"), floe::CorruptDataError);  // magic
   EXPECT_THROW(decode_deletion_vector(flip(good.size() - 1), "dv"), floe::CorruptDataError);  // CRC
   EXPECT_THROW(decode_deletion_vector(flip(3), "dv"), floe::CorruptDataError);  // length
   auto cut = good;

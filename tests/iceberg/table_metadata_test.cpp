@@ -1,12 +1,13 @@
 // Table metadata JSON (v1, v2, v3 as other writers produce it), manifests and manifest
 // lists (round trips with inheritance), schemas with nested ids, bound truncation.
+#include "iceberg/table_metadata.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "iceberg/data_file_metrics.h"
 #include "iceberg/manifest_io.h"
-#include "iceberg/table_metadata.h"
 #include "iceberg/table_operations.h"
 
 namespace floe::iceberg {
@@ -88,7 +89,8 @@ TEST(TableMetadata, ReadsV1AndV3) {
     "default-sort-order-id": 0})");
   EXPECT_EQ(*v3.next_row_id, 42);
   EXPECT_EQ(v3.default_spec().fields[0].transform.kind, Transform::Kind::kUnknown);
-  EXPECT_EQ(v3.current_schema().schema.fields[0].type, DataType::timestamp(columnar::TimeUnit::kNano));
+  EXPECT_EQ(v3.current_schema().schema.fields[0].type,
+            DataType::timestamp(columnar::TimeUnit::kNano));
 }
 
 TEST(TableMetadata, MalformedIsAClearError) {
@@ -109,11 +111,10 @@ TEST(Manifests, RoundTripWithInheritance) {
   std::filesystem::remove_all(dir);
   auto io = io::local_file_io();
   TableSchema schema;
-  schema.schema.fields = {
-      columnar::Field("id", DataType(TypeId::kInt64), true, 1),
-      columnar::Field("ts", DataType::timestamp(), true, 2),
-      columnar::Field("price", DataType::decimal(10, 2), true, 3),
-      columnar::Field("s", DataType(TypeId::kString), true, 4)};
+  schema.schema.fields = {columnar::Field("id", DataType(TypeId::kInt64), true, 1),
+                          columnar::Field("ts", DataType::timestamp(), true, 2),
+                          columnar::Field("price", DataType::decimal(10, 2), true, 3),
+                          columnar::Field("s", DataType(TypeId::kString), true, 4)};
   int32_t last = 999;
   PartitionSpec spec = parse_partition_clause("day(ts), bucket(8, id), price, s", schema, &last);
   DataFile f;
@@ -122,7 +123,8 @@ TEST(Manifests, RoundTripWithInheritance) {
   f.file_size_in_bytes = 1234;
   int32_t day = 19000, bucket = 3;
   f.partition = {std::string(reinterpret_cast<char*>(&day), 4),
-                 std::string(reinterpret_cast<char*>(&bucket), 4), std::string("\x85", 1),  // -1.23: unscaled -123, one byte
+                 std::string(reinterpret_cast<char*>(&bucket), 4),
+                 std::string("\x85", 1),  // -1.23: unscaled -123, one byte
                  std::nullopt};
   f.value_counts = {{1, 10}, {2, 10}};
   f.null_value_counts = {{1, 0}};
@@ -156,9 +158,9 @@ TEST(Manifests, RoundTripWithInheritance) {
   EXPECT_EQ(lists[0].added_snapshot_id, 99);
   auto entries = read_manifest(*io, lists[0]);
   ASSERT_EQ(entries.size(), 2u);
-  EXPECT_EQ(*entries[0].snapshot_id, 99);      // inherited
-  EXPECT_EQ(*entries[0].sequence_number, 5);   // inherited
-  EXPECT_EQ(*entries[1].sequence_number, 3);   // kept
+  EXPECT_EQ(*entries[0].snapshot_id, 99);     // inherited
+  EXPECT_EQ(*entries[0].sequence_number, 5);  // inherited
+  EXPECT_EQ(*entries[1].sequence_number, 3);  // kept
   EXPECT_EQ(entries[0].data_file.partition, f.partition);
   EXPECT_EQ(entries[0].data_file.lower_bounds, f.lower_bounds);
   EXPECT_EQ(entries[0].data_file.split_offsets, f.split_offsets);
