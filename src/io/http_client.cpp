@@ -1,6 +1,6 @@
 #include "io/http_client.h"
 
-#include <curl/curl.h>
+#include "io/curl_library.h"
 
 #include <algorithm>
 #include <cstring>
@@ -69,7 +69,7 @@ int on_seek(void* user, curl_off_t offset, int origin) {
 void init_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    if (curl_library().global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
       throw InternalError("curl_global_init failed");
   });
 }
@@ -79,7 +79,7 @@ void init_curl_once() {
 HttpClient::HttpClient(HttpTimeouts timeouts) : timeouts_(timeouts) { init_curl_once(); }
 
 HttpClient::~HttpClient() {
-  for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
+  for (void* h : idle_) curl_library().easy_cleanup(static_cast<CURL*>(h));
 }
 
 void* HttpClient::acquire() {
@@ -91,7 +91,7 @@ void* HttpClient::acquire() {
       return h;
     }
   }
-  CURL* h = curl_easy_init();
+  CURL* h = curl_library().easy_init();
   if (!h) throw InternalError("curl_easy_init failed");
   return h;
 }
@@ -102,7 +102,7 @@ void HttpClient::release(void* handle) {
     idle_.push_back(handle);
     return;
   }
-  curl_easy_cleanup(static_cast<CURL*>(handle));
+  curl_library().easy_cleanup(static_cast<CURL*>(handle));
 }
 
 HttpResponse HttpClient::perform(const HttpRequest& request) {
@@ -110,57 +110,57 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   Exchange ex{&response, request.body};
   auto* curl = static_cast<CURL*>(acquire());
   // Options are set afresh for each request; the handle keeps its open connections.
-  curl_easy_reset(curl);
+  curl_library().easy_reset(curl);
   char errbuf[CURL_ERROR_SIZE] = {};
   curl_slist* headers = nullptr;
   for (const auto& [k, v] : request.headers)
-    headers = curl_slist_append(headers, fmt::format("{}: {}", k, v).c_str());
+    headers = curl_library().slist_append(headers, fmt::format("{}: {}", k, v).c_str());
   // No "Expect: 100-continue" round trip before bodies; S3 answers errors after the body.
-  headers = curl_slist_append(headers, "Expect:");
+  headers = curl_library().slist_append(headers, "Expect:");
 
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);  // keys may hold "./" and "../"
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, long(timeouts_.connect_s));
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, long(timeouts_.low_speed_bytes));
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, long(timeouts_.stall_s));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &ex);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ex);
+  curl_library().easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_library().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_library().easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);  // keys may hold "./" and "../"
+  curl_library().easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_library().easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, long(timeouts_.connect_s));
+  curl_library().easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, long(timeouts_.low_speed_bytes));
+  curl_library().easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, long(timeouts_.stall_s));
+  curl_library().easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_library().easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_library().easy_setopt(curl, CURLOPT_HEADERDATA, &ex);
+  curl_library().easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_library().easy_setopt(curl, CURLOPT_WRITEDATA, &ex);
   if (request.method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    curl_library().easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (request.method == "GET") {
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    curl_library().easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else if (request.method == "PUT") {
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_upload);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &ex);
-    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
-    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &ex);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(request.body.size()));
+    curl_library().easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_library().easy_setopt(curl, CURLOPT_READFUNCTION, on_upload);
+    curl_library().easy_setopt(curl, CURLOPT_READDATA, &ex);
+    curl_library().easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
+    curl_library().easy_setopt(curl, CURLOPT_SEEKDATA, &ex);
+    curl_library().easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(request.body.size()));
   } else if (request.method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
+    curl_library().easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_library().easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_library().easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
   } else {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_library().easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
-  CURLcode rc = curl_easy_perform(curl);
+  CURLcode rc = curl_library().easy_perform(curl);
   if (rc == CURLE_OK) {
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    curl_library().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   } else {
-    response.transport_error = errbuf[0] ? fmt::format("{} ({})", curl_easy_strerror(rc), errbuf)
-                                         : std::string(curl_easy_strerror(rc));
+    response.transport_error = errbuf[0] ? fmt::format("{} ({})", curl_library().easy_strerror(rc), errbuf)
+                                         : std::string(curl_library().easy_strerror(rc));
     while (!response.transport_error.empty() && response.transport_error.back() == '\n')
       response.transport_error.pop_back();
   }
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
-  curl_slist_free_all(headers);
+  curl_library().easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_library().easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  curl_library().slist_free_all(headers);
   release(curl);
   return response;
 }
