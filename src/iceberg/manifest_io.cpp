@@ -1,5 +1,6 @@
 #include "iceberg/manifest_io.h"
 
+#include <functional>
 #include <set>
 
 #include "base/error.h"
@@ -453,6 +454,15 @@ ManifestFile write_manifest(io::FileIO& io, const std::string& location,
 }
 
 std::vector<ManifestEntry> read_manifest(io::FileIO& io, const ManifestFile& manifest) {
+  std::vector<ManifestEntry> out;
+  read_manifest_entries(io, manifest, nullptr,
+                        [&](ManifestEntry&& e) { out.push_back(std::move(e)); });
+  return out;
+}
+
+void read_manifest_entries(io::FileIO& io, const ManifestFile& manifest,
+                           const std::function<bool(const ManifestEntry&)>& keep,
+                           const std::function<void(ManifestEntry&&)>& sink) {
   const std::string& location = manifest.manifest_path;
   try {
     Buffer bytes;
@@ -473,7 +483,6 @@ std::vector<ManifestEntry> read_manifest(io::FileIO& io, const ManifestFile& man
       } catch (...) {
       }
     }
-    std::vector<ManifestEntry> out;
     AvroValue v;
     while (reader.next(v)) {
       ManifestEntry e;
@@ -498,6 +507,9 @@ std::vector<ManifestEntry> read_manifest(io::FileIO& io, const ManifestFile& man
         f.partition.push_back(partition_bytes(prec.fields[i], *pschema->fields[i].schema));
       f.record_count = d["record_count"].as_long();
       f.file_size_in_bytes = d["file_size_in_bytes"].as_long();
+      // The caller may drop the entry on what is known so far (status, sequence numbers,
+      // content, path, partition, counts) before its column metrics are decoded.
+      if (keep && !keep(e)) continue;
       read_int_map(field_of(d, "column_sizes"), f.column_sizes);
       read_int_map(field_of(d, "value_counts"), f.value_counts);
       read_int_map(field_of(d, "null_value_counts"), f.null_value_counts);
@@ -515,9 +527,8 @@ std::vector<ManifestEntry> read_manifest(io::FileIO& io, const ManifestFile& man
       f.content_size_in_bytes = opt_long(field_of(d, "content_size_in_bytes"));
       if (const AvroValue* r = field_of(d, "referenced_data_file"); r && !r->unwrapped().is_null())
         f.referenced_data_file = r->unwrapped().as_string();
-      out.push_back(std::move(e));
+      sink(std::move(e));
     }
-    return out;
   } catch (const Error& e) {
     if (std::string_view(e.what()).starts_with(location)) throw;
     throw with_context(e, location);

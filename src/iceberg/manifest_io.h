@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,13 @@ ManifestFile write_manifest(io::FileIO& io, const std::string& location,
 // Reads a manifest's entries (DELETED ones too), filling inherited snapshot ids and
 // sequence numbers from `manifest`. Throws CorruptDataError / IoError naming the file.
 std::vector<ManifestEntry> read_manifest(io::FileIO& io, const ManifestFile& manifest);
+
+// The same, one entry at a time: `keep` (if set) sees each entry with its status, sequence
+// numbers, content, path, partition and counts, before the column metrics are decoded, and
+// may drop it; `sink` takes the entries kept, whole.
+void read_manifest_entries(io::FileIO& io, const ManifestFile& manifest,
+                           const std::function<bool(const ManifestEntry&)>& keep,
+                           const std::function<void(ManifestEntry&&)>& sink);
 
 struct ManifestListContext {
   int format_version = 2;

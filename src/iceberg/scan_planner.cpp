@@ -169,39 +169,45 @@ ScanPlan plan_scan(io::FileIO& io, const TableMetadata& metadata, const Snapshot
   work.insert(work.end(), delete_manifests.begin(), delete_manifests.end());
   parallel_for(int64_t(work.size()), threads, [&](int64_t w) {
     const ManifestFile& m = manifests[work[size_t(w)]];
-    auto entries = read_manifest(io, m);
     if (m.is_delete_manifest()) {
+      std::vector<ManifestEntry> live;
+      read_manifest_entries(
+          io, m, [](const ManifestEntry& e) { return e.status != EntryStatus::kDeleted; },
+          [&](ManifestEntry&& e) { live.push_back(std::move(e)); });
       std::lock_guard<std::mutex> lock(mu);
-      for (auto& e : entries)
-        if (e.status != EntryStatus::kDeleted) deletes.push_back(std::move(e));
+      for (auto& e : live) deletes.push_back(std::move(e));
       return;
     }
     const SpecFilter* sf = nullptr;
     if (auto it = filters.find(m.partition_spec_id); it != filters.end()) sf = &it->second;
     int64_t total = 0, by_part = 0, by_metrics = 0;
     auto& out = per[size_t(w)];
-    for (auto& e : entries) {
-      if (e.status == EntryStatus::kDeleted) continue;
+    // Partition pruning happens before an entry's column metrics are decoded.
+    auto keep = [&](const ManifestEntry& e) {
+      if (e.status == EntryStatus::kDeleted) return false;
       ++total;
       if (sf && !partition_may_match(e.data_file, *sf)) {
         ++by_part;
-        continue;
+        return false;
       }
-      bool keep = true;
-      for (size_t t = 0; t < predicate.terms.size() && keep; ++t)
+      return true;
+    };
+    read_manifest_entries(io, m, keep, [&](ManifestEntry&& e) {
+      bool ok = true;
+      for (size_t t = 0; t < predicate.terms.size() && ok; ++t)
         if (term_fields[t].second)
-          keep = metrics_may_match(e.data_file, term_fields[t].first, *term_fields[t].second,
-                                   predicate.terms[t]);
-      if (!keep) {
+          ok = metrics_may_match(e.data_file, term_fields[t].first, *term_fields[t].second,
+                                 predicate.terms[t]);
+      if (!ok) {
         ++by_metrics;
-        continue;
+        return;
       }
       FileScanTask task;
       task.spec_id = e.spec_id;
       task.data_sequence_number = e.sequence_number.value_or(0);
       task.file = std::move(e.data_file);
       out.push_back(std::move(task));
-    }
+    });
     std::lock_guard<std::mutex> lock(mu);
     plan.report.data_files += total;
     plan.report.files_pruned_by_partition += by_part;
