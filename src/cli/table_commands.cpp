@@ -259,12 +259,18 @@ struct WrittenInputs {
 };
 
 // Reads the input files and writes them as the table's data files (not yet committed).
+// Reads the input files and writes them as the table's data files (not yet committed).
+// Files are parsed on several threads at once (parsing is most of an append's work); the
+// writer takes their batches one at a time.
 WrittenInputs write_inputs(iceberg::TableOperations& ops, iceberg::DataWriter& writer,
-                           const AppendOptions& o) {
+                           const AppendOptions& o, int threads) {
   WrittenInputs w;
   auto files = expand_inputs(o.inputs);
   w.inputs = int64_t(files.size());
-  for (const auto& f : files) {
+  std::mutex writer_mu;
+  std::atomic<int64_t> rows{0}, bytes{0};
+  parallel_for(int64_t(files.size()), std::min<int>(threads, int(files.size())), [&](int64_t i) {
+    const std::string& f = files[size_t(i)];
     formats::FileReadOptions ro;
     if (!o.delimiter.empty()) ro.csv.delimiter = o.delimiter[0];
     if (o.no_header) ro.csv.header = false;
@@ -272,8 +278,10 @@ WrittenInputs write_inputs(iceberg::TableOperations& ops, iceberg::DataWriter& w
       auto reader = formats::open_batch_reader(f, ro);
       columnar::Batch b;
       while (reader->next(b)) {
-        w.rows += b.num_rows();
-        writer.write(b);
+        rows += b.num_rows();
+        std::lock_guard<std::mutex> lock(writer_mu);
+        writer.write(std::move(b));
+        b = columnar::Batch();
       }
     } catch (const Error& e) {
       if (std::string_view(e.what()).find(f) != std::string_view::npos) throw;
@@ -281,8 +289,10 @@ WrittenInputs write_inputs(iceberg::TableOperations& ops, iceberg::DataWriter& w
     }
     std::error_code ec;
     auto sz = std::filesystem::file_size(io::local_path(f), ec);
-    if (!ec) w.bytes_in += int64_t(sz);
-  }
+    if (!ec) bytes += int64_t(sz);
+  });
+  w.rows = rows;
+  w.bytes_in = bytes;
   w.files = writer.finish();
   return w;
 }
@@ -300,7 +310,7 @@ void run_append(const AppendOptions& o, bool overwrite) {
   wo.threads = o.threads > 0 ? o.threads : default_thread_count();
   iceberg::DataWriter writer(ops->io(), ops->current(), wo);
   try {
-    WrittenInputs w = write_inputs(*ops, writer, o);
+    WrittenInputs w = write_inputs(*ops, writer, o, wo.threads);
     double secs = 0;
     auto elapsed = [&] {
       secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -103,6 +103,10 @@ DataWriter::DataWriter(io::FileIO& io, std::shared_ptr<const TableMetadata> meta
 DataWriter::~DataWriter() = default;
 
 Batch DataWriter::conform(const Batch& batch, const TableSchema& schema) {
+  return conform_impl(const_cast<Batch&>(batch), schema, /*move=*/false);
+}
+
+Batch DataWriter::conform_impl(Batch& batch, const TableSchema& schema, bool move) {
   Batch out;
   out.schema.fields = schema.schema.fields;
   const int64_t rows = batch.num_rows();
@@ -129,9 +133,9 @@ Batch DataWriter::conform(const Batch& batch, const TableSchema& schema) {
       continue;
     }
     used[size_t(idx)] = true;
-    const Column& src = batch.columns[size_t(idx)];
-    Column c =
-        src.type() == field.type ? src.copy() : columnar::cast_column(src, field.type, field.name);
+    Column& src = batch.columns[size_t(idx)];
+    Column c = src.type() == field.type ? (move ? std::move(src) : src.copy())
+                                        : columnar::cast_column(src, field.type, field.name);
     if (!field.nullable && c.null_count() > 0) {
       int64_t r = 0;
       while (r < c.size() && c.is_valid(r)) ++r;
@@ -239,8 +243,11 @@ void DataWriter::close_file(Partition& p) {
   --open_files_;
 }
 
-void DataWriter::write(const Batch& input) {
-  Batch batch = conform(input, schema_);
+void DataWriter::write(const Batch& input) { add(conform(input, schema_)); }
+
+void DataWriter::write(Batch&& input) { add(conform_impl(input, schema_, /*move=*/true)); }
+
+void DataWriter::add(Batch batch) {
   const int64_t rows = batch.num_rows();
   if (rows == 0) return;
   if (spec_.fields.empty()) {
