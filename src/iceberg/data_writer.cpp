@@ -1,6 +1,7 @@
 #include "iceberg/data_writer.h"
 
 #include <cctype>
+#include <cstring>
 #include <unordered_map>
 
 #include "base/error.h"
@@ -268,7 +269,27 @@ void DataWriter::add(Batch batch) {
   std::unordered_map<std::string, std::vector<uint32_t>> groups;
   std::vector<std::string> order;
   std::string key;
-  for (int64_t r = 0; r < rows; ++r) {
+  // The common case (an hourly file into a day-partitioned table): one partition for the
+  // whole batch, found without building a key per row.
+  bool constant = true;
+  for (const auto& pc : pcols) {
+    if (!constant) break;
+    if (pc.null_count() == rows) continue;
+    if (pc.null_count() > 0 || pc.type().is_nested()) {
+      constant = false;
+      break;
+    }
+    if (pc.type().is_variable_width()) {
+      std::string_view v0 = pc.string_at(0);
+      for (int64_t r = 1; r < rows && constant; ++r) constant = pc.string_at(r) == v0;
+    } else {
+      const int w = pc.type().byte_width();
+      const uint8_t* d = pc.data_buffer().data();
+      for (int64_t r = 1; r < rows && constant; ++r)
+        constant = std::memcmp(d + r * w, d, size_t(w)) == 0;
+    }
+  }
+  auto row_key = [&](int64_t r) {
     key.clear();
     for (const auto& pc : pcols) {
       if (pc.is_null(r)) {
@@ -281,6 +302,16 @@ void DataWriter::add(Batch batch) {
         key += v;
       }
     }
+  };
+  if (constant) {
+    std::vector<uint32_t> all(static_cast<size_t>(rows));
+    for (int64_t r = 0; r < rows; ++r) all[size_t(r)] = uint32_t(r);
+    row_key(0);
+    groups.emplace(key, std::move(all));
+    order.push_back(key);
+  }
+  for (int64_t r = 0; r < rows && !constant; ++r) {
+    row_key(r);
     auto [it, fresh] = groups.try_emplace(key);
     if (fresh) order.push_back(key);
     it->second.push_back(uint32_t(r));
