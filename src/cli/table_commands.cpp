@@ -277,10 +277,15 @@ WrittenInputs write_inputs(iceberg::TableOperations& ops, iceberg::DataWriter& w
     try {
       auto reader = formats::open_batch_reader(f, ro);
       columnar::Batch b;
+      int64_t file_rows = 0;  // rows of this file before the batch, for error messages
       while (reader->next(b)) {
-        rows += b.num_rows();
-        std::lock_guard<std::mutex> lock(writer_mu);
-        writer.write(std::move(b));
+        int64_t n = b.num_rows();
+        rows += n;
+        {
+          std::lock_guard<std::mutex> lock(writer_mu);
+          writer.write(std::move(b), file_rows);
+        }
+        file_rows += n;
         b = columnar::Batch();
       }
     } catch (const Error& e) {

@@ -50,11 +50,11 @@ __int128 int_at(const Column& c, int64_t i) {
 }
 
 [[noreturn]] void does_not_fit(const Column& c, int64_t row, const DataType& to,
-                               const std::string& what) {
+                               const std::string& what, int64_t row_offset) {
   std::string text;
   append_value_text(c, row, text);
-  throw InvalidInputError(
-      fmt::format("{}: row {}: value {} does not fit in {}", what, row + 1, text, to.to_string()));
+  throw InvalidInputError(fmt::format("{}: row {}: value {} does not fit in {}", what,
+                                      row_offset + row + 1, text, to.to_string()));
 }
 
 template <typename T>
@@ -130,7 +130,8 @@ bool can_cast(const DataType& from, const DataType& to) {
   return false;
 }
 
-Column cast_column(const Column& c, const DataType& to, const std::string& what) {
+Column cast_column(const Column& c, const DataType& to, const std::string& what,
+                   int64_t row_offset) {
   const DataType& from = c.type();
   if (from == to) return c.copy();
   TypeId f = from.id(), t = to.id();
@@ -149,8 +150,9 @@ Column cast_column(const Column& c, const DataType& to, const std::string& what)
     result.offsets_buffer() = c.offsets_buffer().copy();
     result.children().clear();
     for (size_t k = 0; k < c.num_children(); ++k)
-      result.children().push_back(
-          cast_column(c.child(k), to.children()[k].type, what + "." + to.children()[k].name));
+      result.children().push_back(cast_column(c.child(k), to.children()[k].type,
+                                              what + "." + to.children()[k].name,
+                                              to.id() == TypeId::kStruct ? row_offset : 0));
     result.set_size(n, c.null_count());
     return result;
   }
@@ -174,8 +176,8 @@ Column cast_column(const Column& c, const DataType& to, const std::string& what)
         continue;
       }
       if (!append_parsed_value(out, c.string_at(i)))
-        throw InvalidInputError(fmt::format("{}: row {}: '{}' is not a valid {}", what, i + 1,
-                                            c.string_at(i), to.to_string()));
+        throw InvalidInputError(fmt::format("{}: row {}: '{}' is not a valid {}", what,
+                                            row_offset + i + 1, c.string_at(i), to.to_string()));
     }
     return out;
   }
@@ -190,7 +192,7 @@ Column cast_column(const Column& c, const DataType& to, const std::string& what)
   if (is_integer(f) && is_integer(t)) {
     each([&](int64_t i) {
       __int128 v = int_at(c, i);
-      if (!int_fits(t, v)) does_not_fit(c, i, to, what);
+      if (!int_fits(t, v)) does_not_fit(c, i, to, what, row_offset);
       append_integer_as(out, t, v);
     });
     return out;
@@ -210,7 +212,7 @@ Column cast_column(const Column& c, const DataType& to, const std::string& what)
     __int128 limit = pow10(to.precision());
     each([&](int64_t i) {
       __int128 v = int_at(c, i) * scale;
-      if (v >= limit || v <= -limit) does_not_fit(c, i, to, what);
+      if (v >= limit || v <= -limit) does_not_fit(c, i, to, what, row_offset);
       out.append<__int128>(v);
     });
     return out;
@@ -239,7 +241,7 @@ Column cast_column(const Column& c, const DataType& to, const std::string& what)
         if (2 * (r < 0 ? -r : r) >= p) q += v < 0 ? -1 : 1;
         v = q;
       }
-      if (v >= limit || v <= -limit) does_not_fit(c, i, to, what);
+      if (v >= limit || v <= -limit) does_not_fit(c, i, to, what, row_offset);
       out.append<__int128>(v);
     });
     return out;
@@ -261,7 +263,7 @@ Column cast_column(const Column& c, const DataType& to, const std::string& what)
       int64_t v = c.value<int64_t>(i);
       if (b >= a) {
         __int128 w = __int128(v) * (b / a);
-        if (w > INT64_MAX || w < INT64_MIN) does_not_fit(c, i, to, what);
+        if (w > INT64_MAX || w < INT64_MIN) does_not_fit(c, i, to, what, row_offset);
         out.append<int64_t>(int64_t(w));
       } else {
         int64_t d = a / b;
@@ -290,7 +292,7 @@ Column cast_column(const Column& c, const DataType& to, const std::string& what)
   if (f == TypeId::kBinary && t == TypeId::kFixedBinary) {
     each([&](int64_t i) {
       auto s = c.string_at(i);
-      if (int(s.size()) != to.width()) does_not_fit(c, i, to, what);
+      if (int(s.size()) != to.width()) does_not_fit(c, i, to, what, row_offset);
       out.append_fixed(s);
     });
     return out;

@@ -16,7 +16,9 @@ bool can_cast(const DataType& from, const DataType& to);
 // A column of type `to` with the values of `column`, NULLs kept. Throws InvalidInputError
 // naming `what` (e.g. the column name), the row and the value when a value does not fit
 // (out of range, unparsable text), UnsupportedError when the cast does not exist. Nested
-// types cast field by field when their shapes match.
-Column cast_column(const Column& column, const DataType& to, const std::string& what = "value");
+// types cast field by field when their shapes match. Rows in messages are counted from
+// `row_offset` + 1 (the column's place in a larger input).
+Column cast_column(const Column& column, const DataType& to, const std::string& what = "value",
+                   int64_t row_offset = 0);
 
 }  // namespace floe::columnar

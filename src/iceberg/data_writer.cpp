@@ -104,10 +104,11 @@ DataWriter::DataWriter(io::FileIO& io, std::shared_ptr<const TableMetadata> meta
 DataWriter::~DataWriter() = default;
 
 Batch DataWriter::conform(const Batch& batch, const TableSchema& schema) {
-  return conform_impl(const_cast<Batch&>(batch), schema, /*move=*/false);
+  return conform_impl(const_cast<Batch&>(batch), schema, /*move=*/false, 0);
 }
 
-Batch DataWriter::conform_impl(Batch& batch, const TableSchema& schema, bool move) {
+Batch DataWriter::conform_impl(Batch& batch, const TableSchema& schema, bool move,
+                               int64_t first_row) {
   Batch out;
   out.schema.fields = schema.schema.fields;
   const int64_t rows = batch.num_rows();
@@ -135,13 +136,14 @@ Batch DataWriter::conform_impl(Batch& batch, const TableSchema& schema, bool mov
     }
     used[size_t(idx)] = true;
     Column& src = batch.columns[size_t(idx)];
-    Column c = src.type() == field.type ? (move ? std::move(src) : src.copy())
-                                        : columnar::cast_column(src, field.type, field.name);
+    Column c = src.type() == field.type
+                   ? (move ? std::move(src) : src.copy())
+                   : columnar::cast_column(src, field.type, field.name, first_row);
     if (!field.nullable && c.null_count() > 0) {
       int64_t r = 0;
       while (r < c.size() && c.is_valid(r)) ++r;
-      throw InvalidInputError(
-          fmt::format("column {} is required (NOT NULL) but row {} is NULL", field.name, r + 1));
+      throw InvalidInputError(fmt::format("column {} is required (NOT NULL) but row {} is NULL",
+                                          field.name, first_row + r + 1));
     }
     out.columns.push_back(std::move(c));
   }
@@ -246,7 +248,9 @@ void DataWriter::close_file(Partition& p) {
 
 void DataWriter::write(const Batch& input) { add(conform(input, schema_)); }
 
-void DataWriter::write(Batch&& input) { add(conform_impl(input, schema_, /*move=*/true)); }
+void DataWriter::write(Batch&& input, int64_t first_row) {
+  add(conform_impl(input, schema_, /*move=*/true, first_row));
+}
 
 void DataWriter::add(Batch batch) {
   const int64_t rows = batch.num_rows();

@@ -36,8 +36,9 @@ class DataWriter {
   // lacks is an InvalidInputError naming it; values that do not fit the column's type are
   // an InvalidInputError naming column and row.
   void write(const columnar::Batch& batch);
-  // The same, taking the batch's columns instead of copying them.
-  void write(columnar::Batch&& batch);
+  // The same, taking the batch's columns instead of copying them; errors count rows from
+  // `first_row` + 1 (the batch's place in its input file).
+  void write(columnar::Batch&& batch, int64_t first_row = 0);
   // Closes every open file and returns their records. After an exception, abort().
   std::vector<DataFile> finish();
   // Removes the files written so far (after a failure, before anything was committed).
@@ -48,7 +49,8 @@ class DataWriter {
   static columnar::Batch conform(const columnar::Batch& batch, const TableSchema& schema);
 
  private:
-  static columnar::Batch conform_impl(columnar::Batch& batch, const TableSchema& schema, bool move);
+  static columnar::Batch conform_impl(columnar::Batch& batch, const TableSchema& schema, bool move,
+                                      int64_t first_row);
   void add(columnar::Batch batch);  // a conformed batch
   // One partition's rows on their way to files: buffered (and sorted) rows, and the file
   // being written, if one is open.

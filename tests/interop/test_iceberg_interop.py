@@ -722,6 +722,22 @@ def test_bad_value_in_csv_names_column_and_row_and_commits_nothing(tmp_path):
     assert wh.files_on_disk("db.t") - files <= wh.orphans("db.t")
 
 
+def test_bad_value_deep_in_a_large_file_names_its_row_in_the_file(tmp_path):
+    # Past the first batch of a file (65 536 rows), the row is still counted from the file's
+    # first data row.
+    wh = P.Warehouse(tmp_path / "wh")
+    wh.floe("table", "create", "db.t", "--schema", "a INT, s VARCHAR")
+    rows = ["a,s"] + [f"{i % 100},x{i}" for i in range(100_000)]
+    rows[70_001] = "3000000000,big"  # data row 70 001: too large for INT
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(rows) + "\n")
+    proc = wh.floe("table", "append", "db.t", big, check=False)
+    assert proc.returncode != 0
+    assert "big.csv" in proc.stderr and "row 70001" in proc.stderr, proc.stderr
+    assert "3000000000" in proc.stderr and "INTEGER" in proc.stderr, proc.stderr
+    assert wh.floe("table", "scan", "db.t", "--count").stdout.strip() == "0"
+
+
 def test_missing_table_and_bad_partition_clause_are_named(tmp_path):
     wh = P.Warehouse(tmp_path / "wh")
     wh.floe("namespace", "create", "db")
