@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "base/utf8.h"
 #include "formats/parquet/parquet_schema.h"
 #include "iceberg/bound_compare.h"
 
@@ -12,40 +13,6 @@ using columnar::TypeId;
 using parquet::Type;
 
 namespace {
-
-// Byte length of the UTF-8 sequence starting with `lead` (1 for stray bytes).
-size_t utf8_len(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xE) return 3;
-  if ((lead >> 3) == 0x1E) return 4;
-  return 1;
-}
-
-// Byte offset after `n` code points (or the whole string).
-size_t prefix_bytes(std::string_view s, size_t n) {
-  size_t pos = 0;
-  for (size_t i = 0; i < n && pos < s.size(); ++i) pos += utf8_len(uint8_t(s[pos]));
-  return std::min(pos, s.size());
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += char(cp);
-  } else if (cp < 0x800) {
-    out += char(0xC0 | (cp >> 6));
-    out += char(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += char(0xE0 | (cp >> 12));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  } else {
-    out += char(0xF0 | (cp >> 18));
-    out += char(0x80 | ((cp >> 12) & 0x3F));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  }
-}
 
 uint32_t decode_utf8(std::string_view s, size_t pos, size_t len) {
   auto b = [&](size_t i) { return uint32_t(uint8_t(s[pos + i])); };
@@ -141,7 +108,7 @@ std::optional<std::string> to_iceberg_bound(const std::string& stat,
 
 std::string truncate_lower_bound(std::string_view value, size_t length, bool is_string) {
   if (length == 0) return std::string(value);
-  size_t n = is_string ? prefix_bytes(value, length) : std::min(length, value.size());
+  size_t n = is_string ? utf8_prefix_bytes(value, length) : std::min(length, value.size());
   return std::string(value.substr(0, n));
 }
 
@@ -160,12 +127,12 @@ std::optional<std::string> truncate_upper_bound(std::string_view value, size_t l
     }
     return std::nullopt;
   }
-  size_t n = prefix_bytes(value, length);
+  size_t n = utf8_prefix_bytes(value, length);
   if (n >= value.size()) return std::string(value);
   // Increment the last code point that can be incremented (Java's truncateStringMax).
   std::vector<std::pair<size_t, size_t>> cps;  // (offset, length)
   for (size_t pos = 0; pos < n;) {
-    size_t len = std::min(utf8_len(uint8_t(value[pos])), n - pos);
+    size_t len = std::min(utf8_sequence_length(uint8_t(value[pos])), n - pos);
     cps.emplace_back(pos, len);
     pos += len;
   }

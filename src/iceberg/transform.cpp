@@ -9,6 +9,7 @@
 
 #include "base/bits.h"
 #include "base/civil_time.h"
+#include "base/utf8.h"
 #include "columnar/value_text.h"
 #include "iceberg/murmur3.h"
 #include "iceberg/single_value.h"
@@ -75,19 +76,6 @@ bool is_primitive(TypeId id) {
     case TypeId::kMap: return false;
     default: return true;
   }
-}
-
-// Byte length of the first `width` code points of UTF-8 text (continuation bytes do not
-// start a code point).
-size_t utf8_prefix_bytes(std::string_view s, int32_t width) {
-  int64_t seen = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if ((uint8_t(s[i]) & 0xc0) != 0x80) {
-      if (seen == width) return i;
-      ++seen;
-    }
-  }
-  return s.size();
 }
 
 void copy_validity(const Column& src, Column& out) {
@@ -215,7 +203,7 @@ Column truncate_column(const Column& src, int32_t width) {
         size_t len = 0;
         if (src.is_valid(i)) {
           std::string_view s = src.string_at(i);
-          len = text ? utf8_prefix_bytes(s, width) : std::min(s.size(), size_t(width));
+          len = text ? utf8_prefix_bytes(s, size_t(width)) : std::min(s.size(), size_t(width));
           out.data_buffer().append(s.data(), len);
         }
         o[i + 1] = o[i] + int32_t(len);
