@@ -262,8 +262,7 @@ struct WrittenInputs {
 // Reads the input files and writes them as the table's data files (not yet committed).
 // Files are parsed on several threads at once (parsing is most of an append's work); the
 // writer takes their batches one at a time.
-WrittenInputs write_inputs(iceberg::TableOperations& ops, iceberg::DataWriter& writer,
-                           const AppendOptions& o, int threads) {
+WrittenInputs write_inputs(iceberg::DataWriter& writer, const AppendOptions& o, int threads) {
   WrittenInputs w;
   auto files = expand_inputs(o.inputs);
   w.inputs = int64_t(files.size());
@@ -315,7 +314,7 @@ void run_append(const AppendOptions& o, bool overwrite) {
   wo.threads = o.threads > 0 ? o.threads : default_thread_count();
   iceberg::DataWriter writer(ops->io(), ops->current(), wo);
   try {
-    WrittenInputs w = write_inputs(*ops, writer, o, wo.threads);
+    WrittenInputs w = write_inputs(writer, o, wo.threads);
     double secs = 0;
     auto elapsed = [&] {
       secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -264,11 +264,13 @@ void read_int_map(const AvroValue* v, std::map<int32_t, V>& out) {
   }
 }
 
-std::string read_all(io::FileIO& io, const std::string& location, Buffer* keep) {
+// The whole file's bytes (manifests are small; they are decoded from memory).
+Buffer read_all(io::FileIO& io, const std::string& location) {
   auto in = io.open_input(location);
   auto bytes = in->read_at(0, in->size());
-  keep->append(bytes.data(), bytes.size());
-  return {};
+  Buffer out;
+  out.append(bytes.data(), bytes.size());
+  return out;
 }
 
 }  // namespace
@@ -465,8 +467,7 @@ void read_manifest_entries(io::FileIO& io, const ManifestFile& manifest,
                            const std::function<void(ManifestEntry&&)>& sink) {
   const std::string& location = manifest.manifest_path;
   try {
-    Buffer bytes;
-    read_all(io, location, &bytes);
+    Buffer bytes = read_all(io, location);
     avro::AvroFileReader reader({bytes.data(), bytes.size()}, location);
     const auto& ws = reader.writer_schema();
     int dfi = ws->field_index("data_file");
@@ -617,8 +618,7 @@ void write_manifest_list(io::FileIO& io, const std::string& location,
 
 std::vector<ManifestFile> read_manifest_list(io::FileIO& io, const std::string& location) {
   try {
-    Buffer bytes;
-    read_all(io, location, &bytes);
+    Buffer bytes = read_all(io, location);
     avro::AvroFileReader reader({bytes.data(), bytes.size()}, location);
     std::vector<ManifestFile> out;
     AvroValue v;
