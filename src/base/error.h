@@ -55,6 +55,14 @@ class CatalogError : public Error {
  public:
   explicit CatalogError(const std::string& m) : Error(ErrorKind::kCatalog, m) {}
 };
+class SyntaxError : public Error {
+ public:
+  explicit SyntaxError(const std::string& m) : Error(ErrorKind::kSyntax, m) {}
+};
+class BinderError : public Error {
+ public:
+  explicit BinderError(const std::string& m) : Error(ErrorKind::kBinder, m) {}
+};
 class InternalError : public Error {
  public:
   explicit InternalError(const std::string& m) : Error(ErrorKind::kInternal, m) {}
