@@ -64,7 +64,7 @@ const Registry& registry() {
   static const Registry r = [] {
     FunctionTable t;
     register_string_functions(t);
-    // register_string_search_functions(t);
+    register_string_search_functions(t);
     // register_conversion_functions(t);
     // register_regex_functions(t);
     // register_math_functions(t);

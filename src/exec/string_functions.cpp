@@ -88,70 +88,16 @@ Column case_kernel(const ScalarArgs& a, const DataType& rt) {
 
 // ---- trim ----
 
-// The set of code points a TRIM removes: a byte table for ASCII, a list otherwise.
-struct TrimSet {
-  bool ascii[128] = {};
-  std::vector<uint32_t> other;
-
-  explicit TrimSet(std::string_view chars) {
-    const char* p = chars.data();
-    const char* end = p + chars.size();
-    while (p < end) {
-      uint32_t cp = utf8_next(p, end);
-      if (cp < 128)
-        ascii[cp] = true;
-      else
-        other.push_back(cp);
-    }
-  }
-  bool contains(uint32_t cp) const {
-    if (cp < 128) return ascii[cp];
-    return std::find(other.begin(), other.end(), cp) != other.end();
-  }
-  // Trimmed bounds of v.
-  std::string_view trim(std::string_view v, bool left, bool right) const {
-    size_t b = 0, e = v.size();
-    if (other.empty()) {  // bytes >= 0x80 are never in an ASCII set
-      if (left)
-        while (b < e && static_cast<unsigned char>(v[b]) < 128 && ascii[uint8_t(v[b])]) ++b;
-      if (right)
-        while (e > b && static_cast<unsigned char>(v[e - 1]) < 128 && ascii[uint8_t(v[e - 1])])
-          --e;
-      return v.substr(b, e - b);
-    }
-    const char* base = v.data();
-    if (left) {
-      while (b < e) {
-        const char* p = base + b;
-        uint32_t cp = utf8_next(p, base + e);
-        if (!contains(cp)) break;
-        b = size_t(p - base);
-      }
-    }
-    if (right) {
-      while (e > b) {
-        size_t s = e - 1;
-        while (s > b && (static_cast<unsigned char>(base[s]) & 0xC0) == 0x80) --s;
-        const char* p = base + s;
-        uint32_t cp = utf8_next(p, base + e);
-        if (!contains(cp)) break;
-        e = s;
-      }
-    }
-    return v.substr(b, e - b);
-  }
-};
-
 template <bool kLeft, bool kRight>
 Column trim_kernel(const ScalarArgs& a, const DataType& rt) {
   const Column& s = *a.columns[0];
   const Column* chars = a.columns.size() > 1 ? a.columns[1] : nullptr;
-  std::optional<TrimSet> fixed;
+  std::optional<CodePointSet> fixed;
   if (!chars) fixed.emplace(" ");
   else if (a.constant[1] && a.rows > 0 && chars->is_valid(0)) fixed.emplace(chars->string_at(0));
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
     if (fixed) return b.append(fixed->trim(s.string_at(i), kLeft, kRight));
-    TrimSet set(chars->string_at(i));
+    CodePointSet set(chars->string_at(i));
     b.append(set.trim(s.string_at(i), kLeft, kRight));
   });
 }
@@ -340,13 +286,13 @@ constexpr std::string_view kInitcapDelimiters = " \t\n\r\v\f!?@\"^#$&~_,.:;+-*%/
 Column initcap_kernel(const ScalarArgs& a, const DataType& rt) {
   const Column& s = *a.columns[0];
   const Column* delims = a.columns.size() > 1 ? a.columns[1] : nullptr;
-  std::optional<TrimSet> fixed;
+  std::optional<CodePointSet> fixed;
   if (!delims) fixed.emplace(kInitcapDelimiters);
   else if (a.constant[1] && a.rows > 0 && delims->is_valid(0)) fixed.emplace(delims->string_at(0));
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
-    std::optional<TrimSet> own;
+    std::optional<CodePointSet> own;
     if (!fixed) own.emplace(delims->string_at(i));
-    const TrimSet& set = fixed ? *fixed : *own;
+    const CodePointSet& set = fixed ? *fixed : *own;
     std::string_view v = s.string_at(i);
     char* out = b.extend(v.size() * 2);
     size_t n = 0;

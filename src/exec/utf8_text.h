@@ -3,10 +3,12 @@
 // not validated: a stray byte is one code point of its own value, as base/utf8.h counts.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/utf8.h"
 
@@ -82,6 +84,61 @@ inline size_t utf8_offset(std::string_view s, int64_t n) {
   if (n <= 0) return 0;
   return utf8_prefix_bytes(s, size_t(n));
 }
+
+// A set of code points (TRIM's characters, STRTOK's delimiters): a table for ASCII, a
+// list otherwise.
+struct CodePointSet {
+  bool ascii[128] = {};
+  std::vector<uint32_t> other;
+
+  explicit CodePointSet(std::string_view chars) {
+    const char* p = chars.data();
+    const char* end = p + chars.size();
+    while (p < end) {
+      uint32_t cp = utf8_next(p, end);
+      if (cp < 128)
+        ascii[cp] = true;
+      else
+        other.push_back(cp);
+    }
+  }
+  bool contains(uint32_t cp) const {
+    if (cp < 128) return ascii[cp];
+    return std::find(other.begin(), other.end(), cp) != other.end();
+  }
+  // Trimmed bounds of v.
+  std::string_view trim(std::string_view v, bool left, bool right) const {
+    size_t b = 0, e = v.size();
+    if (other.empty()) {  // bytes >= 0x80 are never in an ASCII set
+      if (left)
+        while (b < e && static_cast<unsigned char>(v[b]) < 128 && ascii[uint8_t(v[b])]) ++b;
+      if (right)
+        while (e > b && static_cast<unsigned char>(v[e - 1]) < 128 && ascii[uint8_t(v[e - 1])])
+          --e;
+      return v.substr(b, e - b);
+    }
+    const char* base = v.data();
+    if (left) {
+      while (b < e) {
+        const char* p = base + b;
+        uint32_t cp = utf8_next(p, base + e);
+        if (!contains(cp)) break;
+        b = size_t(p - base);
+      }
+    }
+    if (right) {
+      while (e > b) {
+        size_t s = e - 1;
+        while (s > b && (static_cast<unsigned char>(base[s]) & 0xC0) == 0x80) --s;
+        const char* p = base + s;
+        uint32_t cp = utf8_next(p, base + e);
+        if (!contains(cp)) break;
+        e = s;
+      }
+    }
+    return v.substr(b, e - b);
+  }
+};
 
 // Simple (one-to-one) Unicode case mapping from the C library's UTF-8 locale; ASCII when
 // that locale is missing.
