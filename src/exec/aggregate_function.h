@@ -1,0 +1,58 @@
+// Aggregate functions: per-group accumulators fed whole columns with a group id per row,
+// merged across threads, finalized into one column. Layer: exec. COUNT, SUM, AVG, MIN, MAX,
+// ANY_VALUE, statistics (STDDEV, VARIANCE), MEDIAN and percentiles, LISTAGG, ARRAY_AGG,
+// BOOL_AND/OR, MIN_BY/MAX_BY, APPROX_COUNT_DISTINCT; any of them DISTINCT.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "columnar/column.h"
+#include "columnar/data_type.h"
+
+namespace floe::exec {
+
+class Accumulator {
+ public:
+  virtual ~Accumulator() = default;
+  // Makes room for `groups` groups; new ones start empty.
+  virtual void resize(size_t groups) = 0;
+  // Adds rows [0, rows) of `inputs` (the aggregate's arguments; none for COUNT(*)),
+  // row i into group group_ids[i].
+  virtual void update(const uint32_t* group_ids, std::span<const columnar::Column* const> inputs,
+                      int64_t rows) = 0;
+  // Adds `other`'s groups into this one's: other group g goes into mapping[g].
+  virtual void merge(Accumulator& other, const uint32_t* mapping) = 0;
+  // The result for groups [0, groups).
+  virtual columnar::Column finalize(size_t groups) = 0;
+  virtual size_t memory_bytes() const { return 0; }
+};
+
+struct AggregateFunction {
+  std::string name;
+  columnar::DataType result_type;
+  std::vector<columnar::DataType> arg_types;  // what the arguments are cast to
+  bool distinct = false;
+  std::function<std::unique_ptr<Accumulator>()> make;
+};
+
+// Options some aggregates take as constants: the fraction of PERCENTILE_CONT, the
+// separator of LISTAGG.
+struct AggregateOptions {
+  double fraction = 0.5;
+  std::string separator;
+  bool star = false;  // COUNT(*)
+};
+
+// nullopt when `name` is not an aggregate; BinderError when the arguments do not fit.
+std::optional<AggregateFunction> resolve_aggregate(std::string_view name,
+                                                   std::span<const columnar::DataType> args,
+                                                   bool distinct, const AggregateOptions& options);
+
+bool is_aggregate_name(std::string_view name);
+
+}  // namespace floe::exec

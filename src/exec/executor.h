@@ -1,0 +1,44 @@
+// Running a physical plan: push-based, batch at a time. Scans split into morsels that
+// worker threads read in parallel, each pushing its batches through the streaming
+// operators above (filter, project, join probe) into the next pipeline breaker
+// (aggregation, join build, sort, window), which keeps per-worker state and merges it.
+// Layer: exec.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "columnar/batch.h"
+#include "exec/plan.h"
+
+namespace floe::exec {
+
+struct OperatorStats {
+  int64_t rows_out = 0;
+  int64_t batches_out = 0;
+  double seconds = 0;  // wall time inside the operator's own work (approximate)
+};
+
+struct ExecOptions {
+  int threads = 1;
+  // Rows read by scans so far and the total expected (-1 unknown).
+  std::function<void(int64_t rows_done, int64_t rows_total)> progress;
+  bool collect_stats = false;  // EXPLAIN ANALYZE
+};
+
+struct ExecStats {
+  std::mutex mu;
+  std::map<const PlanNode*, OperatorStats> per_operator;
+};
+
+// Runs `plan` and returns its result batches in order (ordered plans keep their order).
+std::vector<columnar::Batch> execute_plan(const PlanNode& plan, const ExecOptions& options,
+                                          ExecStats* stats = nullptr);
+
+// Renders the plan with the measured rows per operator (EXPLAIN ANALYZE).
+std::string explain_analyzed(const PlanNode& plan, ExecStats& stats);
+
+}  // namespace floe::exec

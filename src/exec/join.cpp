@@ -1,0 +1,243 @@
+// Joins. The right child is materialized (the build side); left batches stream through
+// (the probe side), in parallel when the left side is a parallel scan. A hash join finds
+// candidate pairs by encoded keys; a nested-loop join pairs every row; both then apply the
+// residual condition and the join kind's rules for unmatched rows.
+#include <memory>
+
+#include "exec/expression_evaluator.h"
+#include "exec/operator.h"
+#include "exec/row_keys.h"
+#include "exec/vector_ops.h"
+
+namespace floe::exec {
+
+using columnar::Batch;
+using columnar::Column;
+using columnar::DataType;
+
+namespace {
+
+constexpr size_t kMaxPairs = 65536;
+
+struct BuildSide {
+  Batch rows;
+  // Hash join: key id -> first row; row -> next row with the same key (-1 ends).
+  KeyTable keys;
+  std::vector<int64_t> head;
+  std::vector<int64_t> next;
+  bool has_null_key = false;
+  std::unique_ptr<std::atomic<uint8_t>[]> matched;  // right/full joins
+};
+
+class JoinProbe : public Consumer {
+ public:
+  JoinProbe(const PlanNode& node, BuildSide& build, Consumer& out)
+      : node_(node), build_(build), out_(out) {
+    schema_.fields = node.output;
+    size_t left_cols = node.children[0]->output.size();
+    for (size_t i = 0; i < left_cols; ++i) left_fields_.push_back(node.children[0]->output[i]);
+  }
+
+  void consume(Batch&& left, int worker) override {
+    int64_t rows = left.num_rows();
+    if (rows == 0) return;
+    JoinKind kind = node_.join_type;
+    std::vector<uint8_t> left_matched(size_t(rows), 0);
+    std::vector<uint8_t> left_null_key(size_t(rows), 0);
+    std::vector<uint32_t> li, ri;
+    li.reserve(kMaxPairs);
+    ri.reserve(kMaxPairs);
+    auto flush = [&] {
+      if (li.empty()) return;
+      process_pairs(left, li, ri, left_matched, worker);
+      li.clear();
+      ri.clear();
+    };
+    if (node_.kind == PlanKind::kHashJoin) {
+      std::vector<Column> keys;
+      for (const auto& k : node_.left_keys) keys.push_back(evaluate(*k, left));
+      std::vector<const Column*> ptrs;
+      for (auto& k : keys) ptrs.push_back(&k);
+      EncodedKeys enc;
+      encode_keys(ptrs, rows, enc);
+      for (int64_t i = 0; i < rows; ++i) {
+        if (enc.has_null[size_t(i)]) {
+          left_null_key[size_t(i)] = 1;
+          continue;
+        }
+        int64_t id = build_.keys.find(enc.key(size_t(i)), enc.hashes[size_t(i)]);
+        if (id < 0) continue;
+        for (int64_t r = build_.head[size_t(id)]; r >= 0; r = build_.next[size_t(r)]) {
+          li.push_back(uint32_t(i));
+          ri.push_back(uint32_t(r));
+          if (li.size() >= kMaxPairs) flush();
+        }
+      }
+    } else {
+      int64_t right_rows = build_.rows.num_rows();
+      for (int64_t i = 0; i < rows; ++i) {
+        for (int64_t r = 0; r < right_rows; ++r) {
+          li.push_back(uint32_t(i));
+          ri.push_back(uint32_t(r));
+          if (li.size() >= kMaxPairs) flush();
+        }
+      }
+    }
+    flush();
+    // Unmatched left rows.
+    columnar::SelectionVector unmatched;
+    if (kind == JoinKind::kLeft || kind == JoinKind::kFull || kind == JoinKind::kAnti) {
+      for (int64_t i = 0; i < rows; ++i)
+        if (!left_matched[size_t(i)]) unmatched.push_back(uint32_t(i));
+    }
+    if (kind == JoinKind::kSemi) {
+      columnar::SelectionVector sel;
+      for (int64_t i = 0; i < rows; ++i)
+        if (left_matched[size_t(i)]) sel.push_back(uint32_t(i));
+      if (!sel.empty()) emit_left_only(left, sel, worker);
+    } else if (kind == JoinKind::kAnti) {
+      if (!unmatched.empty()) emit_left_only(left, unmatched, worker);
+    } else if (kind == JoinKind::kMark) {
+      Column mark{DataType(columnar::TypeId::kBoolean)};
+      mark.reserve(rows);
+      bool build_empty = build_.rows.num_rows() == 0;
+      for (int64_t i = 0; i < rows; ++i) {
+        if (left_matched[size_t(i)]) mark.append_bool(true);
+        else if (node_.mark_null_aware && !build_empty &&
+                 (left_null_key[size_t(i)] || build_.has_null_key || residual_unknown(i)))
+          mark.append_null();
+        else mark.append_bool(false);
+      }
+      Batch out;
+      out.schema = schema_;
+      out.rows_without_columns = rows;
+      for (auto& c : left.columns) out.columns.push_back(std::move(c));
+      out.columns.push_back(std::move(mark));
+      out_.consume(std::move(out), worker);
+    } else if (!unmatched.empty()) {
+      Batch out;
+      out.schema = schema_;
+      out.rows_without_columns = int64_t(unmatched.size());
+      for (const auto& c : left.columns) out.columns.push_back(c.take(unmatched));
+      for (const auto& f : node_.children[1]->output)
+        out.columns.push_back(null_column(f.type, int64_t(unmatched.size())));
+      out_.consume(std::move(out), worker);
+    }
+  }
+
+ private:
+  bool residual_unknown(int64_t) const { return false; }
+
+  void emit_left_only(const Batch& left, const columnar::SelectionVector& sel, int worker) {
+    Batch out = take_rows(left, sel);
+    out.schema = schema_;
+    out_.consume(std::move(out), worker);
+  }
+
+  void process_pairs(const Batch& left, std::vector<uint32_t>& li, std::vector<uint32_t>& ri,
+                     std::vector<uint8_t>& left_matched, int worker) {
+    JoinKind kind = node_.join_type;
+    bool need_columns = node_.residual || kind == JoinKind::kInner || kind == JoinKind::kLeft ||
+                        kind == JoinKind::kRight || kind == JoinKind::kFull;
+    Batch joined;
+    if (need_columns) {
+      joined.rows_without_columns = int64_t(li.size());
+      for (const auto& c : left.columns) joined.columns.push_back(c.take(li));
+      for (const auto& c : build_.rows.columns) joined.columns.push_back(c.take(ri));
+    }
+    columnar::SelectionVector keep;
+    if (node_.residual) {
+      keep = evaluate_filter(*node_.residual, joined);
+    } else {
+      keep.resize(li.size());
+      for (size_t i = 0; i < li.size(); ++i) keep[i] = uint32_t(i);
+    }
+    for (uint32_t k : keep) {
+      left_matched[li[k]] = 1;
+      if (build_.matched) build_.matched[ri[k]].store(1, std::memory_order_relaxed);
+    }
+    if (kind == JoinKind::kInner || kind == JoinKind::kLeft || kind == JoinKind::kRight ||
+        kind == JoinKind::kFull) {
+      if (keep.empty()) return;
+      Batch out = keep.size() == li.size() ? std::move(joined) : take_rows(joined, keep);
+      out.schema = schema_;
+      out_.consume(std::move(out), worker);
+    }
+  }
+
+  const PlanNode& node_;
+  BuildSide& build_;
+  Consumer& out_;
+  columnar::Schema schema_;
+  std::vector<columnar::Field> left_fields_;
+};
+
+void build(const PlanNode& node, ExecContext& ctx, BuildSide& b) {
+  CollectConsumer collect;
+  produce(*node.children[1], ctx, collect);
+  b.rows = collect.concatenated(node.children[1]->schema());
+  int64_t n = b.rows.num_rows();
+  if (node.join_type == JoinKind::kRight || node.join_type == JoinKind::kFull) {
+    b.matched.reset(new std::atomic<uint8_t>[size_t(std::max<int64_t>(n, 1))]);
+    for (int64_t i = 0; i < n; ++i) b.matched[i].store(0);
+  }
+  if (node.kind != PlanKind::kHashJoin) return;
+  std::vector<Column> keys;
+  for (const auto& k : node.right_keys) keys.push_back(evaluate(*k, b.rows));
+  std::vector<const Column*> ptrs;
+  for (auto& k : keys) ptrs.push_back(&k);
+  EncodedKeys enc;
+  encode_keys(ptrs, n, enc);
+  b.next.assign(size_t(n), -1);
+  // Rows are chained in reverse so that each key's chain lists rows in input order.
+  for (int64_t i = n - 1; i >= 0; --i) {
+    if (enc.has_null[size_t(i)]) {
+      b.has_null_key = true;
+      continue;
+    }
+    bool inserted;
+    uint32_t id = b.keys.find_or_insert(enc.key(size_t(i)), enc.hashes[size_t(i)], inserted);
+    if (inserted) b.head.push_back(-1);
+    b.next[size_t(i)] = b.head[id];
+    b.head[id] = i;
+  }
+}
+
+void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  BuildSide b;
+  build(node, ctx, b);
+  JoinKind kind = node.join_type;
+  // Inner and semi joins against an empty build side have no output.
+  if (b.rows.num_rows() == 0 && (kind == JoinKind::kInner || kind == JoinKind::kSemi ||
+                                 kind == JoinKind::kRight))
+    return;
+  {
+    JoinProbe probe(node, b, out);
+    produce(*node.children[0], ctx, probe);
+  }
+  if (kind == JoinKind::kRight || kind == JoinKind::kFull) {
+    columnar::SelectionVector sel;
+    for (int64_t i = 0; i < b.rows.num_rows(); ++i)
+      if (!b.matched[i].load()) sel.push_back(uint32_t(i));
+    if (sel.empty()) return;
+    Batch rest;
+    rest.schema.fields = node.output;
+    rest.rows_without_columns = int64_t(sel.size());
+    for (const auto& f : node.children[0]->output)
+      rest.columns.push_back(null_column(f.type, int64_t(sel.size())));
+    for (const auto& c : b.rows.columns) rest.columns.push_back(c.take(sel));
+    emit_in_slices(std::move(rest), out);
+  }
+}
+
+}  // namespace
+
+void produce_hash_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  produce_join(node, ctx, out);
+}
+
+void produce_nested_loop_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  produce_join(node, ctx, out);
+}
+
+}  // namespace floe::exec

@@ -1,0 +1,151 @@
+// The physical plan: a tree of operators over column batches, built by the SQL planner
+// and run by the executor. Layer: exec. Each node's output is a list of fields; every
+// expression in a node reads the output of its child (for joins: the left child's
+// columns, then the right child's).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "columnar/batch.h"
+#include "exec/aggregate_function.h"
+#include "exec/expression.h"
+#include "formats/scan_predicate.h"
+
+namespace floe::exec {
+
+// What a scan reads from: an in-memory table, an Iceberg table at a snapshot, files.
+class TableSource {
+ public:
+  virtual ~TableSource() = default;
+  virtual const columnar::Schema& schema() const = 0;
+  // Rows expected (exact for memory tables, from metadata for Iceberg); -1 unknown.
+  virtual int64_t estimated_rows() const = 0;
+  // Splits the scan into independent pieces ("morsels") reading `columns` (indices into
+  // schema()) with `predicate` pushed down (rows that fail it may still be returned; the
+  // plan filters exactly afterwards). Returns how many pieces there are.
+  virtual size_t prepare(const std::vector<int>& columns, const formats::ScanPredicate& predicate) = 0;
+  // Reads piece `i`, handing batches (the chosen columns, in order) to `sink`. Called
+  // from several threads at once for different pieces.
+  virtual void read(size_t piece, const std::function<void(columnar::Batch&&)>& sink) = 0;
+  // Text for EXPLAIN: what was pruned, files and row groups read.
+  virtual std::string describe() const = 0;
+  virtual std::string explain_pruning() const { return {}; }
+};
+
+enum class PlanKind {
+  kScan,        // source, scan_columns, pushed (predicate), filter (exact, optional)
+  kValues,      // rows: constant batches
+  kFilter,      // predicate
+  kProject,     // exprs
+  kAggregate,   // group_keys, aggregates (+ grouping_sets)
+  kHashJoin,    // join_type, left_keys, right_keys, residual
+  kNestedLoopJoin,  // join_type, residual
+  kSort,        // sort_keys, limit (top-N when >= 0)
+  kLimit,       // limit, offset
+  kUnionAll,    // children
+  kSetOperation,    // set_op (intersect/except, distinct or all) over two children
+  kDistinct,    // all columns
+  kWindow,      // window_functions appended to the child's columns
+  kEmpty,       // no rows
+};
+
+enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark };
+// kMark: every left row, plus a BOOLEAN column: TRUE when a right row matches, NULL when
+// none matches but a NULL key made the comparison unknown (for IN in expressions).
+
+struct SortKey {
+  ExpressionPtr expr;
+  bool descending = false;
+  bool nulls_first = false;
+};
+
+struct AggregateCall {
+  AggregateFunction function;
+  std::vector<ExpressionPtr> args;
+  ExpressionPtr filter;  // FILTER (WHERE ..), optional
+};
+
+enum class WindowFunctionKind {
+  kRowNumber, kRank, kDenseRank, kPercentRank, kCumeDist, kNtile, kLag, kLead, kFirstValue,
+  kLastValue, kNthValue, kAggregate,
+};
+enum class FrameBoundType { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing,
+                            kUnboundedFollowing };
+struct WindowFrameSpec {
+  bool rows = false;  // ROWS; otherwise RANGE (peers share a frame)
+  FrameBoundType start = FrameBoundType::kUnboundedPreceding;
+  int64_t start_offset = 0;
+  FrameBoundType end = FrameBoundType::kCurrentRow;
+  int64_t end_offset = 0;
+  bool whole_partition = false;  // no ORDER BY: the frame is the whole partition
+};
+struct WindowCall {
+  WindowFunctionKind kind = WindowFunctionKind::kRowNumber;
+  std::vector<ExpressionPtr> args;
+  AggregateFunction aggregate;  // kAggregate
+  std::vector<ExpressionPtr> partition_by;
+  std::vector<SortKey> order_by;
+  WindowFrameSpec frame;
+  bool ignore_nulls = false;
+  int64_t offset = 1;  // LAG/LEAD/NTH_VALUE/NTILE constant
+  columnar::DataType type;
+};
+
+struct PlanNode;
+using PlanPtr = std::unique_ptr<PlanNode>;
+
+struct PlanNode {
+  PlanKind kind = PlanKind::kEmpty;
+  std::vector<columnar::Field> output;
+  std::vector<PlanPtr> children;
+
+  // kScan
+  std::shared_ptr<TableSource> source;
+  std::vector<int> scan_columns;
+  formats::ScanPredicate pushed;
+  // kFilter, kScan (exact filter after the scan)
+  ExpressionPtr predicate;
+  // kProject
+  std::vector<ExpressionPtr> exprs;
+  // kValues
+  std::vector<columnar::Batch> rows;
+  // kAggregate
+  std::vector<ExpressionPtr> group_keys;
+  std::vector<AggregateCall> aggregates;
+  // Grouping sets: each a list of indices into group_keys; empty vector = plain GROUP BY.
+  // With sets the output gets one more BIGINT column, GROUPING_ID (a bit per key, 1 when
+  // the key is not in the set), after the aggregates.
+  std::vector<std::vector<int>> grouping_sets;
+  // Joins
+  JoinKind join_type = JoinKind::kInner;
+  std::vector<ExpressionPtr> left_keys, right_keys;
+  ExpressionPtr residual;  // over left columns then right columns
+  bool mark_null_aware = true;  // kMark: NULL (not FALSE) when unmatched and a key is NULL
+  // kSort, kLimit
+  std::vector<SortKey> sort_keys;
+  int64_t limit = -1;
+  int64_t offset = 0;
+  // kSetOperation
+  bool set_intersect = true;  // false: EXCEPT
+  bool set_all = false;
+  // kWindow
+  std::vector<WindowCall> windows;
+  // Estimated output rows (-1 unknown), for join ordering and EXPLAIN.
+  int64_t estimated_rows = -1;
+
+  columnar::Schema schema() const {
+    columnar::Schema s;
+    s.fields = output;
+    return s;
+  }
+};
+
+// Renders the plan tree, one operator per line, indented (EXPLAIN).
+std::string explain_plan(const PlanNode& plan);
+
+}  // namespace floe::exec

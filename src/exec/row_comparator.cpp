@@ -1,0 +1,72 @@
+#include "exec/row_comparator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "columnar/value_compare.h"
+#include "exec/vector_ops.h"
+
+namespace floe::exec {
+
+using columnar::Column;
+using columnar::TypeId;
+
+RowComparator::RowComparator(std::vector<SortColumn> keys) {
+  for (const auto& k : keys) {
+    const Column* c = k.column;
+    int dir = k.descending ? -1 : 1;
+    int null_order = k.nulls_first ? -1 : 1;
+    bool has_nulls = c->null_count() > 0;
+    std::function<int(uint32_t, uint32_t)> values;
+    bool fixed = visit_fixed_width(c->type().id(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* v = c->values<T>();
+      values = [v](uint32_t a, uint32_t b) {
+        T x = v[a], y = v[b];
+        if constexpr (std::is_floating_point_v<T>) {
+          bool xn = std::isnan(x), yn = std::isnan(y);
+          if (xn || yn) return xn == yn ? 0 : (xn ? 1 : -1);
+        }
+        return x < y ? -1 : (x > y ? 1 : 0);
+      };
+    });
+    if (!fixed) {
+      if (c->type().is_variable_width()) {
+        values = [c](uint32_t a, uint32_t b) {
+          int r = c->string_at(a).compare(c->string_at(b));
+          return r < 0 ? -1 : (r > 0 ? 1 : 0);
+        };
+      } else {
+        values = [c](uint32_t a, uint32_t b) { return columnar::compare_values(*c, a, *c, b); };
+      }
+    }
+    if (!has_nulls) {
+      keys_.push_back([values, dir](uint32_t a, uint32_t b) { return dir * values(a, b); });
+    } else {
+      keys_.push_back([values, dir, null_order, c](uint32_t a, uint32_t b) {
+        bool na = c->is_null(a), nb = c->is_null(b);
+        if (na || nb) return na == nb ? 0 : (na ? null_order : -null_order);
+        return dir * values(a, b);
+      });
+    }
+  }
+}
+
+std::vector<uint32_t> sorted_order(const RowComparator& cmp, int64_t rows, int64_t limit) {
+  std::vector<uint32_t> order(static_cast<size_t>(rows));
+  std::iota(order.begin(), order.end(), 0u);
+  auto less = [&](uint32_t a, uint32_t b) {
+    int c = cmp.compare(a, b);
+    return c ? c < 0 : a < b;
+  };
+  if (limit >= 0 && limit < rows) {
+    std::partial_sort(order.begin(), order.begin() + limit, order.end(), less);
+    order.resize(size_t(limit));
+  } else {
+    std::sort(order.begin(), order.end(), less);
+  }
+  return order;
+}
+
+}  // namespace floe::exec

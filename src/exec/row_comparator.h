@@ -1,0 +1,38 @@
+// Comparing rows by sort keys (ORDER BY, window ordering, merge of sorted runs): each key
+// column compared by its type, with direction and NULL placement. Layer: exec.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "columnar/column.h"
+
+namespace floe::exec {
+
+struct SortColumn {
+  const columnar::Column* column;
+  bool descending = false;
+  bool nulls_first = false;
+};
+
+// A comparator over row indices: <0, 0, >0.
+class RowComparator {
+ public:
+  explicit RowComparator(std::vector<SortColumn> keys);
+  int compare(uint32_t a, uint32_t b) const {
+    for (const auto& k : keys_) {
+      int c = k(a, b);
+      if (c) return c;
+    }
+    return 0;
+  }
+
+ private:
+  std::vector<std::function<int(uint32_t, uint32_t)>> keys_;
+};
+
+// Row indices of [0, rows) in sorted order (stable: ties keep input order). With `limit`
+// >= 0 only the first `limit` positions are guaranteed sorted (and returned).
+std::vector<uint32_t> sorted_order(const RowComparator& cmp, int64_t rows, int64_t limit = -1);
+
+}  // namespace floe::exec

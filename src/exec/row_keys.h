@@ -1,0 +1,56 @@
+// Row keys: the values of a row's key columns encoded as bytes, so that two rows have equal
+// bytes exactly when their keys are equal (NULL equal to NULL, -0.0 to 0.0, NaN to NaN), and
+// a hash of those bytes. Grouping, DISTINCT, set operations and hash joins all find rows by
+// these keys. Layer: exec.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "base/buffer.h"
+#include "columnar/column.h"
+
+namespace floe::exec {
+
+struct EncodedKeys {
+  Buffer bytes;
+  std::vector<uint32_t> offsets;  // rows + 1
+  std::vector<uint64_t> hashes;
+  std::vector<uint8_t> has_null;  // 1 when some key column is NULL in that row
+  std::string_view key(size_t row) const {
+    return {reinterpret_cast<const char*>(bytes.data()) + offsets[row],
+            size_t(offsets[row + 1] - offsets[row])};
+  }
+  size_t rows() const { return hashes.size(); }
+};
+
+// Encodes rows [0, rows) of `keys` (all the same length).
+void encode_keys(const std::vector<const columnar::Column*>& keys, int64_t rows, EncodedKeys& out);
+
+// A hash table from encoded keys to dense ids 0, 1, 2, ... in order of first appearance.
+class KeyTable {
+ public:
+  KeyTable();
+  // The id of `key` (hash `h`), inserting it when new (`inserted` says which).
+  uint32_t find_or_insert(std::string_view key, uint64_t h, bool& inserted);
+  // The id of `key`, or -1.
+  int64_t find(std::string_view key, uint64_t h) const;
+  size_t size() const { return key_offsets_.size() - 1; }
+  std::string_view key(uint32_t id) const {
+    return {reinterpret_cast<const char*>(arena_.data()) + key_offsets_[id],
+            size_t(key_offsets_[id + 1] - key_offsets_[id])};
+  }
+  uint64_t hash(uint32_t id) const { return hashes_[id]; }
+  size_t memory_bytes() const;
+
+ private:
+  void grow();
+  std::vector<uint32_t> slots_;  // id + 1; 0 = empty
+  std::vector<uint64_t> hashes_;
+  std::vector<uint64_t> key_offsets_;
+  Buffer arena_;
+  size_t mask_ = 0;
+};
+
+}  // namespace floe::exec

@@ -1,0 +1,104 @@
+// Pipeline breakers that need all their input: ORDER BY (and top-N), DISTINCT, INTERSECT
+// and EXCEPT. Their input is gathered, then processed in one piece.
+#include "exec/expression_evaluator.h"
+#include "exec/operator.h"
+#include "exec/row_comparator.h"
+#include "exec/row_keys.h"
+
+namespace floe::exec {
+
+using columnar::Batch;
+using columnar::Column;
+
+void produce_sort(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  CollectConsumer collect;
+  produce(*node.children[0], ctx, collect);
+  Batch all = collect.concatenated(node.children[0]->schema());
+  std::vector<Column> keys;
+  for (const auto& k : node.sort_keys) keys.push_back(evaluate(*k.expr, all));
+  std::vector<SortColumn> cols;
+  for (size_t i = 0; i < keys.size(); ++i)
+    cols.push_back({&keys[i], node.sort_keys[i].descending, node.sort_keys[i].nulls_first});
+  RowComparator cmp(std::move(cols));
+  int64_t limit = node.limit >= 0 ? node.limit + node.offset : -1;
+  auto order = sorted_order(cmp, all.num_rows(), limit);
+  Batch sorted = take_rows(all, order);
+  sorted.schema.fields = node.output;
+  emit_in_slices(std::move(sorted), out);
+}
+
+namespace {
+
+EncodedKeys encode_all(const Batch& b) {
+  std::vector<const Column*> cols;
+  for (const auto& c : b.columns) cols.push_back(&c);
+  EncodedKeys enc;
+  encode_keys(cols, b.num_rows(), enc);
+  return enc;
+}
+
+}  // namespace
+
+void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  CollectConsumer collect;
+  produce(*node.children[0], ctx, collect);
+  Batch all = collect.concatenated(node.children[0]->schema());
+  EncodedKeys enc = encode_all(all);
+  KeyTable seen;
+  columnar::SelectionVector keep;
+  for (size_t i = 0; i < enc.rows(); ++i) {
+    bool inserted;
+    seen.find_or_insert(enc.key(i), enc.hashes[i], inserted);
+    if (inserted) keep.push_back(uint32_t(i));
+  }
+  Batch result = take_rows(all, keep);
+  result.schema.fields = node.output;
+  emit_in_slices(std::move(result), out);
+}
+
+void produce_set_operation(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  CollectConsumer right_rows;
+  produce(*node.children[1], ctx, right_rows);
+  Batch right = right_rows.concatenated(node.children[1]->schema());
+  EncodedKeys renc = encode_all(right);
+  KeyTable rkeys;
+  std::vector<int64_t> counts;
+  for (size_t i = 0; i < renc.rows(); ++i) {
+    bool inserted;
+    uint32_t id = rkeys.find_or_insert(renc.key(i), renc.hashes[i], inserted);
+    if (inserted) counts.push_back(0);
+    ++counts[id];
+  }
+  CollectConsumer left_rows;
+  produce(*node.children[0], ctx, left_rows);
+  Batch left = left_rows.concatenated(node.children[0]->schema());
+  EncodedKeys lenc = encode_all(left);
+  KeyTable emitted;
+  columnar::SelectionVector keep;
+  for (size_t i = 0; i < lenc.rows(); ++i) {
+    int64_t id = rkeys.find(lenc.key(i), lenc.hashes[i]);
+    bool in_right = id >= 0 && counts[size_t(id)] > 0;
+    if (node.set_all) {
+      if (node.set_intersect) {
+        if (in_right) {
+          --counts[size_t(id)];
+          keep.push_back(uint32_t(i));
+        }
+      } else {
+        if (in_right) --counts[size_t(id)];
+        else keep.push_back(uint32_t(i));
+      }
+      continue;
+    }
+    if (in_right != node.set_intersect) continue;
+    bool inserted;
+    emitted.find_or_insert(lenc.key(i), lenc.hashes[i], inserted);
+    if (inserted) keep.push_back(uint32_t(i));
+  }
+  Batch result = take_rows(left, keep);
+  result.schema.fields = node.output;
+  emit_in_slices(std::move(result), out);
+}
+
+
+}  // namespace floe::exec

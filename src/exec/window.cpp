@@ -1,0 +1,273 @@
+// Window functions: the input is gathered, each window's rows are ordered by (PARTITION BY,
+// ORDER BY), and each function is computed partition by partition; results are written
+// back in input order as new columns after the input's.
+#include <algorithm>
+
+#include "exec/expression_evaluator.h"
+#include "exec/operator.h"
+#include "exec/row_comparator.h"
+#include "exec/vector_ops.h"
+
+namespace floe::exec {
+
+using columnar::Batch;
+using columnar::Column;
+using columnar::DataType;
+using columnar::TypeId;
+
+namespace {
+
+// Computes one window call over `all`; returns its column in input row order.
+Column compute_window(const WindowCall& w, const Batch& all) {
+  int64_t n = all.num_rows();
+  std::vector<Column> part_cols, order_cols, args;
+  for (const auto& e : w.partition_by) part_cols.push_back(evaluate(*e, all));
+  for (const auto& k : w.order_by) order_cols.push_back(evaluate(*k.expr, all));
+  for (const auto& e : w.args) args.push_back(evaluate(*e, all));
+  std::vector<SortColumn> keys;
+  for (auto& c : part_cols) keys.push_back({&c, false, false});
+  for (size_t i = 0; i < order_cols.size(); ++i)
+    keys.push_back({&order_cols[i], w.order_by[i].descending, w.order_by[i].nulls_first});
+  RowComparator full(keys);
+  std::vector<SortColumn> pkeys(keys.begin(), keys.begin() + long(part_cols.size()));
+  RowComparator part(pkeys);
+  auto order = sorted_order(full, n);
+
+  // Results indexed by position in `order`, then scattered.
+  std::vector<int64_t> int_result;
+  std::vector<int64_t> source_row(size_t(n), -1);  // value functions: row whose value to take
+  std::vector<double> dbl_result;
+  bool is_int = false, is_double = false, is_value = false;
+  Column agg_out(w.type);
+  std::vector<Column> agg_pieces;
+  std::vector<std::pair<int64_t, int64_t>> agg_rows;  // (sorted position range) per piece row
+
+  auto peers = [&](size_t a, size_t b) { return full.compare(order[a], order[b]) == 0; };
+  switch (w.kind) {
+    case WindowFunctionKind::kRowNumber: case WindowFunctionKind::kRank:
+    case WindowFunctionKind::kDenseRank: case WindowFunctionKind::kNtile:
+      is_int = true;
+      int_result.assign(size_t(n), 0);
+      break;
+    case WindowFunctionKind::kPercentRank: case WindowFunctionKind::kCumeDist:
+      is_double = true;
+      dbl_result.assign(size_t(n), 0);
+      break;
+    case WindowFunctionKind::kAggregate:
+      break;
+    default:
+      is_value = true;
+      break;
+  }
+  std::vector<int64_t> agg_pos_to_piece;
+  size_t start = 0;
+  std::vector<Column> agg_results(size_t(0));
+  std::vector<int64_t> agg_index(size_t(n), -1);  // sorted position -> row in agg_out
+  while (start < size_t(n)) {
+    size_t end = start + 1;
+    while (end < size_t(n) && part.compare(order[start], order[end]) == 0) ++end;
+    int64_t len = int64_t(end - start);
+    // Peer group bounds for every position.
+    std::vector<size_t> peer_begin(static_cast<size_t>(len)), peer_end(static_cast<size_t>(len));
+    for (size_t i = start; i < end;) {
+      size_t j = i + 1;
+      while (j < end && peers(i, j)) ++j;
+      for (size_t k = i; k < j; ++k) {
+        peer_begin[k - start] = i - start;
+        peer_end[k - start] = j - start;
+      }
+      i = j;
+    }
+    if (is_int || is_double) {
+      int64_t dense = 0;
+      for (size_t p = 0; p < size_t(len); ++p) {
+        if (peer_begin[p] == p) ++dense;
+        switch (w.kind) {
+          case WindowFunctionKind::kRowNumber: int_result[start + p] = int64_t(p) + 1; break;
+          case WindowFunctionKind::kRank: int_result[start + p] = int64_t(peer_begin[p]) + 1; break;
+          case WindowFunctionKind::kDenseRank: int_result[start + p] = dense; break;
+          case WindowFunctionKind::kNtile: {
+            int64_t buckets = std::max<int64_t>(1, w.offset);
+            int64_t small = len / buckets, extra = len % buckets;
+            int64_t i = int64_t(p), b;
+            if (i < extra * (small + 1)) b = i / (small + 1);
+            else b = extra + (i - extra * (small + 1)) / std::max<int64_t>(small, 1);
+            int_result[start + p] = b + 1;
+            break;
+          }
+          case WindowFunctionKind::kPercentRank:
+            dbl_result[start + p] = len > 1 ? double(peer_begin[p]) / double(len - 1) : 0.0;
+            break;
+          default:
+            dbl_result[start + p] = double(peer_end[p]) / double(len);
+            break;
+        }
+      }
+    } else {
+      // Frame of each position: [lo, hi) within the partition.
+      auto frame = [&](size_t p, size_t& lo, size_t& hi) {
+        const WindowFrameSpec& f = w.frame;
+        if (f.whole_partition) {
+          lo = 0;
+          hi = size_t(len);
+          return;
+        }
+        auto bound = [&](FrameBoundType t, int64_t off, bool is_start) -> int64_t {
+          switch (t) {
+            case FrameBoundType::kUnboundedPreceding: return 0;
+            case FrameBoundType::kUnboundedFollowing: return len;
+            case FrameBoundType::kCurrentRow:
+              if (f.rows) return int64_t(p) + (is_start ? 0 : 1);
+              return int64_t(is_start ? peer_begin[p] : peer_end[p]);
+            case FrameBoundType::kPreceding:
+              return int64_t(p) - off + (is_start ? 0 : 1);
+            case FrameBoundType::kFollowing:
+              return int64_t(p) + off + (is_start ? 0 : 1);
+          }
+          return 0;
+        };
+        int64_t l = std::clamp<int64_t>(bound(f.start, f.start_offset, true), 0, len);
+        int64_t h = std::clamp<int64_t>(bound(f.end, f.end_offset, false), 0, len);
+        lo = size_t(l);
+        hi = size_t(std::max(l, h));
+      };
+      if (is_value) {
+        const Column* v = args.empty() ? nullptr : &args[0];
+        for (size_t p = 0; p < size_t(len); ++p) {
+          int64_t src = -1;
+          if (w.kind == WindowFunctionKind::kLag || w.kind == WindowFunctionKind::kLead) {
+            int64_t step = w.kind == WindowFunctionKind::kLag ? -1 : 1;
+            int64_t q = int64_t(p);
+            int64_t remaining = w.offset;
+            if (!w.ignore_nulls) {
+              q += step * remaining;
+              remaining = 0;
+            }
+            while (remaining > 0) {
+              q += step;
+              if (q < 0 || q >= len) break;
+              if (v->is_valid(order[start + size_t(q)])) --remaining;
+            }
+            if (q >= 0 && q < len && remaining == 0) src = int64_t(order[start + size_t(q)]);
+            else src = -2;  // use the default
+          } else {
+            size_t lo, hi;
+            frame(p, lo, hi);
+            if (lo < hi) {
+              if (w.kind == WindowFunctionKind::kFirstValue) {
+                for (size_t q = lo; q < hi; ++q) {
+                  uint32_t r = order[start + q];
+                  if (!w.ignore_nulls || v->is_valid(r)) { src = r; break; }
+                }
+              } else if (w.kind == WindowFunctionKind::kLastValue) {
+                for (size_t q = hi; q-- > lo;) {
+                  uint32_t r = order[start + q];
+                  if (!w.ignore_nulls || v->is_valid(r)) { src = r; break; }
+                }
+              } else {  // nth_value
+                if (w.offset >= 1 && lo + size_t(w.offset) - 1 < hi)
+                  src = order[start + lo + size_t(w.offset) - 1];
+              }
+            }
+          }
+          source_row[order[start + p]] = src;
+        }
+      } else {
+        // Aggregate over frames: frames starting at the partition start grow with each peer
+        // group, so one accumulator is fed in order; other frames are computed one by one.
+        bool running = !w.aggregate.distinct && w.frame.start == FrameBoundType::kUnboundedPreceding;
+        std::vector<const Column*> in;
+        for (auto& c : args) in.push_back(&c);
+        std::vector<Column> taken(args.size());
+        auto feed = [&](Accumulator& acc, size_t lo, size_t hi) {
+          if (hi <= lo) return;
+          columnar::SelectionVector rows;
+          for (size_t q = lo; q < hi; ++q) rows.push_back(order[start + q]);
+          std::vector<Column> cols;
+          std::vector<const Column*> ptrs;
+          for (auto& c : args) cols.push_back(c.take(rows));
+          for (auto& c : cols) ptrs.push_back(&c);
+          std::vector<uint32_t> gids(rows.size(), 0);
+          acc.update(gids.data(), ptrs, int64_t(rows.size()));
+        };
+        if (running) {
+          auto acc = w.aggregate.make();
+          acc->resize(1);
+          size_t fed = 0;
+          for (size_t p = 0; p < size_t(len);) {
+            size_t lo, hi;
+            frame(p, lo, hi);
+            // Positions sharing this frame end (peers in RANGE mode).
+            size_t q = p + 1;
+            while (q < size_t(len)) {
+              size_t l2, h2;
+              frame(q, l2, h2);
+              if (h2 != hi) break;
+              ++q;
+            }
+            feed(*acc, fed, hi);
+            fed = std::max(fed, hi);
+            Column v = acc->finalize(1);
+            for (size_t k = p; k < q; ++k) {
+              agg_index[start + k] = int64_t(agg_pieces.size());
+            }
+            agg_pieces.push_back(std::move(v));
+            p = q;
+          }
+        } else {
+          for (size_t p = 0; p < size_t(len); ++p) {
+            size_t lo, hi;
+            frame(p, lo, hi);
+            auto acc = w.aggregate.make();
+            acc->resize(1);
+            feed(*acc, lo, hi);
+            agg_index[start + p] = int64_t(agg_pieces.size());
+            agg_pieces.push_back(acc->finalize(1));
+          }
+        }
+      }
+    }
+    start = end;
+  }
+  // Assemble in input order.
+  std::vector<int64_t> pos_of_row(static_cast<size_t>(n));
+  for (size_t p = 0; p < size_t(n); ++p) pos_of_row[order[p]] = int64_t(p);
+  Column out(w.type);
+  out.reserve(n);
+  if (is_int) {
+    for (int64_t r = 0; r < n; ++r) out.append<int64_t>(int_result[size_t(pos_of_row[size_t(r)])]);
+  } else if (is_double) {
+    for (int64_t r = 0; r < n; ++r) out.append<double>(dbl_result[size_t(pos_of_row[size_t(r)])]);
+  } else if (is_value) {
+    const Column* v = args.empty() ? nullptr : &args[0];
+    const Column* dflt = args.size() > 1 ? &args[1] : nullptr;
+    for (int64_t r = 0; r < n; ++r) {
+      int64_t src = source_row[size_t(r)];
+      if (src >= 0) out.append_range(*v, src, 1);
+      else if (src == -2 && dflt) out.append_range(*dflt, r, 1);
+      else out.append_null();
+    }
+  } else {
+    for (int64_t r = 0; r < n; ++r)
+      out.append_range(agg_pieces[size_t(agg_index[size_t(pos_of_row[size_t(r)])])], 0, 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  CollectConsumer collect;
+  produce(*node.children[0], ctx, collect);
+  Batch all = collect.concatenated(node.children[0]->schema());
+  Batch result;
+  result.schema.fields = node.output;
+  result.rows_without_columns = all.num_rows();
+  std::vector<Column> computed;
+  for (const auto& w : node.windows) computed.push_back(compute_window(w, all));
+  for (auto& c : all.columns) result.columns.push_back(std::move(c));
+  for (auto& c : computed) result.columns.push_back(std::move(c));
+  emit_in_slices(std::move(result), out);
+}
+
+}  // namespace floe::exec
