@@ -67,7 +67,7 @@ const Registry& registry() {
     register_string_search_functions(t);
     // register_conversion_functions(t);
     // register_regex_functions(t);
-    // register_math_functions(t);
+    register_math_functions(t);
     // register_conditional_functions(t);
     // register_datetime_functions(t);
     // register_datetime_conversion_functions(t);
@@ -98,7 +98,9 @@ int cast_cost(const DataType& from, const DataType& to) {
   if (from.id() == TypeId::kDecimal && is_floating(to)) return 5;
   if (from.id() == TypeId::kDate) return 6;
   if (from.id() == TypeId::kTimestamp) return 7;
-  if (is_text(from)) return 10;
+  // Text parses into anything; a number or a timestamp reads more texts than BIGINT or DATE.
+  if (is_text(from))
+    return to.id() == TypeId::kFloat64 || to.id() == TypeId::kTimestamp ? 10 : 11;
   return 8;
 }
 
