@@ -99,7 +99,7 @@ void BatchPrinter::print(const columnar::Batch& batch, int64_t offset, int64_t l
   }
 }
 
-void BatchPrinter::finish() {
+void BatchPrinter::finish(int64_t total_rows) {
   if (format_ != OutputFormat::kTable) return;
   size_t n = schema_.fields.size();
   std::vector<size_t> width(n);
@@ -126,7 +126,10 @@ void BatchPrinter::finish() {
   for (const auto& f : schema_.fields) names.push_back(f.name);
   fmt::print(out_, "{}\n{}\n{}\n{}\n", rule(), cells(names), cells(types), rule());
   for (const auto& row : table_rows_) fmt::print(out_, "{}\n", cells(row));
-  fmt::print(out_, "{}\n{} row{}\n", rule(), rows_, rows_ == 1 ? "" : "s");
+  if (total_rows > rows_)
+    fmt::print(out_, "{}\n({} rows, {} shown)\n", rule(), total_rows, rows_);
+  else
+    fmt::print(out_, "{}\n{} row{}\n", rule(), rows_, rows_ == 1 ? "" : "s");
 }
 
 }  // namespace floe::cli

@@ -18,7 +18,10 @@ class BatchPrinter {
   BatchPrinter(OutputFormat format, const columnar::Schema& schema, std::FILE* out = stdout);
   void print(const columnar::Batch& batch, int64_t offset = 0, int64_t limit = -1);
   // Tables are printed when finished (column widths need all rows); the rest streams.
-  void finish();
+  // `total_rows` (when more than were printed) makes a table's footer say how many rows
+  // the result had beside how many are shown.
+  void finish(int64_t total_rows = -1);
+  int64_t rows_printed() const { return rows_; }
 
  private:
   OutputFormat format_;

@@ -15,6 +15,7 @@
 #include "base/parallel_for.h"
 #include "catalog/sql_catalog.h"
 #include "cli/batch_printer.h"
+#include "cli/catalog_flags.h"
 #include "cli/commands.h"
 #include "columnar/type_parse.h"
 #include "formats/batch_file.h"
@@ -35,20 +36,8 @@ namespace {
 using catalog::SqlCatalog;
 using catalog::TableIdentifier;
 
-struct CatalogFlags {
-  std::string warehouse;
-  std::string catalog;
-};
-
-void add_catalog_flags(CLI::App* cmd, CatalogFlags& f) {
-  cmd->add_option("--warehouse", f.warehouse,
-                  "Warehouse folder or s3:// prefix (default $FLOE_WAREHOUSE or ./warehouse)");
-  cmd->add_option("--catalog", f.catalog,
-                  "SQLite catalog file (default $FLOE_CATALOG or <warehouse>/catalog.db)");
-}
-
 std::unique_ptr<SqlCatalog> open_catalog(const CatalogFlags& f) {
-  return std::make_unique<SqlCatalog>(catalog::resolve_catalog_config(f.warehouse, f.catalog));
+  return std::make_unique<SqlCatalog>(resolve_catalog_flags(f));
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {
