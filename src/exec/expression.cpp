@@ -23,11 +23,12 @@ ExpressionPtr Expression::clone() const {
   e->case_insensitive = case_insensitive;
   e->null_on_divide_by_zero = null_on_divide_by_zero;
   e->name = name;
+  e->subquery = subquery;
   return e;
 }
 
 bool Expression::is_foldable() const {
-  if (op == ExprOp::kColumn || op == ExprOp::kRowMark) return false;
+  if (op == ExprOp::kColumn || op == ExprOp::kRowMark || op == ExprOp::kSubquery) return false;
   if (op == ExprOp::kFunction && !function.deterministic) return false;
   for (const auto& c : children)
     if (!c->is_foldable()) return false;
@@ -93,6 +94,7 @@ std::string Expression::to_string() const {
       }
       return s + ")";
     }
+    case ExprOp::kSubquery: return "(subquery)";
     case ExprOp::kNegate: return "-(" + children[0]->to_string() + ")";
     case ExprOp::kNot: return "NOT (" + children[0]->to_string() + ")";
     case ExprOp::kIsNull: return "(" + children[0]->to_string() + " IS NULL)";

@@ -31,7 +31,11 @@ enum class ExprOp {
   kInList,      // children[0] IN (children[1..]), same types; NULL rules of SQL
   kLike,        // children[0] LIKE children[1] [ESCAPE children[2]]; case_insensitive
   kRowMark,     // a value computed by an operator (subquery mark): same as kColumn
+  kSubquery,    // subquery (see Subquery): children are the outer values it depends on,
+                // and for IN the value looked for first
 };
+
+struct Subquery;
 
 struct Expression;
 using ExpressionPtr = std::unique_ptr<Expression>;
@@ -48,6 +52,7 @@ struct Expression {
   bool case_insensitive = false;    // kLike (ILIKE)
   bool null_on_divide_by_zero = false;  // kDivide/kIntegerDivide/kModulo: NULL, not an error
   std::string name;                 // for messages and EXPLAIN: column name, function name
+  std::shared_ptr<Subquery> subquery;  // kSubquery
 
   ExpressionPtr clone() const;
   bool is_constant() const { return op == ExprOp::kConstant; }

@@ -6,6 +6,7 @@
 #include "exec/arithmetic_kernels.h"
 #include "exec/comparison_kernels.h"
 #include "exec/like_pattern.h"
+#include "exec/subquery.h"
 #include "exec/vector_ops.h"
 
 namespace floe::exec {
@@ -378,6 +379,11 @@ Value eval(const Expression& e, const Batch& in, int64_t rows) {
         }
       }
       return std::move(*acc);
+    }
+    case ExprOp::kSubquery: {
+      std::vector<Column> inputs;
+      for (const auto& c : e.children) inputs.push_back(materialize(eval(*c, in, rows), rows));
+      return Value::of(evaluate_subquery(e, inputs, rows), false);
     }
     case ExprOp::kLike: {
       Value t = eval(*e.children[0], in, rows);

@@ -1,0 +1,184 @@
+#include "exec/table_sources.h"
+
+#include <glob.h>
+
+#include "base/error.h"
+#include "iceberg/table_reader.h"
+
+namespace floe::exec {
+
+using columnar::Batch;
+using columnar::Schema;
+
+namespace {
+
+Batch project(const Batch& b, const std::vector<int>& columns, const Schema& full) {
+  Batch out;
+  out.rows_without_columns = b.num_rows();
+  for (int c : columns) {
+    out.schema.fields.push_back(full.fields[size_t(c)]);
+    out.columns.push_back(b.columns[size_t(c)].copy());
+  }
+  return out;
+}
+
+}  // namespace
+
+// --- memory ----------------------------------------------------------------------------
+
+MemoryTableSource::MemoryTableSource(std::string name, Schema schema,
+                                     std::shared_ptr<const std::vector<Batch>> batches)
+    : name_(std::move(name)), schema_(std::move(schema)), batches_(std::move(batches)) {}
+
+int64_t MemoryTableSource::estimated_rows() const {
+  int64_t n = 0;
+  for (const auto& b : *batches_) n += b.num_rows();
+  return n;
+}
+
+size_t MemoryTableSource::prepare(const std::vector<int>& columns, const formats::ScanPredicate&) {
+  columns_ = columns;
+  return batches_->size();
+}
+
+void MemoryTableSource::read(size_t piece, const std::function<void(Batch&&)>& sink) {
+  const Batch& b = (*batches_)[piece];
+  if (b.num_rows() == 0) return;
+  sink(project(b, columns_, schema_));
+}
+
+// --- Iceberg -----------------------------------------------------------------------------
+
+struct IcebergTableSource::State {
+  std::unique_ptr<iceberg::TableReader> reader;
+  iceberg::ScanPlan plan;
+  std::mutex mu;
+  parquet::PruneReport prune;
+  bool no_columns = false;
+};
+
+IcebergTableSource::IcebergTableSource(std::string name, std::shared_ptr<io::FileIO> io,
+                                       std::shared_ptr<const iceberg::TableMetadata> metadata,
+                                       const iceberg::Snapshot* snapshot, int threads)
+    : name_(std::move(name)), io_(std::move(io)), metadata_(std::move(metadata)),
+      snapshot_(snapshot), threads_(threads), state_(std::make_unique<State>()) {}
+
+IcebergTableSource::~IcebergTableSource() = default;
+
+const Schema& IcebergTableSource::schema() const {
+  return metadata_->schema_for(snapshot_).schema;
+}
+
+int64_t IcebergTableSource::estimated_rows() const {
+  if (!snapshot_) return 0;
+  auto it = snapshot_->summary.find("total-records");
+  if (it == snapshot_->summary.end()) return -1;
+  try {
+    return std::stoll(it->second);
+  } catch (...) {
+    return -1;
+  }
+}
+
+size_t IcebergTableSource::prepare(const std::vector<int>& columns,
+                                   const formats::ScanPredicate& predicate) {
+  const iceberg::TableSchema& ts = metadata_->schema_for(snapshot_);
+  std::vector<std::string> names;
+  for (int c : columns) names.push_back(ts.schema.fields[size_t(c)].name);
+  state_->plan = iceberg::plan_scan(*io_, *metadata_, snapshot_, ts, predicate, threads_);
+  // The reader filters exactly with the predicate; the plan filters again (cheap) so a
+  // pushed predicate only needs to be a superset.
+  state_->reader = std::make_unique<iceberg::TableReader>(*io_, *metadata_, ts, names,
+                                                          predicate.clone());
+  // No column needed (COUNT(*)): the reader returns every column; read() drops them.
+  state_->no_columns = columns.empty();
+  return state_->plan.tasks.size();
+}
+
+void IcebergTableSource::read(size_t piece, const std::function<void(Batch&&)>& sink) {
+  parquet::PruneReport report;
+  state_->reader->read(state_->plan.tasks[piece], [&](Batch&& b) {
+    if (state_->no_columns) {
+      Batch rows_only;
+      rows_only.rows_without_columns = b.num_rows();
+      sink(std::move(rows_only));
+      return true;
+    }
+    sink(std::move(b));
+    return true;
+  }, &report);
+  std::lock_guard<std::mutex> lock(state_->mu);
+  auto& p = state_->prune;
+  p.row_groups += report.row_groups;
+  p.row_groups_pruned_by_statistics += report.row_groups_pruned_by_statistics;
+  p.row_groups_pruned_by_bloom_filter += report.row_groups_pruned_by_bloom_filter;
+  p.pages += report.pages;
+  p.pages_pruned += report.pages_pruned;
+  p.rows_kept += report.rows_kept;
+  p.rows_total += report.rows_total;
+}
+
+std::string IcebergTableSource::describe() const {
+  return fmt::format("{} (iceberg, snapshot {})", name_,
+                     snapshot_ ? std::to_string(snapshot_->snapshot_id) : "none");
+}
+
+std::string IcebergTableSource::explain_pruning() const {
+  const auto& r = state_->plan.report;
+  const auto& p = state_->prune;
+  return fmt::format(
+      "{}; row groups {} (pruned {} by statistics, {} by bloom filter), pages {} (pruned {})",
+      r.to_string(), p.row_groups, p.row_groups_pruned_by_statistics,
+      p.row_groups_pruned_by_bloom_filter, p.pages, p.pages_pruned);
+}
+
+// --- files -------------------------------------------------------------------------------
+
+FileGlobSource::FileGlobSource(std::string pattern, formats::FileReadOptions options)
+    : pattern_(std::move(pattern)), options_(std::move(options)) {
+  glob_t g;
+  int rc = ::glob(pattern_.c_str(), 0, nullptr, &g);
+  if (rc == 0)
+    for (size_t i = 0; i < g.gl_pathc; ++i) files_.push_back(g.gl_pathv[i]);
+  globfree(&g);
+  if (files_.empty()) throw IoError(fmt::format("no file matches '{}'", pattern_));
+  auto reader = formats::open_batch_reader(files_[0], options_);
+  schema_ = reader->schema();
+}
+
+size_t FileGlobSource::prepare(const std::vector<int>& columns, const formats::ScanPredicate&) {
+  columns_ = columns;
+  return files_.size();
+}
+
+void FileGlobSource::read(size_t piece, const std::function<void(Batch&&)>& sink) {
+  formats::FileReadOptions o = options_;
+  o.columns.clear();
+  bool parquet = o.format ? *o.format == formats::FileFormat::kParquet
+                          : files_[piece].ends_with(".parquet");
+  if (parquet)
+    for (int c : columns_) o.columns.push_back(schema_.fields[size_t(c)].name);
+  auto reader = formats::open_batch_reader(files_[piece], o);
+  const Schema& fs = reader->schema();
+  // Columns by name in this file (files of one glob may order columns differently).
+  std::vector<int> map;
+  for (int c : columns_) {
+    int i = fs.find(schema_.fields[size_t(c)].name);
+    if (i < 0)
+      throw InvalidInputError(fmt::format("{}: has no column '{}' (the first file of '{}' has it)",
+                                          files_[piece], schema_.fields[size_t(c)].name, pattern_));
+    map.push_back(i);
+  }
+  Batch b;
+  while (reader->next(b)) {
+    if (b.num_rows() == 0) continue;
+    sink(project(b, map, fs));
+    b = Batch();
+  }
+}
+
+std::string FileGlobSource::describe() const {
+  return fmt::format("'{}' ({} files)", pattern_, files_.size());
+}
+
+}  // namespace floe::exec

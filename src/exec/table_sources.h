@@ -1,0 +1,80 @@
+// The scan sources the engine reads: an in-memory table (scratch sessions, the
+// sqllogictest corpus), an Iceberg table at one snapshot (with partition, file, row-group,
+// page and bloom-filter pruning from the pushed predicate), and files named by a glob
+// (read_parquet, read_csv). Layer: exec.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "exec/plan.h"
+#include "formats/batch_file.h"
+#include "iceberg/scan_planner.h"
+#include "iceberg/table_metadata.h"
+#include "io/file_io.h"
+
+namespace floe::exec {
+
+// Rows held in memory. The batches are shared and never changed in place: a write
+// replaces the whole list, so a running scan keeps reading the version it started on.
+class MemoryTableSource : public TableSource {
+ public:
+  MemoryTableSource(std::string name, columnar::Schema schema,
+                    std::shared_ptr<const std::vector<columnar::Batch>> batches);
+  const columnar::Schema& schema() const override { return schema_; }
+  int64_t estimated_rows() const override;
+  size_t prepare(const std::vector<int>& columns, const formats::ScanPredicate& predicate) override;
+  void read(size_t piece, const std::function<void(columnar::Batch&&)>& sink) override;
+  std::string describe() const override { return name_ + " (memory)"; }
+
+ private:
+  std::string name_;
+  columnar::Schema schema_;
+  std::shared_ptr<const std::vector<columnar::Batch>> batches_;
+  std::vector<int> columns_;
+};
+
+class IcebergTableSource : public TableSource {
+ public:
+  IcebergTableSource(std::string name, std::shared_ptr<io::FileIO> io,
+                     std::shared_ptr<const iceberg::TableMetadata> metadata,
+                     const iceberg::Snapshot* snapshot, int threads);
+  ~IcebergTableSource() override;
+  const columnar::Schema& schema() const override;
+  int64_t estimated_rows() const override;
+  size_t prepare(const std::vector<int>& columns, const formats::ScanPredicate& predicate) override;
+  void read(size_t piece, const std::function<void(columnar::Batch&&)>& sink) override;
+  std::string describe() const override;
+  std::string explain_pruning() const override;
+
+ private:
+  struct State;
+  std::string name_;
+  std::shared_ptr<io::FileIO> io_;
+  std::shared_ptr<const iceberg::TableMetadata> metadata_;
+  const iceberg::Snapshot* snapshot_;
+  int threads_;
+  std::unique_ptr<State> state_;
+};
+
+// Files matching a glob (a local path pattern with * and ?), read with `options`.
+class FileGlobSource : public TableSource {
+ public:
+  FileGlobSource(std::string pattern, formats::FileReadOptions options);
+  const columnar::Schema& schema() const override { return schema_; }
+  int64_t estimated_rows() const override { return -1; }
+  size_t prepare(const std::vector<int>& columns, const formats::ScanPredicate& predicate) override;
+  void read(size_t piece, const std::function<void(columnar::Batch&&)>& sink) override;
+  std::string describe() const override;
+
+ private:
+  std::string pattern_;
+  formats::FileReadOptions options_;
+  std::vector<std::string> files_;
+  columnar::Schema schema_;
+  std::vector<int> columns_;
+};
+
+}  // namespace floe::exec
