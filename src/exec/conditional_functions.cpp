@@ -74,7 +74,8 @@ Column gather(std::span<const Column* const> cols, const std::vector<int32_t>& p
   auto is_valid = [&](int64_t i) { return pick[size_t(i)] >= 0 && cols[size_t(pick[size_t(i)])]->is_valid(i); };
   if (type.id() == TypeId::kString || type.id() == TypeId::kBinary) {
     size_t hint = 0;
-    for (const Column* c : cols) hint = std::max(hint, string_bytes(*c));
+    for (const Column* c : cols)
+      if (c->type().is_variable_width()) hint = std::max(hint, string_bytes(*c));
     StringBuilder b(type, rows, hint);
     for (int64_t i = 0; i < rows; ++i) {
       if (is_valid(i)) b.append(cols[size_t(pick[size_t(i)])]->string_at(i));
