@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the peers floe's interop tests and benchmarks compare against or talk to: pyarrow,
-# DuckDB (with its iceberg extension), PyIceberg, boto3 and pytest from PyPI, and versitygw
-# (an S3-compatible server that checks SigV4 signatures, for tests/interop/test_s3.py) built
-# from the Go module proxy. They are test tools, never runtime dependencies of floe.
+# DuckDB (with its iceberg and tpch extensions), PyIceberg, boto3 and pytest from PyPI, and
+# versitygw (an S3-compatible server that checks SigV4 signatures, for tests/interop/test_s3.py)
+# built from the Go module proxy. They are test tools, never runtime dependencies of floe.
 # Idempotent: quiet when already satisfied.
 set -euo pipefail
 PY=${PYTHON:-python3}
@@ -29,6 +29,19 @@ PYEOF
   $PY -m pip install -q --disable-pip-version-check --root-user-action=ignore \
     "pyiceberg[sql-sqlite,pyarrow,pyiceberg-core]==0.12.0" "fastavro" "duckdb==1.5.5" \
     "duckdb-extensions==1.5.5" "duckdb-extension-iceberg==1.5.5" "duckdb-extension-avro==1.5.5"
+fi
+
+# DuckDB's tpch extension as a PyPI wheel keyed to DuckDB's version: TPC-H data and query
+# texts for the SQL differential tests (tests/interop/test_sql_differential.py) and the SQL
+# benchmark (bench/sql_bench.py).
+if ! $PY - <<'PYEOF' 2>/dev/null; then
+from importlib.metadata import version
+import duckdb, duckdb_extensions
+assert duckdb.__version__ == "1.5.5" and version("duckdb-extension-tpch") == "1.5.5"
+PYEOF
+  echo "installing DuckDB's tpch extension"
+  $PY -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+    "duckdb==1.5.5" "duckdb-extensions==1.5.5" "duckdb-extension-tpch==1.5.5"
 fi
 
 # versitygw into FLOE_PEERS_DIR/bin (tests/interop/test_s3.py looks there); a cold build
