@@ -69,7 +69,7 @@ const Registry& registry() {
     // register_regex_functions(t);
     register_math_functions(t);
     register_conditional_functions(t);
-    // register_datetime_functions(t);
+    register_datetime_functions(t);
     // register_datetime_conversion_functions(t);
     // register_hash_functions(t);
     Registry reg;

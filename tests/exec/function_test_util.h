@@ -17,8 +17,19 @@
 
 namespace floe::exec::testing {
 
-// A literal argument: NULL, integer, double, or text (text is cast like a string literal).
-using Lit = std::variant<std::monostate, int64_t, double, std::string, bool>;
+// A value of a given type written as text ("2024-01-31" as DATE).
+struct Typed {
+  std::string text;
+  columnar::DataType type;
+};
+
+// A literal argument: NULL, integer, double, text (cast like a string literal), or typed.
+using Lit = std::variant<std::monostate, int64_t, double, std::string, bool, Typed>;
+
+inline Typed date(std::string s) { return {std::move(s), columnar::DataType(columnar::TypeId::kDate)}; }
+inline Typed ts(std::string s) { return {std::move(s), columnar::DataType::timestamp()}; }
+inline Typed tstz(std::string s) { return {std::move(s), columnar::DataType::timestamp_tz()}; }
+inline Typed time(std::string s) { return {std::move(s), columnar::DataType::time()}; }
 
 inline columnar::Column column_of(const std::vector<Lit>& values, columnar::DataType type) {
   columnar::Column c(type);
@@ -27,7 +38,11 @@ inline columnar::Column column_of(const std::vector<Lit>& values, columnar::Data
     else if (auto* i = std::get_if<int64_t>(&v)) c.append<int64_t>(*i);
     else if (auto* d = std::get_if<double>(&v)) c.append<double>(*d);
     else if (auto* b = std::get_if<bool>(&v)) c.append_bool(*b);
-    else c.append_string(std::get<std::string>(v));
+    else if (auto* t = std::get_if<Typed>(&v)) {
+      columnar::Column text(columnar::DataType(columnar::TypeId::kString));
+      text.append_string(t->text);
+      c.append_column(columnar::cast_column(text, type));
+    } else c.append_string(std::get<std::string>(v));
   }
   return c;
 }
@@ -39,6 +54,7 @@ inline columnar::DataType type_of(const Lit& v) {
   if (std::holds_alternative<double>(v)) return DataType(TypeId::kFloat64);
   if (std::holds_alternative<bool>(v)) return DataType(TypeId::kBoolean);
   if (std::holds_alternative<std::string>(v)) return DataType(TypeId::kString);
+  if (auto* t = std::get_if<Typed>(&v)) return t->type;
   return DataType(TypeId::kNull);
 }
 
