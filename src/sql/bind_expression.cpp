@@ -1,0 +1,778 @@
+// Binding expressions: names to columns (or to outer columns, which become parameters of
+// the subquery's plan), functions to the library, operators to typed kernels with the
+// casts their operands need.
+#include <fmt/format.h>
+#include <strings.h>
+
+#include "columnar/column_cast.h"
+#include "columnar/value_parse.h"
+#include "exec/expression_evaluator.h"
+#include "exec/type_rules.h"
+#include "sql/binder_internal.h"
+
+namespace floe::sql {
+
+using columnar::Column;
+using columnar::DataType;
+using columnar::TypeId;
+using exec::ExprOp;
+using exec::ExpressionPtr;
+
+[[noreturn]] void bind_error(const SourcePos& pos, const std::string& message) {
+  throw BinderError(fmt::format("line {}, column {}: {}", pos.line, pos.column, message));
+}
+
+std::string name_text(const ObjectName& name) {
+  std::string s;
+  for (size_t i = 0; i < name.size(); ++i) s += (i ? "." : "") + name[i];
+  return s;
+}
+
+namespace {
+
+bool is_window_call(const Expr& e) { return e.kind == ExprKind::kFunction && e.over; }
+
+bool is_aggregate_call(const Expr& e) {
+  if (e.kind != ExprKind::kFunction || e.over || e.names.size() != 1) return false;
+  const std::string& n = e.names[0];
+  return exec::is_aggregate_name(n) || n == "count_if" || n == "array_agg";
+}
+
+}  // namespace
+
+void collect_aggregates(const Expr& e, std::vector<const Expr*>& out) {
+  if (is_aggregate_call(e)) {
+    out.push_back(&e);
+    return;
+  }
+  // Subqueries have their own aggregates.
+  for (const auto& a : e.args) collect_aggregates(*a, out);
+  if (e.case_operand) collect_aggregates(*e.case_operand, out);
+  for (const auto& [w, t] : e.when_then) {
+    collect_aggregates(*w, out);
+    collect_aggregates(*t, out);
+  }
+  if (e.else_expr) collect_aggregates(*e.else_expr, out);
+  if (e.over) {
+    for (const auto& p : e.over->partition_by) collect_aggregates(*p, out);
+    for (const auto& o : e.over->order_by) collect_aggregates(*o.expr, out);
+  }
+}
+
+bool contains_aggregate(const Expr& e) {
+  std::vector<const Expr*> v;
+  collect_aggregates(e, v);
+  return !v.empty();
+}
+
+void collect_windows(const Expr& e, std::vector<const Expr*>& out) {
+  if (is_window_call(e)) {
+    out.push_back(&e);
+    return;
+  }
+  for (const auto& a : e.args) collect_windows(*a, out);
+  if (e.case_operand) collect_windows(*e.case_operand, out);
+  for (const auto& [w, t] : e.when_then) {
+    collect_windows(*w, out);
+    collect_windows(*t, out);
+  }
+  if (e.else_expr) collect_windows(*e.else_expr, out);
+}
+
+ExpressionPtr cast_to(ExpressionPtr e, const DataType& type, const SourcePos& pos) {
+  if (e->type == type) return e;
+  if (e->type.id() != TypeId::kNull && !columnar::can_cast(e->type, type))
+    bind_error(pos, fmt::format("cannot cast {} to {}", e->type.to_string(), type.to_string()));
+  if (e->is_constant()) {
+    // Fold: a literal cast once, with the error (a bad date literal) raised now.
+    Column c = e->type.id() == TypeId::kNull ? [&] { Column n(type); n.append_null(); return n; }()
+                                             : columnar::cast_column(*e->constant, type);
+    return exec::make_constant(std::move(c));
+  }
+  return exec::make_cast(std::move(e), type);
+}
+
+ExpressionPtr Binder::Impl::to_boolean(ExpressionPtr e, const SourcePos& pos, const char* what) {
+  if (e->type.id() == TypeId::kBoolean) return e;
+  if (e->type.id() == TypeId::kNull) return cast_to(std::move(e), exec::boolean_type(), pos);
+  if (options.dialect == Dialect::kSqlite && exec::is_numeric(e->type)) {
+    // SQLite: any non-zero number is true.
+    auto zero = exec::make_constant([] { Column c{DataType(TypeId::kInt64)}; c.append<int64_t>(0); return c; }());
+    return comparison(ExprOp::kNotEqual, std::move(e), std::move(zero), pos);
+  }
+  bind_error(pos, fmt::format("{} must be BOOLEAN, not {}", what, e->type.to_string()));
+}
+
+ExpressionPtr Binder::Impl::bind_literal(const Expr& e) {
+  switch (e.literal_kind) {
+    case LiteralKind::kNull:
+      return exec::make_null_constant(DataType(TypeId::kNull));
+    case LiteralKind::kBoolean:
+      return exec::make_bool_constant(e.bool_value);
+    case LiteralKind::kInteger: {
+      Column c{DataType(TypeId::kInt64)};
+      if (columnar::append_parsed_value(c, e.text)) return exec::make_constant(std::move(c));
+      if (e.text.size() <= 38) {
+        Column d{DataType::decimal(38, 0)};
+        if (columnar::append_parsed_value(d, e.text)) return exec::make_constant(std::move(d));
+      }
+      Column f{exec::double_type()};
+      if (columnar::append_parsed_value(f, e.text)) return exec::make_constant(std::move(f));
+      bind_error(e.pos, fmt::format("integer literal {} is out of range", e.text));
+    }
+    case LiteralKind::kDecimal: {
+      std::string t = e.text;
+      size_t dot = t.find('.');
+      int scale = dot == std::string::npos ? 0 : int(t.size() - dot - 1);
+      int digits = 0;
+      for (char ch : t) digits += (ch >= '0' && ch <= '9');
+      if (digits <= 38 && scale <= 37) {
+        if (t.back() == '.') t.pop_back();
+        if (!t.empty() && t[0] == '.') t = "0" + t;
+        Column d{DataType::decimal(std::max(digits, scale + 1), scale)};
+        if (columnar::append_parsed_value(d, t)) return exec::make_constant(std::move(d));
+      }
+      [[fallthrough]];
+    }
+    case LiteralKind::kFloat: {
+      Column f{exec::double_type()};
+      if (columnar::append_parsed_value(f, e.text)) return exec::make_constant(std::move(f));
+      bind_error(e.pos, fmt::format("bad number {}", e.text));
+    }
+    case LiteralKind::kString: {
+      Column c{exec::varchar_type()};
+      c.append_string(e.text);
+      return exec::make_constant(std::move(c));
+    }
+    case LiteralKind::kBlob: {
+      Column c{DataType(TypeId::kBinary)};
+      c.append_string(e.text);
+      return exec::make_constant(std::move(c));
+    }
+    case LiteralKind::kTyped: {
+      Column c{exec::varchar_type()};
+      c.append_string(e.text);
+      DataType t = Binder::resolve_type(e.type);
+      Column v(t);
+      if (!columnar::append_parsed_value(v, e.text))
+        bind_error(e.pos, fmt::format("'{}' is not a valid {}", e.text, t.to_string()));
+      return exec::make_constant(std::move(v));
+    }
+  }
+  bind_error(e.pos, "unknown literal");
+}
+
+ExpressionPtr Binder::Impl::bind_column(const Expr& e, BindContext& ctx) {
+  const auto& parts = e.names;
+  std::string col = parts.back();
+  std::string table = parts.size() >= 2 ? parts[parts.size() - 2] : "";
+  // Search this scope, then enclosing ones (a correlated reference).
+  Scope* scope = ctx.scope;
+  auto find_in = [&](Scope& s, bool exact) -> int {
+    int found = -1;
+    for (size_t i = 0; i < s.columns.size(); ++i) {
+      const auto& c = s.columns[i];
+      bool name_ok = exact ? c.name == col : strcasecmp(c.name.c_str(), col.c_str()) == 0;
+      if (!name_ok) continue;
+      if (!table.empty()) {
+        bool t_ok = exact ? c.table == table : strcasecmp(c.table.c_str(), table.c_str()) == 0;
+        if (!t_ok) continue;
+      }
+      if (found >= 0 && !(s.columns[size_t(found)].table == c.table && !table.empty()))
+        bind_error(e.pos, fmt::format("column reference '{}' is ambiguous", name_text(parts)));
+      found = int(i);
+    }
+    return found;
+  };
+  int idx = find_in(*scope, true);
+  if (idx < 0) idx = find_in(*scope, false);
+  if (idx >= 0) {
+    const auto& c = scope->columns[size_t(idx)];
+    return exec::make_column_ref(idx, c.type, c.name);
+  }
+  if (scope->outer && scope->correlation) {
+    // Bind in the outer scope, then make it a parameter of this query.
+    BindContext outer_ctx;
+    outer_ctx.scope = scope->outer;
+    ExpressionPtr outer;
+    try {
+      outer = bind_column(e, outer_ctx);
+    } catch (const BinderError&) {
+      outer = nullptr;
+    }
+    if (outer) {
+      Correlation& corr = *scope->correlation;
+      std::string key = outer->to_string() + "#" + std::to_string(outer->column_index);
+      auto it = corr.by_name.find(key);
+      if (it != corr.by_name.end()) return it->second->clone();
+      auto param = std::make_shared<Column>(outer->type);
+      param->append_null();
+      auto p = std::make_unique<exec::Expression>();
+      p->op = ExprOp::kConstant;
+      p->type = outer->type;
+      p->constant = param;
+      p->name = outer->name;
+      corr.params.push_back(param);
+      corr.outer_values.push_back(std::move(outer));
+      corr.by_name.emplace(key, p->clone());
+      return p;
+    }
+  }
+  bind_error(e.pos, fmt::format("column '{}' does not exist", name_text(parts)));
+}
+
+ExpressionPtr Binder::Impl::comparison(ExprOp op, ExpressionPtr a, ExpressionPtr b,
+                                       const SourcePos& pos) {
+  auto t = exec::common_type(a->type, b->type);
+  if (!t)
+    bind_error(pos, fmt::format("cannot compare {} with {}", a->type.to_string(), b->type.to_string()));
+  DataType common = t->id() == TypeId::kNull ? exec::bigint_type() : *t;
+  std::vector<ExpressionPtr> kids;
+  kids.push_back(cast_to(std::move(a), common, pos));
+  kids.push_back(cast_to(std::move(b), common, pos));
+  return exec::make_expression(op, exec::boolean_type(), std::move(kids));
+}
+
+ExpressionPtr Binder::Impl::arithmetic(BinaryOp op, ExpressionPtr a, ExpressionPtr b,
+                                       const SourcePos& pos) {
+  if (a->type.id() == TypeId::kNull && b->type.id() == TypeId::kNull) {
+    a = cast_to(std::move(a), exec::bigint_type(), pos);
+    b = cast_to(std::move(b), exec::bigint_type(), pos);
+  } else if (a->type.id() == TypeId::kNull) {
+    a = cast_to(std::move(a), b->type, pos);
+  } else if (b->type.id() == TypeId::kNull) {
+    b = cast_to(std::move(b), a->type, pos);
+  }
+  // Text in arithmetic is read as a number (Snowflake, SQLite).
+  if (exec::is_text(a->type) && exec::is_numeric(b->type)) a = cast_to(std::move(a), exec::double_type(), pos);
+  if (exec::is_text(b->type) && exec::is_numeric(a->type)) b = cast_to(std::move(b), exec::double_type(), pos);
+  if (!exec::is_numeric(a->type) || !exec::is_numeric(b->type))
+    bind_error(pos, fmt::format("operator does not apply to {} and {}", a->type.to_string(),
+                                b->type.to_string()));
+  ExprOp eop = op == BinaryOp::kAdd ? ExprOp::kAdd
+               : op == BinaryOp::kSubtract ? ExprOp::kSubtract
+               : op == BinaryOp::kMultiply ? ExprOp::kMultiply
+               : op == BinaryOp::kDivide ? ExprOp::kDivide
+                                         : ExprOp::kModulo;
+  bool sqlite = options.dialect == Dialect::kSqlite;
+  DataType result;
+  bool ints = exec::is_integer(a->type) && exec::is_integer(b->type);
+  bool floats = exec::is_floating(a->type) || exec::is_floating(b->type);
+  if (ints) {
+    if (eop == ExprOp::kDivide && !sqlite) {
+      result = exec::double_type();
+    } else {
+      result = exec::bigint_type();
+      if (eop == ExprOp::kDivide) eop = ExprOp::kIntegerDivide;
+    }
+    a = cast_to(std::move(a), result, pos);
+    b = cast_to(std::move(b), result, pos);
+  } else if (floats || eop == ExprOp::kDivide) {
+    result = exec::double_type();
+    a = cast_to(std::move(a), result, pos);
+    b = cast_to(std::move(b), result, pos);
+  } else {
+    // Decimals (and integers meeting decimals).
+    auto as_decimal = [&](ExpressionPtr x) {
+      if (x->type.id() == TypeId::kDecimal) return x;
+      return cast_to(std::move(x), DataType::decimal(19, 0), pos);
+    };
+    a = as_decimal(std::move(a));
+    b = as_decimal(std::move(b));
+    if (eop == ExprOp::kMultiply) {
+      int scale = a->type.scale() + b->type.scale();
+      if (scale > 38) scale = 38;
+      result = DataType::decimal(std::min(38, a->type.precision() + b->type.precision()), scale);
+    } else {
+      DataType common = *exec::common_type(a->type, b->type);
+      int whole = common.precision() - common.scale() + (eop == ExprOp::kModulo ? 0 : 1);
+      result = DataType::decimal(std::min(38, whole + common.scale()), common.scale());
+      a = cast_to(std::move(a), DataType::decimal(common.precision(), common.scale()), pos);
+      b = cast_to(std::move(b), DataType::decimal(common.precision(), common.scale()), pos);
+    }
+  }
+  std::vector<ExpressionPtr> kids;
+  kids.push_back(std::move(a));
+  kids.push_back(std::move(b));
+  auto e = exec::make_expression(eop, result, std::move(kids));
+  e->null_on_divide_by_zero = sqlite;
+  return e;
+}
+
+ExpressionPtr Binder::Impl::bind_binary(const Expr& e, BindContext& ctx) {
+  ExpressionPtr a = bind(*e.args[0], ctx);
+  ExpressionPtr b = bind(*e.args[1], ctx);
+  switch (e.binary_op) {
+    case BinaryOp::kAnd:
+    case BinaryOp::kOr: {
+      std::vector<ExpressionPtr> kids;
+      kids.push_back(to_boolean(std::move(a), e.args[0]->pos, "an operand of AND/OR"));
+      kids.push_back(to_boolean(std::move(b), e.args[1]->pos, "an operand of AND/OR"));
+      return exec::make_expression(e.binary_op == BinaryOp::kAnd ? ExprOp::kAnd : ExprOp::kOr,
+                                   exec::boolean_type(), std::move(kids));
+    }
+    case BinaryOp::kEqual: return comparison(ExprOp::kEqual, std::move(a), std::move(b), e.pos);
+    case BinaryOp::kNotEqual: return comparison(ExprOp::kNotEqual, std::move(a), std::move(b), e.pos);
+    case BinaryOp::kLess: return comparison(ExprOp::kLess, std::move(a), std::move(b), e.pos);
+    case BinaryOp::kLessEqual: return comparison(ExprOp::kLessEqual, std::move(a), std::move(b), e.pos);
+    case BinaryOp::kGreater: return comparison(ExprOp::kGreater, std::move(a), std::move(b), e.pos);
+    case BinaryOp::kGreaterEqual:
+      return comparison(ExprOp::kGreaterEqual, std::move(a), std::move(b), e.pos);
+    case BinaryOp::kIsDistinctFrom:
+      return comparison(ExprOp::kIsDistinctFrom, std::move(a), std::move(b), e.pos);
+    case BinaryOp::kIsNotDistinctFrom:
+      return comparison(ExprOp::kIsNotDistinctFrom, std::move(a), std::move(b), e.pos);
+    case BinaryOp::kConcat: {
+      std::vector<ExpressionPtr> kids;
+      kids.push_back(cast_to(std::move(a), exec::varchar_type(), e.pos));
+      kids.push_back(cast_to(std::move(b), exec::varchar_type(), e.pos));
+      return exec::make_expression(ExprOp::kConcat, exec::varchar_type(), std::move(kids));
+    }
+    case BinaryOp::kAdd: case BinaryOp::kSubtract: {
+      // date/timestamp +/- integer days, and +/- INTERVAL
+      bool temporal = exec::is_temporal(a->type);
+      if (temporal && (e.args[1]->kind == ExprKind::kInterval || exec::is_integer(b->type))) {
+        std::string unit = "day";
+        ExpressionPtr amount = std::move(b);
+        if (e.args[1]->kind == ExprKind::kInterval) {
+          const Expr& iv = *e.args[1];
+          std::string text = iv.text, u = iv.interval_unit;
+          if (u.empty()) {
+            size_t sp = text.find(' ');
+            if (sp != std::string::npos) {
+              u = text.substr(sp + 1);
+              text = text.substr(0, sp);
+            }
+          }
+          if (u.empty()) bind_error(iv.pos, "INTERVAL needs a unit");
+          while (!u.empty() && (u.back() == 's' || u.back() == 'S')) u.pop_back();
+          unit = u;
+          Column n{exec::bigint_type()};
+          if (!columnar::append_parsed_value(n, text))
+            bind_error(iv.pos, fmt::format("INTERVAL '{}': not a whole number", iv.text));
+          amount = exec::make_constant(std::move(n));
+        }
+        if (e.binary_op == BinaryOp::kSubtract) {
+          std::vector<ExpressionPtr> k;
+          k.push_back(cast_to(std::move(amount), exec::bigint_type(), e.pos));
+          amount = exec::make_expression(ExprOp::kNegate, exec::bigint_type(), std::move(k));
+        }
+        Column u{exec::varchar_type()};
+        for (char& ch : unit) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+        u.append_string(unit);
+        std::vector<DataType> types{exec::varchar_type(), amount->type, a->type};
+        auto fn = exec::resolve_scalar_function("dateadd", types);
+        if (!fn) bind_error(e.pos, "date arithmetic needs the dateadd function");
+        std::vector<ExpressionPtr> kids;
+        kids.push_back(exec::make_constant(std::move(u)));
+        kids.push_back(std::move(amount));
+        kids.push_back(std::move(a));
+        for (size_t i = 0; i < kids.size(); ++i) kids[i] = cast_to(std::move(kids[i]), fn->arg_types[i], e.pos);
+        auto call = exec::make_expression(ExprOp::kFunction, fn->result_type, std::move(kids));
+        call->function = *fn;
+        return call;
+      }
+      if (e.binary_op == BinaryOp::kSubtract && exec::is_temporal(a->type) && exec::is_temporal(b->type)) {
+        Column u{exec::varchar_type()};
+        u.append_string("day");
+        std::vector<DataType> types{exec::varchar_type(), b->type, a->type};
+        auto fn = exec::resolve_scalar_function("datediff", types);
+        if (!fn) bind_error(e.pos, "date subtraction needs the datediff function");
+        std::vector<ExpressionPtr> kids;
+        kids.push_back(exec::make_constant(std::move(u)));
+        kids.push_back(std::move(b));
+        kids.push_back(std::move(a));
+        for (size_t i = 0; i < kids.size(); ++i) kids[i] = cast_to(std::move(kids[i]), fn->arg_types[i], e.pos);
+        auto call = exec::make_expression(ExprOp::kFunction, fn->result_type, std::move(kids));
+        call->function = *fn;
+        return call;
+      }
+      return arithmetic(e.binary_op, std::move(a), std::move(b), e.pos);
+    }
+    case BinaryOp::kMultiply: case BinaryOp::kDivide: case BinaryOp::kModulo:
+      return arithmetic(e.binary_op, std::move(a), std::move(b), e.pos);
+    default: {
+      // Bitwise operators are functions in the library.
+      const char* fname = e.binary_op == BinaryOp::kBitAnd ? "bitand"
+                          : e.binary_op == BinaryOp::kBitOr ? "bitor"
+                          : e.binary_op == BinaryOp::kBitXor ? "bitxor"
+                          : e.binary_op == BinaryOp::kShiftLeft ? "bitshiftleft" : "bitshiftright";
+      std::vector<DataType> types{a->type, b->type};
+      auto fn = exec::resolve_scalar_function(fname, types);
+      if (!fn) bind_error(e.pos, fmt::format("bitwise operators are not supported ({})", fname));
+      std::vector<ExpressionPtr> kids;
+      kids.push_back(cast_to(std::move(a), fn->arg_types[0], e.pos));
+      kids.push_back(cast_to(std::move(b), fn->arg_types[1], e.pos));
+      auto call = exec::make_expression(ExprOp::kFunction, fn->result_type, std::move(kids));
+      call->function = *fn;
+      return call;
+    }
+  }
+}
+
+namespace {
+
+// The common type of a list of expressions, casting them all to it.
+void unify(std::vector<ExpressionPtr>& es, const SourcePos& pos, const char* what) {
+  DataType t(TypeId::kNull);
+  for (const auto& e : es) {
+    auto c = exec::common_type(t, e->type);
+    if (!c) bind_error(pos, fmt::format("{}: {} and {} have no common type", what, t.to_string(),
+                                        e->type.to_string()));
+    t = *c;
+  }
+  if (t.id() == TypeId::kNull) t = exec::bigint_type();
+  for (auto& e : es) e = cast_to(std::move(e), t, pos);
+}
+
+}  // namespace
+
+ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
+  std::string name = e.names.back();
+  // Aggregates and windows computed below this expression are columns here.
+  if (ctx.windows) {
+    auto it = ctx.windows->index.find(&e);
+    if (it != ctx.windows->index.end())
+      return exec::make_column_ref(it->second, ctx.scope->columns[size_t(it->second)].type, name);
+  }
+  if (e.over) bind_error(e.pos, fmt::format("window function {} is not allowed here", name));
+  if (ctx.aggregates) {
+    auto it = ctx.aggregates->aggregate_index.find(&e);
+    if (it != ctx.aggregates->aggregate_index.end())
+      return exec::make_column_ref(it->second, ctx.scope->columns[size_t(it->second)].type, name);
+  }
+  if (exec::is_aggregate_name(name) || name == "count_if" || name == "array_agg") {
+    bind_error(e.pos, fmt::format("aggregate function {} is not allowed here", name));
+  }
+  std::vector<ExpressionPtr> args;
+  for (const auto& a : e.args) args.push_back(bind(*a, ctx));
+  // Special forms.
+  if (name == "coalesce" || name == "ifnull" || name == "nvl") {
+    if (args.empty()) bind_error(e.pos, fmt::format("{} needs arguments", name));
+    unify(args, e.pos, name.c_str());
+    DataType t = args[0]->type;
+    return exec::make_expression(ExprOp::kCoalesce, t, std::move(args));
+  }
+  if (name == "nullif") {
+    if (args.size() != 2) bind_error(e.pos, "NULLIF takes two arguments");
+    unify(args, e.pos, "NULLIF");
+    DataType t = args[0]->type;
+    auto cond = comparison(ExprOp::kEqual, args[0]->clone(), std::move(args[1]), e.pos);
+    std::vector<ExpressionPtr> kids;
+    kids.push_back(std::move(cond));
+    kids.push_back(exec::make_null_constant(t));
+    kids.push_back(std::move(args[0]));
+    auto c = exec::make_expression(ExprOp::kCase, t, std::move(kids));
+    c->has_else = true;
+    return c;
+  }
+  if (name == "iff" || name == "if") {
+    if (args.size() != 3) bind_error(e.pos, "IFF takes three arguments");
+    ExpressionPtr cond = to_boolean(std::move(args[0]), e.pos, "the condition of IFF");
+    std::vector<ExpressionPtr> branches;
+    branches.push_back(std::move(args[1]));
+    branches.push_back(std::move(args[2]));
+    unify(branches, e.pos, "IFF");
+    DataType t = branches[0]->type;
+    std::vector<ExpressionPtr> kids;
+    kids.push_back(std::move(cond));
+    kids.push_back(std::move(branches[0]));
+    kids.push_back(std::move(branches[1]));
+    auto c = exec::make_expression(ExprOp::kCase, t, std::move(kids));
+    c->has_else = true;
+    return c;
+  }
+  std::vector<DataType> types;
+  for (const auto& a : args) types.push_back(a->type);
+  auto fn = exec::resolve_scalar_function(name, types);
+  if (!fn) bind_error(e.pos, fmt::format("function {} does not exist", name));
+  for (size_t i = 0; i < args.size() && i < fn->arg_types.size(); ++i)
+    args[i] = cast_to(std::move(args[i]), fn->arg_types[i], e.pos);
+  auto call = exec::make_expression(ExprOp::kFunction, fn->result_type, std::move(args));
+  call->function = *fn;
+  call->name = name;
+  if (call->is_foldable()) {
+    try {
+      return exec::make_constant(exec::evaluate_constant(*call));
+    } catch (const InvalidInputError&) {
+      // Leave the error to run time: the branch may never be taken.
+    }
+  }
+  return call;
+}
+
+ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
+  Scope* outer = ctx.scope;
+  auto corr = std::make_unique<Correlation>();
+  BoundQuery inner = query(*e.subquery, outer, corr.get());
+  auto sq = std::make_shared<exec::Subquery>();
+  sq->threads = options.threads;
+  sq->params = corr->params;
+  auto expr = std::make_unique<exec::Expression>();
+  expr->op = ExprOp::kSubquery;
+  expr->subquery = sq;
+  if (e.kind == ExprKind::kExists) {
+    sq->kind = exec::SubqueryKind::kExists;
+    expr->type = exec::boolean_type();
+  } else {
+    if (inner.plan->output.size() != 1)
+      bind_error(e.pos, fmt::format("the subquery returns {} columns; it must return one",
+                                    inner.plan->output.size()));
+    if (e.kind == ExprKind::kScalarSubquery) {
+      sq->kind = exec::SubqueryKind::kScalar;
+      expr->type = inner.plan->output[0].type;
+      if (expr->type.id() == TypeId::kNull) expr->type = exec::bigint_type();
+    } else {
+      sq->kind = exec::SubqueryKind::kIn;
+      expr->type = exec::boolean_type();
+      ExpressionPtr needle = bind(*e.args[0], ctx);
+      DataType inner_type = inner.plan->output[0].type;
+      auto common = exec::common_type(needle->type, inner_type);
+      if (!common)
+        bind_error(e.pos, fmt::format("cannot compare {} with {}", needle->type.to_string(),
+                                      inner_type.to_string()));
+      DataType t = common->id() == TypeId::kNull ? exec::bigint_type() : *common;
+      needle = cast_to(std::move(needle), t, e.pos);
+      if (!(inner_type == t)) {
+        auto proj = std::make_unique<exec::PlanNode>();
+        proj->kind = exec::PlanKind::kProject;
+        proj->output = {columnar::Field(inner.plan->output[0].name, t)};
+        proj->exprs.push_back(cast_to(exec::make_column_ref(0, inner_type, inner.names[0]), t, e.pos));
+        proj->children.push_back(std::move(inner.plan));
+        inner.plan = std::move(proj);
+      }
+      expr->children.push_back(std::move(needle));
+    }
+  }
+  for (auto& v : corr->outer_values) expr->children.push_back(std::move(v));
+  sq->plan = std::move(inner.plan);
+  if (e.negated) {
+    std::vector<ExpressionPtr> k;
+    k.push_back(std::move(expr));
+    return exec::make_expression(ExprOp::kNot, exec::boolean_type(), std::move(k));
+  }
+  return expr;
+}
+
+ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
+  // After aggregation: an expression equal to a group key is that key's column.
+  if (ctx.aggregates && e.kind != ExprKind::kLiteral && !contains_aggregate(e) &&
+      !(e.kind == ExprKind::kFunction && e.over)) {
+    BindContext pre;
+    pre.scope = ctx.aggregates->input;
+    ExpressionPtr b;
+    try {
+      b = bind(e, pre);
+    } catch (const BinderError&) {
+      b = nullptr;
+    }
+    if (b) {
+      std::string text = b->to_string();
+      for (size_t k = 0; k < ctx.aggregates->key_text.size(); ++k)
+        if (ctx.aggregates->key_text[k] == text)
+          return exec::make_column_ref(int(k), ctx.aggregates->key_types[k],
+                                       ctx.aggregates->key_names[k]);
+      if (e.kind == ExprKind::kColumnRef && b->op == ExprOp::kColumn)
+        bind_error(e.pos, fmt::format("column '{}' must appear in the GROUP BY clause or be used "
+                                      "in an aggregate function",
+                                      name_text(e.names)));
+      if (b->is_foldable()) return b;
+    }
+  }
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      return bind_literal(e);
+    case ExprKind::kColumnRef:
+      return bind_column(e, ctx);
+    case ExprKind::kStar:
+      bind_error(e.pos, "* is not allowed here");
+    case ExprKind::kPositional:
+      bind_error(e.pos, fmt::format("${} refers to a staged file's column; it is only allowed in COPY", e.index));
+    case ExprKind::kParameter:
+      bind_error(e.pos, "parameters (?) are not supported outside prepared statements");
+    case ExprKind::kUnary: {
+      ExpressionPtr a = bind(*e.args[0], ctx);
+      switch (e.unary_op) {
+        case UnaryOp::kNot: {
+          std::vector<ExpressionPtr> k;
+          k.push_back(to_boolean(std::move(a), e.pos, "the operand of NOT"));
+          return exec::make_expression(ExprOp::kNot, exec::boolean_type(), std::move(k));
+        }
+        case UnaryOp::kPlus:
+          if (exec::is_text(a->type)) return cast_to(std::move(a), exec::double_type(), e.pos);
+          return a;
+        case UnaryOp::kNegate: {
+          if (a->type.id() == TypeId::kNull) return a;
+          if (exec::is_text(a->type)) a = cast_to(std::move(a), exec::double_type(), e.pos);
+          if (!exec::is_numeric(a->type))
+            bind_error(e.pos, fmt::format("cannot negate {}", a->type.to_string()));
+          DataType t = exec::is_integer(a->type) ? exec::bigint_type()
+                       : a->type.id() == TypeId::kDecimal ? a->type : exec::double_type();
+          std::vector<ExpressionPtr> k;
+          k.push_back(cast_to(std::move(a), t, e.pos));
+          auto n = exec::make_expression(ExprOp::kNegate, t, std::move(k));
+          if (n->is_foldable()) return exec::make_constant(exec::evaluate_constant(*n));
+          return n;
+        }
+        case UnaryOp::kBitNot: {
+          std::vector<DataType> types{a->type};
+          auto fn = exec::resolve_scalar_function("bitnot", types);
+          if (!fn) bind_error(e.pos, "~ is not supported");
+          std::vector<ExpressionPtr> k;
+          k.push_back(cast_to(std::move(a), fn->arg_types[0], e.pos));
+          auto call = exec::make_expression(ExprOp::kFunction, fn->result_type, std::move(k));
+          call->function = *fn;
+          return call;
+        }
+      }
+      break;
+    }
+    case ExprKind::kBinary: {
+      auto r = bind_binary(e, ctx);
+      if (r->is_foldable() && r->op != ExprOp::kConstant) {
+        try {
+          return exec::make_constant(exec::evaluate_constant(*r));
+        } catch (const InvalidInputError&) {
+        }
+      }
+      return r;
+    }
+    case ExprKind::kFunction:
+      return bind_function(e, ctx);
+    case ExprKind::kCast: {
+      ExpressionPtr a = bind(*e.args[0], ctx);
+      DataType t = Binder::resolve_type(e.type);
+      if (a->type.id() != TypeId::kNull && !columnar::can_cast(a->type, t))
+        bind_error(e.pos, fmt::format("cannot cast {} to {}", a->type.to_string(), t.to_string()));
+      if (a->is_constant() && !e.try_cast) return cast_to(std::move(a), t, e.pos);
+      return exec::make_cast(std::move(a), t, e.try_cast);
+    }
+    case ExprKind::kCase: {
+      std::vector<ExpressionPtr> conds, values;
+      ExpressionPtr operand;
+      if (e.case_operand) operand = bind(*e.case_operand, ctx);
+      for (const auto& [w, t] : e.when_then) {
+        ExpressionPtr c = bind(*w, ctx);
+        if (operand) c = comparison(ExprOp::kEqual, operand->clone(), std::move(c), w->pos);
+        conds.push_back(to_boolean(std::move(c), w->pos, "a WHEN condition"));
+        values.push_back(bind(*t, ctx));
+      }
+      if (e.else_expr) values.push_back(bind(*e.else_expr, ctx));
+      unify(values, e.pos, "CASE");
+      DataType t = values[0]->type;
+      std::vector<ExpressionPtr> kids;
+      for (size_t i = 0; i < conds.size(); ++i) {
+        kids.push_back(std::move(conds[i]));
+        kids.push_back(std::move(values[i]));
+      }
+      auto c = exec::make_expression(ExprOp::kCase, t, std::move(kids));
+      if (e.else_expr) {
+        c->children.push_back(std::move(values.back()));
+        c->has_else = true;
+      }
+      return c;
+    }
+    case ExprKind::kInList: {
+      std::vector<ExpressionPtr> all;
+      all.push_back(bind(*e.args[0], ctx));
+      for (size_t i = 1; i < e.args.size(); ++i) all.push_back(bind(*e.args[i], ctx));
+      unify(all, e.pos, "IN");
+      auto in = exec::make_expression(ExprOp::kInList, exec::boolean_type(), std::move(all));
+      if (!e.negated) return in;
+      std::vector<ExpressionPtr> k;
+      k.push_back(std::move(in));
+      return exec::make_expression(ExprOp::kNot, exec::boolean_type(), std::move(k));
+    }
+    case ExprKind::kInSubquery:
+    case ExprKind::kExists:
+    case ExprKind::kScalarSubquery:
+      return bind_subquery(e, ctx);
+    case ExprKind::kQuantified: {
+      if (e.binary_op == BinaryOp::kEqual && e.quantifier == Quantifier::kAny) {
+        Expr copy;
+        copy.kind = ExprKind::kInSubquery;
+        copy.pos = e.pos;
+        // Share the subquery node: bind_subquery only reads it.
+        copy.args.push_back(nullptr);
+        BindContext c2 = ctx;
+        auto& self = const_cast<Expr&>(e);
+        copy.args[0] = std::move(self.args[0]);
+        copy.subquery = std::move(self.subquery);
+        auto r = bind_subquery(copy, c2);
+        self.args[0] = std::move(copy.args[0]);
+        self.subquery = std::move(copy.subquery);
+        return r;
+      }
+      bind_error(e.pos, "only = ANY (subquery) is supported among quantified comparisons");
+    }
+    case ExprKind::kBetween: {
+      ExpressionPtr x = bind(*e.args[0], ctx);
+      ExpressionPtr lo = bind(*e.args[1], ctx);
+      ExpressionPtr hi = bind(*e.args[2], ctx);
+      std::vector<ExpressionPtr> kids;
+      kids.push_back(comparison(ExprOp::kGreaterEqual, x->clone(), std::move(lo), e.pos));
+      kids.push_back(comparison(ExprOp::kLessEqual, std::move(x), std::move(hi), e.pos));
+      auto both = exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(kids));
+      if (!e.negated) return both;
+      std::vector<ExpressionPtr> k;
+      k.push_back(std::move(both));
+      return exec::make_expression(ExprOp::kNot, exec::boolean_type(), std::move(k));
+    }
+    case ExprKind::kLike: {
+      ExpressionPtr x = cast_to(bind(*e.args[0], ctx), exec::varchar_type(), e.pos);
+      std::vector<ExpressionPtr> likes;
+      size_t patterns_end = e.args.size();
+      ExpressionPtr escape;
+      if (e.quantifier == Quantifier::kNone && e.args.size() > 2) {
+        escape = cast_to(bind(*e.args[2], ctx), exec::varchar_type(), e.pos);
+        patterns_end = 2;
+      }
+      for (size_t i = 1; i < patterns_end; ++i) {
+        std::vector<ExpressionPtr> kids;
+        kids.push_back(x->clone());
+        kids.push_back(cast_to(bind(*e.args[i], ctx), exec::varchar_type(), e.pos));
+        if (escape) kids.push_back(escape->clone());
+        auto l = exec::make_expression(ExprOp::kLike, exec::boolean_type(), std::move(kids));
+        l->case_insensitive = e.case_insensitive;
+        likes.push_back(std::move(l));
+      }
+      ExpressionPtr acc = std::move(likes[0]);
+      for (size_t i = 1; i < likes.size(); ++i) {
+        std::vector<ExpressionPtr> kids;
+        kids.push_back(std::move(acc));
+        kids.push_back(std::move(likes[i]));
+        acc = exec::make_expression(e.quantifier == Quantifier::kAll ? ExprOp::kAnd : ExprOp::kOr,
+                                    exec::boolean_type(), std::move(kids));
+      }
+      if (!e.negated) return acc;
+      std::vector<ExpressionPtr> k;
+      k.push_back(std::move(acc));
+      return exec::make_expression(ExprOp::kNot, exec::boolean_type(), std::move(k));
+    }
+    case ExprKind::kIsNull: {
+      std::vector<ExpressionPtr> k;
+      k.push_back(bind(*e.args[0], ctx));
+      return exec::make_expression(e.negated ? ExprOp::kIsNotNull : ExprOp::kIsNull,
+                                   exec::boolean_type(), std::move(k));
+    }
+    case ExprKind::kIsBool: {
+      std::vector<ExpressionPtr> k;
+      k.push_back(to_boolean(bind(*e.args[0], ctx), e.pos, "the operand of IS TRUE/FALSE"));
+      auto t = exec::make_expression(e.bool_value ? ExprOp::kIsTrue : ExprOp::kIsFalse,
+                                     exec::boolean_type(), std::move(k));
+      if (!e.negated) return t;
+      std::vector<ExpressionPtr> n;
+      n.push_back(std::move(t));
+      return exec::make_expression(ExprOp::kNot, exec::boolean_type(), std::move(n));
+    }
+    case ExprKind::kPath:
+    case ExprKind::kArray:
+    case ExprKind::kLambda:
+      bind_error(e.pos, "semi-structured values (VARIANT paths, arrays, lambdas) are not supported yet");
+    case ExprKind::kInterval:
+      bind_error(e.pos, "an INTERVAL is only allowed added to or subtracted from a date or timestamp");
+  }
+  bind_error(e.pos, "unsupported expression");
+}
+
+}  // namespace floe::sql

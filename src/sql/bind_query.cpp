@@ -1,0 +1,514 @@
+// Binding queries: FROM items to scans and joins (WHERE conjuncts placed at the lowest
+// join that sees their columns, equalities between two sides made hash-join keys, simple
+// comparisons pushed into Iceberg scans), then aggregation, windows, projection, DISTINCT,
+// ORDER BY and LIMIT; set operations, VALUES and WITH.
+#include <fmt/format.h>
+
+#include <strings.h>
+
+#include "columnar/type_parse.h"
+#include "exec/expression_evaluator.h"
+#include "exec/table_sources.h"
+#include "exec/type_rules.h"
+#include "sql/binder_internal.h"
+#include "sql/parser.h"
+
+namespace floe::sql {
+
+using columnar::Column;
+using columnar::DataType;
+using columnar::Field;
+using columnar::TypeId;
+using exec::ExprOp;
+using exec::ExpressionPtr;
+using exec::PlanKind;
+using exec::PlanNode;
+using exec::PlanPtr;
+
+namespace {
+
+PlanPtr node(PlanKind kind) {
+  auto n = std::make_unique<PlanNode>();
+  n->kind = kind;
+  return n;
+}
+
+std::vector<Field> fields_of(const std::vector<ColumnBinding>& cols) {
+  std::vector<Field> f;
+  for (const auto& c : cols) f.emplace_back(c.name, c.type);
+  return f;
+}
+
+void split_conjuncts(ExpressionPtr e, std::vector<ExpressionPtr>& out) {
+  if (e->op == ExprOp::kAnd) {
+    split_conjuncts(std::move(e->children[0]), out);
+    split_conjuncts(std::move(e->children[1]), out);
+    return;
+  }
+  out.push_back(std::move(e));
+}
+
+ExpressionPtr conjunction(std::vector<ExpressionPtr>& parts) {
+  ExpressionPtr acc;
+  for (auto& p : parts) {
+    if (!acc) {
+      acc = std::move(p);
+      continue;
+    }
+    std::vector<ExpressionPtr> k;
+    k.push_back(std::move(acc));
+    k.push_back(std::move(p));
+    acc = exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(k));
+  }
+  parts.clear();
+  return acc;
+}
+
+// Column range [lo, hi) an expression reads; lo = INT_MAX when none.
+void column_range(const exec::Expression& e, int& lo, int& hi) {
+  std::vector<int> cols;
+  exec::collect_columns(e, cols);
+  for (int c : cols) {
+    lo = std::min(lo, c);
+    hi = std::max(hi, c + 1);
+  }
+}
+
+bool has_subquery(const exec::Expression& e) {
+  if (e.op == ExprOp::kSubquery) return true;
+  for (const auto& c : e.children)
+    if (has_subquery(*c)) return true;
+  return false;
+}
+
+// Shifts column references by -offset (an expression over a join's right side).
+void shift_columns(exec::Expression& e, int offset) {
+  if (e.op == ExprOp::kColumn || e.op == ExprOp::kRowMark) e.column_index -= offset;
+  for (auto& c : e.children) shift_columns(*c, offset);
+}
+
+// Lowers `col op constant` to a scan predicate term when the types allow it.
+bool lower_to_scan(const exec::Expression& e, const std::vector<int>& scan_columns,
+                   const columnar::Schema& schema, formats::ScanPredicate& out) {
+  auto col_of = [&](const exec::Expression& x) -> int {
+    const exec::Expression* y = &x;
+    if (y->op != ExprOp::kColumn) return -1;
+    return y->column_index;
+  };
+  formats::CompareOp op;
+  switch (e.op) {
+    case ExprOp::kEqual: op = formats::CompareOp::kEq; break;
+    case ExprOp::kNotEqual: op = formats::CompareOp::kNe; break;
+    case ExprOp::kLess: op = formats::CompareOp::kLt; break;
+    case ExprOp::kLessEqual: op = formats::CompareOp::kLe; break;
+    case ExprOp::kGreater: op = formats::CompareOp::kGt; break;
+    case ExprOp::kGreaterEqual: op = formats::CompareOp::kGe; break;
+    case ExprOp::kIsNull: case ExprOp::kIsNotNull: {
+      int c = col_of(*e.children[0]);
+      if (c < 0) return false;
+      out.terms.push_back({schema.fields[size_t(scan_columns[size_t(c)])].name,
+                           e.op == ExprOp::kIsNull ? formats::CompareOp::kIsNull
+                                                   : formats::CompareOp::kIsNotNull,
+                           Column()});
+      return true;
+    }
+    default: return false;
+  }
+  int c = col_of(*e.children[0]);
+  const exec::Expression* k = e.children[1].get();
+  if (c < 0) {
+    c = col_of(*e.children[1]);
+    k = e.children[0].get();
+    // Flip the comparison.
+    switch (op) {
+      case formats::CompareOp::kLt: op = formats::CompareOp::kGt; break;
+      case formats::CompareOp::kLe: op = formats::CompareOp::kGe; break;
+      case formats::CompareOp::kGt: op = formats::CompareOp::kLt; break;
+      case formats::CompareOp::kGe: op = formats::CompareOp::kLe; break;
+      default: break;
+    }
+  }
+  if (c < 0 || !k->is_constant() || k->constant->is_null(0)) return false;
+  const Field& f = schema.fields[size_t(scan_columns[size_t(c)])];
+  if (!(f.type == k->type)) return false;  // the comparison casts the column: not exact
+  out.terms.push_back({f.name, op, k->constant->copy()});
+  return true;
+}
+
+}  // namespace
+
+Binder::Binder(BindCatalog& catalog, BindOptions options)
+    : impl_(std::make_unique<Impl>(catalog, std::move(options))) {}
+Binder::~Binder() = default;
+
+BoundQuery Binder::bind_query(const Query& q) { return impl_->query(q, nullptr, nullptr); }
+
+ExpressionPtr Binder::bind_expression(const Expr& expr, const columnar::Schema& schema) {
+  Scope scope;
+  for (const auto& f : schema.fields) scope.columns.push_back({"", f.name, f.type});
+  BindContext ctx;
+  ctx.scope = &scope;
+  return impl_->bind(expr, ctx);
+}
+
+Column evaluate_constant_expr_for(Binder::Impl& impl, const Expr& e) {
+  Scope none;
+  BindContext ctx;
+  ctx.scope = &none;
+  auto b = impl.bind(e, ctx);
+  if (!b->is_foldable()) bind_error(e.pos, "a constant is needed here");
+  return exec::evaluate_constant(*b);
+}
+
+Column evaluate_constant_expr(Binder& binder, const Expr& expr) {
+  columnar::Schema none;
+  auto e = binder.bind_expression(expr, none);
+  return exec::evaluate_constant(*e);
+}
+
+DataType Binder::resolve_type(const TypeName& t) {
+  const std::string& n = t.name;
+  auto p = [&](size_t i, int64_t d) { return t.params.size() > i ? t.params[i] : d; };
+  if (n == "INT" || n == "INTEGER" || n == "INT4" || n == "MEDIUMINT" || n == "SIGNED") return DataType(TypeId::kInt32);
+  if (n == "BIGINT" || n == "INT8" || n == "LONG") return DataType(TypeId::kInt64);
+  if (n == "SMALLINT" || n == "INT2" || n == "SHORT") return DataType(TypeId::kInt16);
+  if (n == "TINYINT" || n == "BYTEINT" || n == "INT1") return DataType(TypeId::kInt8);
+  if (n == "HUGEINT") return DataType::decimal(38, 0);
+  if (n == "REAL" || n == "FLOAT" || n == "FLOAT4" || n == "FLOAT8" || n == "DOUBLE" ||
+      n == "DOUBLE PRECISION")
+    return DataType(n == "FLOAT4" ? TypeId::kFloat32 : TypeId::kFloat64);
+  if (n == "DECIMAL" || n == "NUMERIC" || n == "NUMBER" || n == "DEC") {
+    int prec = int(p(0, 38)), scale = int(p(1, 0));
+    if (prec < 1 || prec > 38 || scale < 0 || scale > prec)
+      throw BinderError(fmt::format("line {}, column {}: DECIMAL({}, {}) is out of range (precision 1..38, scale 0..precision)",
+                                    t.pos.line, t.pos.column, prec, scale));
+    return DataType::decimal(prec, scale);
+  }
+  if (n == "VARCHAR" || n == "TEXT" || n == "STRING" || n == "CHAR" || n == "CHARACTER" ||
+      n == "CHARACTER VARYING" || n == "NVARCHAR" || n == "NCHAR" || n == "CLOB" || n == "CHAR VARYING")
+    return DataType(TypeId::kString);
+  if (n == "BOOLEAN" || n == "BOOL") return DataType(TypeId::kBoolean);
+  if (n == "DATE") return DataType(TypeId::kDate);
+  if (n == "TIME") return DataType::time();
+  if (n == "TIMESTAMP" || n == "TIMESTAMP_NTZ" || n == "DATETIME" || n == "TIMESTAMP WITHOUT TIME ZONE")
+    return DataType::timestamp();
+  if (n == "TIMESTAMPTZ" || n == "TIMESTAMP_TZ" || n == "TIMESTAMP_LTZ" || n == "TIMESTAMP WITH TIME ZONE")
+    return DataType::timestamp_tz();
+  if (n == "BINARY" || n == "VARBINARY" || n == "BLOB" || n == "BYTEA" || n == "BYTES") return DataType(TypeId::kBinary);
+  if (n == "UUID") return DataType(TypeId::kUuid);
+  if (n == "LIST" || n == "ARRAY" || n == "STRUCT" || n == "MAP") {
+    if (n == "LIST" || n == "ARRAY") {
+      if (t.fields.empty()) throw UnsupportedError("ARRAY without an element type (VARIANT arrays) is not supported yet");
+      return DataType::list_of(Field("element", resolve_type(t.fields[0].second)));
+    }
+    if (n == "MAP") {
+      if (t.fields.size() != 2) throw BinderError("MAP needs a key and a value type");
+      return DataType::map_of(Field("key", resolve_type(t.fields[0].second), false),
+                              Field("value", resolve_type(t.fields[1].second)));
+    }
+    std::vector<Field> fs;
+    for (const auto& [name, ft] : t.fields) fs.emplace_back(name, resolve_type(ft));
+    return DataType::struct_of(std::move(fs));
+  }
+  if (n == "VARIANT" || n == "OBJECT" || n == "JSON")
+    throw UnsupportedError(fmt::format("line {}, column {}: the {} type is not supported yet", t.pos.line, t.pos.column, n));
+  throw BinderError(fmt::format("line {}, column {}: unknown type {}", t.pos.line, t.pos.column, n));
+}
+
+// --- FROM --------------------------------------------------------------------------------
+
+Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* corr) {
+  Relation r;
+  switch (t.kind) {
+    case TableRefKind::kNamed: {
+      std::string alias = t.alias.empty() ? t.name.back() : t.alias;
+      // WITH names first.
+      if (t.name.size() == 1) {
+        for (auto it = ctes.rbegin(); it != ctes.rend(); ++it) {
+          auto found = it->find(t.name[0]);
+          if (found == it->end()) continue;
+          const CommonTableExpr* cte = found->second.first;
+          BoundQuery b = query(*cte->query, outer, corr);
+          for (size_t i = 0; i < b.names.size(); ++i) {
+            std::string name = i < cte->column_aliases.size() ? cte->column_aliases[i] : b.names[i];
+            r.columns.push_back({alias, name, b.plan->output[i].type});
+          }
+          r.plan = std::move(b.plan);
+          r.estimated_rows = r.plan->estimated_rows;
+          return r;
+        }
+      }
+      if (auto view = catalog.view_query(t.name)) {
+        if (++view_depth > 32) bind_error(t.pos, "views nest too deeply (a view refers to itself?)");
+        Statement st = parse_statement(*view);
+        if (st.kind != StatementKind::kQuery) bind_error(t.pos, "view is not a query");
+        BoundQuery b = query(*st.query, outer, corr);
+        --view_depth;
+        for (size_t i = 0; i < b.names.size(); ++i)
+          r.columns.push_back({alias, b.names[i], b.plan->output[i].type});
+        r.plan = std::move(b.plan);
+        return r;
+      }
+      auto source = catalog.open_table(t.name, t.time_travel ? &*t.time_travel : nullptr);
+      if (!source) bind_error(t.pos, fmt::format("table '{}' does not exist", name_text(t.name)));
+      auto scan = node(PlanKind::kScan);
+      const auto& schema = source->schema();
+      for (size_t i = 0; i < schema.fields.size(); ++i) {
+        scan->scan_columns.push_back(int(i));
+        scan->output.push_back(schema.fields[i]);
+        r.columns.push_back({alias, schema.fields[i].name, schema.fields[i].type});
+      }
+      scan->estimated_rows = source->estimated_rows();
+      r.estimated_rows = scan->estimated_rows;
+      scan->source = std::move(source);
+      r.plan = std::move(scan);
+      return r;
+    }
+    case TableRefKind::kSubquery: {
+      BoundQuery b = query(*t.subquery, outer, corr);
+      for (size_t i = 0; i < b.names.size(); ++i) {
+        std::string name = i < t.column_aliases.size() ? t.column_aliases[i] : b.names[i];
+        r.columns.push_back({t.alias, name, b.plan->output[i].type});
+      }
+      r.plan = std::move(b.plan);
+      return r;
+    }
+    case TableRefKind::kValues: {
+      Query vq;
+      vq.kind = QueryKind::kValues;
+      // Bind the rows through a VALUES query (shares the type rules).
+      auto& self = const_cast<TableRef&>(t);
+      vq.values = std::move(self.values);
+      BoundQuery b = query(vq, outer, corr);
+      self.values = std::move(vq.values);
+      for (size_t i = 0; i < b.names.size(); ++i) {
+        std::string name = i < t.column_aliases.size() ? t.column_aliases[i] : b.names[i];
+        r.columns.push_back({t.alias, name, b.plan->output[i].type});
+      }
+      r.plan = std::move(b.plan);
+      return r;
+    }
+    case TableRefKind::kFunction: {
+      std::string fname = t.name.back();
+      if (fname == "read_parquet" || fname == "read_csv" || fname == "read_csv_auto" ||
+          fname == "read_json" || fname == "read_ndjson") {
+        if (t.args.empty()) bind_error(t.pos, fmt::format("{} needs a file name or glob", fname));
+        Scope none;
+        BindContext ctx;
+        ctx.scope = &none;
+        auto arg = bind(*t.args[0], ctx);
+        if (!arg->is_constant() || arg->type.id() != TypeId::kString)
+          bind_error(t.pos, fmt::format("{}: the file name must be a string literal", fname));
+        formats::FileReadOptions opts;
+        opts.format = fname == "read_parquet" ? formats::FileFormat::kParquet
+                      : (fname == "read_json" || fname == "read_ndjson") ? formats::FileFormat::kNdjson
+                                                                         : formats::FileFormat::kCsv;
+        auto source = std::make_shared<exec::FileGlobSource>(std::string(arg->constant->string_at(0)), opts);
+        auto scan = node(PlanKind::kScan);
+        std::string alias = t.alias.empty() ? fname : t.alias;
+        const auto& schema = source->schema();
+        for (size_t i = 0; i < schema.fields.size(); ++i) {
+          scan->scan_columns.push_back(int(i));
+          scan->output.push_back(schema.fields[i]);
+          std::string name = i < t.column_aliases.size() ? t.column_aliases[i] : schema.fields[i].name;
+          r.columns.push_back({alias, name, schema.fields[i].type});
+        }
+        scan->source = std::move(source);
+        r.plan = std::move(scan);
+        return r;
+      }
+      bind_error(t.pos, fmt::format("table function {} does not exist", fname));
+    }
+    case TableRefKind::kJoin: {
+      Relation left = from_item(*t.left, outer, corr);
+      Relation right = from_item(*t.right, outer, corr);
+      auto j = node(PlanKind::kNestedLoopJoin);
+      JoinType jt = t.join_type;
+      j->join_type = jt == JoinType::kLeft ? exec::JoinKind::kLeft
+                     : jt == JoinType::kRight ? exec::JoinKind::kRight
+                     : jt == JoinType::kFull ? exec::JoinKind::kFull
+                                             : exec::JoinKind::kInner;
+      Scope scope;
+      scope.columns = left.columns;
+      scope.columns.insert(scope.columns.end(), right.columns.begin(), right.columns.end());
+      scope.outer = outer;
+      scope.correlation = corr;
+      ExpressionPtr cond;
+      std::vector<std::string> using_cols = t.using_columns;
+      if (t.natural) {
+        for (const auto& lc : left.columns)
+          for (const auto& rc : right.columns)
+            if (lc.name == rc.name) using_cols.push_back(lc.name);
+      }
+      if (t.on) {
+        BindContext ctx;
+        ctx.scope = &scope;
+        cond = to_boolean(bind(*t.on, ctx), t.on->pos, "the ON condition");
+      } else if (!using_cols.empty()) {
+        std::vector<ExpressionPtr> parts;
+        for (const auto& u : using_cols) {
+          int li = -1, ri = -1;
+          for (size_t i = 0; i < left.columns.size(); ++i) if (left.columns[i].name == u) li = int(i);
+          for (size_t i = 0; i < right.columns.size(); ++i) if (right.columns[i].name == u) ri = int(i);
+          if (li < 0 || ri < 0) bind_error(t.pos, fmt::format("USING column '{}' is not on both sides", u));
+          parts.push_back(comparison(ExprOp::kEqual,
+                                     exec::make_column_ref(li, left.columns[size_t(li)].type, u),
+                                     exec::make_column_ref(int(left.columns.size()) + ri,
+                                                           right.columns[size_t(ri)].type, u),
+                                     t.pos));
+        }
+        cond = conjunction(parts);
+      }
+      int left_width = int(left.columns.size());
+      if (cond) {
+        std::vector<ExpressionPtr> parts, rest;
+        split_conjuncts(std::move(cond), parts);
+        for (auto& p : parts) {
+          if (p->op == ExprOp::kEqual && !has_subquery(*p)) {
+            int l0 = INT32_MAX, h0 = -1, l1 = INT32_MAX, h1 = -1;
+            column_range(*p->children[0], l0, h0);
+            column_range(*p->children[1], l1, h1);
+            bool a_left = h0 > 0 && h0 <= left_width, b_right = l1 != INT32_MAX && l1 >= left_width;
+            bool a_right = l0 != INT32_MAX && l0 >= left_width, b_left = h1 > 0 && h1 <= left_width;
+            if ((a_left && b_right) || (a_right && b_left)) {
+              ExpressionPtr lk = std::move(a_left ? p->children[0] : p->children[1]);
+              ExpressionPtr rk = std::move(a_left ? p->children[1] : p->children[0]);
+              shift_columns(*rk, left_width);
+              j->left_keys.push_back(std::move(lk));
+              j->right_keys.push_back(std::move(rk));
+              continue;
+            }
+          }
+          rest.push_back(std::move(p));
+        }
+        j->residual = conjunction(rest);
+        if (!j->left_keys.empty()) j->kind = PlanKind::kHashJoin;
+      }
+      if (t.join_type == JoinType::kCross) j->join_type = exec::JoinKind::kInner;
+      j->output = fields_of(scope.columns);
+      j->children.push_back(std::move(left.plan));
+      j->children.push_back(std::move(right.plan));
+      r.plan = std::move(j);
+      r.columns = std::move(scope.columns);
+      return r;
+    }
+  }
+  bind_error(t.pos, "unsupported FROM item");
+}
+
+Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from, const Expr* where,
+                                   Scope* outer, Correlation* corr, ExpressionPtr* remaining) {
+  std::vector<Relation> rels;
+  for (const auto& t : from) rels.push_back(from_item(*t, outer, corr));
+  if (rels.empty()) {
+    Relation one;
+    auto v = node(PlanKind::kValues);
+    columnar::Batch b;
+    b.rows_without_columns = 1;
+    v->rows.push_back(std::move(b));
+    one.plan = std::move(v);
+    rels.push_back(std::move(one));
+  }
+  // All columns, in FROM order: the scope WHERE binds in.
+  Scope all;
+  std::vector<int> offset;
+  for (auto& r : rels) {
+    offset.push_back(int(all.columns.size()));
+    all.columns.insert(all.columns.end(), r.columns.begin(), r.columns.end());
+  }
+  all.outer = outer;
+  all.correlation = corr;
+  std::vector<ExpressionPtr> conjuncts;
+  if (where) {
+    BindContext ctx;
+    ctx.scope = &all;
+    split_conjuncts(to_boolean(bind(*where, ctx), where->pos, "WHERE"), conjuncts);
+  }
+  // Filters on one relation go onto it (and into its scan).
+  std::vector<int> rel_of(all.columns.size());
+  for (size_t r = 0; r < rels.size(); ++r)
+    for (size_t c = 0; c < rels[r].columns.size(); ++c) rel_of[size_t(offset[r]) + c] = int(r);
+  std::vector<ExpressionPtr> multi;
+  for (auto& c : conjuncts) {
+    int lo = INT32_MAX, hi = -1;
+    column_range(*c, lo, hi);
+    if (lo == INT32_MAX || has_subquery(*c) || !c->is_deterministic()) {
+      multi.push_back(std::move(c));
+      continue;
+    }
+    int r = rel_of[size_t(lo)];
+    if (rel_of[size_t(hi - 1)] != r) {
+      multi.push_back(std::move(c));
+      continue;
+    }
+    shift_columns(*c, offset[size_t(r)]);
+    PlanNode& p = *rels[size_t(r)].plan;
+    if (p.kind == PlanKind::kScan) {
+      lower_to_scan(*c, p.scan_columns, p.source->schema(), p.pushed);
+      if (p.predicate) {
+        std::vector<ExpressionPtr> two;
+        two.push_back(std::move(p.predicate));
+        two.push_back(std::move(c));
+        p.predicate = conjunction(two);
+      } else {
+        p.predicate = std::move(c);
+      }
+    } else {
+      auto f = node(PlanKind::kFilter);
+      f->output = p.output;
+      f->predicate = std::move(c);
+      f->children.push_back(std::move(rels[size_t(r)].plan));
+      rels[size_t(r)].plan = std::move(f);
+    }
+  }
+  // Join left to right; each step takes the conjuncts whose columns are now all present.
+  PlanPtr plan = std::move(rels[0].plan);
+  int width = int(rels[0].columns.size());
+  for (size_t r = 1; r < rels.size(); ++r) {
+    int rwidth = int(rels[r].columns.size());
+    auto j = node(PlanKind::kNestedLoopJoin);
+    j->join_type = exec::JoinKind::kInner;
+    std::vector<ExpressionPtr> rest;
+    std::vector<ExpressionPtr> residual;
+    for (auto& c : multi) {
+      int lo = INT32_MAX, hi = -1;
+      column_range(*c, lo, hi);
+      if (hi > width + rwidth || has_subquery(*c)) {
+        rest.push_back(std::move(c));
+        continue;
+      }
+      if (c->op == ExprOp::kEqual) {
+        int l0 = INT32_MAX, h0 = -1, l1 = INT32_MAX, h1 = -1;
+        column_range(*c->children[0], l0, h0);
+        column_range(*c->children[1], l1, h1);
+        bool a_left = h0 > 0 && h0 <= width, b_right = l1 != INT32_MAX && l1 >= width;
+        bool a_right = l0 != INT32_MAX && l0 >= width, b_left = h1 > 0 && h1 <= width;
+        if ((a_left && b_right) || (a_right && b_left)) {
+          ExpressionPtr lk = std::move(a_left ? c->children[0] : c->children[1]);
+          ExpressionPtr rk = std::move(a_left ? c->children[1] : c->children[0]);
+          shift_columns(*rk, width);
+          j->left_keys.push_back(std::move(lk));
+          j->right_keys.push_back(std::move(rk));
+          continue;
+        }
+      }
+      residual.push_back(std::move(c));
+    }
+    multi = std::move(rest);
+    j->residual = conjunction(residual);
+    if (!j->left_keys.empty()) j->kind = PlanKind::kHashJoin;
+    j->output = plan->output;
+    j->output.insert(j->output.end(), rels[r].plan->output.begin(), rels[r].plan->output.end());
+    j->children.push_back(std::move(plan));
+    j->children.push_back(std::move(rels[r].plan));
+    plan = std::move(j);
+    width += rwidth;
+  }
+  Relation out;
+  out.plan = std::move(plan);
+  out.columns = std::move(all.columns);
+  *remaining = conjunction(multi);
+  return out;
+}
+
+}  // namespace floe::sql

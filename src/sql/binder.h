@@ -1,0 +1,60 @@
+// The binder: syntax tree to physical plan. Names are resolved against the catalog and the
+// FROM clause, types are checked and casts inserted, aggregates, windows and subqueries
+// are given their operators, and filters are placed as low as they can go (into the
+// scans of Iceberg tables, where they prune). Layer: sql.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/plan.h"
+#include "sql/ast.h"
+#include "sql/session.h"
+
+namespace floe::sql {
+
+// What the binder needs from the session: tables and views by name.
+class BindCatalog {
+ public:
+  virtual ~BindCatalog() = default;
+  // A table's scan source, or nullptr when there is no such table.
+  virtual std::shared_ptr<exec::TableSource> open_table(const ObjectName& name,
+                                                        const TimeTravel* time_travel) = 0;
+  // A view's query text, or nullopt.
+  virtual std::optional<std::string> view_query(const ObjectName& name) = 0;
+};
+
+struct BoundQuery {
+  exec::PlanPtr plan;
+  std::vector<std::string> names;  // output column names
+};
+
+struct BindOptions {
+  Dialect dialect = Dialect::kFloe;
+  int threads = 1;
+};
+
+class Binder {
+ public:
+  Binder(BindCatalog& catalog, BindOptions options);
+  ~Binder();
+  BoundQuery bind_query(const Query& query);
+  // A standalone expression over `schema` (UPDATE SET values, DELETE filters).
+  exec::ExpressionPtr bind_expression(const Expr& expr, const columnar::Schema& schema);
+  // The floe type a written type means (INT -> BIGINT? no: INT -> INT, NUMBER -> DECIMAL(38,0)).
+  static columnar::DataType resolve_type(const TypeName& type);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Folds and evaluates a constant expression (LIMIT counts, VALUES rows, defaults).
+columnar::Column evaluate_constant_expr(Binder& binder, const Expr& expr);
+
+}  // namespace floe::sql

@@ -1,0 +1,107 @@
+// The binder's private state: scopes of visible columns, the aggregate and window slots a
+// SELECT's expressions refer to, and correlation with enclosing queries. Layer: sql
+// (private to binder files).
+#pragma once
+
+#include <map>
+#include <set>
+
+#include "exec/subquery.h"
+#include "sql/binder.h"
+
+namespace floe::sql {
+
+struct ColumnBinding {
+  std::string table;  // alias or table name ("" for derived columns)
+  std::string name;
+  columnar::DataType type;
+};
+
+struct Correlation;
+
+struct Scope {
+  std::vector<ColumnBinding> columns;
+  Scope* outer = nullptr;              // the enclosing query's scope (for correlation)
+  Correlation* correlation = nullptr;  // where outer references of this scope are recorded
+};
+
+// Outer values a subquery reads: each becomes a parameter column of the inner plan.
+struct Correlation {
+  std::vector<exec::ExpressionPtr> outer_values;  // bound in the outer scope
+  std::vector<std::shared_ptr<columnar::Column>> params;
+  std::map<std::string, exec::ExpressionPtr> by_name;  // outer value text -> param expr
+};
+
+// Aggregation in a SELECT: its output is the group keys, then the aggregates.
+struct AggregateSlots {
+  Scope* input = nullptr;                   // the FROM scope
+  std::vector<std::string> key_text;        // bound keys, rendered, to match expressions
+  std::vector<columnar::DataType> key_types;
+  std::vector<std::string> key_names;
+  std::map<const Expr*, int> aggregate_index;  // aggregate call -> output column
+  std::vector<columnar::DataType> aggregate_types;
+  bool has_grouping_id = false;
+  int grouping_id_column = -1;
+};
+
+struct WindowSlots {
+  std::map<const Expr*, int> index;  // window call -> output column
+  std::vector<columnar::DataType> types;
+};
+
+struct BindContext {
+  Scope* scope = nullptr;
+  AggregateSlots* aggregates = nullptr;  // set after aggregation
+  WindowSlots* windows = nullptr;        // set after the window operator
+  bool allow_aggregates = false;
+};
+
+struct Relation {
+  exec::PlanPtr plan;
+  std::vector<ColumnBinding> columns;
+  int64_t estimated_rows = -1;
+};
+
+struct Binder::Impl {
+  BindCatalog& catalog;
+  BindOptions options;
+  // WITH names visible while binding, innermost last.
+  std::vector<std::map<std::string, std::pair<const CommonTableExpr*, std::vector<std::string>>>> ctes;
+  int view_depth = 0;
+  // Scopes after aggregation/windows, kept alive while the statement binds.
+  std::vector<std::unique_ptr<Scope>> scope_after_aggregate_;
+
+  Impl(BindCatalog& c, BindOptions o) : catalog(c), options(std::move(o)) {}
+
+  // Expressions (bind_expression.cpp).
+  exec::ExpressionPtr bind(const Expr& e, BindContext& ctx);
+  exec::ExpressionPtr bind_column(const Expr& e, BindContext& ctx);
+  exec::ExpressionPtr bind_function(const Expr& e, BindContext& ctx);
+  exec::ExpressionPtr bind_binary(const Expr& e, BindContext& ctx);
+  exec::ExpressionPtr bind_subquery(const Expr& e, BindContext& ctx);
+  exec::ExpressionPtr bind_literal(const Expr& e);
+  exec::ExpressionPtr comparison(exec::ExprOp op, exec::ExpressionPtr a, exec::ExpressionPtr b,
+                                 const SourcePos& pos);
+  exec::ExpressionPtr arithmetic(BinaryOp op, exec::ExpressionPtr a, exec::ExpressionPtr b,
+                                 const SourcePos& pos);
+  exec::ExpressionPtr to_boolean(exec::ExpressionPtr e, const SourcePos& pos, const char* what);
+
+  // Queries (bind_query.cpp).
+  BoundQuery query(const Query& q, Scope* outer, Correlation* corr);
+  BoundQuery select(const Select& s, const Query& q, Scope* outer, Correlation* corr);
+  Relation from_item(const TableRef& t, Scope* outer, Correlation* corr);
+  Relation from_clause(const std::vector<TableRefPtr>& from, const Expr* where, Scope* outer,
+                       Correlation* corr, exec::ExpressionPtr* remaining);
+};
+
+// Helpers shared by binder files.
+[[noreturn]] void bind_error(const SourcePos& pos, const std::string& message);
+std::string name_text(const ObjectName& name);
+bool contains_aggregate(const Expr& e);
+void collect_aggregates(const Expr& e, std::vector<const Expr*>& out);
+void collect_windows(const Expr& e, std::vector<const Expr*>& out);
+columnar::Column evaluate_constant_expr_for(Binder::Impl& impl, const Expr& e);
+exec::ExpressionPtr cast_to(exec::ExpressionPtr e, const columnar::DataType& type,
+                            const SourcePos& pos);
+
+}  // namespace floe::sql

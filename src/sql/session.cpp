@@ -1,0 +1,700 @@
+// The session: runs each statement against the session's tables, in memory or in the
+// warehouse's Iceberg catalog. Queries are bound and executed; DDL goes to the catalog;
+// INSERT writes new Parquet files and commits one snapshot per statement.
+#include "sql/session.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+
+#include "base/parallel_for.h"
+#include "catalog/sql_catalog.h"
+#include "columnar/column_cast.h"
+#include "exec/executor.h"
+#include "exec/expression_evaluator.h"
+#include "exec/table_sources.h"
+#include "iceberg/data_writer.h"
+#include "iceberg/snapshot_update.h"
+#include "iceberg/table_creation.h"
+#include "iceberg/table_maintenance.h"
+#include "iceberg/table_operations.h"
+#include "sql/binder.h"
+#include "sql/parser.h"
+
+namespace floe::sql {
+
+using columnar::Batch;
+using columnar::Column;
+using columnar::DataType;
+using columnar::Schema;
+
+namespace {
+
+struct MemoryTable {
+  Schema schema;
+  std::shared_ptr<const std::vector<Batch>> batches = std::make_shared<std::vector<Batch>>();
+};
+
+std::string key_of(const ObjectName& n) {
+  std::string s;
+  for (size_t i = 0; i < n.size(); ++i) s += (i ? "." : "") + n[i];
+  return s;
+}
+
+StatementResult status(std::string text, int64_t rows = -1) {
+  StatementResult r;
+  r.status = std::move(text);
+  r.rows_affected = rows;
+  return r;
+}
+
+StatementResult rows_result(Schema schema, std::vector<Batch> batches) {
+  StatementResult r;
+  r.has_rows = true;
+  r.schema = std::move(schema);
+  r.batches = std::move(batches);
+  return r;
+}
+
+Batch text_batch(const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& rows) {
+  Batch b;
+  for (const auto& n : names) {
+    b.schema.fields.emplace_back(n, DataType(columnar::TypeId::kString));
+    b.columns.emplace_back(DataType(columnar::TypeId::kString));
+  }
+  for (const auto& r : rows)
+    for (size_t c = 0; c < names.size(); ++c) b.columns[c].append_string(r[c]);
+  b.rows_without_columns = int64_t(rows.size());
+  return b;
+}
+
+}  // namespace
+
+struct Session::State : public BindCatalog {
+  SessionOptions options;
+  std::function<void(int64_t, int64_t)> progress;
+  // In-memory tables and views (all of them in an in-memory session; temporary ones otherwise).
+  std::map<std::string, MemoryTable> memory_tables;
+  std::map<std::string, std::string> memory_views;
+  std::unique_ptr<catalog::SqlCatalog> catalog;
+  std::vector<std::string> current_namespace{"default"};
+
+  int threads() const { return options.threads > 0 ? options.threads : default_thread_count(); }
+
+  catalog::SqlCatalog& warehouse() {
+    if (!catalog) {
+      catalog = std::make_unique<catalog::SqlCatalog>(
+          catalog::resolve_catalog_config(options.warehouse, options.catalog));
+    }
+    return *catalog;
+  }
+
+  catalog::TableIdentifier identifier(const ObjectName& n) {
+    catalog::TableIdentifier id;
+    id.name = n.back();
+    if (n.size() == 1) id.namespace_levels = current_namespace;
+    else id.namespace_levels.assign(n.begin(), n.end() - 1);
+    return id;
+  }
+
+  std::string memory_key(const ObjectName& n) {
+    return n.size() == 1 ? n[0] : key_of(n);
+  }
+
+  std::shared_ptr<exec::TableSource> open_table(const ObjectName& name, const TimeTravel* tt) override {
+    auto it = memory_tables.find(memory_key(name));
+    if (it != memory_tables.end()) {
+      if (tt) throw UnsupportedError("time travel on an in-memory table");
+      return std::make_shared<exec::MemoryTableSource>(it->first, it->second.schema, it->second.batches);
+    }
+    if (options.in_memory) return nullptr;
+    auto id = identifier(name);
+    auto& cat = warehouse();
+    if (!cat.table_exists(id)) return nullptr;
+    auto ops = cat.table_operations(id);
+    auto m = ops->current();
+    const iceberg::Snapshot* snap = m->current_snapshot();
+    if (tt) snap = resolve_time_travel(*m, *tt, id.to_string());
+    return std::make_shared<exec::IcebergTableSource>(id.to_string(), cat.file_io(), m, snap, threads());
+  }
+
+  const iceberg::Snapshot* resolve_time_travel(const iceberg::TableMetadata& m, const TimeTravel& tt,
+                                               const std::string& table) {
+    Binder binder(*this, {options.dialect, threads()});
+    Column v = evaluate_constant_expr(binder, *tt.value);
+    if (v.is_null(0)) throw InvalidInputError("time travel value is NULL");
+    if (tt.kind == "SNAPSHOT" || tt.kind == "VERSION") {
+      Column id = columnar::cast_column(v, DataType(columnar::TypeId::kInt64));
+      int64_t sid = id.value<int64_t>(0);
+      const iceberg::Snapshot* s = m.snapshot_by_id(sid);
+      if (!s) throw InvalidInputError(fmt::format("{} has no snapshot {}", table, sid));
+      if (!tt.before) return s;
+      if (!s->parent_snapshot_id) return nullptr;
+      return m.snapshot_by_id(*s->parent_snapshot_id);
+    }
+    if (tt.kind == "TIMESTAMP" || tt.kind == "OFFSET") {
+      int64_t ms;
+      if (tt.kind == "OFFSET") {
+        Column secs = columnar::cast_column(v, DataType(columnar::TypeId::kInt64));
+        ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch()).count() + secs.value<int64_t>(0) * 1000;
+      } else {
+        Column ts = columnar::cast_column(v, DataType::timestamp_tz(columnar::TimeUnit::kMilli));
+        ms = ts.value<int64_t>(0);
+      }
+      const iceberg::Snapshot* best = nullptr;
+      for (const auto& s : m.snapshots) {
+        bool ok = tt.before ? s.timestamp_ms < ms : s.timestamp_ms <= ms;
+        if (ok && (!best || s.timestamp_ms >= best->timestamp_ms)) best = &s;
+      }
+      if (!best) throw InvalidInputError(fmt::format("{} has no snapshot at or before that time", table));
+      return best;
+    }
+    throw UnsupportedError(fmt::format("time travel by {} is not supported", tt.kind));
+  }
+
+  std::optional<std::string> view_query(const ObjectName& name) override {
+    auto it = memory_views.find(memory_key(name));
+    if (it != memory_views.end()) return it->second;
+    return std::nullopt;
+  }
+
+  bool table_exists(const ObjectName& name) {
+    if (memory_tables.count(memory_key(name))) return true;
+    if (options.in_memory) return false;
+    return warehouse().table_exists(identifier(name));
+  }
+
+  // --- statements ---
+
+  StatementResult run(Statement& st) {
+    switch (st.kind) {
+      case StatementKind::kQuery: return run_query(*st.query);
+      case StatementKind::kCreateTable: return create_table(*st.create_table);
+      case StatementKind::kCreateView: return create_view(*st.create_view);
+      case StatementKind::kCreateNamespace: return create_namespace(*st.create_namespace);
+      case StatementKind::kCreateIndex:
+        if (!table_exists(st.create_index->table))
+          throw CatalogError(fmt::format("table '{}' does not exist", key_of(st.create_index->table)));
+        return status("CREATE INDEX (accepted; Iceberg tables have no indexes, nothing was built)");
+      case StatementKind::kDrop: return drop(*st.drop);
+      case StatementKind::kInsert: return insert(*st.insert);
+      case StatementKind::kDelete: return delete_rows(*st.del);
+      case StatementKind::kUpdate: return update(*st.update);
+      case StatementKind::kTruncate: {
+        Delete d;
+        d.table = st.truncate_table;
+        return delete_rows(d);
+      }
+      case StatementKind::kExplain: return explain(*st.explain);
+      case StatementKind::kShow: return show(*st.show);
+      case StatementKind::kDescribe: return describe(*st.describe);
+      case StatementKind::kUse:
+        current_namespace = st.use->name;
+        return status("USE");
+      case StatementKind::kSet:
+        if (st.set->name == "threads") {
+          Binder binder(*this, {options.dialect, threads()});
+          Column v = columnar::cast_column(evaluate_constant_expr(binder, *st.set->value), DataType(columnar::TypeId::kInt64));
+          options.threads = int(v.value<int64_t>(0));
+          return status("SET");
+        }
+        throw UnsupportedError(fmt::format("setting '{}' does not exist", st.set->name));
+      default:
+        throw UnsupportedError(fmt::format("this statement is not supported yet: {}", st.text));
+    }
+  }
+
+  BoundQuery bind(const Query& q) {
+    Binder binder(*this, {options.dialect, threads()});
+    return binder.bind_query(q);
+  }
+
+  std::vector<Batch> execute(const exec::PlanNode& plan) {
+    exec::ExecOptions eo;
+    eo.threads = threads();
+    eo.progress = progress;
+    return exec::execute_plan(plan, eo);
+  }
+
+  StatementResult run_query(const Query& q) {
+    BoundQuery b = bind(q);
+    Schema schema;
+    for (size_t i = 0; i < b.names.size(); ++i) schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
+    auto batches = execute(*b.plan);
+    for (auto& batch : batches) batch.schema = schema;
+    return rows_result(std::move(schema), std::move(batches));
+  }
+
+  StatementResult explain(Explain& e) {
+    if (e.statement->kind != StatementKind::kQuery)
+      throw UnsupportedError("EXPLAIN of statements other than queries is not supported yet");
+    BoundQuery b = bind(*e.statement->query);
+    std::string text;
+    if (e.analyze) {
+      exec::ExecStats stats;
+      exec::ExecOptions eo;
+      eo.threads = threads();
+      eo.collect_stats = true;
+      auto start = std::chrono::steady_clock::now();
+      exec::execute_plan(*b.plan, eo, &stats);
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      text = exec::explain_analyzed(*b.plan, stats) + fmt::format("total: {:.3f} s\n", s);
+    } else {
+      text = exec::explain_plan(*b.plan);
+    }
+    std::vector<std::vector<std::string>> rows;
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t nl = text.find('\n', start);
+      if (nl == std::string::npos) nl = text.size();
+      rows.push_back({text.substr(start, nl - start)});
+      start = nl + 1;
+    }
+    Batch b2 = text_batch({"plan"}, rows);
+    Schema s = b2.schema;
+    std::vector<Batch> v;
+    v.push_back(std::move(b2));
+    return rows_result(std::move(s), std::move(v));
+  }
+
+  Schema columns_schema(const std::vector<ColumnDef>& cols) {
+    Schema s;
+    for (const auto& c : cols) s.fields.emplace_back(c.name, Binder::resolve_type(c.type), !c.not_null && !c.primary_key);
+    return s;
+  }
+
+  StatementResult create_table(CreateTable& ct) {
+    bool exists = table_exists(ct.name);
+    if (exists && ct.if_not_exists) return status("CREATE TABLE (already exists)");
+    if (exists && !ct.or_replace) throw CatalogError(fmt::format("table '{}' already exists", key_of(ct.name)));
+    Schema schema;
+    std::vector<Batch> rows;
+    if (ct.as_query) {
+      BoundQuery b = bind(*ct.as_query);
+      for (size_t i = 0; i < b.names.size(); ++i) schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
+      rows = execute(*b.plan);
+      for (auto& r : rows) r.schema = schema;
+    } else {
+      schema = columns_schema(ct.columns);
+      for (const auto& pk : ct.primary_key) {
+        int i = schema.find(pk);
+        if (i < 0) throw BinderError(fmt::format("PRIMARY KEY column '{}' is not a column", pk));
+        schema.fields[size_t(i)].nullable = false;
+      }
+    }
+    if (schema.fields.empty()) throw BinderError("a table needs at least one column");
+    if (exists) drop_table(ct.name, false);
+    if (options.in_memory || ct.temporary) {
+      MemoryTable t;
+      t.schema = schema;
+      auto v = std::make_shared<std::vector<Batch>>(std::move(rows));
+      t.batches = v;
+      memory_tables[memory_key(ct.name)] = std::move(t);
+      return status("CREATE TABLE");
+    }
+    auto id = identifier(ct.name);
+    auto& cat = warehouse();
+    if (!cat.namespace_exists(id.namespace_levels)) {
+      if (id.namespace_levels == std::vector<std::string>{"default"}) cat.create_namespace(id.namespace_levels, {});
+      else throw CatalogError(fmt::format("schema '{}' does not exist", id.namespace_string()));
+    }
+    iceberg::NewTableOptions nt;
+    nt.location = cat.default_table_location(id);
+    for (size_t i = 0; i < ct.partition_by.size(); ++i) {
+      nt.partition_clause += (i ? ", " : "") + expr_text(*ct.partition_by[i]);
+    }
+    for (size_t i = 0; i < ct.sort_by.size(); ++i)
+      nt.sort_clause += (i ? ", " : "") + expr_text(*ct.sort_by[i].expr) + (ct.sort_by[i].descending ? " DESC" : "");
+    for (const auto& p : ct.properties) nt.properties[p.key] = p.value;
+    iceberg::TableMetadata m = iceberg::new_table_metadata(schema, nt);
+    cat.table_operations(id, true)->commit(nullptr, m);
+    if (!rows.empty()) append_warehouse(id, std::move(rows));
+    return status("CREATE TABLE");
+  }
+
+  // A partition or sort expression as the table layer's clause text.
+  static std::string expr_text(const Expr& e) {
+    if (e.kind == ExprKind::kColumnRef) return e.names.back();
+    if (e.kind == ExprKind::kFunction) {
+      std::string s = e.names.back() + "(";
+      for (size_t i = 0; i < e.args.size(); ++i) {
+        if (i) s += ", ";
+        s += e.args[i]->kind == ExprKind::kLiteral ? e.args[i]->text : expr_text(*e.args[i]);
+      }
+      return s + ")";
+    }
+    throw BinderError(fmt::format("line {}, column {}: a partition or sort field is a column or a transform such as day(ts) or bucket(16, id)", e.pos.line, e.pos.column));
+  }
+
+  StatementResult create_view(CreateView& cv) {
+    if (!options.in_memory && !cv.temporary)
+      throw UnsupportedError("views in the warehouse catalog are not supported yet; use CREATE TEMPORARY VIEW");
+    std::string key = memory_key(cv.name);
+    if (memory_views.count(key) && !cv.or_replace) {
+      if (cv.if_not_exists) return status("CREATE VIEW (already exists)");
+      throw CatalogError(fmt::format("view '{}' already exists", key));
+    }
+    if (memory_tables.count(key)) throw CatalogError(fmt::format("'{}' is a table", key));
+    bind(*cv.query);  // the view must bind now
+    std::string text = cv.query_text;
+    if (!cv.column_aliases.empty()) {
+      std::string cols;
+      for (size_t i = 0; i < cv.column_aliases.size(); ++i) cols += (i ? ", " : "") + std::string("\"") + cv.column_aliases[i] + "\"";
+      text = "SELECT * FROM (" + text + ") AS v(" + cols + ")";
+    }
+    memory_views[key] = text;
+    return status("CREATE VIEW");
+  }
+
+  StatementResult create_namespace(CreateNamespace& cn) {
+    if (options.in_memory) return status("CREATE SCHEMA");
+    auto& cat = warehouse();
+    if (cat.namespace_exists(cn.name)) {
+      if (cn.if_not_exists || cn.or_replace) return status("CREATE SCHEMA (already exists)");
+      throw CatalogError(fmt::format("schema '{}' already exists", key_of(cn.name)));
+    }
+    std::map<std::string, std::string> props;
+    for (const auto& p : cn.properties) props[p.key] = p.value;
+    cat.create_namespace(cn.name, props);
+    return status(cn.kind == ObjectKind::kDatabase ? "CREATE DATABASE" : "CREATE SCHEMA");
+  }
+
+  void drop_table(const ObjectName& name, bool purge) {
+    if (memory_tables.erase(memory_key(name))) return;
+    warehouse().drop_table(identifier(name), purge);
+  }
+
+  StatementResult drop(Drop& d) {
+    switch (d.kind) {
+      case ObjectKind::kTable:
+        if (!table_exists(d.name)) {
+          if (d.if_exists) return status("DROP TABLE (did not exist)");
+          throw CatalogError(fmt::format("table '{}' does not exist", key_of(d.name)));
+        }
+        drop_table(d.name, d.purge);
+        return status("DROP TABLE");
+      case ObjectKind::kView:
+        if (!memory_views.erase(memory_key(d.name))) {
+          if (d.if_exists) return status("DROP VIEW (did not exist)");
+          throw CatalogError(fmt::format("view '{}' does not exist", key_of(d.name)));
+        }
+        return status("DROP VIEW");
+      case ObjectKind::kIndex:
+        if (d.if_exists) return status("DROP INDEX (no indexes exist)");
+        throw CatalogError(fmt::format("index '{}' does not exist (Iceberg tables have no indexes)", key_of(d.name)));
+      case ObjectKind::kSchema:
+      case ObjectKind::kDatabase:
+        if (options.in_memory) return status("DROP SCHEMA");
+        if (!warehouse().namespace_exists(d.name)) {
+          if (d.if_exists) return status("DROP SCHEMA (did not exist)");
+          throw CatalogError(fmt::format("schema '{}' does not exist", key_of(d.name)));
+        }
+        warehouse().drop_namespace(d.name);
+        return status("DROP SCHEMA");
+      default:
+        throw UnsupportedError("DROP of this object kind is not supported yet");
+    }
+  }
+
+  // Rows of `batches` conformed to `schema`: columns by position (or by the named list),
+  // cast to the column types; missing columns NULL (refused for NOT NULL columns).
+  std::vector<Batch> conform(const Schema& schema, std::vector<Batch> batches,
+                             const std::vector<std::string>& columns, const std::string& table) {
+    std::vector<int> target;
+    if (columns.empty()) {
+      for (size_t i = 0; i < schema.fields.size(); ++i) target.push_back(int(i));
+    } else {
+      for (const auto& c : columns) {
+        int i = schema.find(c);
+        if (i < 0) throw BinderError(fmt::format("table '{}' has no column '{}'", table, c));
+        target.push_back(i);
+      }
+    }
+    std::vector<Batch> out;
+    for (auto& b : batches) {
+      if (b.num_columns() != int(target.size()))
+        throw BinderError(fmt::format("INSERT into '{}' has {} values for {} columns", table,
+                                      b.num_columns(), target.size()));
+      Batch o;
+      o.schema = schema;
+      o.rows_without_columns = b.num_rows();
+      for (size_t f = 0; f < schema.fields.size(); ++f) {
+        auto it = std::find(target.begin(), target.end(), int(f));
+        const auto& field = schema.fields[f];
+        if (it == target.end()) {
+          if (!field.nullable)
+            throw InvalidInputError(fmt::format("column '{}' of '{}' is NOT NULL and has no value", field.name, table));
+          Column c(field.type);
+          for (int64_t r = 0; r < b.num_rows(); ++r) c.append_null();
+          o.columns.push_back(std::move(c));
+          continue;
+        }
+        Column& src = b.columns[size_t(it - target.begin())];
+        Column c = src.type() == field.type ? std::move(src) : columnar::cast_column(src, field.type, field.name);
+        if (!field.nullable && c.null_count() > 0)
+          throw InvalidInputError(fmt::format("NULL in NOT NULL column '{}' of '{}'", field.name, table));
+        o.columns.push_back(std::move(c));
+      }
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  int64_t append_warehouse(const catalog::TableIdentifier& id, std::vector<Batch> rows) {
+    auto ops = warehouse().table_operations(id);
+    iceberg::DataWriter writer(ops->io(), ops->current());
+    int64_t n = 0;
+    try {
+      for (auto& b : rows) {
+        n += b.num_rows();
+        writer.write(std::move(b));
+      }
+      iceberg::SnapshotChanges changes;
+      changes.added_data_files = writer.finish();
+      if (!changes.added_data_files.empty()) iceberg::commit_changes(*ops, changes);
+    } catch (...) {
+      writer.abort();
+      throw;
+    }
+    return n;
+  }
+
+  StatementResult insert(Insert& ins) {
+    if (ins.or_replace) throw UnsupportedError("INSERT OR REPLACE / REPLACE INTO is not supported (tables have no keys); use MERGE");
+    if (ins.overwrite) throw UnsupportedError("INSERT OVERWRITE is not supported yet");
+    auto source = open_table(ins.table, nullptr);
+    if (!source) throw CatalogError(fmt::format("table '{}' does not exist", key_of(ins.table)));
+    Schema schema = source->schema();
+    BoundQuery b = bind(*ins.query);
+    auto rows = conform(schema, execute(*b.plan), ins.columns, key_of(ins.table));
+    int64_t n = 0;
+    for (const auto& r : rows) n += r.num_rows();
+    auto it = memory_tables.find(memory_key(ins.table));
+    if (it != memory_tables.end()) {
+      auto next = std::make_shared<std::vector<Batch>>();
+      for (const auto& old : *it->second.batches) {
+        Batch c;
+        c.schema = old.schema;
+        c.rows_without_columns = old.num_rows();
+        for (const auto& col : old.columns) c.columns.push_back(col.copy());
+        next->push_back(std::move(c));
+      }
+      for (auto& r : rows) next->push_back(std::move(r));
+      it->second.batches = next;
+    } else {
+      append_warehouse(identifier(ins.table), std::move(rows));
+    }
+    return status(fmt::format("INSERT {}", n), n);
+  }
+
+  // Memory tables: rewrite the rows (keeping those the predicate does not select).
+  template <typename Fn>
+  int64_t rewrite_memory(MemoryTable& t, const Expr* where, Fn&& change) {
+    Binder binder(*this, {options.dialect, threads()});
+    exec::ExpressionPtr pred;
+    if (where) pred = binder.bind_expression(*where, t.schema);
+    auto next = std::make_shared<std::vector<Batch>>();
+    int64_t affected = 0;
+    for (const auto& b : *t.batches) {
+      Batch copy;
+      copy.schema = t.schema;
+      copy.rows_without_columns = b.num_rows();
+      for (const auto& c : b.columns) copy.columns.push_back(c.copy());
+      columnar::SelectionVector hit;
+      if (pred) hit = exec::evaluate_filter(*pred, copy);
+      else for (int64_t i = 0; i < copy.num_rows(); ++i) hit.push_back(uint32_t(i));
+      affected += int64_t(hit.size());
+      change(binder, copy, hit, *next);
+    }
+    t.batches = next;
+    return affected;
+  }
+
+  StatementResult delete_rows(Delete& d) {
+    if (!d.using_tables.empty()) throw UnsupportedError("DELETE ... USING is not supported yet");
+    auto it = memory_tables.find(memory_key(d.table));
+    if (it != memory_tables.end()) {
+      int64_t n = rewrite_memory(it->second, d.where.get(), [](Binder&, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
+        std::vector<uint8_t> drop(size_t(b.num_rows()), 0);
+        for (uint32_t r : hit) drop[r] = 1;
+        columnar::SelectionVector keep;
+        for (int64_t i = 0; i < b.num_rows(); ++i) if (!drop[size_t(i)]) keep.push_back(uint32_t(i));
+        if (!keep.empty()) out.push_back(exec::take_rows(b, keep));
+      });
+      return status(fmt::format("DELETE {}", n), n);
+    }
+    if (options.in_memory || !table_exists(d.table))
+      throw CatalogError(fmt::format("table '{}' does not exist", key_of(d.table)));
+    auto id = identifier(d.table);
+    auto ops = warehouse().table_operations(id);
+    formats::ScanPredicate pred;
+    if (d.where) {
+      // The filter must be a conjunction of simple comparisons for the table layer.
+      std::string text = d.where ? where_text(d) : "";
+      pred = formats::parse_scan_predicate(text, ops->current()->current_schema().schema);
+    }
+    auto r = iceberg::delete_where(*ops, pred, threads());
+    return status(fmt::format("DELETE {}", r.rows_deleted), r.rows_deleted);
+  }
+
+  static std::string where_text(const Delete& d) {
+    // The WHERE clause's source text is what follows WHERE in the statement.
+    (void)d;
+    throw UnsupportedError("DELETE with a WHERE clause on warehouse tables is not supported yet; TRUNCATE or DELETE without WHERE works");
+  }
+
+  StatementResult update(Update& u) {
+    if (!u.from.empty()) throw UnsupportedError("UPDATE ... FROM is not supported yet");
+    auto it = memory_tables.find(memory_key(u.table));
+    if (it == memory_tables.end()) {
+      if (!options.in_memory && table_exists(u.table))
+        throw UnsupportedError("UPDATE on warehouse tables is not supported yet");
+      throw CatalogError(fmt::format("table '{}' does not exist", key_of(u.table)));
+    }
+    MemoryTable& t = it->second;
+    std::vector<std::pair<int, const Expr*>> sets;
+    for (const auto& a : u.assignments) {
+      int i = t.schema.find(a.column.back());
+      if (i < 0) throw BinderError(fmt::format("table '{}' has no column '{}'", key_of(u.table), a.column.back()));
+      if (!a.value) throw UnsupportedError("SET col = DEFAULT is not supported yet");
+      sets.push_back({i, a.value.get()});
+    }
+    Schema schema = t.schema;
+    int64_t n = rewrite_memory(t, u.where.get(), [&](Binder& binder, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
+      if (hit.empty()) {
+        out.push_back(std::move(b));
+        return;
+      }
+      Batch sub = exec::take_rows(b, hit);
+      std::vector<Column> values;
+      for (const auto& [col, e] : sets) {
+        auto bound = binder.bind_expression(*e, schema);
+        Column v = exec::evaluate(*bound, sub);
+        const auto& f = schema.fields[size_t(col)];
+        if (!(v.type() == f.type)) v = columnar::cast_column(v, f.type, f.name);
+        if (!f.nullable && v.null_count()) throw InvalidInputError(fmt::format("NULL in NOT NULL column '{}'", f.name));
+        values.push_back(std::move(v));
+      }
+      // Rebuild the batch row by row order: untouched rows keep their values.
+      std::vector<int64_t> pos(size_t(b.num_rows()), -1);
+      for (size_t k = 0; k < hit.size(); ++k) pos[hit[k]] = int64_t(k);
+      Batch o;
+      o.schema = schema;
+      o.rows_without_columns = b.num_rows();
+      for (size_t c = 0; c < schema.fields.size(); ++c) {
+        int set_index = -1;
+        for (size_t s = 0; s < sets.size(); ++s) if (sets[s].first == int(c)) set_index = int(s);
+        if (set_index < 0) {
+          o.columns.push_back(std::move(b.columns[c]));
+          continue;
+        }
+        Column nc(schema.fields[c].type);
+        nc.reserve(b.num_rows());
+        for (int64_t r = 0; r < b.num_rows(); ++r) {
+          if (pos[size_t(r)] >= 0) nc.append_range(values[size_t(set_index)], pos[size_t(r)], 1);
+          else nc.append_range(b.columns[c], r, 1);
+        }
+        o.columns.push_back(std::move(nc));
+      }
+      out.push_back(std::move(o));
+    });
+    return status(fmt::format("UPDATE {}", n), n);
+  }
+
+  StatementResult show(Show& s) {
+    std::vector<std::vector<std::string>> rows;
+    if (s.kind == ShowKind::kTables) {
+      for (const auto& [k, v] : memory_tables) rows.push_back({"", k});
+      if (!options.in_memory) {
+        auto& cat = warehouse();
+        std::vector<std::vector<std::string>> nss;
+        if (!s.in.empty()) nss.push_back(s.in);
+        else nss = cat.list_namespaces();
+        for (const auto& ns : nss)
+          for (const auto& t : cat.list_tables(ns)) rows.push_back({t.namespace_string(), t.name});
+      }
+      return rows_result(text_batch({"schema", "name"}, rows).schema, [&] { std::vector<Batch> v; v.push_back(text_batch({"schema", "name"}, rows)); return v; }());
+    }
+    if (s.kind == ShowKind::kSchemas || s.kind == ShowKind::kDatabases) {
+      if (!options.in_memory)
+        for (const auto& ns : warehouse().list_namespaces()) rows.push_back({key_of(ns)});
+      std::vector<Batch> v;
+      v.push_back(text_batch({"name"}, rows));
+      Schema sc = v[0].schema;
+      return rows_result(sc, std::move(v));
+    }
+    if (s.kind == ShowKind::kViews) {
+      for (const auto& [k, v] : memory_views) rows.push_back({k, v});
+      std::vector<Batch> v;
+      v.push_back(text_batch({"name", "text"}, rows));
+      Schema sc = v[0].schema;
+      return rows_result(sc, std::move(v));
+    }
+    if (s.kind == ShowKind::kColumns) {
+      Describe d;
+      d.name = s.in;
+      return describe(d);
+    }
+    throw UnsupportedError("this SHOW is not supported yet");
+  }
+
+  StatementResult describe(Describe& d) {
+    Schema schema;
+    if (d.query) {
+      BoundQuery b = bind(*d.query);
+      for (size_t i = 0; i < b.names.size(); ++i) schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
+    } else {
+      auto src = open_table(d.name, nullptr);
+      if (!src) {
+        if (auto v = view_query(d.name)) {
+          Statement st = parse_statement(*v);
+          BoundQuery b = bind(*st.query);
+          for (size_t i = 0; i < b.names.size(); ++i) schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
+        } else {
+          throw CatalogError(fmt::format("table '{}' does not exist", key_of(d.name)));
+        }
+      } else {
+        schema = src->schema();
+      }
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& f : schema.fields) rows.push_back({f.name, f.type.to_string(), f.nullable ? "YES" : "NO"});
+    std::vector<Batch> v;
+    v.push_back(text_batch({"column_name", "column_type", "null"}, rows));
+    Schema sc = v[0].schema;
+    return rows_result(sc, std::move(v));
+  }
+};
+
+Session::Session(SessionOptions options) : state_(std::make_unique<State>()) {
+  state_->options = std::move(options);
+}
+Session::~Session() = default;
+
+const SessionOptions& Session::options() const { return state_->options; }
+
+void Session::set_progress_callback(std::function<void(int64_t, int64_t)> cb) {
+  state_->progress = std::move(cb);
+}
+
+std::vector<StatementResult> Session::execute(std::string_view script) {
+  std::vector<Statement> statements = parse_statements(script);
+  std::vector<StatementResult> results;
+  for (auto& st : statements) {
+    StatementResult r = state_->run(st);
+    r.statement_text = st.text;
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+StatementResult Session::execute_one(std::string_view statement) {
+  Statement st = parse_statement(statement);
+  StatementResult r = state_->run(st);
+  r.statement_text = st.text;
+  return r;
+}
+
+}  // namespace floe::sql
