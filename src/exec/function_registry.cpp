@@ -70,7 +70,7 @@ const Registry& registry() {
     register_math_functions(t);
     register_conditional_functions(t);
     register_datetime_functions(t);
-    // register_datetime_conversion_functions(t);
+    register_datetime_conversion_functions(t);
     // register_hash_functions(t);
     Registry reg;
     reg.functions = std::move(t.functions());
