@@ -1,6 +1,7 @@
 #include "exec/executor.h"
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "exec/expression_evaluator.h"
@@ -133,21 +134,31 @@ class ProjectConsumer : public Consumer {
  public:
   ProjectConsumer(const PlanNode& node, Consumer& next) : node_(node), next_(next) {
     schema_.fields = node.output;
+    // A column that only one output reads, as a bare reference, is moved, not copied.
+    std::map<int, int> uses;
+    for (const auto& e : node.exprs) {
+      std::vector<int> cols;
+      collect_columns(*e, cols);
+      for (int c : cols) ++uses[c];
+    }
+    for (const auto& e : node.exprs)
+      movable_.push_back(e->op == ExprOp::kColumn && uses[e->column_index] == 1);
   }
   void consume(Batch&& b, int worker) override {
     Batch out;
     out.schema = schema_;
     out.rows_without_columns = b.num_rows();
-    out.columns.reserve(node_.exprs.size());
-    for (const auto& e : node_.exprs) {
-      // A bare column reference moves the column instead of copying it when it is the
-      // last use; copying is simpler and still cheap next to decoding.
-      out.columns.push_back(evaluate(*e, b));
-    }
+    out.columns.resize(node_.exprs.size());
+    // Computed outputs first, while every input column is still in place.
+    for (size_t i = 0; i < node_.exprs.size(); ++i)
+      if (!movable_[i]) out.columns[i] = evaluate(*node_.exprs[i], b);
+    for (size_t i = 0; i < node_.exprs.size(); ++i)
+      if (movable_[i]) out.columns[i] = std::move(b.columns[size_t(node_.exprs[i]->column_index)]);
     next_.consume(std::move(out), worker);
   }
 
  private:
+  std::vector<bool> movable_;
   const PlanNode& node_;
   columnar::Schema schema_;
   Consumer& next_;

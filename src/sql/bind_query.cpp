@@ -461,37 +461,114 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from, const E
       rels[size_t(r)].plan = std::move(f);
     }
   }
-  // Join left to right; each step takes the conjuncts whose columns are now all present.
-  PlanPtr plan = std::move(rels[0].plan);
-  int width = int(rels[0].columns.size());
-  for (size_t r = 1; r < rels.size(); ++r) {
+  // Join order: the largest relation streams (probe side); each step adds the smallest
+  // relation joined to the ones so far by an equality (the build side of a hash join),
+  // or, when none is, the smallest of the rest (a cross join). Each step takes the
+  // conjuncts whose columns are now all present.
+  size_t n = rels.size();
+  std::vector<double> est(n);
+  for (size_t r = 0; r < n; ++r) {
+    double e = rels[r].plan->estimated_rows >= 0 ? double(rels[r].plan->estimated_rows) : 1e6;
+    const PlanNode& p = *rels[r].plan;
+    if (p.predicate || p.kind == PlanKind::kFilter) e *= 0.2;
+    est[r] = e;
+  }
+  std::vector<std::vector<bool>> connected(n, std::vector<bool>(n, false));
+  for (const auto& c : multi) {
+    if (c->op != ExprOp::kEqual) continue;
+    int l0 = INT32_MAX, h0 = -1, l1 = INT32_MAX, h1 = -1;
+    column_range(*c->children[0], l0, h0);
+    column_range(*c->children[1], l1, h1);
+    if (l0 == INT32_MAX || l1 == INT32_MAX) continue;
+    int a = rel_of[size_t(l0)], b = rel_of[size_t(l1)];
+    if (rel_of[size_t(h0 - 1)] != a || rel_of[size_t(h1 - 1)] != b || a == b) continue;
+    connected[size_t(a)][size_t(b)] = connected[size_t(b)][size_t(a)] = true;
+  }
+  std::vector<size_t> order;
+  std::vector<bool> used(n, false);
+  size_t first = 0;
+  for (size_t r = 1; r < n; ++r)
+    if (est[r] > est[first]) first = r;
+  order.push_back(first);
+  used[first] = true;
+  while (order.size() < n) {
+    int best = -1;
+    bool best_connected = false;
+    for (size_t r = 0; r < n; ++r) {
+      if (used[r]) continue;
+      bool conn = false;
+      for (size_t q : order) conn = conn || connected[r][q];
+      if (best < 0 || (conn && !best_connected) ||
+          (conn == best_connected && est[r] < est[size_t(best)])) {
+        best = int(r);
+        best_connected = conn;
+      }
+    }
+    order.push_back(size_t(best));
+    used[size_t(best)] = true;
+  }
+  std::vector<int> pos(all.columns.size(), -1);  // global column -> index in the plan so far
+  auto place = [&](size_t r, int at) {
+    for (size_t c = 0; c < rels[r].columns.size(); ++c) pos[size_t(offset[r]) + c] = at + int(c);
+  };
+  PlanPtr plan = std::move(rels[order[0]].plan);
+  place(order[0], 0);
+  int width = int(rels[order[0]].columns.size());
+  auto available = [&](const exec::Expression& e, int limit_rel) {
+    std::vector<int> cols;
+    exec::collect_columns(e, cols);
+    for (int c : cols) {
+      if (pos[size_t(c)] >= 0) continue;
+      if (limit_rel >= 0 && rel_of[size_t(c)] == limit_rel) continue;
+      return false;
+    }
+    return true;
+  };
+  auto only_side = [&](const exec::Expression& e, int rel) {  // every column in rel (or none)
+    std::vector<int> cols;
+    exec::collect_columns(e, cols);
+    if (cols.empty()) return false;
+    for (int c : cols)
+      if ((rel >= 0) != (rel_of[size_t(c)] == rel)) return false;
+    return true;
+  };
+  for (size_t k = 1; k < n; ++k) {
+    size_t r = order[k];
     int rwidth = int(rels[r].columns.size());
     auto j = node(PlanKind::kNestedLoopJoin);
     j->join_type = exec::JoinKind::kInner;
-    std::vector<ExpressionPtr> rest;
-    std::vector<ExpressionPtr> residual;
+    std::vector<ExpressionPtr> rest, residual;
+    std::vector<int> mapping = pos;
+    for (size_t c = 0; c < rels[r].columns.size(); ++c) mapping[size_t(offset[r]) + c] = width + int(c);
     for (auto& c : multi) {
-      int lo = INT32_MAX, hi = -1;
-      column_range(*c, lo, hi);
-      if (hi > width + rwidth || has_subquery(*c)) {
+      if (has_subquery(*c) || !available(*c, int(r))) {
         rest.push_back(std::move(c));
         continue;
       }
       if (c->op == ExprOp::kEqual) {
-        int l0 = INT32_MAX, h0 = -1, l1 = INT32_MAX, h1 = -1;
-        column_range(*c->children[0], l0, h0);
-        column_range(*c->children[1], l1, h1);
-        bool a_left = h0 > 0 && h0 <= width, b_right = l1 != INT32_MAX && l1 >= width;
-        bool a_right = l0 != INT32_MAX && l0 >= width, b_left = h1 > 0 && h1 <= width;
-        if ((a_left && b_right) || (a_right && b_left)) {
-          ExpressionPtr lk = std::move(a_left ? c->children[0] : c->children[1]);
-          ExpressionPtr rk = std::move(a_left ? c->children[1] : c->children[0]);
+        // One side reads only earlier relations, the other only the new one.
+        auto left_only = [&](const exec::Expression& x) {
+          std::vector<int> cols;
+          exec::collect_columns(x, cols);
+          if (cols.empty()) return false;
+          for (int col : cols)
+            if (pos[size_t(col)] < 0) return false;
+          return true;
+        };
+        bool a_left = left_only(*c->children[0]), b_right = only_side(*c->children[1], int(r));
+        bool b_left = left_only(*c->children[1]), a_right = only_side(*c->children[0], int(r));
+        if ((a_left && b_right) || (b_left && a_right)) {
+          ExpressionPtr lk = std::move(a_left && b_right ? c->children[0] : c->children[1]);
+          ExpressionPtr rk = std::move(a_left && b_right ? c->children[1] : c->children[0]);
+          exec::remap_columns(*lk, mapping);
+          exec::remap_columns(*rk, mapping);
           shift_columns(*rk, width);
           j->left_keys.push_back(std::move(lk));
           j->right_keys.push_back(std::move(rk));
           continue;
         }
       }
+      exec::remap_columns(*c, mapping);
       residual.push_back(std::move(c));
     }
     multi = std::move(rest);
@@ -499,10 +576,26 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from, const E
     if (!j->left_keys.empty()) j->kind = PlanKind::kHashJoin;
     j->output = plan->output;
     j->output.insert(j->output.end(), rels[r].plan->output.begin(), rels[r].plan->output.end());
+    j->estimated_rows = int64_t(j->left_keys.empty() ? est[order[0]] * est[r] : std::max(est[order[0]], est[r]));
     j->children.push_back(std::move(plan));
     j->children.push_back(std::move(rels[r].plan));
     plan = std::move(j);
+    place(r, width);
     width += rwidth;
+  }
+  // Back to FROM order, which the rest of the query binds against.
+  bool reordered = false;
+  for (size_t g = 0; g < pos.size(); ++g) reordered = reordered || pos[g] != int(g);
+  if (reordered) {
+    auto p = node(PlanKind::kProject);
+    for (size_t g = 0; g < pos.size(); ++g) {
+      p->exprs.push_back(exec::make_column_ref(pos[g], plan->output[size_t(pos[g])].type,
+                                               all.columns[g].name));
+      p->output.push_back(plan->output[size_t(pos[g])]);
+    }
+    p->estimated_rows = plan->estimated_rows;
+    p->children.push_back(std::move(plan));
+    plan = std::move(p);
   }
   Relation out;
   out.plan = std::move(plan);

@@ -20,6 +20,7 @@
 #include "iceberg/table_maintenance.h"
 #include "iceberg/table_operations.h"
 #include "sql/binder.h"
+#include "sql/column_pruning.h"
 #include "sql/parser.h"
 
 namespace floe::sql {
@@ -208,7 +209,9 @@ struct Session::State : public BindCatalog {
 
   BoundQuery bind(const Query& q) {
     Binder binder(*this, {options.dialect, threads()});
-    return binder.bind_query(q);
+    BoundQuery b = binder.bind_query(q);
+    prune_columns(*b.plan);
+    return b;
   }
 
   std::vector<Batch> execute(const exec::PlanNode& plan) {
