@@ -137,6 +137,18 @@ bool lower_to_scan(const exec::Expression& e, const std::vector<int>& scan_colum
 
 }  // namespace
 
+formats::ScanPredicate pushdown_predicate(const exec::Expression& condition,
+                                          const columnar::Schema& schema) {
+  std::vector<ExpressionPtr> parts;
+  split_conjuncts(condition.clone(), parts);
+  std::vector<int> identity;
+  for (size_t i = 0; i < schema.fields.size(); ++i) identity.push_back(int(i));
+  formats::ScanPredicate out;
+  for (const auto& p : parts)
+    if (!has_subquery(*p)) lower_to_scan(*p, identity, schema, out);
+  return out;
+}
+
 Binder::Binder(BindCatalog& catalog, BindOptions options)
     : impl_(std::make_unique<Impl>(catalog, std::move(options))) {}
 Binder::~Binder() = default;

@@ -54,6 +54,11 @@ class Binder {
   std::unique_ptr<Impl> impl_;
 };
 
+// The part of `condition` (over columns of `schema`) a scan can use to skip files, row
+// groups and pages: its conjuncts of the form column <op> constant. A superset filter.
+formats::ScanPredicate pushdown_predicate(const exec::Expression& condition,
+                                          const columnar::Schema& schema);
+
 // Folds and evaluates a constant expression (LIMIT counts, VALUES rows, defaults).
 columnar::Column evaluate_constant_expr(Binder& binder, const Expr& expr);
 

@@ -22,6 +22,7 @@
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
 #include "sql/parser.h"
+#include "sql/table_rewrite.h"
 
 namespace floe::sql {
 
@@ -520,90 +521,127 @@ struct Session::State : public BindCatalog {
     auto it = memory_tables.find(memory_key(d.table));
     if (it != memory_tables.end()) {
       int64_t n = rewrite_memory(it->second, d.where.get(), [](Binder&, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
-        std::vector<uint8_t> drop(size_t(b.num_rows()), 0);
-        for (uint32_t r : hit) drop[r] = 1;
-        columnar::SelectionVector keep;
-        for (int64_t i = 0; i < b.num_rows(); ++i) if (!drop[size_t(i)]) keep.push_back(uint32_t(i));
-        if (!keep.empty()) out.push_back(exec::take_rows(b, keep));
+        Batch kept = without_rows(b, hit);
+        if (kept.num_rows() > 0) out.push_back(std::move(kept));
       });
       return status(fmt::format("DELETE {}", n), n);
     }
     if (options.in_memory || !table_exists(d.table))
       throw CatalogError(fmt::format("table '{}' does not exist", key_of(d.table)));
-    auto id = identifier(d.table);
-    auto ops = warehouse().table_operations(id);
-    formats::ScanPredicate pred;
+    auto ops = warehouse().table_operations(identifier(d.table));
+    const Schema& schema = ops->current()->current_schema().schema;
+    Binder binder(*this, {options.dialect, threads()});
+    exec::ExpressionPtr cond;
+    formats::ScanPredicate pushed;
     if (d.where) {
-      // The filter must be a conjunction of simple comparisons for the table layer.
-      std::string text = d.where ? where_text(d) : "";
-      pred = formats::parse_scan_predicate(text, ops->current()->current_schema().schema);
+      cond = binder.bind_expression(*d.where, schema);
+      pushed = pushdown_predicate(*cond, schema);
     }
-    auto r = iceberg::delete_where(*ops, pred, threads());
-    return status(fmt::format("DELETE {}", r.rows_deleted), r.rows_deleted);
+    auto r = rewrite_table(*ops, cond.get(), pushed,
+                           [](const Batch& rows, const columnar::SelectionVector& hits, std::vector<Batch>& out) {
+                             out.push_back(without_rows(rows, hits));
+                           },
+                           {}, threads());
+    return status(fmt::format("DELETE {}", r.rows_matched), r.rows_matched);
   }
 
-  static std::string where_text(const Delete& d) {
-    // The WHERE clause's source text is what follows WHERE in the statement.
-    (void)d;
-    throw UnsupportedError("DELETE with a WHERE clause on warehouse tables is not supported yet; TRUNCATE or DELETE without WHERE works");
+  static Batch without_rows(const Batch& b, const columnar::SelectionVector& hits) {
+    std::vector<uint8_t> drop(size_t(b.num_rows()), 0);
+    for (uint32_t r : hits) drop[r] = 1;
+    columnar::SelectionVector keep;
+    for (int64_t i = 0; i < b.num_rows(); ++i)
+      if (!drop[size_t(i)]) keep.push_back(uint32_t(i));
+    return exec::take_rows(b, keep);
+  }
+
+  // The batch with the rows in `hits` changed by `sets` (column index, value over the
+  // table's columns); other rows and columns as they were.
+  static Batch updated(const Batch& b, const columnar::SelectionVector& hits,
+                       const std::vector<std::pair<int, exec::ExpressionPtr>>& sets, const Schema& schema) {
+    Batch sub = exec::take_rows(b, hits);
+    std::vector<Column> values;
+    for (const auto& [col, e] : sets) {
+      Column v = exec::evaluate(*e, sub);
+      const auto& f = schema.fields[size_t(col)];
+      if (!(v.type() == f.type)) v = columnar::cast_column(v, f.type, f.name);
+      if (!f.nullable && v.null_count())
+        throw InvalidInputError(fmt::format("NULL in NOT NULL column '{}'", f.name));
+      values.push_back(std::move(v));
+    }
+    std::vector<int64_t> pos(size_t(b.num_rows()), -1);
+    for (size_t k = 0; k < hits.size(); ++k) pos[hits[k]] = int64_t(k);
+    Batch o;
+    o.schema = schema;
+    o.rows_without_columns = b.num_rows();
+    for (size_t c = 0; c < schema.fields.size(); ++c) {
+      int set_index = -1;
+      for (size_t s = 0; s < sets.size(); ++s)
+        if (sets[s].first == int(c)) set_index = int(s);
+      if (set_index < 0) {
+        o.columns.push_back(b.columns[c].copy());
+        continue;
+      }
+      Column nc(schema.fields[c].type);
+      nc.reserve(b.num_rows());
+      for (int64_t r = 0; r < b.num_rows(); ++r) {
+        if (pos[size_t(r)] >= 0) nc.append_range(values[size_t(set_index)], pos[size_t(r)], 1);
+        else nc.append_range(b.columns[c], r, 1);
+      }
+      o.columns.push_back(std::move(nc));
+    }
+    return o;
   }
 
   StatementResult update(Update& u) {
-    if (!u.from.empty()) throw UnsupportedError("UPDATE ... FROM is not supported yet");
+    if (!u.from.empty()) throw UnsupportedError("UPDATE ... FROM is not supported yet; use MERGE");
     auto it = memory_tables.find(memory_key(u.table));
-    if (it == memory_tables.end()) {
-      if (!options.in_memory && table_exists(u.table))
-        throw UnsupportedError("UPDATE on warehouse tables is not supported yet");
+    bool memory = it != memory_tables.end();
+    if (!memory && (options.in_memory || !table_exists(u.table)))
       throw CatalogError(fmt::format("table '{}' does not exist", key_of(u.table)));
+    std::unique_ptr<iceberg::TableOperations> ops;
+    Schema schema;
+    if (memory) {
+      schema = it->second.schema;
+    } else {
+      ops = warehouse().table_operations(identifier(u.table));
+      schema = ops->current()->current_schema().schema;
     }
-    MemoryTable& t = it->second;
-    std::vector<std::pair<int, const Expr*>> sets;
+    Binder binder(*this, {options.dialect, threads()});
+    std::vector<std::pair<int, exec::ExpressionPtr>> sets;
     for (const auto& a : u.assignments) {
-      int i = t.schema.find(a.column.back());
+      int i = schema.find(a.column.back());
       if (i < 0) throw BinderError(fmt::format("table '{}' has no column '{}'", key_of(u.table), a.column.back()));
       if (!a.value) throw UnsupportedError("SET col = DEFAULT is not supported yet");
-      sets.push_back({i, a.value.get()});
+      for (const auto& s2 : sets)
+        if (s2.first == i) throw BinderError(fmt::format("column '{}' is set twice", a.column.back()));
+      sets.push_back({i, binder.bind_expression(*a.value, schema)});
     }
-    Schema schema = t.schema;
-    int64_t n = rewrite_memory(t, u.where.get(), [&](Binder& binder, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
+    auto change = [&](const Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
       if (hit.empty()) {
-        out.push_back(std::move(b));
+        out.push_back(exec::take_rows(b, all_rows(b.num_rows())));
         return;
       }
-      Batch sub = exec::take_rows(b, hit);
-      std::vector<Column> values;
-      for (const auto& [col, e] : sets) {
-        auto bound = binder.bind_expression(*e, schema);
-        Column v = exec::evaluate(*bound, sub);
-        const auto& f = schema.fields[size_t(col)];
-        if (!(v.type() == f.type)) v = columnar::cast_column(v, f.type, f.name);
-        if (!f.nullable && v.null_count()) throw InvalidInputError(fmt::format("NULL in NOT NULL column '{}'", f.name));
-        values.push_back(std::move(v));
-      }
-      // Rebuild the batch row by row order: untouched rows keep their values.
-      std::vector<int64_t> pos(size_t(b.num_rows()), -1);
-      for (size_t k = 0; k < hit.size(); ++k) pos[hit[k]] = int64_t(k);
-      Batch o;
-      o.schema = schema;
-      o.rows_without_columns = b.num_rows();
-      for (size_t c = 0; c < schema.fields.size(); ++c) {
-        int set_index = -1;
-        for (size_t s = 0; s < sets.size(); ++s) if (sets[s].first == int(c)) set_index = int(s);
-        if (set_index < 0) {
-          o.columns.push_back(std::move(b.columns[c]));
-          continue;
-        }
-        Column nc(schema.fields[c].type);
-        nc.reserve(b.num_rows());
-        for (int64_t r = 0; r < b.num_rows(); ++r) {
-          if (pos[size_t(r)] >= 0) nc.append_range(values[size_t(set_index)], pos[size_t(r)], 1);
-          else nc.append_range(b.columns[c], r, 1);
-        }
-        o.columns.push_back(std::move(nc));
-      }
-      out.push_back(std::move(o));
-    });
-    return status(fmt::format("UPDATE {}", n), n);
+      out.push_back(updated(b, hit, sets, schema));
+    };
+    if (memory) {
+      int64_t n = rewrite_memory(it->second, u.where.get(),
+                                 [&](Binder&, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) { change(b, hit, out); });
+      return status(fmt::format("UPDATE {}", n), n);
+    }
+    exec::ExpressionPtr cond;
+    formats::ScanPredicate pushed;
+    if (u.where) {
+      cond = binder.bind_expression(*u.where, schema);
+      pushed = pushdown_predicate(*cond, schema);
+    }
+    auto r = rewrite_table(*ops, cond.get(), pushed, change, {}, threads());
+    return status(fmt::format("UPDATE {}", r.rows_matched), r.rows_matched);
+  }
+
+  static columnar::SelectionVector all_rows(int64_t n) {
+    columnar::SelectionVector v(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) v[size_t(i)] = uint32_t(i);
+    return v;
   }
 
   StatementResult show(Show& s) {

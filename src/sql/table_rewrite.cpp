@@ -1,0 +1,81 @@
+#include "sql/table_rewrite.h"
+
+#include <mutex>
+
+#include "base/parallel_for.h"
+#include "exec/expression_evaluator.h"
+#include "iceberg/data_writer.h"
+#include "iceberg/scan_planner.h"
+#include "iceberg/snapshot_update.h"
+#include "iceberg/table_reader.h"
+
+namespace floe::sql {
+
+using columnar::Batch;
+
+RewriteResult rewrite_table(iceberg::TableOperations& ops, const exec::Expression* condition,
+                            const formats::ScanPredicate& pushed, const RowRewrite& rewrite,
+                            std::vector<Batch> extra_rows, int threads) {
+  RewriteResult result;
+  auto m = ops.current();
+  const iceberg::Snapshot* snap = m->current_snapshot();
+  const iceberg::TableSchema& schema = m->current_schema();
+  iceberg::DataWriter writer(ops.io(), m);
+  try {
+    iceberg::SnapshotChanges changes;
+    if (snap) {
+      iceberg::ScanPlan plan = iceberg::plan_scan(ops.io(), *m, snap, schema, pushed, threads);
+      iceberg::TableReader reader(ops.io(), *m, schema, {}, formats::ScanPredicate());
+      // Each task (one data file) is read and decided on its own thread; the writer takes
+      // the replacement rows one file at a time.
+      std::mutex mu;
+      parallel_for(int64_t(plan.tasks.size()), threads, [&](int64_t t) {
+        const auto& task = plan.tasks[size_t(t)];
+        std::vector<Batch> rows;
+        reader.read(task, [&](Batch&& b) {
+          rows.push_back(std::move(b));
+          return true;
+        });
+        std::vector<columnar::SelectionVector> hits(rows.size());
+        int64_t matched = 0;
+        for (size_t i = 0; i < rows.size(); ++i) {
+          if (condition) {
+            hits[i] = exec::evaluate_filter(*condition, rows[i]);
+          } else {
+            for (int64_t r = 0; r < rows[i].num_rows(); ++r) hits[i].push_back(uint32_t(r));
+          }
+          matched += int64_t(hits[i].size());
+        }
+        if (matched == 0) return;
+        std::vector<Batch> out;
+        for (size_t i = 0; i < rows.size(); ++i) {
+          if (hits[i].empty()) out.push_back(std::move(rows[i]));
+          else rewrite(rows[i], hits[i], out);
+        }
+        std::lock_guard<std::mutex> lock(mu);
+        result.rows_matched += matched;
+        result.files_rewritten += 1;
+        changes.removed_files.insert(task.file.file_path);
+        for (auto& b : out) {
+          result.rows_written += b.num_rows();
+          if (b.num_rows() > 0) writer.write(std::move(b));
+        }
+      });
+    }
+    for (auto& b : extra_rows) {
+      result.rows_written += b.num_rows();
+      if (b.num_rows() > 0) writer.write(std::move(b));
+    }
+    changes.added_data_files = writer.finish();
+    if (changes.removed_files.empty() && changes.added_data_files.empty()) return result;
+    changes.operation = changes.removed_files.empty() ? "append"
+                        : changes.added_data_files.empty() ? "delete" : "overwrite";
+    iceberg::commit_changes(ops, changes);
+  } catch (...) {
+    writer.abort();
+    throw;
+  }
+  return result;
+}
+
+}  // namespace floe::sql

@@ -1,0 +1,37 @@
+// Row-level changes to an Iceberg table by rewriting its files (copy-on-write): every data
+// file holding a row the statement touches is read whole, its rows are replaced by what the
+// statement makes of them, and one "overwrite" commit swaps the old files for the new.
+// DELETE, UPDATE and MERGE with any SQL condition go through here. Layer: sql. A commit
+// that races with another change to the same files fails with a conflict error and leaves
+// the table as the other writer left it.
+#pragma once
+
+#include <functional>
+
+#include "columnar/batch.h"
+#include "exec/expression.h"
+#include "formats/scan_predicate.h"
+#include "iceberg/table_operations.h"
+
+namespace floe::sql {
+
+// Given the rows of one file (all columns of the table's schema) and the rows the
+// condition selected, appends the rows the file should hold afterwards to `out`.
+using RowRewrite = std::function<void(const columnar::Batch& rows,
+                                      const columnar::SelectionVector& hits,
+                                      std::vector<columnar::Batch>& out)>;
+
+struct RewriteResult {
+  int64_t rows_matched = 0;
+  int64_t files_rewritten = 0;
+  int64_t rows_written = 0;
+};
+
+// `condition` reads the table's current schema (nullptr: every row); `pushed` is a
+// superset filter used to skip files. `extra_rows` are appended in the same commit (MERGE's
+// inserts).
+RewriteResult rewrite_table(iceberg::TableOperations& ops, const exec::Expression* condition,
+                            const formats::ScanPredicate& pushed, const RowRewrite& rewrite,
+                            std::vector<columnar::Batch> extra_rows, int threads);
+
+}  // namespace floe::sql
