@@ -65,7 +65,7 @@ const Registry& registry() {
     FunctionTable t;
     register_string_functions(t);
     register_string_search_functions(t);
-    // register_conversion_functions(t);
+    register_conversion_functions(t);
     register_regex_functions(t);
     register_math_functions(t);
     register_conditional_functions(t);
