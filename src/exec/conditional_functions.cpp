@@ -42,8 +42,10 @@ template <typename T>
 struct Values {
   const Column& c;
   T operator[](int64_t i) const {
-    if constexpr (std::is_same_v<T, std::string_view>) return c.string_at(i);
-    else return c.value<T>(i);
+    if constexpr (std::is_same_v<T, std::string_view>)
+      return c.string_at(i);
+    else
+      return c.value<T>(i);
   }
 };
 
@@ -71,15 +73,19 @@ int compare_at(const Column& a, int64_t i, const Column& b, int64_t j) {
 // that value is NULL.
 Column gather(std::span<const Column* const> cols, const std::vector<int32_t>& pick,
               const DataType& type, int64_t rows) {
-  auto is_valid = [&](int64_t i) { return pick[size_t(i)] >= 0 && cols[size_t(pick[size_t(i)])]->is_valid(i); };
+  auto is_valid = [&](int64_t i) {
+    return pick[size_t(i)] >= 0 && cols[size_t(pick[size_t(i)])]->is_valid(i);
+  };
   if (type.id() == TypeId::kString || type.id() == TypeId::kBinary) {
     size_t hint = 0;
     for (const Column* c : cols)
       if (c->type().is_variable_width()) hint = std::max(hint, string_bytes(*c));
     StringBuilder b(type, rows, hint);
     for (int64_t i = 0; i < rows; ++i) {
-      if (is_valid(i)) b.append(cols[size_t(pick[size_t(i)])]->string_at(i));
-      else b.append_null();
+      if (is_valid(i))
+        b.append(cols[size_t(pick[size_t(i)])]->string_at(i));
+      else
+        b.append_null();
     }
     return b.finish();
   }
@@ -91,7 +97,8 @@ Column gather(std::span<const Column* const> cols, const std::vector<int32_t>& p
     int64_t nulls = 0;
     for (int64_t i = 0; i < rows; ++i) {
       if (is_valid(i)) {
-        std::memcpy(d + i * w, cols[size_t(pick[size_t(i)])]->data_buffer().data() + i * w, size_t(w));
+        std::memcpy(d + i * w, cols[size_t(pick[size_t(i)])]->data_buffer().data() + i * w,
+                    size_t(w));
         continue;
       }
       std::memset(d + i * w, 0, size_t(w));
@@ -106,8 +113,10 @@ Column gather(std::span<const Column* const> cols, const std::vector<int32_t>& p
   }
   Column out(type);
   for (int64_t i = 0; i < rows; ++i) {
-    if (is_valid(i)) out.append_range(*cols[size_t(pick[size_t(i)])], i, 1);
-    else out.append_null();
+    if (is_valid(i))
+      out.append_range(*cols[size_t(pick[size_t(i)])], i, 1);
+    else
+      out.append_null();
   }
   return out;
 }
@@ -188,8 +197,10 @@ Column nullifzero_typed(const Column& x, const DataType& rt, int64_t rows) {
   FixedBuilder<T> b(rt, rows);
   const T* v = x.values<T>();
   for (int64_t i = 0; i < rows; ++i) {
-    if (x.is_valid(i) && v[i] != T{}) b.set(i, v[i]);
-    else b.set_null(i);
+    if (x.is_valid(i) && v[i] != T{})
+      b.set(i, v[i]);
+    else
+      b.set_null(i);
   }
   return b.finish();
 }
@@ -203,11 +214,14 @@ std::optional<ScalarFunction> bind_zero_null(std::span<const DataType> args) {
     const Column& x = *a.columns[0];
     switch (rt.id()) {
       case TypeId::kInt64:
-        return kZeroIfNull ? zeroifnull_typed<int64_t>(x, rt, a.rows) : nullifzero_typed<int64_t>(x, rt, a.rows);
+        return kZeroIfNull ? zeroifnull_typed<int64_t>(x, rt, a.rows)
+                           : nullifzero_typed<int64_t>(x, rt, a.rows);
       case TypeId::kFloat64:
-        return kZeroIfNull ? zeroifnull_typed<double>(x, rt, a.rows) : nullifzero_typed<double>(x, rt, a.rows);
+        return kZeroIfNull ? zeroifnull_typed<double>(x, rt, a.rows)
+                           : nullifzero_typed<double>(x, rt, a.rows);
       default:
-        return kZeroIfNull ? zeroifnull_typed<i128>(x, rt, a.rows) : nullifzero_typed<i128>(x, rt, a.rows);
+        return kZeroIfNull ? zeroifnull_typed<i128>(x, rt, a.rows)
+                           : nullifzero_typed<i128>(x, rt, a.rows);
     }
   });
 }

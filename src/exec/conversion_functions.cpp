@@ -67,22 +67,33 @@ struct NumberFormat {
     };
     while (p < f.size()) {
       char c = f[p];
-      if (ci("FM")) fill_mode = true, p += 2;
-      else if (ci("MI")) sign = kSignTrailingMI, p += 2;
-      else if (c == 'S' || c == 's') sign = (int_slots.empty() && !point) ? kSignLeadingS : kSignTrailingS, ++p;
-      else if (c == '$') dollar = true, ++p;
-      else if (c == 'X' || c == 'x') hex = true, hex_upper = c == 'X', int_slots += '9', ++p;
-      else if (c == '9' || c == '0') (point ? frac_slots : int_slots) += c, ++p;
-      else if ((c == ',' || c == 'G' || c == 'g') && !point) int_slots += ',', ++p;
-      else if ((c == '.' || c == 'D' || c == 'd') && !point) point = true, ++p;
+      if (ci("FM"))
+        fill_mode = true, p += 2;
+      else if (ci("MI"))
+        sign = kSignTrailingMI, p += 2;
+      else if (c == 'S' || c == 's')
+        sign = (int_slots.empty() && !point) ? kSignLeadingS : kSignTrailingS, ++p;
+      else if (c == '$')
+        dollar = true, ++p;
+      else if (c == 'X' || c == 'x')
+        hex = true, hex_upper = c == 'X', int_slots += '9', ++p;
+      else if (c == '9' || c == '0')
+        (point ? frac_slots : int_slots) += c, ++p;
+      else if ((c == ',' || c == 'G' || c == 'g') && !point)
+        int_slots += ',', ++p;
+      else if ((c == '.' || c == 'D' || c == 'd') && !point)
+        point = true, ++p;
       else
-        throw InvalidInputError(fmt::format("{}: '{}' in the number format '{}' is not known", fn, c, f));
+        throw InvalidInputError(
+            fmt::format("{}: '{}' in the number format '{}' is not known", fn, c, f));
     }
   }
 
   size_t width() const {
     return int_slots.size() + (point ? 1 + frac_slots.size() : 0) + (dollar ? 1 : 0) +
-           (sign == kSignDefault && !hex ? 1 : sign == kSignDefault ? 0 : 1);
+           (sign == kSignDefault && !hex ? 1
+            : sign == kSignDefault       ? 0
+                                         : 1);
   }
 
   // Formats a non-negative value given as its integer digits and fraction digits (already
@@ -107,8 +118,10 @@ struct NumberFormat {
       bool zero_fill = zero_from != std::string::npos && k >= zero_from;
       if (slot == ',') {
         bool digit_left = d > 0 || (zero_fill && k > zero_from);
-        if (digit_left) rev += ',';
-        else if (!fill_mode) rev += ' ';
+        if (digit_left)
+          rev += ',';
+        else if (!fill_mode)
+          rev += ' ';
         continue;
       }
       if (d > 0) {
@@ -175,7 +188,9 @@ void format_decimal(const NumberFormat& f, i128 v, int scale, std::string& out) 
       for (int k = 0; k < scale; ++k) m *= 10;
       mag = (mag + m / 2) / m;
     }
-    f.format(neg, mag > i128(UINT64_MAX) ? std::string(64, 'F') : hex_digits(uint64_t(mag), f.hex_upper), "", out);
+    f.format(neg,
+             mag > i128(UINT64_MAX) ? std::string(64, 'F') : hex_digits(uint64_t(mag), f.hex_upper),
+             "", out);
     return;
   }
   if (want < scale) {
@@ -219,9 +234,12 @@ Column number_format_kernel(const ScalarArgs& a, const DataType& rt) {
     if (!fixed) own.emplace(fc.string_at(i), "to_varchar");
     const NumberFormat& f = fixed ? *fixed : *own;
     buf.clear();
-    if constexpr (std::is_same_v<T, double>) format_double(f, x.value<double>(i), buf);
-    else if constexpr (std::is_same_v<T, int64_t>) format_decimal(f, x.value<int64_t>(i), 0, buf);
-    else format_decimal(f, x.value<i128>(i), scale, buf);
+    if constexpr (std::is_same_v<T, double>)
+      format_double(f, x.value<double>(i), buf);
+    else if constexpr (std::is_same_v<T, int64_t>)
+      format_decimal(f, x.value<int64_t>(i), 0, buf);
+    else
+      format_decimal(f, x.value<i128>(i), scale, buf);
     b.append(buf);
   });
 }
@@ -281,15 +299,20 @@ bool parse_integer_rounded(std::string_view s, i128* out) {
   size_t p = 0;
   for (; p < s.size(); ++p) {
     char c = s[p];
-    if (c >= '0' && c <= '9') m += c;
-    else if (c == '.' && point < 0) point = int64_t(m.size());
-    else break;
+    if (c >= '0' && c <= '9')
+      m += c;
+    else if (c == '.' && point < 0)
+      point = int64_t(m.size());
+    else
+      break;
   }
   if (m.empty()) return false;
   if (p < s.size()) {
     if ((s[p] | 32) != 'e') return false;
-    auto r = std::from_chars(s.data() + p + 1 + (s.size() > p + 1 && s[p + 1] == '+'), s.data() + s.size(), exp);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size() || exp > 100 || exp < -100) return false;
+    auto r = std::from_chars(s.data() + p + 1 + (s.size() > p + 1 && s[p + 1] == '+'),
+                             s.data() + s.size(), exp);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size() || exp > 100 || exp < -100)
+      return false;
   }
   int64_t int_digits = (point < 0 ? int64_t(m.size()) : point) + exp;
   i128 v = 0;
@@ -329,8 +352,7 @@ Column to_number_text_kernel(const ScalarArgs& a, const DataType& rt) {
     } else {
       ok = parse_integer_rounded(v, out);
     }
-    if (!ok && !kTry)
-      throw InvalidInputError(fmt::format("{}: '{}' is not a number", fn, v));
+    if (!ok && !kTry) throw InvalidInputError(fmt::format("{}: '{}' is not a number", fn, v));
     return ok;
   });
 }
@@ -353,16 +375,17 @@ Column to_number_bigint_kernel(const ScalarArgs& a, const DataType& rt) {
 std::optional<ScalarFunction> bind_to_number_decimal(std::span<const DataType> args) {
   if (args.size() != 1 || args[0].id() != TypeId::kDecimal) return std::nullopt;
   int scale = args[0].scale();
-  return bound(DataType::decimal(38, 0), {args[0]}, [scale](const ScalarArgs& a, const DataType& rt) {
-    const i128* x = a.columns[0]->values<i128>();
-    i128 m = 1;
-    for (int k = 0; k < scale; ++k) m *= 10;
-    return map_fixed<i128>(a.columns, a.rows, rt, [&](int64_t i) {
-      i128 v = x[i], q = v / m, r = v % m;
-      if ((r < 0 ? -r : r) * 2 >= m && m > 1) q += v < 0 ? -1 : 1;
-      return q;
-    });
-  });
+  return bound(DataType::decimal(38, 0), {args[0]},
+               [scale](const ScalarArgs& a, const DataType& rt) {
+                 const i128* x = a.columns[0]->values<i128>();
+                 i128 m = 1;
+                 for (int k = 0; k < scale; ++k) m *= 10;
+                 return map_fixed<i128>(a.columns, a.rows, rt, [&](int64_t i) {
+                   i128 v = x[i], q = v / m, r = v % m;
+                   if ((r < 0 ? -r : r) * 2 >= m && m > 1) q += v < 0 ? -1 : 1;
+                   return q;
+                 });
+               });
 }
 
 bool parse_double(std::string_view s, double* out) {
@@ -408,7 +431,8 @@ Column to_boolean_text_kernel(const ScalarArgs& a, const DataType& rt) {
       for (const char* f : {"false", "f", "no", "n", "off", "0"})
         if (l == f) return *out = 0, true;
     }
-    if (!kTry) throw InvalidInputError(fmt::format("{}: '{}' is not a boolean", fn, s.string_at(i)));
+    if (!kTry)
+      throw InvalidInputError(fmt::format("{}: '{}' is not a boolean", fn, s.string_at(i)));
     return false;
   });
 }
@@ -424,10 +448,12 @@ void register_conversion_functions(FunctionTable& t) {
   const DataType V = varchar_type(), I = bigint_type(), F = double_type(), B = boolean_type();
   const DataType N = DataType::decimal(38, 0);
   t.add("to_varchar", {"to_char"}).rule("to_varchar(ANY[, VARCHAR])", bind_to_varchar);
-  auto to_number = [&](const char* name, std::initializer_list<const char*> aliases, bool try_form) {
+  auto to_number = [&](const char* name, std::initializer_list<const char*> aliases,
+                       bool try_form) {
     auto& f = t.add(name, aliases);
     if (try_form) {
-      f.overload({V}, N, to_number_text_kernel<true>).overload({V, V}, N, to_number_text_kernel<true>);
+      f.overload({V}, N, to_number_text_kernel<true>)
+          .overload({V, V}, N, to_number_text_kernel<true>);
       return;
     }
     f.rule(std::string(name) + "(DECIMAL)", bind_to_number_decimal)

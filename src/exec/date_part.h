@@ -11,18 +11,18 @@ enum class DatePart : uint8_t {
   kYear,
   kQuarter,
   kMonth,
-  kWeek,           // ISO week number; weeks start on Monday
+  kWeek,  // ISO week number; weeks start on Monday
   kWeekIso,
   kDay,
-  kDayOfWeek,      // 0 = Sunday .. 6 = Saturday
-  kDayOfWeekIso,   // 1 = Monday .. 7 = Sunday
+  kDayOfWeek,     // 0 = Sunday .. 6 = Saturday
+  kDayOfWeekIso,  // 1 = Monday .. 7 = Sunday
   kDayOfYear,
-  kYearOfWeek,     // the year of the ISO week
+  kYearOfWeek,  // the year of the ISO week
   kYearOfWeekIso,
   kHour,
   kMinute,
   kSecond,
-  kMillisecond,    // within the second
+  kMillisecond,  // within the second
   kMicrosecond,
   kNanosecond,
   kEpochSecond,

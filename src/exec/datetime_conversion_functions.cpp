@@ -235,7 +235,8 @@ Column epoch_ms_to_timestamp_kernel(const ScalarArgs& a, const DataType& rt) {
 
 Column timestamp_to_epoch_ms_kernel(const ScalarArgs& a, const DataType& rt) {
   const int64_t* x = a.columns[0]->values<int64_t>();
-  return map_fixed<int64_t>(a.columns, a.rows, rt, [&](int64_t i) { return floor_div(x[i], 1000); });
+  return map_fixed<int64_t>(a.columns, a.rows, rt,
+                            [&](int64_t i) { return floor_div(x[i], 1000); });
 }
 
 // ---- convert_timezone ----
@@ -258,7 +259,9 @@ class ZoneArg {
   std::shared_ptr<const TimeZone> fixed_, last_;
 };
 
-int64_t shift_seconds(int64_t us, int32_t seconds) { return us + int64_t(seconds) * kMicrosPerSecond; }
+int64_t shift_seconds(int64_t us, int32_t seconds) {
+  return us + int64_t(seconds) * kMicrosPerSecond;
+}
 
 // CONVERT_TIMEZONE(source, target, wall-clock TIMESTAMP) -> wall-clock TIMESTAMP in target.
 Column convert_tz3_kernel(const ScalarArgs& a, const DataType& rt) {
@@ -285,7 +288,8 @@ Column convert_tz2_kernel(const ScalarArgs& a, const DataType& rt) {
 void register_datetime_conversion_functions(FunctionTable& t) {
   const DataType V = varchar_type(), I = bigint_type(), D = date_type(), TS = timestamp_type(),
                  TZ = timestamptz_type(), TM = time_type(), F = double_type();
-  auto to_date = [&](const char* name, std::initializer_list<const char*> aliases, ScalarKernel text) {
+  auto to_date = [&](const char* name, std::initializer_list<const char*> aliases,
+                     ScalarKernel text) {
     t.add(name, aliases)
         .overload({D}, D, identity_kernel)
         .overload({TS}, D, timestamp_to_date_kernel)
@@ -312,8 +316,10 @@ void register_datetime_conversion_functions(FunctionTable& t) {
   };
   to_ts("to_timestamp", {"to_timestamp_ntz"}, TS, to_timestamp_text_kernel<false, false>, true);
   to_ts("to_timestamp_tz", {"to_timestamp_ltz"}, TZ, to_timestamp_text_kernel<false, true>, true);
-  to_ts("try_to_timestamp", {"try_to_timestamp_ntz"}, TS, to_timestamp_text_kernel<true, false>, false);
-  to_ts("try_to_timestamp_tz", {"try_to_timestamp_ltz"}, TZ, to_timestamp_text_kernel<true, true>, false);
+  to_ts("try_to_timestamp", {"try_to_timestamp_ntz"}, TS, to_timestamp_text_kernel<true, false>,
+        false);
+  to_ts("try_to_timestamp_tz", {"try_to_timestamp_ltz"}, TZ, to_timestamp_text_kernel<true, true>,
+        false);
 
   t.add("date_from_parts", {"datefromparts", "make_date"})
       .overload({I, I, I}, D, date_from_parts_kernel);

@@ -20,8 +20,8 @@ using Element = DateTimeFormat::Element;
 constexpr std::array<std::string_view, 12> kMonthNames = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
-constexpr std::array<std::string_view, 7> kDayNames = {
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+constexpr std::array<std::string_view, 7> kDayNames = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                       "Thursday", "Friday", "Saturday"};
 
 bool starts_with_ci(std::string_view s, size_t p, std::string_view word) {
   if (s.size() - p < word.size()) return false;
@@ -42,8 +42,13 @@ void add_literal(std::vector<Element>& out, std::string_view text) {
 
 bool is_time_kind(Kind k) {
   switch (k) {
-    case Kind::kHour24: case Kind::kHour12: case Kind::kAmPm: case Kind::kMinute:
-    case Kind::kSecond: case Kind::kFraction: case Kind::kEpochSeconds: return true;
+    case Kind::kHour24:
+    case Kind::kHour12:
+    case Kind::kAmPm:
+    case Kind::kMinute:
+    case Kind::kSecond:
+    case Kind::kFraction:
+    case Kind::kEpochSeconds: return true;
     default: return false;
   }
 }
@@ -118,7 +123,8 @@ DateTimeFormat DateTimeFormat::strftime(std::string_view f, const char* fn) {
     switch (c) {
       case 'a': e.push_back({Kind::kDayAbbr, 0, false, {}}); break;
       case 'A': e.push_back({Kind::kDayName, 0, false, {}}); break;
-      case 'b': case 'h': e.push_back({Kind::kMonthAbbr, 0, false, {}}); break;
+      case 'b':
+      case 'h': e.push_back({Kind::kMonthAbbr, 0, false, {}}); break;
       case 'B': e.push_back({Kind::kMonthName, 0, false, {}}); break;
       case 'd': num(Kind::kDay, 2); break;
       case 'e': num(Kind::kDay, 0); break;
@@ -143,12 +149,14 @@ DateTimeFormat DateTimeFormat::strftime(std::string_view f, const char* fn) {
       case 'U': num(Kind::kWeekSunday, 2); break;
       case 'W': num(Kind::kWeekMonday, 2); break;
       case 's': e.push_back({Kind::kEpochSeconds, 0, false, {}}); break;
-      case 'T': case 'X':
+      case 'T':
+      case 'X':
         num(Kind::kHour24, 2), add_literal(e, ":"), num(Kind::kMinute, 2), add_literal(e, ":"),
             num(Kind::kSecond, 2);
         break;
       case 'R': num(Kind::kHour24, 2), add_literal(e, ":"), num(Kind::kMinute, 2); break;
-      case 'F': case 'x':
+      case 'F':
+      case 'x':
         num(Kind::kYear, 4), add_literal(e, "-"), num(Kind::kMonth, 2), add_literal(e, "-"),
             num(Kind::kDay, 2);
         break;
@@ -158,9 +166,8 @@ DateTimeFormat DateTimeFormat::strftime(std::string_view f, const char* fn) {
         break;
       case 'c':
         num(Kind::kYear, 4), add_literal(e, "-"), num(Kind::kMonth, 2), add_literal(e, "-"),
-            num(Kind::kDay, 2), add_literal(e, " "), num(Kind::kHour24, 2),
-            add_literal(e, ":"), num(Kind::kMinute, 2), add_literal(e, ":"),
-            num(Kind::kSecond, 2);
+            num(Kind::kDay, 2), add_literal(e, " "), num(Kind::kHour24, 2), add_literal(e, ":"),
+            num(Kind::kMinute, 2), add_literal(e, ":"), num(Kind::kSecond, 2);
         break;
       case '%': add_literal(e, "%"); break;
       case 't': add_literal(e, "\t"); break;
@@ -207,9 +214,7 @@ void DateTimeFormat::format(int64_t micros, int32_t offset, std::string& out) co
   for (const Element& e : elements_) {
     switch (e.kind) {
       case Kind::kLiteral: out += e.text; break;
-      case Kind::kYear:
-        put_number(out, c.year, c.year >= 0 && c.year <= 9999 ? e.width : 0);
-        break;
+      case Kind::kYear: put_number(out, c.year, c.year >= 0 && c.year <= 9999 ? e.width : 0); break;
       case Kind::kYear2: put_number(out, floor_mod(c.year, 100), 2); break;
       case Kind::kMonth: put_number(out, c.month, e.width); break;
       case Kind::kMonthAbbr: out += kMonthNames[c.month - 1].substr(0, 3); break;
@@ -241,8 +246,10 @@ void DateTimeFormat::format(int64_t micros, int32_t offset, std::string& out) co
       case Kind::kTzMinute: put_number(out, (offset < 0 ? -offset : offset) / 60 % 60, 2); break;
       case Kind::kTzHourMinute: put_offset(out, offset, false); break;
       case Kind::kTzName:
-        if (offset == 0) out += "UTC";
-        else put_offset(out, offset, true);
+        if (offset == 0)
+          out += "UTC";
+        else
+          put_offset(out, offset, true);
         break;
       case Kind::kWeekdaySunday0: put_number(out, weekday_sunday0(days), 0); break;
       case Kind::kWeekdayIso: put_number(out, weekday_iso(days), 0); break;
@@ -251,8 +258,10 @@ void DateTimeFormat::format(int64_t micros, int32_t offset, std::string& out) co
         int64_t y;
         int w;
         iso_week(days, &y, &w);
-        if (e.kind == Kind::kIsoWeek) put_number(out, w, e.width);
-        else put_number(out, y, e.width);
+        if (e.kind == Kind::kIsoWeek)
+          put_number(out, w, e.width);
+        else
+          put_number(out, y, e.width);
         break;
       }
       case Kind::kWeekSunday:
@@ -264,7 +273,8 @@ void DateTimeFormat::format(int64_t micros, int32_t offset, std::string& out) co
         break;
       }
       case Kind::kEpochSeconds:
-        put_number(out, floor_div(micros - int64_t(offset) * kMicrosPerSecond, kMicrosPerSecond), 0);
+        put_number(out, floor_div(micros - int64_t(offset) * kMicrosPerSecond, kMicrosPerSecond),
+                   0);
         break;
     }
   }
@@ -380,9 +390,12 @@ std::optional<int64_t> DateTimeFormat::parse(std::string_view s,
         hour12 |= e.kind == Kind::kHour12;
         break;
       case Kind::kAmPm:
-        if (starts_with_ci(s, p, "AM")) ampm = 0;
-        else if (starts_with_ci(s, p, "PM")) ampm = 1;
-        else return std::nullopt;
+        if (starts_with_ci(s, p, "AM"))
+          ampm = 0;
+        else if (starts_with_ci(s, p, "PM"))
+          ampm = 1;
+        else
+          return std::nullopt;
         p += 2;
         break;
       case Kind::kMinute:
@@ -424,9 +437,12 @@ std::optional<int64_t> DateTimeFormat::parse(std::string_view s,
         break;
       }
       case Kind::kTzName:
-        if (starts_with_ci(s, p, "UTC") || starts_with_ci(s, p, "GMT")) p += 3;
-        else if (p < s.size() && (s[p] == 'Z' || s[p] == 'z')) ++p;
-        else return std::nullopt;
+        if (starts_with_ci(s, p, "UTC") || starts_with_ci(s, p, "GMT"))
+          p += 3;
+        else if (p < s.size() && (s[p] == 'Z' || s[p] == 'z'))
+          ++p;
+        else
+          return std::nullopt;
         has_tz = true;
         break;
       case Kind::kEpochSeconds: {

@@ -32,10 +32,33 @@ class DateTimeFormat {
   bool has_time() const { return has_time_; }
 
   enum class Kind : uint8_t {
-    kLiteral, kYear, kYear2, kMonth, kMonthAbbr, kMonthName, kDay, kDayAbbr, kDayName,
-    kDayOfYear, kHour24, kHour12, kAmPm, kMinute, kSecond, kFraction, kTzHour, kTzMinute,
-    kTzHourMinute, kTzName, kWeekdaySunday0, kWeekdayIso, kIsoWeek, kIsoYear, kEpochSeconds,
-    kWeekSunday, kWeekMonday,
+    kLiteral,
+    kYear,
+    kYear2,
+    kMonth,
+    kMonthAbbr,
+    kMonthName,
+    kDay,
+    kDayAbbr,
+    kDayName,
+    kDayOfYear,
+    kHour24,
+    kHour12,
+    kAmPm,
+    kMinute,
+    kSecond,
+    kFraction,
+    kTzHour,
+    kTzMinute,
+    kTzHourMinute,
+    kTzName,
+    kWeekdaySunday0,
+    kWeekdayIso,
+    kIsoWeek,
+    kIsoYear,
+    kEpochSeconds,
+    kWeekSunday,
+    kWeekMonday,
   };
   struct Element {
     Kind kind;

@@ -26,7 +26,9 @@ class PartArg {
     if (a.constant[i] && a.rows > 0 && col_.is_valid(0))
       fixed_ = parse_date_part(col_.string_at(0), fn);
   }
-  DatePart at(int64_t i) const { return fixed_ ? *fixed_ : parse_date_part(col_.string_at(i), fn_); }
+  DatePart at(int64_t i) const {
+    return fixed_ ? *fixed_ : parse_date_part(col_.string_at(i), fn_);
+  }
 
  private:
   const Column& col_;
@@ -45,13 +47,17 @@ class PartArg {
 // Date kernels read DATE as int32 days and TIMESTAMP(TZ) as int64 micros.
 template <typename T>
 int64_t to_micros(T v) {
-  if constexpr (std::is_same_v<T, int32_t>) return int64_t(v) * kMicrosPerDay;
-  else return v;
+  if constexpr (std::is_same_v<T, int32_t>)
+    return int64_t(v) * kMicrosPerDay;
+  else
+    return v;
 }
 template <typename T>
 int64_t to_days(T v) {
-  if constexpr (std::is_same_v<T, int32_t>) return v;
-  else return micros_to_days(v);
+  if constexpr (std::is_same_v<T, int32_t>)
+    return v;
+  else
+    return micros_to_days(v);
 }
 
 int32_t checked_date(const char* fn, int64_t days) {
@@ -105,8 +111,10 @@ Column date_trunc_kernel(const ScalarArgs& a, const DataType& rt) {
   const T* x = a.columns[1]->values<T>();
   return map_fixed<T>(a.columns, a.rows, rt, [&](int64_t i) -> T {
     DatePart p = part.at(i);
-    if constexpr (std::is_same_v<T, int32_t>) return T(trunc_days("date_trunc", x[i], p));
-    else return trunc_micros("date_trunc", x[i], p);
+    if constexpr (std::is_same_v<T, int32_t>)
+      return T(trunc_days("date_trunc", x[i], p));
+    else
+      return trunc_micros("date_trunc", x[i], p);
   });
 }
 
@@ -185,7 +193,8 @@ Column dateadd_kernel(const ScalarArgs& a, const DataType& rt) {
     DatePart p = part.at(i);
     if constexpr (std::is_same_v<T, int32_t>)
       return checked_date("dateadd", add_to_days("dateadd", x[i], n[i], p));
-    else return add_to_micros("dateadd", x[i], n[i], p);
+    else
+      return add_to_micros("dateadd", x[i], n[i], p);
   });
 }
 
@@ -373,7 +382,8 @@ Column add_months_kernel(const ScalarArgs& a, const DataType& rt) {
   return map_fixed<T>(a.columns, a.rows, rt, [&](int64_t i) -> T {
     if (n[i] > 3'600'000 || n[i] < -3'600'000) range_error("add_months");
     int64_t days = add_months_to_days(to_days(x[i]), n[i], true);
-    if constexpr (std::is_same_v<T, int32_t>) return checked_date("add_months", days);
+    if constexpr (std::is_same_v<T, int32_t>)
+      return checked_date("add_months", days);
     else {
       int64_t out;
       if (__builtin_mul_overflow(days, kMicrosPerDay, &out)) range_error("add_months");
@@ -423,7 +433,8 @@ Column next_day_kernel(const ScalarArgs& a, const DataType& rt) {
   const T* x = a.columns[0]->values<T>();
   const Column& names = *a.columns[1];
   std::optional<int> fixed;
-  if (a.constant[1] && a.rows > 0 && names.is_valid(0)) fixed = parse_weekday(fn, names.string_at(0));
+  if (a.constant[1] && a.rows > 0 && names.is_valid(0))
+    fixed = parse_weekday(fn, names.string_at(0));
   return map_fixed<int32_t>(a.columns, a.rows, rt, [&](int64_t i) {
     int want = fixed ? *fixed : parse_weekday(fn, names.string_at(i));
     int64_t days = to_days(x[i]);
@@ -510,12 +521,14 @@ void register_datetime_functions(FunctionTable& t) {
   add_extract<DatePart::kSecond>(t, "second", {}, true);
 
   auto& last_day = t.add("last_day");
-  add_overloads_by_type(last_day, {}, [&](FunctionDef& f, std::vector<DataType> args, const DataType& ty) {
-    auto k = ty.id() == TypeId::kDate ? ScalarKernel(last_day_kernel<int32_t>) : ScalarKernel(last_day_kernel<int64_t>);
-    f.overload(args, D, k);
-    args.push_back(V);
-    f.overload(args, D, k);
-  });
+  add_overloads_by_type(
+      last_day, {}, [&](FunctionDef& f, std::vector<DataType> args, const DataType& ty) {
+        auto k = ty.id() == TypeId::kDate ? ScalarKernel(last_day_kernel<int32_t>)
+                                          : ScalarKernel(last_day_kernel<int64_t>);
+        f.overload(args, D, k);
+        args.push_back(V);
+        f.overload(args, D, k);
+      });
   t.add("add_months")
       .overload({D, I}, D, add_months_kernel<int32_t>)
       .overload({TS, I}, TS, add_months_kernel<int64_t>)
@@ -543,19 +556,24 @@ void register_datetime_functions(FunctionTable& t) {
 
   // The current date and time in UTC; CURRENT_TIMESTAMP is a TIMESTAMP (Snowflake's NTZ).
   t.add("current_date", {"today"})
-      .overload({}, D, [](const ScalarArgs& a, const DataType& rt) {
-        return constant_column<int32_t>(rt, a.rows, [] { return int32_t(micros_to_days(now_micros())); });
-      })
+      .overload({}, D,
+                [](const ScalarArgs& a, const DataType& rt) {
+                  return constant_column<int32_t>(
+                      rt, a.rows, [] { return int32_t(micros_to_days(now_micros())); });
+                })
       .nondeterministic();
   t.add("current_timestamp", {"now", "localtimestamp", "sysdate", "getdate", "systimestamp"})
-      .overload({}, TS, [](const ScalarArgs& a, const DataType& rt) {
-        return constant_column<int64_t>(rt, a.rows, now_micros);
-      })
+      .overload({}, TS,
+                [](const ScalarArgs& a, const DataType& rt) {
+                  return constant_column<int64_t>(rt, a.rows, now_micros);
+                })
       .nondeterministic();
   t.add("current_time", {"localtime"})
-      .overload({}, TM, [](const ScalarArgs& a, const DataType& rt) {
-        return constant_column<int64_t>(rt, a.rows, [] { return micros_time_of_day(now_micros()); });
-      })
+      .overload({}, TM,
+                [](const ScalarArgs& a, const DataType& rt) {
+                  return constant_column<int64_t>(rt, a.rows,
+                                                  [] { return micros_time_of_day(now_micros()); });
+                })
       .nondeterministic();
 }
 

@@ -74,7 +74,9 @@ void register_hash_functions(FunctionTable& t);
 
 // Engine value types the library declares its arguments and results in.
 inline columnar::DataType date_type() { return columnar::DataType(columnar::TypeId::kDate); }
-inline columnar::DataType time_type() { return columnar::DataType::time(columnar::TimeUnit::kMicro); }
+inline columnar::DataType time_type() {
+  return columnar::DataType::time(columnar::TimeUnit::kMicro);
+}
 inline columnar::DataType timestamp_type() {
   return columnar::DataType::timestamp(columnar::TimeUnit::kMicro);
 }

@@ -99,8 +99,7 @@ int cast_cost(const DataType& from, const DataType& to) {
   if (from.id() == TypeId::kDate) return 6;
   if (from.id() == TypeId::kTimestamp) return 7;
   // Text parses into anything; a number or a timestamp reads more texts than BIGINT or DATE.
-  if (is_text(from))
-    return to.id() == TypeId::kFloat64 || to.id() == TypeId::kTimestamp ? 10 : 11;
+  if (is_text(from)) return to.id() == TypeId::kFloat64 || to.id() == TypeId::kTimestamp ? 10 : 11;
   return 8;
 }
 

@@ -65,17 +65,17 @@ Column digest_kernel(const ScalarArgs& a, const DataType& rt) {
   const Column* bits = a.columns.size() > 1 ? a.columns[1] : nullptr;
   DigestContext ctx;
   unsigned char md[EVP_MAX_MD_SIZE];
-  return map_string(a.columns, a.rows, rt, size_t(a.rows) * (kHex ? 64 : 32),
-                    [&](int64_t i, StringBuilder& b) {
-                      const EVP_MD* m = kMd == 'm'   ? EVP_md5()
-                                        : kMd == '1' ? EVP_sha1()
-                                                     : sha2_md(bits ? bits->value<int64_t>(i) : 256);
-                      unsigned n = ctx.digest(m, s.string_at(i), md);
-                      if (!kHex) return b.append({reinterpret_cast<char*>(md), n});
-                      char* out = b.extend(2 * n);
-                      hex_into(md, n, out, kHexLower);
-                      b.commit(2 * n);
-                    });
+  return map_string(
+      a.columns, a.rows, rt, size_t(a.rows) * (kHex ? 64 : 32), [&](int64_t i, StringBuilder& b) {
+        const EVP_MD* m = kMd == 'm'   ? EVP_md5()
+                          : kMd == '1' ? EVP_sha1()
+                                       : sha2_md(bits ? bits->value<int64_t>(i) : 256);
+        unsigned n = ctx.digest(m, s.string_at(i), md);
+        if (!kHex) return b.append({reinterpret_cast<char*>(md), n});
+        char* out = b.extend(2 * n);
+        hex_into(md, n, out, kHexLower);
+        b.commit(2 * n);
+      });
 }
 
 // ---- hash ----
@@ -267,8 +267,8 @@ Column uuid_kernel(const ScalarArgs& a, const DataType& rt) {
   StringBuilder b(rt, a.rows, size_t(a.rows) * 36);
   for (int64_t i = 0; i < a.rows; ++i) {
     uint64_t hi = gen(), lo = gen();
-    hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
-    lo = (lo & ~(3ULL << 62)) | (2ULL << 62);            // variant 10
+    hi = (hi & ~0xF000ULL) | 0x4000ULL;        // version 4
+    lo = (lo & ~(3ULL << 62)) | (2ULL << 62);  // variant 10
     unsigned char bytes[16];
     for (int k = 0; k < 8; ++k) {
       bytes[k] = uint8_t(hi >> (56 - 8 * k));
@@ -290,10 +290,18 @@ Column uuid_kernel(const ScalarArgs& a, const DataType& rt) {
 
 void register_hash_functions(FunctionTable& t) {
   const DataType V = varchar_type(), I = bigint_type(), B = binary_type();
-  t.add("md5", {"md5_hex"}).overload({V}, V, digest_kernel<'m', true>).overload({B}, V, digest_kernel<'m', true>);
-  t.add("md5_binary").overload({V}, B, digest_kernel<'m', false>).overload({B}, B, digest_kernel<'m', false>);
-  t.add("sha1", {"sha1_hex"}).overload({V}, V, digest_kernel<'1', true>).overload({B}, V, digest_kernel<'1', true>);
-  t.add("sha1_binary").overload({V}, B, digest_kernel<'1', false>).overload({B}, B, digest_kernel<'1', false>);
+  t.add("md5", {"md5_hex"})
+      .overload({V}, V, digest_kernel<'m', true>)
+      .overload({B}, V, digest_kernel<'m', true>);
+  t.add("md5_binary")
+      .overload({V}, B, digest_kernel<'m', false>)
+      .overload({B}, B, digest_kernel<'m', false>);
+  t.add("sha1", {"sha1_hex"})
+      .overload({V}, V, digest_kernel<'1', true>)
+      .overload({B}, V, digest_kernel<'1', true>);
+  t.add("sha1_binary")
+      .overload({V}, B, digest_kernel<'1', false>)
+      .overload({B}, B, digest_kernel<'1', false>);
   t.add("sha2", {"sha2_hex"})
       .overload({V}, V, digest_kernel<'2', true>)
       .overload({V, I}, V, digest_kernel<'2', true>)
@@ -305,7 +313,9 @@ void register_hash_functions(FunctionTable& t) {
       .overload({B}, B, digest_kernel<'2', false>)
       .overload({B, I}, B, digest_kernel<'2', false>);
   t.add("hash").rule("hash(ANY[, ...])", bind_hash);
-  t.add("base64_encode").overload({V}, V, base64_encode_kernel).overload({B}, V, base64_encode_kernel);
+  t.add("base64_encode")
+      .overload({V}, V, base64_encode_kernel)
+      .overload({B}, V, base64_encode_kernel);
   t.add("base64_decode_string").overload({V}, V, base64_decode_kernel<false>);
   t.add("base64_decode_binary").overload({V}, B, base64_decode_kernel<false>);
   t.add("try_base64_decode_string").overload({V}, V, base64_decode_kernel<true>);

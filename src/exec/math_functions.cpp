@@ -2,8 +2,8 @@
 // digits; half away from zero; decimals keep their scale), SIGN, roots, logarithms, powers,
 // trigonometry, MOD, DIV0, FACTORIAL, GCD/LCM, WIDTH_BUCKET, RANDOM. Domain errors
 // (square root of a negative, logarithm of zero) are InvalidInputErrors naming the value.
-#include <bit>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <numbers>
 #include <random>
@@ -256,9 +256,9 @@ std::optional<ScalarFunction> bind_mod_decimal(std::span<const DataType> args) {
   auto c = common_type(args[0], args[1]);
   if (!c || c->id() != TypeId::kDecimal) return std::nullopt;
   return bound(*c, {*c, *c}, binary<i128, i128, i128>([](i128 x, i128 y) {
-                 if (y == 0) domain_error("mod", "division by zero");
-                 return x % y;
-               }));
+    if (y == 0) domain_error("mod", "division by zero");
+    return x % y;
+  }));
 }
 
 // ---- random ----
@@ -313,7 +313,8 @@ uint64_t gcd_u(uint64_t a, uint64_t b) {
 
 int64_t gcd(int64_t a, int64_t b) {
   uint64_t g = gcd_u(magnitude(a), magnitude(b));
-  if (g > uint64_t(INT64_MAX)) domain_error("gcd", fmt::format("gcd({}, {}) is out of range", a, b));
+  if (g > uint64_t(INT64_MAX))
+    domain_error("gcd", fmt::format("gcd({}, {}) is out of range", a, b));
   return int64_t(g);
 }
 
@@ -356,8 +357,10 @@ Column div0_kernel(const ScalarArgs& a, const DataType& rt) {
   for (int64_t i = 0; i < a.rows; ++i) {
     bool xv = x.is_valid(i), yv = y.is_valid(i);
     if (kNullAsZero && !yv) {
-      if (xv) b.set(i, 0.0);
-      else b.set_null(i);
+      if (xv)
+        b.set(i, 0.0);
+      else
+        b.set_null(i);
       continue;
     }
     if (!xv || !yv) {
@@ -387,49 +390,54 @@ void register_math_functions(FunctionTable& t) {
   add_rounding<Rounding::kTrunc>(t, "trunc", {"truncate"});
   t.add("sign", {"signum"})
       .rule("sign(DECIMAL)", bind_sign_decimal)
-      .overload({I}, I, unary<int64_t, int64_t>([](int64_t v) { return int64_t(v > 0) - int64_t(v < 0); }))
-      .overload({D}, I, unary<double, int64_t>([](double v) { return int64_t(v > 0) - int64_t(v < 0); }));
+      .overload({I}, I,
+                unary<int64_t, int64_t>([](int64_t v) { return int64_t(v > 0) - int64_t(v < 0); }))
+      .overload({D}, I,
+                unary<double, int64_t>([](double v) { return int64_t(v > 0) - int64_t(v < 0); }));
 
   t.add("sqrt").overload({D}, D, unary<double, double>([](double x) {
-    if (x < 0) domain_error("sqrt", "cannot take the square root of " + num_text(x));
-    return std::sqrt(x);
-  }));
+                           if (x < 0)
+                             domain_error("sqrt", "cannot take the square root of " + num_text(x));
+                           return std::sqrt(x);
+                         }));
   t.add("cbrt").overload({D}, D, unary<double, double>([](double x) {
-    // glibc's cbrt may be one ulp off; exact cubes come out exact.
-    double y = std::cbrt(x), r = std::round(y);
-    return r * r * r == x ? r : y;
-  }));
+                           // glibc's cbrt may be one ulp off; exact cubes come out exact.
+                           double y = std::cbrt(x), r = std::round(y);
+                           return r * r * r == x ? r : y;
+                         }));
   t.add("square").overload({D}, D, unary<double, double>([](double x) { return x * x; }));
   t.add("exp").overload({D}, D, unary<double, double>([](double x) { return std::exp(x); }));
   auto log_of = [](const char* fn, double x) {
     if (x <= 0) domain_error(fn, "cannot take the logarithm of " + num_text(x));
   };
   t.add("ln").overload({D}, D, unary<double, double>([log_of](double x) {
-    log_of("ln", x);
-    return std::log(x);
-  }));
+                         log_of("ln", x);
+                         return std::log(x);
+                       }));
   t.add("log10").overload({D}, D, unary<double, double>([log_of](double x) {
-    log_of("log10", x);
-    return std::log10(x);
-  }));
+                            log_of("log10", x);
+                            return std::log10(x);
+                          }));
   t.add("log2").overload({D}, D, unary<double, double>([log_of](double x) {
-    log_of("log2", x);
-    return std::log2(x);
-  }));
+                           log_of("log2", x);
+                           return std::log2(x);
+                         }));
   // LOG(base, x) as Snowflake; LOG(x) is the base 10 logarithm.
   t.add("log")
       .overload({D}, D, unary<double, double>([log_of](double x) {
-        log_of("log", x);
-        return std::log10(x);
-      }))
+                  log_of("log", x);
+                  return std::log10(x);
+                }))
       .overload({D, D}, D, binary<double, double, double>([log_of](double base, double x) {
-        if (base <= 0 || base == 1) domain_error("log", "base " + num_text(base) + " is not positive and different from 1");
-        log_of("log", x);
-        return std::log(x) / std::log(base);
-      }));
-  t.add("power", {"pow"}).overload({D, D}, D, binary<double, double, double>([](double x, double y) {
-    return std::pow(x, y);
-  }));
+                  if (base <= 0 || base == 1)
+                    domain_error(
+                        "log", "base " + num_text(base) + " is not positive and different from 1");
+                  log_of("log", x);
+                  return std::log(x) / std::log(base);
+                }));
+  t.add("power", {"pow"})
+      .overload({D, D}, D,
+                binary<double, double, double>([](double x, double y) { return std::pow(x, y); }));
   t.add("pi").overload({}, D, [](const ScalarArgs& a, const DataType& rt) {
     FixedBuilder<double> b(rt, a.rows);
     std::fill(b.data(), b.data() + a.rows, std::numbers::pi);
@@ -461,11 +469,15 @@ void register_math_functions(FunctionTable& t) {
     return 1.0 / tn;
   });
   t.add("atan2").overload({D, D}, D, binary<double, double, double>([](double y, double x) {
-    return std::atan2(y, x);
-  }));
-  t.add("isnan").overload({D}, B, unary<double, uint8_t>([](double x) -> uint8_t { return std::isnan(x); }));
-  t.add("isinf").overload({D}, B, unary<double, uint8_t>([](double x) -> uint8_t { return std::isinf(x); }));
-  t.add("isfinite").overload({D}, B, unary<double, uint8_t>([](double x) -> uint8_t { return std::isfinite(x); }));
+                            return std::atan2(y, x);
+                          }));
+  t.add("isnan").overload(
+      {D}, B, unary<double, uint8_t>([](double x) -> uint8_t { return std::isnan(x); }));
+  t.add("isinf").overload(
+      {D}, B, unary<double, uint8_t>([](double x) -> uint8_t { return std::isinf(x); }));
+  t.add("isfinite").overload({D}, B, unary<double, uint8_t>([](double x) -> uint8_t {
+                               return std::isfinite(x);
+                             }));
 
   t.add("mod")
       .rule("mod(DECIMAL, DECIMAL)", bind_mod_decimal)
@@ -479,12 +491,16 @@ void register_math_functions(FunctionTable& t) {
                 }));
   t.add("div0").overload({D, D}, D, div0_kernel<false>);
   t.add("div0null").overload({D, D}, D, div0_kernel<true>);
-  t.add("factorial").overload({I}, I, unary<int64_t, int64_t>([](int64_t n) { return factorial(n); }));
-  t.add("gcd").overload({I, I}, I, binary<int64_t, int64_t, int64_t>([](int64_t x, int64_t y) { return gcd(x, y); }));
-  t.add("lcm").overload({I, I}, I, binary<int64_t, int64_t, int64_t>([](int64_t x, int64_t y) { return lcm(x, y); }));
+  t.add("factorial").overload({I}, I, unary<int64_t, int64_t>([](int64_t n) {
+                                return factorial(n);
+                              }));
+  t.add("gcd").overload(
+      {I, I}, I, binary<int64_t, int64_t, int64_t>([](int64_t x, int64_t y) { return gcd(x, y); }));
+  t.add("lcm").overload(
+      {I, I}, I, binary<int64_t, int64_t, int64_t>([](int64_t x, int64_t y) { return lcm(x, y); }));
   t.add("bit_count").overload({I}, I, unary<int64_t, int64_t>([](int64_t v) {
-    return int64_t(std::popcount(uint64_t(v)));
-  }));
+                                return int64_t(std::popcount(uint64_t(v)));
+                              }));
   t.add("width_bucket").overload({D, D, D, I}, I, width_bucket_kernel);
   t.add("random").overload({}, I, random_kernel).overload({I}, I, random_kernel).nondeterministic();
 }

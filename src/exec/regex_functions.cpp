@@ -37,7 +37,8 @@ RegexParams parse_params(const char* fn, std::string_view p) {
       case 's': r.dot_all = true; break;
       case 'e': r.extract = true; break;
       default:
-        throw InvalidInputError(fmt::format("{}: unknown regular expression parameter '{}'", fn, c));
+        throw InvalidInputError(
+            fmt::format("{}: unknown regular expression parameter '{}'", fn, c));
     }
   }
   return r;
@@ -89,8 +90,7 @@ class RegexArg {
         params_(params && *params < a.columns.size() ? a.columns[*params] : nullptr),
         fn_(fn) {
     bool constant = a.constant[pattern] && (!params_ || a.constant[*params]);
-    if (constant && a.rows > 0 && pattern_.is_valid(0) && (!params_ || params_->is_valid(0)))
-      at(0);
+    if (constant && a.rows > 0 && pattern_.is_valid(0) && (!params_ || params_->is_valid(0))) at(0);
     fixed_ = constant && re_ != nullptr;
   }
   const RE2& at(int64_t i) {
@@ -202,8 +202,10 @@ Column replace_kernel(const ScalarArgs& a, const DataType& rt) {
   const Column* rep = a.columns.size() > 2 ? a.columns[2] : nullptr;
   RegexArg re(a, 1, 5, fn);
   std::optional<Replacement> fixed;
-  if (!rep) fixed.emplace("");
-  else if (a.constant[2] && a.rows > 0 && rep->is_valid(0)) fixed.emplace(rep->string_at(0));
+  if (!rep)
+    fixed.emplace("");
+  else if (a.constant[2] && a.rows > 0 && rep->is_valid(0))
+    fixed.emplace(rep->string_at(0));
   re2::StringPiece groups[10];
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
     std::string_view v = s.string_at(i);
@@ -212,8 +214,9 @@ Column replace_kernel(const ScalarArgs& a, const DataType& rt) {
     if (!fixed) own.emplace(rep->string_at(i));
     const Replacement& rp = fixed ? *fixed : *own;
     if (rp.max_group > r.NumberOfCapturingGroups())
-      throw InvalidInputError(fmt::format("{}: the replacement refers to group {} of a pattern with {}",
-                                          fn, rp.max_group, r.NumberOfCapturingGroups()));
+      throw InvalidInputError(
+          fmt::format("{}: the replacement refers to group {} of a pattern with {}", fn,
+                      rp.max_group, r.NumberOfCapturingGroups()));
     int64_t occurrence = optional_int(a, 4, i, 0);
     if (occurrence < 0)
       throw InvalidInputError(fmt::format("{}: occurrence {} is negative", fn, occurrence));
@@ -244,8 +247,8 @@ Column replace_kernel(const ScalarArgs& a, const DataType& rt) {
 // The group a call extracts: group_num when given (which implies 'e'), 1 with 'e', else 0.
 int extract_group(const char* fn, const RE2& r, const RegexParams& p, const ScalarArgs& a,
                   size_t group_arg, int64_t i) {
-  int64_t g = group_arg < a.columns.size() ? a.columns[group_arg]->value<int64_t>(i)
-                                           : (p.extract ? 1 : 0);
+  int64_t g =
+      group_arg < a.columns.size() ? a.columns[group_arg]->value<int64_t>(i) : (p.extract ? 1 : 0);
   if (g < 0 || g > r.NumberOfCapturingGroups())
     throw InvalidInputError(fmt::format("{}: group {} does not exist in a pattern with {} groups",
                                         fn, g, r.NumberOfCapturingGroups()));
@@ -274,8 +277,10 @@ Column substr_kernel(const ScalarArgs& a, const DataType& rt) {
         if (g[group].data()) found = view(g[group]);
         return false;
       });
-    if (found) b.append(*found);
-    else b.append_null();
+    if (found)
+      b.append(*found);
+    else
+      b.append_null();
   });
 }
 
@@ -352,7 +357,9 @@ void register_regex_functions(FunctionTable& t) {
   t.add("regexp_like", {"rlike", "regexp_full_match"})
       .overload({V, V}, B, like_kernel<true>)
       .overload({V, V, V}, B, like_kernel<true>);
-  t.add("regexp_matches").overload({V, V}, B, like_kernel<false>).overload({V, V, V}, B, like_kernel<false>);
+  t.add("regexp_matches")
+      .overload({V, V}, B, like_kernel<false>)
+      .overload({V, V, V}, B, like_kernel<false>);
   t.add("regexp_replace")
       .overload({V, V}, V, replace_kernel)
       .overload({V, V, V}, V, replace_kernel)
@@ -376,7 +383,9 @@ void register_regex_functions(FunctionTable& t) {
       .overload({V, V}, I, count_kernel)
       .overload({V, V, I}, I, count_kernel)
       .overload({V, V, I, V}, I, count_kernel);
-  t.add("regexp_extract").overload({V, V}, V, extract_kernel).overload({V, V, I}, V, extract_kernel);
+  t.add("regexp_extract")
+      .overload({V, V}, V, extract_kernel)
+      .overload({V, V, I}, V, extract_kernel);
 }
 
 }  // namespace floe::exec

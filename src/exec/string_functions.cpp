@@ -93,8 +93,10 @@ Column trim_kernel(const ScalarArgs& a, const DataType& rt) {
   const Column& s = *a.columns[0];
   const Column* chars = a.columns.size() > 1 ? a.columns[1] : nullptr;
   std::optional<CodePointSet> fixed;
-  if (!chars) fixed.emplace(" ");
-  else if (a.constant[1] && a.rows > 0 && chars->is_valid(0)) fixed.emplace(chars->string_at(0));
+  if (!chars)
+    fixed.emplace(" ");
+  else if (a.constant[1] && a.rows > 0 && chars->is_valid(0))
+    fixed.emplace(chars->string_at(0));
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
     if (fixed) return b.append(fixed->trim(s.string_at(i), kLeft, kRight));
     CodePointSet set(chars->string_at(i));
@@ -151,8 +153,9 @@ Column left_right_kernel(const ScalarArgs& a, const DataType& rt) {
     std::string_view v = s.string_at(i);
     int64_t k = n.value<int64_t>(i);
     if (k <= 0) return b.append({});
-    if (kLeft) return b.append(v.substr(0, is_ascii(v) ? size_t(std::min<int64_t>(k, v.size()))
-                                                        : utf8_offset(v, k)));
+    if (kLeft)
+      return b.append(
+          v.substr(0, is_ascii(v) ? size_t(std::min<int64_t>(k, v.size())) : utf8_offset(v, k)));
     int64_t len = utf8_length(v);
     if (k >= len) return b.append(v);
     b.append(v.substr(utf8_offset(v, len - k)));
@@ -287,8 +290,10 @@ Column initcap_kernel(const ScalarArgs& a, const DataType& rt) {
   const Column& s = *a.columns[0];
   const Column* delims = a.columns.size() > 1 ? a.columns[1] : nullptr;
   std::optional<CodePointSet> fixed;
-  if (!delims) fixed.emplace(kInitcapDelimiters);
-  else if (a.constant[1] && a.rows > 0 && delims->is_valid(0)) fixed.emplace(delims->string_at(0));
+  if (!delims)
+    fixed.emplace(kInitcapDelimiters);
+  else if (a.constant[1] && a.rows > 0 && delims->is_valid(0))
+    fixed.emplace(delims->string_at(0));
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
     std::optional<CodePointSet> own;
     if (!fixed) own.emplace(delims->string_at(i));
@@ -436,8 +441,8 @@ Column editdistance_kernel(const ScalarArgs& a, const DataType& rt) {
   };
   return map_fixed<int64_t>(a.columns, a.rows, rt, [&](int64_t i) -> int64_t {
     std::string_view u = x.string_at(i), w = y.string_at(i);
-    int64_t cap = max ? std::max<int64_t>(0, max->value<int64_t>(i))
-                      : std::numeric_limits<int64_t>::max();
+    int64_t cap =
+        max ? std::max<int64_t>(0, max->value<int64_t>(i)) : std::numeric_limits<int64_t>::max();
     if (is_ascii(u) && is_ascii(w))
       return levenshtein(u.data(), int64_t(u.size()), w.data(), int64_t(w.size()), cap, row);
     decode(u, cx);
@@ -493,8 +498,12 @@ void register_string_functions(FunctionTable& t) {
   t.add("trim", {"btrim"})
       .overload({V}, V, trim_kernel<true, true>)
       .overload({V, V}, V, trim_kernel<true, true>);
-  t.add("ltrim").overload({V}, V, trim_kernel<true, false>).overload({V, V}, V, trim_kernel<true, false>);
-  t.add("rtrim").overload({V}, V, trim_kernel<false, true>).overload({V, V}, V, trim_kernel<false, true>);
+  t.add("ltrim")
+      .overload({V}, V, trim_kernel<true, false>)
+      .overload({V, V}, V, trim_kernel<true, false>);
+  t.add("rtrim")
+      .overload({V}, V, trim_kernel<false, true>)
+      .overload({V, V}, V, trim_kernel<false, true>);
   t.add("substr", {"substring"})
       .overload({V, I}, V, substr_kernel<false>)
       .overload({V, I, I}, V, substr_kernel<false>)

@@ -158,9 +158,12 @@ struct Delimiters {
   const Column* column;
   std::optional<CodePointSet> fixed;
 
-  Delimiters(const ScalarArgs& a, size_t arg) : column(arg < a.columns.size() ? a.columns[arg] : nullptr) {
-    if (!column) fixed.emplace(" ");
-    else if (a.constant[arg] && a.rows > 0 && column->is_valid(0)) fixed.emplace(column->string_at(0));
+  Delimiters(const ScalarArgs& a, size_t arg)
+      : column(arg < a.columns.size() ? a.columns[arg] : nullptr) {
+    if (!column)
+      fixed.emplace(" ");
+    else if (a.constant[arg] && a.rows > 0 && column->is_valid(0))
+      fixed.emplace(column->string_at(0));
   }
   template <typename F>
   void with(int64_t i, F&& f) {
@@ -177,8 +180,7 @@ Column strtok_kernel(const ScalarArgs& a, const DataType& rt) {
   std::vector<std::string_view> toks;
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
     int64_t k = part ? part->value<int64_t>(i) : 1;
-    if (k < 1)
-      throw InvalidInputError(fmt::format("strtok: part {} is not a positive integer", k));
+    if (k < 1) throw InvalidInputError(fmt::format("strtok: part {} is not a positive integer", k));
     delims.with(i, [&](const CodePointSet& set) { tokens(s.string_at(i), set, toks); });
     if (k > int64_t(toks.size())) return b.append_null();
     b.append(toks[size_t(k - 1)]);

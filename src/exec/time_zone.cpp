@@ -312,8 +312,8 @@ bool valid_zone_name(std::string_view s) {
   if (s.empty() || s.size() > 128 || s[0] == '/' || s.find("..") != std::string_view::npos)
     return false;
   for (char c : s)
-    if (!((c | 32) >= 'a' && (c | 32) <= 'z') && !(c >= '0' && c <= '9') && c != '/' &&
-        c != '_' && c != '-' && c != '+')
+    if (!((c | 32) >= 'a' && (c | 32) <= 'z') && !(c >= '0' && c <= '9') && c != '/' && c != '_' &&
+        c != '-' && c != '+')
       return false;
   return true;
 }
@@ -323,10 +323,10 @@ std::shared_ptr<const TimeZone> load(std::string_view name) {
     return TimeZone::fixed(std::string(name), 0);
   int32_t off;
   if (parse_fixed_offset(name, &off)) return TimeZone::fixed(std::string(name), off);
-  if (!valid_zone_name(name))
-    throw InvalidInputError(fmt::format("unknown time zone '{}'", name));
+  if (!valid_zone_name(name)) throw InvalidInputError(fmt::format("unknown time zone '{}'", name));
   const char* dir = std::getenv("TZDIR");
-  std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + std::string(name);
+  std::string path =
+      std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + std::string(name);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InvalidInputError(fmt::format("unknown time zone '{}'", name));
   std::ostringstream buf;

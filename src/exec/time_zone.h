@@ -53,7 +53,7 @@ class TimeZone {
   std::vector<int32_t> offsets_;      // offset from transitions_[i] on
   int32_t initial_offset_ = 0;        // before the first transition
   bool has_rule_ = false;
-  PosixTzRule rule_;                  // after the last transition
+  PosixTzRule rule_;  // after the last transition
 };
 
 }  // namespace floe::exec

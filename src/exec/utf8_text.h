@@ -113,8 +113,7 @@ struct CodePointSet {
       if (left)
         while (b < e && static_cast<unsigned char>(v[b]) < 128 && ascii[uint8_t(v[b])]) ++b;
       if (right)
-        while (e > b && static_cast<unsigned char>(v[e - 1]) < 128 && ascii[uint8_t(v[e - 1])])
-          --e;
+        while (e > b && static_cast<unsigned char>(v[e - 1]) < 128 && ascii[uint8_t(v[e - 1])]) --e;
       return v.substr(b, e - b);
     }
     const char* base = v.data();

@@ -27,7 +27,8 @@ TEST(ConditionalFunctions, GreatestLeast) {
 
 TEST(ConditionalFunctions, GreatestOfColumns) {
   auto a = testing::column_of({int64_t(1), int64_t(7), N{}, int64_t(4)}, DataType(TypeId::kInt64));
-  auto b = testing::column_of({int64_t(3), int64_t(2), int64_t(1), int64_t(4)}, DataType(TypeId::kInt64));
+  auto b = testing::column_of({int64_t(3), int64_t(2), int64_t(1), int64_t(4)},
+                              DataType(TypeId::kInt64));
   EXPECT_EQ(testing::texts(testing::call_columns("greatest", {&a, &b})),
             (std::vector<std::string>{"3", "7", "NULL", "4"}));
   EXPECT_EQ(testing::texts(testing::call_columns("least", {&a, &b})),
@@ -68,8 +69,9 @@ TEST(ConditionalFunctions, EqualNullAndDecode) {
   EXPECT_EQ(call("decode", {int64_t(3), int64_t(1), S("one"), S("other")}), "other");
   EXPECT_EQ(call("decode", {N{}, int64_t(1), S("one"), N{}, S("null")}), "null");
   EXPECT_EQ(call("decode", {S("b"), S("a"), int64_t(1), S("b"), 2.5, int64_t(0)}), "2.5");
-  EXPECT_THROW(resolve_scalar_function("decode", std::vector<DataType>(2, DataType(TypeId::kInt64))),
-               BinderError);
+  EXPECT_THROW(
+      resolve_scalar_function("decode", std::vector<DataType>(2, DataType(TypeId::kInt64))),
+      BinderError);
 }
 
 }  // namespace

@@ -56,12 +56,14 @@ TEST(DatetimeConversion, ToTimestamp) {
             "2024-12-31 00:00:00");
   EXPECT_EQ(call("to_timestamp", {S("2024-02-29 13:14:15.123"), S("YYYY-MM-DD HH24:MI:SS.FF3")}),
             "2024-02-29 13:14:15.123000");
-  EXPECT_EQ(call("to_timestamp_tz", {S("2024-02-29 13:14 -05:30"), S("YYYY-MM-DD HH24:MI TZH:TZM")}),
-            "2024-02-29 18:44:00+00");
+  EXPECT_EQ(
+      call("to_timestamp_tz", {S("2024-02-29 13:14 -05:30"), S("YYYY-MM-DD HH24:MI TZH:TZM")}),
+      "2024-02-29 18:44:00+00");
   EXPECT_EQ(call("to_timestamp", {S("2024-02-29T10:00:00"), S("YYYY-MM-DD\"T\"HH24:MI:SS")}),
             "2024-02-29 10:00:00");
   EXPECT_EQ(call("to_timestamp", {int64_t(1709212455)}), "2024-02-29 13:14:15");
-  EXPECT_EQ(call("to_timestamp", {int64_t(1709212455123), int64_t(3)}), "2024-02-29 13:14:15.123000");
+  EXPECT_EQ(call("to_timestamp", {int64_t(1709212455123), int64_t(3)}),
+            "2024-02-29 13:14:15.123000");
   EXPECT_EQ(call("to_timestamp", {int64_t(-1)}), "1969-12-31 23:59:59");
   EXPECT_EQ(call("to_timestamp", {1.5}), "1970-01-01 00:00:01.500000");
   EXPECT_EQ(call("to_timestamp", {S("1709212455123")}), "2024-02-29 13:14:15.123000");
@@ -81,9 +83,10 @@ TEST(DatetimeConversion, FromParts) {
   EXPECT_EQ(call("datefromparts", {int64_t(2024), int64_t(0), int64_t(1)}), "2023-12-01");
   EXPECT_EQ(call("make_date", {int64_t(2024), int64_t(1), int64_t(-1)}), "2023-12-30");
   EXPECT_EQ(call("date_from_parts", {int64_t(2024), N{}, int64_t(1)}), "NULL");
-  EXPECT_THROW(call("date_from_parts", {int64_t(1000000), int64_t(1), int64_t(1)}), InvalidInputError);
-  EXPECT_EQ(call("timestamp_from_parts", {int64_t(2024), int64_t(2), int64_t(29), int64_t(23),
-                                          int64_t(59), int64_t(60)}),
+  EXPECT_THROW(call("date_from_parts", {int64_t(1000000), int64_t(1), int64_t(1)}),
+               InvalidInputError);
+  EXPECT_EQ(call("timestamp_from_parts",
+                 {int64_t(2024), int64_t(2), int64_t(29), int64_t(23), int64_t(59), int64_t(60)}),
             "2024-03-01 00:00:00");
   EXPECT_EQ(call("timestamp_from_parts", {int64_t(2024), int64_t(2), int64_t(29), int64_t(1),
                                           int64_t(2), int64_t(3), int64_t(4000)}),
@@ -173,7 +176,8 @@ TEST(TimeZones, ConvertTimezone) {
   // In the autumn overlap 01:30 is read as the first (daylight) one.
   EXPECT_EQ(call("convert_timezone", {S("America/New_York"), S("UTC"), ts("2024-11-03 01:30:00")}),
             "2024-11-03 05:30:00");
-  EXPECT_EQ(call("convert_timezone", {S("Asia/Kolkata"), S("Australia/Sydney"), ts("2024-01-01 00:00:00")}),
+  EXPECT_EQ(call("convert_timezone",
+                 {S("Asia/Kolkata"), S("Australia/Sydney"), ts("2024-01-01 00:00:00")}),
             "2024-01-01 05:30:00");
   EXPECT_EQ(call("convert_timezone", {S("Europe/Berlin"), tstz("2024-06-01 10:00:00+00:00")}),
             "2024-06-01 12:00:00");

@@ -60,8 +60,10 @@ TEST(DatetimeFunctions, DateAdd) {
   EXPECT_EQ(call("dateadd", {S("minute"), int64_t(-90), time("00:30:00")}), "23:00:00");
   EXPECT_EQ(call("dateadd", {S("day"), N{}, date("2024-01-01")}), "NULL");
   EXPECT_THROW(call("dateadd", {S("hour"), int64_t(1), date("2024-01-01")}), InvalidInputError);
-  EXPECT_THROW(call("dateadd", {S("day"), INT64_MAX, ts("2024-01-01 00:00:00")}), InvalidInputError);
-  EXPECT_THROW(call("dateadd", {S("year"), int64_t(1) << 40, date("2024-01-01")}), InvalidInputError);
+  EXPECT_THROW(call("dateadd", {S("day"), INT64_MAX, ts("2024-01-01 00:00:00")}),
+               InvalidInputError);
+  EXPECT_THROW(call("dateadd", {S("year"), int64_t(1) << 40, date("2024-01-01")}),
+               InvalidInputError);
 }
 
 TEST(DatetimeFunctions, DateDiffCountsBoundaries) {
@@ -75,16 +77,25 @@ TEST(DatetimeFunctions, DateDiffCountsBoundaries) {
   // Weeks start on Monday: Sunday to Monday crosses one boundary.
   EXPECT_EQ(call("datediff", {S("week"), date("2024-03-03"), date("2024-03-04")}), "1");
   EXPECT_EQ(call("datediff", {S("week"), date("2024-03-04"), date("2024-03-10")}), "0");
-  EXPECT_EQ(call("datediff", {S("hour"), ts("2024-01-01 10:59:59"), ts("2024-01-01 11:00:00")}), "1");
-  EXPECT_EQ(call("datediff", {S("hour"), ts("2024-01-01 10:00:00"), ts("2024-01-01 10:59:59")}), "0");
-  EXPECT_EQ(call("datediff", {S("minute"), ts("1969-12-31 23:59:59"), ts("1970-01-01 00:00:00")}), "1");
-  EXPECT_EQ(call("datediff", {S("second"), ts("2024-01-01 00:00:00.9"), ts("2024-01-01 00:00:01.1")}), "1");
-  EXPECT_EQ(call("datediff", {S("ms"), ts("2024-01-01 00:00:00"), ts("2024-01-01 00:00:01.5")}), "1500");
-  EXPECT_EQ(call("datediff", {S("ns"), ts("2024-01-01 00:00:00"), ts("2024-01-01 00:00:00.000001")}), "1000");
+  EXPECT_EQ(call("datediff", {S("hour"), ts("2024-01-01 10:59:59"), ts("2024-01-01 11:00:00")}),
+            "1");
+  EXPECT_EQ(call("datediff", {S("hour"), ts("2024-01-01 10:00:00"), ts("2024-01-01 10:59:59")}),
+            "0");
+  EXPECT_EQ(call("datediff", {S("minute"), ts("1969-12-31 23:59:59"), ts("1970-01-01 00:00:00")}),
+            "1");
+  EXPECT_EQ(
+      call("datediff", {S("second"), ts("2024-01-01 00:00:00.9"), ts("2024-01-01 00:00:01.1")}),
+      "1");
+  EXPECT_EQ(call("datediff", {S("ms"), ts("2024-01-01 00:00:00"), ts("2024-01-01 00:00:01.5")}),
+            "1500");
+  EXPECT_EQ(
+      call("datediff", {S("ns"), ts("2024-01-01 00:00:00"), ts("2024-01-01 00:00:00.000001")}),
+      "1000");
   EXPECT_EQ(call("datediff", {S("day"), date("2024-01-01"), ts("2024-01-02 23:00:00")}), "1");
   EXPECT_EQ(call("timestampdiff", {S("hour"), time("10:00:00"), time("12:30:00")}), "2");
   EXPECT_EQ(call("datediff", {S("day"), N{}, date("2024-01-01")}), "NULL");
-  EXPECT_THROW(call("datediff", {S("dow"), date("2024-01-01"), date("2024-01-02")}), InvalidInputError);
+  EXPECT_THROW(call("datediff", {S("dow"), date("2024-01-01"), date("2024-01-02")}),
+               InvalidInputError);
 }
 
 TEST(DatetimeFunctions, DatePart) {
@@ -140,7 +151,8 @@ TEST(DatetimeFunctions, MonthArithmetic) {
   EXPECT_EQ(call("add_months", {ts("2024-01-31 10:30:00"), int64_t(1)}), "2024-02-29 10:30:00");
   EXPECT_EQ(call("months_between", {date("2024-03-15"), date("2024-01-15")}), "2");
   EXPECT_EQ(call("months_between", {date("2024-02-29"), date("2024-01-31")}), "1");
-  EXPECT_EQ(call("months_between", {date("2024-01-01"), date("2024-03-15")}), "-2.4516129032258065");
+  EXPECT_EQ(call("months_between", {date("2024-01-01"), date("2024-03-15")}),
+            "-2.4516129032258065");
   EXPECT_EQ(call("next_day", {date("2024-02-29"), S("friday")}), "2024-03-01");
   EXPECT_EQ(call("next_day", {date("2024-03-01"), S("fr")}), "2024-03-08");
   EXPECT_EQ(call("previous_day", {date("2024-03-01"), S("Thu")}), "2024-02-29");

@@ -26,7 +26,9 @@ struct Typed {
 // A literal argument: NULL, integer, double, text (cast like a string literal), or typed.
 using Lit = std::variant<std::monostate, int64_t, double, std::string, bool, Typed>;
 
-inline Typed date(std::string s) { return {std::move(s), columnar::DataType(columnar::TypeId::kDate)}; }
+inline Typed date(std::string s) {
+  return {std::move(s), columnar::DataType(columnar::TypeId::kDate)};
+}
 inline Typed ts(std::string s) { return {std::move(s), columnar::DataType::timestamp()}; }
 inline Typed tstz(std::string s) { return {std::move(s), columnar::DataType::timestamp_tz()}; }
 inline Typed time(std::string s) { return {std::move(s), columnar::DataType::time()}; }
@@ -34,15 +36,20 @@ inline Typed time(std::string s) { return {std::move(s), columnar::DataType::tim
 inline columnar::Column column_of(const std::vector<Lit>& values, columnar::DataType type) {
   columnar::Column c(type);
   for (const auto& v : values) {
-    if (std::holds_alternative<std::monostate>(v)) c.append_null();
-    else if (auto* i = std::get_if<int64_t>(&v)) c.append<int64_t>(*i);
-    else if (auto* d = std::get_if<double>(&v)) c.append<double>(*d);
-    else if (auto* b = std::get_if<bool>(&v)) c.append_bool(*b);
+    if (std::holds_alternative<std::monostate>(v))
+      c.append_null();
+    else if (auto* i = std::get_if<int64_t>(&v))
+      c.append<int64_t>(*i);
+    else if (auto* d = std::get_if<double>(&v))
+      c.append<double>(*d);
+    else if (auto* b = std::get_if<bool>(&v))
+      c.append_bool(*b);
     else if (auto* t = std::get_if<Typed>(&v)) {
       columnar::Column text(columnar::DataType(columnar::TypeId::kString));
       text.append_string(t->text);
       c.append_column(columnar::cast_column(text, type));
-    } else c.append_string(std::get<std::string>(v));
+    } else
+      c.append_string(std::get<std::string>(v));
   }
   return c;
 }

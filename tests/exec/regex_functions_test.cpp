@@ -80,7 +80,8 @@ TEST(RegexFunctions, SubstrInstrCount) {
 
 TEST(RegexFunctions, PatternPerRow) {
   auto s = testing::column_of({S("abc"), S("123"), N{}, S("x")}, DataType(TypeId::kString));
-  auto p = testing::column_of({S("[a-z]+"), S("[a-z]+"), S("x"), S("\\d")}, DataType(TypeId::kString));
+  auto p =
+      testing::column_of({S("[a-z]+"), S("[a-z]+"), S("x"), S("\\d")}, DataType(TypeId::kString));
   EXPECT_EQ(testing::texts(testing::call_columns("regexp_like", {&s, &p})),
             (std::vector<std::string>{"true", "false", "NULL", "false"}));
 }
