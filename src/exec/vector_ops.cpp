@@ -41,13 +41,6 @@ Column broadcast(const Column& value, int64_t rows) {
   return value.take(idx);
 }
 
-Column null_column(const DataType& type, int64_t rows) {
-  Column c(type);
-  c.reserve(rows);
-  for (int64_t i = 0; i < rows; ++i) c.append_null();
-  return c;
-}
-
 Column bool_column(Buffer values, int64_t rows) {
   Column c{DataType(columnar::TypeId::kBoolean)};
   c.data_buffer() = std::move(values);

@@ -9,6 +9,7 @@
 #include "base/bits.h"
 #include "base/error.h"
 #include "columnar/column.h"
+#include "exec/column_builder.h"  // null_column
 
 namespace floe::exec {
 
@@ -27,9 +28,6 @@ void set_combined_validity(columnar::Column& out, int64_t rows, const Operand& a
 
 // A column of `rows` copies of row 0 of `value`.
 columnar::Column broadcast(const columnar::Column& value, int64_t rows);
-
-// A column of `rows` NULLs of `type`.
-columnar::Column null_column(const columnar::DataType& type, int64_t rows);
 
 // A BOOLEAN column from one byte per row and an optional validity taken from `validity_of`.
 columnar::Column bool_column(Buffer values, int64_t rows);
