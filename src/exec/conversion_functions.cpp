@@ -226,7 +226,8 @@ Column number_format_kernel(const ScalarArgs& a, const DataType& rt) {
   const Column& x = *a.columns[0];
   const Column& fc = *a.columns[1];
   std::optional<NumberFormat> fixed;
-  if (a.constant[1] && a.rows > 0 && fc.is_valid(0)) fixed.emplace(fc.string_at(0), "to_varchar");
+  if (is_constant(a, 1) && a.rows > 0 && fc.is_valid(0))
+    fixed.emplace(fc.string_at(0), "to_varchar");
   const int scale = x.type().scale();
   std::string buf;
   return map_string(a.columns, a.rows, rt, size_t(a.rows) * 12, [&](int64_t i, StringBuilder& b) {

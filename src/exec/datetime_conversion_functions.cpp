@@ -245,7 +245,8 @@ Column timestamp_to_epoch_ms_kernel(const ScalarArgs& a, const DataType& rt) {
 class ZoneArg {
  public:
   ZoneArg(const ScalarArgs& a, size_t i) : col_(*a.columns[i]) {
-    if (a.constant[i] && a.rows > 0 && col_.is_valid(0)) fixed_ = TimeZone::find(col_.string_at(0));
+    if (is_constant(a, i) && a.rows > 0 && col_.is_valid(0))
+      fixed_ = TimeZone::find(col_.string_at(0));
   }
   const TimeZone& at(int64_t i) {
     if (fixed_) return *fixed_;

@@ -23,7 +23,7 @@ namespace {
 class PartArg {
  public:
   PartArg(const ScalarArgs& a, size_t i, const char* fn) : col_(*a.columns[i]), fn_(fn) {
-    if (a.constant[i] && a.rows > 0 && col_.is_valid(0))
+    if (is_constant(a, i) && a.rows > 0 && col_.is_valid(0))
       fixed_ = parse_date_part(col_.string_at(0), fn);
   }
   DatePart at(int64_t i) const {
@@ -433,7 +433,7 @@ Column next_day_kernel(const ScalarArgs& a, const DataType& rt) {
   const T* x = a.columns[0]->values<T>();
   const Column& names = *a.columns[1];
   std::optional<int> fixed;
-  if (a.constant[1] && a.rows > 0 && names.is_valid(0))
+  if (is_constant(a, 1) && a.rows > 0 && names.is_valid(0))
     fixed = parse_weekday(fn, names.string_at(0));
   return map_fixed<int32_t>(a.columns, a.rows, rt, [&](int64_t i) {
     int want = fixed ? *fixed : parse_weekday(fn, names.string_at(i));

@@ -207,7 +207,7 @@ std::optional<ScalarFunction> bind_trunc_temporal(std::span<const DataType> args
   return bound(f->result_type, {f->arg_types[1], f->arg_types[0]},
                [inner](const ScalarArgs& a, const DataType& rt) {
                  const Column* cols[2] = {a.columns[1], a.columns[0]};
-                 bool constant[2] = {a.constant[1], a.constant[0]};
+                 bool constant[2] = {is_constant(a, 1), is_constant(a, 0)};
                  return inner(ScalarArgs{cols, constant, a.rows}, rt);
                });
 }

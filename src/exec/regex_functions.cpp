@@ -89,7 +89,7 @@ class RegexArg {
       : pattern_(*a.columns[pattern]),
         params_(params && *params < a.columns.size() ? a.columns[*params] : nullptr),
         fn_(fn) {
-    bool constant = a.constant[pattern] && (!params_ || a.constant[*params]);
+    bool constant = is_constant(a, pattern) && (!params_ || is_constant(a, *params));
     if (constant && a.rows > 0 && pattern_.is_valid(0) && (!params_ || params_->is_valid(0))) at(0);
     fixed_ = constant && re_ != nullptr;
   }
@@ -204,7 +204,7 @@ Column replace_kernel(const ScalarArgs& a, const DataType& rt) {
   std::optional<Replacement> fixed;
   if (!rep)
     fixed.emplace("");
-  else if (a.constant[2] && a.rows > 0 && rep->is_valid(0))
+  else if (is_constant(a, 2) && a.rows > 0 && rep->is_valid(0))
     fixed.emplace(rep->string_at(0));
   re2::StringPiece groups[10];
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {

@@ -95,7 +95,7 @@ Column trim_kernel(const ScalarArgs& a, const DataType& rt) {
   std::optional<CodePointSet> fixed;
   if (!chars)
     fixed.emplace(" ");
-  else if (a.constant[1] && a.rows > 0 && chars->is_valid(0))
+  else if (is_constant(a, 1) && a.rows > 0 && chars->is_valid(0))
     fixed.emplace(chars->string_at(0));
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
     if (fixed) return b.append(fixed->trim(s.string_at(i), kLeft, kRight));
@@ -292,7 +292,7 @@ Column initcap_kernel(const ScalarArgs& a, const DataType& rt) {
   std::optional<CodePointSet> fixed;
   if (!delims)
     fixed.emplace(kInitcapDelimiters);
-  else if (a.constant[1] && a.rows > 0 && delims->is_valid(0))
+  else if (is_constant(a, 1) && a.rows > 0 && delims->is_valid(0))
     fixed.emplace(delims->string_at(0));
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
     std::optional<CodePointSet> own;
@@ -372,7 +372,7 @@ Column translate_kernel(const ScalarArgs& a, const DataType& rt) {
   const Column& from = *a.columns[1];
   const Column& to = *a.columns[2];
   std::optional<Translation> fixed;
-  if (a.constant[1] && a.constant[2] && a.rows > 0 && from.is_valid(0) && to.is_valid(0))
+  if (is_constant(a, 1) && is_constant(a, 2) && a.rows > 0 && from.is_valid(0) && to.is_valid(0))
     fixed.emplace(from.string_at(0), to.string_at(0));
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
     std::optional<Translation> own;

@@ -162,7 +162,7 @@ struct Delimiters {
       : column(arg < a.columns.size() ? a.columns[arg] : nullptr) {
     if (!column)
       fixed.emplace(" ");
-    else if (a.constant[arg] && a.rows > 0 && column->is_valid(0))
+    else if (is_constant(a, arg) && a.rows > 0 && column->is_valid(0))
       fixed.emplace(column->string_at(0));
   }
   template <typename F>
