@@ -28,10 +28,10 @@ PlanPtr make_node(PlanKind kind) {
   return n;
 }
 
-std::string output_name(const SelectItem& item, const exec::Expression& bound) {
-  if (!item.alias.empty()) return item.alias;
-  if (item.expr->kind == ExprKind::kColumnRef) return item.expr->names.back();
-  if (item.expr->kind == ExprKind::kFunction) return item.expr->names.back();
+std::string output_name(const Expr& expr, const std::string& alias, const exec::Expression& bound) {
+  if (!alias.empty()) return alias;
+  if (expr.kind == ExprKind::kColumnRef) return expr.names.back();
+  if (expr.kind == ExprKind::kFunction) return expr.names.back();
   if (bound.op == ExprOp::kColumn && !bound.name.empty()) return bound.name;
   return bound.to_string();
 }
@@ -451,11 +451,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     } else {
       e = bind(*it.expr, ctx);
     }
-    names.push_back(it.expr ? output_name(SelectItem{nullptr, it.alias}, *e) : it.alias);
-    if (it.expr && it.alias.empty()) {
-      if (it.expr->kind == ExprKind::kColumnRef) names.back() = it.expr->names.back();
-      else if (it.expr->kind == ExprKind::kFunction) names.back() = it.expr->names.back();
-    }
+    names.push_back(it.expr ? output_name(*it.expr, it.alias, *e) : it.alias);
     exprs.push_back(std::move(e));
   }
   size_t visible = exprs.size();
