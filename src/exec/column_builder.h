@@ -20,7 +20,7 @@ namespace floe::exec {
 
 // True when argument i of a call repeats one value (a caller may leave `constant` empty).
 inline bool is_constant(const ScalarArgs& a, size_t i) {
-  return i < a.constant.size() && is_constant(a, i);
+  return i < a.constant.size() && a.constant[i];
 }
 
 // Rows where every argument of a call is valid. `bits` empty means all rows are valid.
