@@ -176,3 +176,26 @@ TEST(DatetimeFunctions, CurrentTime) {
 
 }  // namespace
 }  // namespace floe::exec
+
+namespace floe::exec {
+namespace {
+
+TEST(DatetimeFunctions, PartAndFormatPerRow) {
+  using columnar::DataType;
+  using columnar::TypeId;
+  using S = std::string;
+  auto parts = testing::column_of({S("year"), S("MONTH"), std::monostate{}, S("d")},
+                                  DataType(TypeId::kString));
+  auto days = testing::column_of({testing::date("2024-05-17"), testing::date("2024-05-17"),
+                                  testing::date("2024-05-17"), testing::date("2024-05-17")},
+                                 DataType(TypeId::kDate));
+  EXPECT_EQ(testing::texts(testing::call_columns("date_trunc", {&parts, &days})),
+            (std::vector<std::string>{"2024-01-01", "2024-05-01", "NULL", "2024-05-17"}));
+  auto formats = testing::column_of({S("YYYY"), S("DD.MM"), S("YYYY"), std::monostate{}},
+                                    DataType(TypeId::kString));
+  EXPECT_EQ(testing::texts(testing::call_columns("to_char", {&days, &formats})),
+            (std::vector<std::string>{"2024", "17.05", "2024", "NULL"}));
+}
+
+}  // namespace
+}  // namespace floe::exec
