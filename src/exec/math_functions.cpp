@@ -343,7 +343,8 @@ Column width_bucket_kernel(const ScalarArgs& a, const DataType& rt) {
     double pos = (x[i] - lo[i]) / width;  // both directions: 0..1 inside
     if (pos < 0) return 0;
     if (pos >= 1) return n[i] + 1;
-    return std::min<int64_t>(int64_t(pos * double(n[i])) + 1, n[i]);
+    double bucket = std::floor(pos * double(n[i]));
+    return bucket >= double(n[i]) ? n[i] : int64_t(bucket) + 1;
   });
 }
 

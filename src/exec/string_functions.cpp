@@ -125,8 +125,10 @@ Column substr_kernel(const ScalarArgs& a, const DataType& rt) {
   const Column* len = a.columns.size() > 2 ? a.columns[2] : nullptr;
   return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
     std::string_view v = s.string_at(i);
-    int64_t st = start.value<int64_t>(i);
-    int64_t ln = len ? len->value<int64_t>(i) : 0;
+    // Values hold under 2^31 bytes: bounds beyond +-2^40 act alike and cannot overflow.
+    constexpr int64_t kFar = int64_t(1) << 40;
+    int64_t st = std::clamp<int64_t>(start.value<int64_t>(i), -kFar, kFar);
+    int64_t ln = len ? std::clamp<int64_t>(len->value<int64_t>(i), -kFar, kFar) : 0;
     if (kBytes || is_ascii(v)) {
       int64_t f, e;
       substr_bounds(int64_t(v.size()), st, len, ln, &f, &e);
@@ -264,6 +266,7 @@ Column pad_kernel(const ScalarArgs& a, const DataType& rt) {
     std::string_view p = pad ? pad->string_at(i) : std::string_view(" ");
     int64_t want = len.value<int64_t>(i);
     if (want <= 0) return b.append({});
+    check_result_size(fn, want);
     int64_t have = utf8_length(v);
     if (have >= want) return b.append(v.substr(0, utf8_offset(v, want)));
     if (p.empty()) return b.append(v);

@@ -148,7 +148,7 @@ Column split_part_kernel(const ScalarArgs& a, const DataType& rt) {
     int64_t k = n.value<int64_t>(i);
     int64_t count = int64_t(parts.size());
     if (k == 0) k = 1;
-    int64_t idx = k > 0 ? k - 1 : count + k;
+    int64_t idx = k > 0 ? k - 1 : k < -count ? -1 : count + k;
     b.append(idx >= 0 && idx < count ? parts[size_t(idx)] : std::string_view());
   });
 }

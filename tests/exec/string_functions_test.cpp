@@ -51,6 +51,9 @@ TEST(StringFunctions, Substr) {
   EXPECT_EQ(call("substr", {S("日本語テキスト"), int64_t(-3)}), "キスト");
   EXPECT_EQ(call("substr", {S("日本語"), int64_t(-5), int64_t(3)}), "日");
   EXPECT_EQ(call("substr", {S("abc"), N{}}), "NULL");
+  EXPECT_EQ(call("substr", {S("abc"), INT64_MIN, INT64_MAX}), "abc");
+  EXPECT_EQ(call("substr", {S("abc"), INT64_MAX, INT64_MIN}), "");
+  EXPECT_EQ(call("substr", {S("abc"), int64_t(-2), INT64_MAX}), "bc");
   EXPECT_EQ(call("left", {S("héllo"), int64_t(2)}), "hé");
   EXPECT_EQ(call("left", {S("abc"), int64_t(-1)}), "");
   EXPECT_EQ(call("left", {S("abc"), int64_t(10)}), "abc");
@@ -98,6 +101,7 @@ TEST(StringFunctions, ReverseRepeatPad) {
   EXPECT_EQ(call("rpad", {S("日本"), int64_t(5), S("語x")}), "日本語x語");
   EXPECT_EQ(call("lpad", {S("abc"), int64_t(5), S("")}), "abc");
   EXPECT_EQ(call("lpad", {S("abc"), int64_t(-1), S("x")}), "");
+  EXPECT_THROW(call("lpad", {S("abc"), INT64_MAX, S("xy")}), InvalidInputError);
 }
 
 TEST(StringFunctions, InitcapAsciiChrTranslate) {

@@ -54,6 +54,7 @@ TEST(StringSearchFunctions, SplitAndParts) {
   EXPECT_EQ(call("split_part", {S("a.b.c"), S("."), int64_t(4)}), "");
   EXPECT_EQ(call("split_part", {S("a.b.c"), S("."), int64_t(-4)}), "");
   EXPECT_EQ(call("split_part", {S("a.b"), S(""), int64_t(1)}), "a.b");
+  EXPECT_EQ(call("split_part", {S("a.b"), S("."), INT64_MIN}), "");
   EXPECT_EQ(call("strtok", {S("a.b c")}), "a.b");
   EXPECT_EQ(call("strtok", {S("a..b,c"), S(".,"), int64_t(2)}), "b");
   EXPECT_EQ(call("strtok", {S("a..b,c"), S(".,"), int64_t(4)}), "NULL");
