@@ -69,12 +69,16 @@ const char* op_symbol(ExprOp op) {
 
 }  // namespace
 
-std::string Expression::to_string() const {
+std::string Expression::to_string(bool with_indices) const {
+  const bool wi = with_indices;
   switch (op) {
     case ExprOp::kColumn:
     case ExprOp::kRowMark:
+      if (wi) return fmt::format("{}#{}", name, column_index);
       return name.empty() ? fmt::format("#{}", column_index) : name;
     case ExprOp::kConstant: {
+      // A subquery's parameter changes value between runs: it renders as itself.
+      if (wi && !name.empty()) return fmt::format("{}@{}", name, static_cast<const void*>(constant.get()));
       if (constant->is_null(0)) return "NULL";
       std::string s;
       columnar::append_value_text(*constant, 0, s);
@@ -82,7 +86,7 @@ std::string Expression::to_string() const {
       return s;
     }
     case ExprOp::kCast:
-      return fmt::format("{}({} AS {})", try_cast ? "TRY_CAST" : "CAST", children[0]->to_string(),
+      return fmt::format("{}({} AS {})", try_cast ? "TRY_CAST" : "CAST", children[0]->to_string(wi),
                          type.to_string());
     case ExprOp::kFunction:
     case ExprOp::kCoalesce: {
@@ -90,39 +94,39 @@ std::string Expression::to_string() const {
       s += "(";
       for (size_t i = 0; i < children.size(); ++i) {
         if (i) s += ", ";
-        s += children[i]->to_string();
+        s += children[i]->to_string(wi);
       }
       return s + ")";
     }
     case ExprOp::kSubquery: return "(subquery)";
-    case ExprOp::kNegate: return "-(" + children[0]->to_string() + ")";
-    case ExprOp::kNot: return "NOT (" + children[0]->to_string() + ")";
-    case ExprOp::kIsNull: return "(" + children[0]->to_string() + " IS NULL)";
-    case ExprOp::kIsNotNull: return "(" + children[0]->to_string() + " IS NOT NULL)";
-    case ExprOp::kIsTrue: return "(" + children[0]->to_string() + " IS TRUE)";
-    case ExprOp::kIsFalse: return "(" + children[0]->to_string() + " IS FALSE)";
+    case ExprOp::kNegate: return "-(" + children[0]->to_string(wi) + ")";
+    case ExprOp::kNot: return "NOT (" + children[0]->to_string(wi) + ")";
+    case ExprOp::kIsNull: return "(" + children[0]->to_string(wi) + " IS NULL)";
+    case ExprOp::kIsNotNull: return "(" + children[0]->to_string(wi) + " IS NOT NULL)";
+    case ExprOp::kIsTrue: return "(" + children[0]->to_string(wi) + " IS TRUE)";
+    case ExprOp::kIsFalse: return "(" + children[0]->to_string(wi) + " IS FALSE)";
     case ExprOp::kCase: {
       std::string s = "CASE";
       size_t pairs = (children.size() - (has_else ? 1 : 0)) / 2;
       for (size_t i = 0; i < pairs; ++i)
-        s += " WHEN " + children[2 * i]->to_string() + " THEN " + children[2 * i + 1]->to_string();
-      if (has_else) s += " ELSE " + children.back()->to_string();
+        s += " WHEN " + children[2 * i]->to_string(wi) + " THEN " + children[2 * i + 1]->to_string(wi);
+      if (has_else) s += " ELSE " + children.back()->to_string(wi);
       return s + " END";
     }
     case ExprOp::kInList: {
-      std::string s = children[0]->to_string() + " IN (";
+      std::string s = children[0]->to_string(wi) + " IN (";
       for (size_t i = 1; i < children.size(); ++i) {
         if (i > 1) s += ", ";
-        s += children[i]->to_string();
+        s += children[i]->to_string(wi);
       }
       return s + ")";
     }
     case ExprOp::kLike:
-      return "(" + children[0]->to_string() + (case_insensitive ? " ILIKE " : " LIKE ") +
-             children[1]->to_string() + ")";
+      return "(" + children[0]->to_string(wi) + (case_insensitive ? " ILIKE " : " LIKE ") +
+             children[1]->to_string(wi) + ")";
     default:
-      return "(" + children[0]->to_string() + " " + op_symbol(op) + " " +
-             children[1]->to_string() + ")";
+      return "(" + children[0]->to_string(wi) + " " + op_symbol(op) + " " +
+             children[1]->to_string(wi) + ")";
   }
 }
 

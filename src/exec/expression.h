@@ -59,8 +59,9 @@ struct Expression {
   // True when the expression reads no column (it can be folded).
   bool is_foldable() const;
   bool is_deterministic() const;
-  // Renders the expression for EXPLAIN, naming columns by `name`.
-  std::string to_string() const;
+  // Renders the expression for EXPLAIN, naming columns by `name` (and, with
+  // `with_indices`, by position too: two expressions render alike exactly when equal).
+  std::string to_string(bool with_indices = false) const;
 };
 
 ExpressionPtr make_column_ref(int index, columnar::DataType type, std::string name);

@@ -378,6 +378,7 @@ Value eval(const Expression& e, const Batch& in, int64_t rows) {
           acc = Value::of(logic(false, acc->operand(), eq.operand(), cc ? 1 : rows), cc);
         }
       }
+      if (!acc) throw InternalError("IN with an empty list reached the evaluator");
       return std::move(*acc);
     }
     case ExprOp::kSubquery: {

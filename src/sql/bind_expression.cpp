@@ -202,7 +202,7 @@ ExpressionPtr Binder::Impl::bind_column(const Expr& e, BindContext& ctx) {
     }
     if (outer) {
       Correlation& corr = *scope->correlation;
-      std::string key = outer->to_string() + "#" + std::to_string(outer->column_index);
+      std::string key = outer->to_string(true);
       auto it = corr.by_name.find(key);
       if (it != corr.by_name.end()) return it->second->clone();
       auto param = std::make_shared<Column>(outer->type);
@@ -567,11 +567,16 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
       b = nullptr;
     }
     if (b) {
-      std::string text = b->to_string();
+      std::string text = b->to_string(true);
       for (size_t k = 0; k < ctx.aggregates->key_text.size(); ++k)
         if (ctx.aggregates->key_text[k] == text)
           return exec::make_column_ref(int(k), ctx.aggregates->key_types[k],
                                        ctx.aggregates->key_names[k]);
+      if (e.kind == ExprKind::kColumnRef && b->op == ExprOp::kColumn) {
+        auto bare = ctx.aggregates->bare_columns.find(b->column_index);
+        if (bare != ctx.aggregates->bare_columns.end())
+          return exec::make_column_ref(bare->second, b->type, b->name);
+      }
       if (e.kind == ExprKind::kColumnRef && b->op == ExprOp::kColumn)
         bind_error(e.pos, fmt::format("column '{}' must appear in the GROUP BY clause or be used "
                                       "in an aggregate function",
@@ -673,6 +678,11 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
       return c;
     }
     case ExprKind::kInList: {
+      if (e.args.size() == 1) {
+        // x IN () is FALSE and x NOT IN () is TRUE, even for a NULL x.
+        bind(*e.args[0], ctx);
+        return exec::make_bool_constant(e.negated);
+      }
       std::vector<ExpressionPtr> all;
       all.push_back(bind(*e.args[0], ctx));
       for (size_t i = 1; i < e.args.size(); ++i) all.push_back(bind(*e.args[i], ctx));

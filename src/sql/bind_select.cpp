@@ -185,7 +185,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       }
     }
     for (const auto& k : agg->group_keys) {
-      slots.key_text.push_back(k->to_string());
+      slots.key_text.push_back(k->to_string(true));
       slots.key_types.push_back(k->type);
       slots.key_names.push_back(k->op == ExprOp::kColumn ? k->name : k->to_string());
     }
@@ -249,8 +249,8 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       call.args = std::move(args);
       if (a->filter) call.filter = to_boolean(bind(*a->filter, in), a->filter->pos, "FILTER");
       std::string text = name + (a->distinct ? " distinct" : "") + "(";
-      for (const auto& x : call.args) text += x->to_string() + ",";
-      text += call.filter ? " filter " + call.filter->to_string() : "";
+      for (const auto& x : call.args) text += x->to_string(true) + ",";
+      text += call.filter ? " filter " + call.filter->to_string(true) : "";
       text += ")" + opts.separator + std::to_string(opts.fraction);
       auto it = seen.find(text);
       if (it != seen.end()) {
@@ -262,6 +262,22 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       slots.aggregate_index[a] = idx;
       slots.aggregate_types.push_back(fn->result_type);
       agg->aggregates.push_back(std::move(call));
+    }
+    if (options.dialect == Dialect::kSqlite && sets.empty()) {
+      // SQLite lets a query name a column that is neither grouped nor aggregated and takes
+      // its value from some row of the group: one ANY_VALUE per FROM column (column pruning
+      // drops those no expression uses).
+      for (size_t c = 0; c < scope.columns.size(); ++c) {
+        std::vector<DataType> t{scope.columns[c].type};
+        auto fn = exec::resolve_aggregate("any_value", t, false, {});
+        if (!fn) continue;
+        exec::AggregateCall call;
+        call.function = *fn;
+        call.args.push_back(exec::make_column_ref(int(c), scope.columns[c].type, scope.columns[c].name));
+        slots.bare_columns[int(c)] = base + int(agg->aggregates.size());
+        slots.aggregate_types.push_back(fn->result_type);
+        agg->aggregates.push_back(std::move(call));
+      }
     }
     Scope post;
     for (size_t k = 0; k < agg->group_keys.size(); ++k) {
@@ -476,9 +492,9 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     }
     if (target < 0) {
       ExpressionPtr e = bind(oe, ctx);
-      std::string text = e->to_string();
+      std::string text = e->to_string(true);
       for (size_t i = 0; i < visible && target < 0; ++i)
-        if (exprs[i]->to_string() == text) target = int(i);
+        if (exprs[i]->to_string(true) == text) target = int(i);
       if (target < 0) {
         if (s.distinct) bind_error(oe.pos, "with SELECT DISTINCT, ORDER BY expressions must appear in the select list");
         target = int(exprs.size());

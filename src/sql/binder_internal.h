@@ -40,6 +40,7 @@ struct AggregateSlots {
   std::vector<std::string> key_names;
   std::map<const Expr*, int> aggregate_index;  // aggregate call -> output column
   std::vector<columnar::DataType> aggregate_types;
+  std::map<int, int> bare_columns;  // SQLite dialect: FROM column -> its ANY_VALUE output
   bool has_grouping_id = false;
   int grouping_id_column = -1;
 };

@@ -612,9 +612,16 @@ struct Session::State : public BindCatalog {
       int i = schema.find(a.column.back());
       if (i < 0) throw BinderError(fmt::format("table '{}' has no column '{}'", key_of(u.table), a.column.back()));
       if (!a.value) throw UnsupportedError("SET col = DEFAULT is not supported yet");
-      for (const auto& s2 : sets)
-        if (s2.first == i) throw BinderError(fmt::format("column '{}' is set twice", a.column.back()));
-      sets.push_back({i, binder.bind_expression(*a.value, schema)});
+      auto value = binder.bind_expression(*a.value, schema);
+      auto dup = std::find_if(sets.begin(), sets.end(), [&](const auto& s2) { return s2.first == i; });
+      if (dup != sets.end()) {
+        // SQLite lets the last assignment win; elsewhere setting a column twice is a mistake.
+        if (options.dialect != Dialect::kSqlite)
+          throw BinderError(fmt::format("column '{}' is set twice", a.column.back()));
+        dup->second = std::move(value);
+        continue;
+      }
+      sets.push_back({i, std::move(value)});
     }
     auto change = [&](const Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
       if (hit.empty()) {
