@@ -111,8 +111,8 @@ bool can_cast(const DataType& from, const DataType& to) {
   if (t == TypeId::kString) return true;
   if (f == TypeId::kString) return !to.is_nested();
   if (is_integer(f) && (is_integer(t) || is_float(t) || t == TypeId::kDecimal)) return true;
-  if (is_float(f) && is_float(t)) return true;
-  if (f == TypeId::kDecimal && (t == TypeId::kDecimal || is_float(t))) return true;
+  if (is_float(f) && (is_float(t) || is_integer(t) || t == TypeId::kDecimal)) return true;
+  if (f == TypeId::kDecimal && (t == TypeId::kDecimal || is_float(t) || is_integer(t))) return true;
   if (is_timestamp(f) && is_timestamp(t)) return true;
   if (f == TypeId::kTime && t == TypeId::kTime) return true;
   if (f == TypeId::kDate && is_timestamp(t)) return true;
@@ -243,6 +243,37 @@ Column cast_column(const Column& c, const DataType& to, const std::string& what,
       }
       if (v >= limit || v <= -limit) does_not_fit(c, i, to, what, row_offset);
       out.append<__int128>(v);
+    });
+    return out;
+  }
+  if (is_float(f) && (is_integer(t) || t == TypeId::kDecimal)) {
+    // Rounded half away from zero (as Snowflake and DuckDB do); NaN, infinities and values
+    // out of the target's range do not fit.
+    double scale = t == TypeId::kDecimal ? std::pow(10.0, to.scale()) : 1.0;
+    __int128 limit = t == TypeId::kDecimal ? pow10(to.precision()) : 0;
+    each([&](int64_t i) {
+      double v = f == TypeId::kFloat32 ? double(c.value<float>(i)) : c.value<double>(i);
+      double r = std::round(v * scale);
+      if (!std::isfinite(r) || std::fabs(r) >= 1.7e38) does_not_fit(c, i, to, what, row_offset);
+      __int128 q = __int128(r);
+      if (t == TypeId::kDecimal) {
+        if (q >= limit || q <= -limit) does_not_fit(c, i, to, what, row_offset);
+        out.append<__int128>(q);
+      } else {
+        if (!int_fits(t, q)) does_not_fit(c, i, to, what, row_offset);
+        append_integer_as(out, t, q);
+      }
+    });
+    return out;
+  }
+  if (f == TypeId::kDecimal && is_integer(t)) {
+    __int128 p = pow10(from.scale());
+    each([&](int64_t i) {
+      __int128 v = c.value<__int128>(i);
+      __int128 q = v / p, r = v % p;
+      if (2 * (r < 0 ? -r : r) >= p) q += v < 0 ? -1 : 1;
+      if (!int_fits(t, q)) does_not_fit(c, i, to, what, row_offset);
+      append_integer_as(out, t, q);
     });
     return out;
   }

@@ -455,7 +455,8 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   }
   if (name == "nullif") {
     if (args.size() != 2) bind_error(e.pos, "NULLIF takes two arguments");
-    unify(args, e.pos, "NULLIF");
+    // The result has the first argument's type; the comparison is in the common type.
+    if (args[0]->type.id() == TypeId::kNull) args[0] = cast_to(std::move(args[0]), args[1]->type.id() == TypeId::kNull ? exec::bigint_type() : args[1]->type, e.pos);
     DataType t = args[0]->type;
     auto cond = comparison(ExprOp::kEqual, args[0]->clone(), std::move(args[1]), e.pos);
     std::vector<ExpressionPtr> kids;
@@ -647,6 +648,19 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
     case ExprKind::kCast: {
       ExpressionPtr a = bind(*e.args[0], ctx);
       DataType t = Binder::resolve_type(e.type);
+      if (options.dialect == Dialect::kSqlite && exec::is_floating(a->type) && exec::is_integer(t)) {
+        // SQLite truncates a real toward zero when it becomes an integer.
+        std::vector<DataType> types{exec::double_type()};
+        auto fn = exec::resolve_scalar_function("trunc", types);
+        if (fn) {
+          std::vector<ExpressionPtr> k;
+          k.push_back(cast_to(std::move(a), exec::double_type(), e.pos));
+          a = exec::make_expression(ExprOp::kFunction, fn->result_type, std::move(k));
+          a->function = *fn;
+          a->name = "trunc";
+          if (a->is_foldable()) a = exec::make_constant(exec::evaluate_constant(*a));
+        }
+      }
       if (a->type.id() != TypeId::kNull && !columnar::can_cast(a->type, t))
         bind_error(e.pos, fmt::format("cannot cast {} to {}", a->type.to_string(), t.to_string()));
       if (a->is_constant() && !e.try_cast) return cast_to(std::move(a), t, e.pos);
