@@ -11,8 +11,9 @@ namespace floe::cli {
 void register_file_commands(CLI::App& app);
 void register_bench_commands(CLI::App& app);
 void register_table_commands(CLI::App& app);
-// `floe sql` (sql_command.cpp).
+// `floe sql` (sql_command.cpp) and `floe sqllogictest` (sqllogictest_command.cpp).
 void register_sql_command(CLI::App& app);
+void register_sqllogictest_command(CLI::App& app);
 // delete, compact, expire, remove-orphans (table_maintenance_commands.cpp).
 void register_maintenance_commands(CLI::App& table);
 
