@@ -449,6 +449,15 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   // Special forms.
   if (name == "coalesce" || name == "ifnull" || name == "nvl") {
     if (args.empty()) bind_error(e.pos, fmt::format("{} needs arguments", name));
+    if (options.dialect == Dialect::kSqlite) {
+      // SQLite types each value on its own: arguments after a non-NULL constant are never
+      // reached and do not change the type of the result.
+      for (size_t i = 0; i < args.size(); ++i)
+        if (args[i]->is_constant() && !args[i]->constant->is_null(0)) {
+          args.resize(i + 1);
+          break;
+        }
+    }
     unify(args, e.pos, name.c_str());
     DataType t = args[0]->type;
     return exec::make_expression(ExprOp::kCoalesce, t, std::move(args));
