@@ -115,11 +115,12 @@ class StringBuilder {
     o.resize(size_t(rows + 1) * sizeof(int32_t));
     offsets_ = o.as<int32_t>();
     offsets_[0] = 0;
-    if (bytes_hint) column_.data_buffer().reserve(bytes_hint);
+    // Never empty, so that extend() never hands out a null pointer.
+    column_.data_buffer().reserve(bytes_hint > 64 ? bytes_hint : 64);
   }
 
   void append(std::string_view s) {
-    std::memcpy(extend(s.size()), s.data(), s.size());
+    if (!s.empty()) std::memcpy(extend(s.size()), s.data(), s.size());
     commit(s.size());
   }
   void append_null() {
@@ -155,7 +156,7 @@ class StringBuilder {
   }
   // Appends bytes to the current value (ended by commit(0)).
   void add(std::string_view s) {
-    std::memcpy(extend(s.size()), s.data(), s.size());
+    if (!s.empty()) std::memcpy(extend(s.size()), s.data(), s.size());
     pending_ += s.size();
   }
   void add_char(char c) {

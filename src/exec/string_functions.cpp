@@ -278,7 +278,7 @@ Column pad_kernel(const ScalarArgs& a, const DataType& rt) {
     check_result_size(fn, fill_bytes + int64_t(v.size()));
     char* out = b.extend(size_t(fill_bytes) + v.size());
     char* f = kLeft ? out : out + v.size();
-    std::memcpy(kLeft ? out + fill_bytes : out, v.data(), v.size());
+    if (!v.empty()) std::memcpy(kLeft ? out + fill_bytes : out, v.data(), v.size());
     for (int64_t c = 0; c < cycles; ++c) std::memcpy(f + c * int64_t(p.size()), p.data(), p.size());
     std::memcpy(f + cycles * int64_t(p.size()), p.data(), rest_bytes);
     b.commit(size_t(fill_bytes) + v.size());
