@@ -73,10 +73,11 @@ enum class ExprKind {
   kLambda,        // x -> expr (for FILTER/TRANSFORM style functions): lambda_params, args[0]
 };
 
-enum class LiteralKind { kNull, kBoolean, kInteger, kDecimal, kFloat, kString, kTyped };
+enum class LiteralKind { kNull, kBoolean, kInteger, kDecimal, kFloat, kString, kTyped, kBlob };
 // kInteger: digits only (text may exceed 64 bits: the binder decides);
 // kDecimal: digits with a point (1.5, .5, 1.); kFloat: with exponent (1e10);
-// kTyped: DATE '2024-01-01', TIMESTAMP '..', TIME '..' (type holds the type, text the string).
+// kTyped: DATE '2024-01-01', TIMESTAMP '..', TIME '..' (type holds the type, text the string);
+// kBlob: X'0A1B' (text holds the decoded bytes).
 
 enum class UnaryOp { kNegate, kPlus, kNot, kBitNot };
 enum class BinaryOp {
@@ -306,6 +307,7 @@ struct CreateTable {
   bool transient = false;
   std::vector<ColumnDef> columns;
   std::vector<std::string> primary_key;  // table-level PRIMARY KEY (a, b)
+  std::vector<std::vector<std::string>> unique_keys;  // table-level UNIQUE (a, b), in order
   QueryPtr as_query;                     // CREATE TABLE .. AS SELECT
   std::vector<ExprPtr> partition_by;     // PARTITION BY (day(ts), bucket(16, id), region)
   std::vector<OrderItem> sort_by;        // CLUSTER BY (..) / ORDER BY (..) / SORT BY (..)
@@ -386,6 +388,7 @@ struct MergeClause {
   ExprPtr condition;          // AND <condition>
   MergeAction action = MergeAction::kUpdate;
   std::vector<Assignment> assignments;  // UPDATE SET ..
+  bool update_star = false;             // UPDATE SET * (Spark): every column from the source
   std::vector<std::string> insert_columns;
   std::vector<ExprPtr> insert_values;   // INSERT (..) VALUES (..); empty with insert_star
   bool insert_star = false;             // INSERT * (Spark) / INSERT ALL BY NAME
@@ -402,7 +405,7 @@ struct Merge {
 
 enum class AlterAction {
   kAddColumn,        // column (+ if_not_exists)
-  kDropColumn,       // names[0]; if_exists
+  kDropColumn,       // names[0]; column_if_exists (if_exists is the table's IF EXISTS)
   kRenameColumn,     // names[0] -> new_name
   kAlterColumnType,  // names[0] SET DATA TYPE / TYPE column.type
   kDropNotNull,      // ALTER COLUMN c DROP NOT NULL
@@ -423,6 +426,7 @@ struct AlterTable {
   AlterAction action = AlterAction::kAddColumn;
   ColumnDef column;
   bool if_not_exists = false;
+  bool column_if_exists = false;  // DROP COLUMN IF EXISTS
   std::vector<std::string> names;
   std::string new_name;
   ObjectName new_table;
@@ -430,6 +434,7 @@ struct AlterTable {
   ExprPtr partition_expr;
   std::vector<ExprPtr> partition_exprs;
   std::vector<OrderItem> sort_by;
+  std::string comment;  // kSetComment
 };
 
 enum class ShowKind { kTables, kViews, kSchemas, kDatabases, kColumns, kFunctions,
