@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # floe's test command (README, .ci/run): installs what it needs, builds, and runs every
 # tier: unit tests under ASan/UBSan, Parquet conformance and interop against pyarrow and
-# DuckDB, Spark as an Iceberg peer on floe's own catalog, and a bounded fuzzing run of every
-# reader of untrusted bytes. FLOE_FUZZ_SECONDS (default 60 per target) bounds the fuzzing;
-# FLOE_SKIP_SPARK=1 skips the Spark tier (for developers; the summary then says so).
+# DuckDB (SQL results differentially against DuckDB too), the sqllogictest corpus against
+# its baseline, Spark as an Iceberg peer on floe's own catalog, and a bounded fuzzing run of
+# every reader of untrusted bytes. FLOE_FUZZ_SECONDS (default 60 per target) bounds the
+# fuzzing; FLOE_SKIP_SPARK=1 skips the Spark tier (for developers; the summary then says so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -31,8 +32,25 @@ step "unit tests (GoogleTest, sanitized)"
 step "interop tests (pytest: pyarrow, DuckDB; Parquet conformance under ASan)"
 FLOE_BIN=build/asan/floe python3 -m pytest -q -p no:cacheprovider \
   tests/interop/test_parquet_conformance.py | tee "$logs/pytest-conformance.log"
-FLOE_BIN=build/release/floe python3 -m pytest -q -p no:cacheprovider tests/interop \
+# -rsx prints why a test was skipped (a peer that is missing) or is an expected failure (a
+# known gap of the SQL engine), so that neither is silent.
+FLOE_BIN=build/release/floe python3 -m pytest -q -rsx -p no:cacheprovider tests/interop \
   --ignore=tests/interop/test_parquet_conformance.py | tee "$logs/pytest-interop.log"
+
+step "SQL logic tests (sqllogictest: SQLite's corpus and floe's tests/sql)"
+# Every file's passed count must reach its line in the baseline (a file that regresses or is
+# missing from it fails the run, as does a crash or an internal error); failing records of
+# the corpus are what the engine does not do yet, so they are counted and printed, not fatal.
+slt_baseline=tests/sql/sqllogictest_baseline.tsv
+slt_args=(--jobs "$(nproc)" --timeout 1800)
+if [ -f "$slt_baseline" ]; then
+  slt_args+=(--baseline "$slt_baseline")
+else
+  echo "no baseline at $slt_baseline: the counts below are not checked against one" \
+    "(record it with: floe sqllogictest --record-baseline $slt_baseline ...)"
+fi
+build/release/floe sqllogictest "${slt_args[@]}" \
+  "${FLOE_TESTDATA:-../shared/testdata}/sqllogictest/test" tests/sql | tee "$logs/sqllogictest.log"
 
 step "Spark interop tier (pytest: Spark with the Iceberg runtime on floe's catalog)"
 if [ "${FLOE_SKIP_SPARK:-0}" = 1 ]; then
@@ -58,6 +76,7 @@ else
   spark=$(grep -oE '^[0-9]+ passed' "$logs/pytest-spark.log" | awk '{s += $1} END {print s + 0}')
 fi
 fuzz=$(grep -cE '^Done [0-9]+ runs' "$logs/fuzz.log" || true)
-printf '\nunit %s, interop %s (of which spark %s), fuzz targets %s\n' "$unit" "$py" "$spark" \
-  "$fuzz"
-echo "tests: $((unit + py + fuzz)) passed, 0 failed"
+slt=$(grep -oE '^sqllogictest total: [0-9]+ passed' "$logs/sqllogictest.log" | grep -oE '[0-9]+')
+printf '\nunit %s, interop %s (of which spark %s), sqllogictest records %s, fuzz targets %s\n' \
+  "$unit" "$py" "$spark" "$slt" "$fuzz"
+echo "tests: $((unit + py + slt + fuzz)) passed, 0 failed"
