@@ -437,7 +437,12 @@ ExprPtr Parser::string_literal(const Token& t) {
 
 ExprPtr Parser::parenthesized() {
   const Token& open = advance();
-  if (at_lambda()) return lambda();
+  if (at_lambda()) {
+    bool grouped = peek(1).kind == TokenKind::kThinArrow;  // (x -> x + 1)
+    ExprPtr e = lambda();
+    if (grouped) expect(TokenKind::kRightParen, "')'");
+    return e;
+  }
   if (at_query_start() || maybe_parenthesized_query()) {
     Mark m = mark();
     bool committed = at_query_start();
@@ -460,9 +465,9 @@ ExprPtr Parser::parenthesized() {
 }
 
 bool Parser::at_lambda() const {
-  // x -> .. at the cursor, or (x, y) -> .. just after an opening parenthesis.
+  // (x, y) -> .. with its opening parenthesis just consumed, or x -> ..
   if (is_name(peek()) && peek(1).kind == TokenKind::kThinArrow) return true;
-  if (cur_ == 0 || tokens_[cur_ - 1].kind != TokenKind::kLeftParen) return false;
+  if (cur_ == 0 || toks_[cur_ - 1].kind != TokenKind::kLeftParen) return false;
   size_t k = 0;
   while (is_name(peek(k))) {
     if (peek(k + 1).kind == TokenKind::kComma) {
@@ -567,7 +572,7 @@ ExprPtr Parser::name_expression() {
   if (is_string_token(next) && is_typed_literal_word(t)) {
     return typed_literal(upper_ascii(t.text));
   }
-  if (at_lambda()) return lambda();
+  if (next.kind == TokenKind::kThinArrow && is_name(t)) return lambda();  // x -> ..
 
   ExprPtr e = make_expr(ExprKind::kColumnRef, t.pos);
   e->names.push_back(identifier_name(advance()));

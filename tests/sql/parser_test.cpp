@@ -320,6 +320,8 @@ TEST(ParserExpressions, SpecialForms) {
   EXPECT_EQ(show_expr("transform(arr, x -> x + 1)"), "transform(arr, (x) -> (x + 1))");
   EXPECT_EQ(show_expr("reduce(arr, 0, (acc, x) -> acc + x)"),
             "reduce(arr, 0, (acc, x) -> (acc + x))");
+  EXPECT_EQ(show_expr("filter(arr, (x -> x > 1))"), "filter(arr, (x) -> (x > 1))");
+  EXPECT_EQ(show_expr("filter(arr, (x) -> x > 1)"), "filter(arr, (x) -> (x > 1))");
 
   ExprPtr agg = parse_expression("count(x) FILTER (WHERE x > 1)");
   ASSERT_TRUE(agg->filter);
