@@ -408,8 +408,9 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
   bind_error(t.pos, "unsupported FROM item");
 }
 
-Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from, const Expr* where,
-                                   Scope* outer, Correlation* corr, ExpressionPtr* remaining) {
+Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
+                                   const std::vector<const Expr*>& where, Scope* outer,
+                                   Correlation* corr, ExpressionPtr* remaining) {
   std::vector<Relation> rels;
   for (const auto& t : from) rels.push_back(from_item(*t, outer, corr));
   if (rels.empty()) {
@@ -431,10 +432,10 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from, const E
   all.outer = outer;
   all.correlation = corr;
   std::vector<ExpressionPtr> conjuncts;
-  if (where) {
+  for (const Expr* w : where) {
     BindContext ctx;
     ctx.scope = &all;
-    split_conjuncts(to_boolean(bind(*where, ctx), where->pos, "WHERE"), conjuncts);
+    split_conjuncts(to_boolean(bind(*w, ctx), w->pos, "WHERE"), conjuncts);
   }
   // Filters on one relation go onto it (and into its scan).
   std::vector<int> rel_of(all.columns.size());

@@ -79,7 +79,34 @@ exec::WindowFunctionKind window_kind(const std::string& n, bool& is_aggregate) {
 
 BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, Correlation* corr) {
   ExpressionPtr remaining;
-  Relation from = from_clause(s.from, s.where.get(), outer, corr, &remaining);
+  std::vector<const Expr*> conjuncts, plain, subqueries;
+  flatten_conjuncts(s.where.get(), conjuncts);
+  for (const Expr* c : conjuncts) (is_semi_join_candidate(*c) ? subqueries : plain).push_back(c);
+  Relation from = from_clause(s.from, plain, outer, corr, &remaining);
+  std::vector<const Expr*> unjoined;
+  for (const Expr* c : subqueries)
+    if (!semi_join(*c, from, outer, corr)) unjoined.push_back(c);
+  if (!unjoined.empty()) {
+    Scope all;
+    all.columns = from.columns;
+    all.outer = outer;
+    all.correlation = corr;
+    BindContext wctx;
+    wctx.scope = &all;
+    std::vector<ExpressionPtr> parts;
+    if (remaining) parts.push_back(std::move(remaining));
+    for (const Expr* c : unjoined) parts.push_back(to_boolean(bind(*c, wctx), c->pos, "WHERE"));
+    for (auto& p : parts) {
+      if (!remaining) {
+        remaining = std::move(p);
+        continue;
+      }
+      std::vector<ExpressionPtr> k;
+      k.push_back(std::move(remaining));
+      k.push_back(std::move(p));
+      remaining = exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(k));
+    }
+  }
   PlanPtr plan = std::move(from.plan);
   Scope scope;
   scope.columns = from.columns;

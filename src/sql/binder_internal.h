@@ -91,11 +91,19 @@ struct Binder::Impl {
   BoundQuery query(const Query& q, Scope* outer, Correlation* corr);
   BoundQuery select(const Select& s, const Query& q, Scope* outer, Correlation* corr);
   Relation from_item(const TableRef& t, Scope* outer, Correlation* corr);
-  Relation from_clause(const std::vector<TableRefPtr>& from, const Expr* where, Scope* outer,
-                       Correlation* corr, exec::ExpressionPtr* remaining);
+  Relation from_clause(const std::vector<TableRefPtr>& from,
+                       const std::vector<const Expr*>& where, Scope* outer, Correlation* corr,
+                       exec::ExpressionPtr* remaining);
+
+  // Decorrelation (decorrelate.cpp): a WHERE conjunct [NOT] EXISTS (subquery) or
+  // x IN (subquery) becomes a semi or anti join of `rel` with the subquery's FROM; false
+  // (nothing changed) when the subquery's shape does not allow it.
+  bool semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr);
 };
 
 // Helpers shared by binder files.
+void flatten_conjuncts(const Expr* e, std::vector<const Expr*>& out);
+bool is_semi_join_candidate(const Expr& e);
 [[noreturn]] void bind_error(const SourcePos& pos, const std::string& message);
 std::string name_text(const ObjectName& name);
 bool contains_aggregate(const Expr& e);

@@ -1,0 +1,211 @@
+// Decorrelation: subqueries in WHERE that test for matching rows ([NOT] EXISTS, IN) become
+// semi and anti joins, so the inner query runs once for all outer rows instead of once per
+// distinct outer value. The subquery's conditions that read only its own columns filter
+// its FROM clause; those that read outer columns become the join's keys (equalities) and
+// residual condition.
+#include <fmt/format.h>
+
+#include "exec/type_rules.h"
+#include "sql/binder_internal.h"
+
+namespace floe::sql {
+
+using exec::ExprOp;
+using exec::ExpressionPtr;
+using exec::PlanKind;
+using exec::PlanNode;
+
+void flatten_conjuncts(const Expr* e, std::vector<const Expr*>& out) {
+  if (!e) return;
+  if (e->kind == ExprKind::kBinary && e->binary_op == BinaryOp::kAnd) {
+    flatten_conjuncts(e->args[0].get(), out);
+    flatten_conjuncts(e->args[1].get(), out);
+    return;
+  }
+  out.push_back(e);
+}
+
+namespace {
+
+// The EXISTS / IN node of a conjunct, and whether it is negated.
+const Expr* subquery_test(const Expr& e, bool& negated) {
+  negated = false;
+  const Expr* x = &e;
+  if (x->kind == ExprKind::kUnary && x->unary_op == UnaryOp::kNot) {
+    negated = true;
+    x = x->args[0].get();
+  }
+  if (x->kind == ExprKind::kExists) {
+    negated = negated != x->negated;
+    return x;
+  }
+  if (x->kind == ExprKind::kInSubquery && !x->negated && !negated) return x;
+  return nullptr;
+}
+
+bool simple_select(const Query& q) {
+  if (q.kind != QueryKind::kSelect || !q.ctes.empty() || q.limit || q.offset) return false;
+  const Select& s = *q.select;
+  if (s.group_by || s.having || s.qualify || !s.windows.empty() || s.from.empty()) return false;
+  for (const auto& it : s.items)
+    if (it.expr->kind != ExprKind::kStar && contains_aggregate(*it.expr)) return false;
+  return true;
+}
+
+void shift(exec::Expression& e, int by) {
+  if (e.op == ExprOp::kColumn) e.column_index += by;
+  for (auto& c : e.children) shift(*c, by);
+}
+
+// Replaces the parameter constants of `corr` by the outer values they stand for.
+ExpressionPtr substitute(ExpressionPtr e, const Correlation& corr) {
+  if (e->op == ExprOp::kConstant) {
+    for (size_t i = 0; i < corr.params.size(); ++i)
+      if (e->constant.get() == corr.params[i].get()) return corr.outer_values[i]->clone();
+    return e;
+  }
+  for (auto& c : e->children) c = substitute(std::move(c), corr);
+  return e;
+}
+
+// Which sides an expression reads: bit 1 the outer columns (< width), bit 2 the inner.
+int sides(const exec::Expression& e, int width) {
+  std::vector<int> cols;
+  exec::collect_columns(e, cols);
+  int s = 0;
+  for (int c : cols) s |= c < width ? 1 : 2;
+  return s;
+}
+
+bool has_subquery(const exec::Expression& e) {
+  if (e.op == ExprOp::kSubquery) return true;
+  for (const auto& c : e.children)
+    if (has_subquery(*c)) return true;
+  return false;
+}
+
+}  // namespace
+
+bool is_semi_join_candidate(const Expr& e) {
+  bool negated;
+  const Expr* t = subquery_test(e, negated);
+  return t && simple_select(*t->subquery);
+}
+
+bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr) {
+  bool negated;
+  const Expr* test = subquery_test(conjunct, negated);
+  if (!test) return false;
+  const Select& sub = *test->subquery->select;
+  Scope outer_scope;
+  outer_scope.columns = rel.columns;
+  outer_scope.outer = outer;
+  outer_scope.correlation = corr;
+  // The subquery's conditions: those that bind on its own columns, and the rest.
+  std::vector<const Expr*> conds, inner_only, correlated;
+  flatten_conjuncts(sub.where.get(), conds);
+  Relation probe_rel;
+  {
+    ExpressionPtr rest;
+    probe_rel = from_clause(sub.from, {}, &outer_scope, corr, &rest);
+  }
+  Scope inner_alone;
+  inner_alone.columns = probe_rel.columns;
+  for (const Expr* c : conds) {
+    BindContext ctx;
+    ctx.scope = &inner_alone;
+    bool ok = true;
+    try {
+      bind(*c, ctx);
+    } catch (const BinderError&) {
+      ok = false;
+    }
+    (ok ? inner_only : correlated).push_back(c);
+  }
+  ExpressionPtr inner_rest;
+  Relation inner = from_clause(sub.from, inner_only, &outer_scope, corr, &inner_rest);
+  if (inner_rest) {
+    auto f = std::make_unique<PlanNode>();
+    f->kind = PlanKind::kFilter;
+    f->output = inner.plan->output;
+    f->predicate = std::move(inner_rest);
+    f->children.push_back(std::move(inner.plan));
+    inner.plan = std::move(f);
+  }
+  int width = int(rel.columns.size());
+  auto join = std::make_unique<PlanNode>();
+  join->join_type = negated ? exec::JoinKind::kAnti : exec::JoinKind::kSemi;
+  std::vector<ExpressionPtr> residual;
+  // Correlated conditions over [outer columns, inner columns].
+  for (const Expr* c : correlated) {
+    Scope inner_scope;
+    inner_scope.columns = inner.columns;
+    inner_scope.outer = &outer_scope;
+    Correlation local;
+    inner_scope.correlation = &local;
+    BindContext ctx;
+    ctx.scope = &inner_scope;
+    ExpressionPtr b;
+    try {
+      b = to_boolean(bind(*c, ctx), c->pos, "WHERE");
+    } catch (const BinderError&) {
+      return false;
+    }
+    if (has_subquery(*b)) return false;
+    shift(*b, width);
+    b = substitute(std::move(b), local);
+    if (b->op == ExprOp::kEqual) {
+      int l = sides(*b->children[0], width), r = sides(*b->children[1], width);
+      if ((l == 1 && r == 2) || (l == 2 && r == 1)) {
+        ExpressionPtr ok = std::move(l == 1 ? b->children[0] : b->children[1]);
+        ExpressionPtr ik = std::move(l == 1 ? b->children[1] : b->children[0]);
+        shift(*ik, -width);
+        join->left_keys.push_back(std::move(ok));
+        join->right_keys.push_back(std::move(ik));
+        continue;
+      }
+    }
+    residual.push_back(std::move(b));
+  }
+  if (test->kind == ExprKind::kInSubquery) {
+    if (sub.items.size() != 1 || sub.items[0].expr->kind == ExprKind::kStar) return false;
+    Scope inner_scope;
+    inner_scope.columns = inner.columns;
+    BindContext ictx;
+    ictx.scope = &inner_scope;
+    BindContext octx;
+    octx.scope = &outer_scope;
+    ExpressionPtr item, needle;
+    try {
+      item = bind(*sub.items[0].expr, ictx);
+      needle = bind(*test->args[0], octx);
+    } catch (const BinderError&) {
+      return false;
+    }
+    if (has_subquery(*item) || has_subquery(*needle)) return false;
+    auto t = exec::common_type(needle->type, item->type);
+    if (!t) return false;
+    columnar::DataType common = t->id() == columnar::TypeId::kNull ? exec::bigint_type() : *t;
+    join->left_keys.push_back(cast_to(std::move(needle), common, test->pos));
+    join->right_keys.push_back(cast_to(std::move(item), common, test->pos));
+  }
+  for (auto& r : residual) {
+    if (!join->residual) {
+      join->residual = std::move(r);
+      continue;
+    }
+    std::vector<ExpressionPtr> k;
+    k.push_back(std::move(join->residual));
+    k.push_back(std::move(r));
+    join->residual = exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(k));
+  }
+  join->kind = join->left_keys.empty() ? PlanKind::kNestedLoopJoin : PlanKind::kHashJoin;
+  join->output = rel.plan->output;
+  join->estimated_rows = rel.plan->estimated_rows;
+  join->children.push_back(std::move(rel.plan));
+  join->children.push_back(std::move(inner.plan));
+  rel.plan = std::move(join);
+  return true;
+}
+
+}  // namespace floe::sql
