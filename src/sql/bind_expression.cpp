@@ -172,6 +172,7 @@ ExpressionPtr Binder::Impl::bind_column(const Expr& e, BindContext& ctx) {
     int found = -1;
     for (size_t i = 0; i < s.columns.size(); ++i) {
       const auto& c = s.columns[i];
+      if (c.hidden) continue;
       bool name_ok = exact ? c.name == col : strcasecmp(c.name.c_str(), col.c_str()) == 0;
       if (!name_ok) continue;
       if (!table.empty()) {
@@ -565,6 +566,10 @@ ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
 }
 
 ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
+  if (ctx.substitutions) {
+    auto it = ctx.substitutions->find(&e);
+    if (it != ctx.substitutions->end()) return it->second->clone();
+  }
   // After aggregation: an expression equal to a group key is that key's column.
   if (ctx.aggregates && e.kind != ExprKind::kLiteral && !contains_aggregate(e) &&
       !(e.kind == ExprKind::kFunction && e.over)) {

@@ -135,6 +135,70 @@ bool lower_to_scan(const exec::Expression& e, const std::vector<int>& scan_colum
   return true;
 }
 
+void split_disjuncts(ExpressionPtr e, std::vector<ExpressionPtr>& out) {
+  if (e->op == ExprOp::kOr) {
+    split_disjuncts(std::move(e->children[0]), out);
+    split_disjuncts(std::move(e->children[1]), out);
+    return;
+  }
+  out.push_back(std::move(e));
+}
+
+// (A AND B) OR (A AND C) is A AND (B OR C): a condition every branch of an OR repeats is
+// taken out, so a join key hidden in an OR still becomes a hash-join key.
+void factor_disjunction(ExpressionPtr e, std::vector<ExpressionPtr>& out) {
+  if (e->op != ExprOp::kOr) {
+    out.push_back(std::move(e));
+    return;
+  }
+  std::vector<ExpressionPtr> branches;
+  split_disjuncts(std::move(e), branches);
+  std::vector<std::vector<ExpressionPtr>> parts(branches.size());
+  for (size_t b = 0; b < branches.size(); ++b) split_conjuncts(std::move(branches[b]), parts[b]);
+  std::vector<ExpressionPtr> common;
+  for (size_t i = 0; i < parts[0].size(); ++i) {
+    std::string text = parts[0][i]->to_string(true);
+    if (!parts[0][i]->is_deterministic()) continue;
+    bool everywhere = true;
+    for (size_t b = 1; b < parts.size() && everywhere; ++b) {
+      bool found = false;
+      for (const auto& p : parts[b]) found = found || (p && p->to_string(true) == text);
+      everywhere = found;
+    }
+    if (!everywhere) continue;
+    for (size_t b = 1; b < parts.size(); ++b)
+      for (auto& p : parts[b])
+        if (p && p->to_string(true) == text) {
+          p.reset();
+          break;
+        }
+    common.push_back(std::move(parts[0][i]));
+  }
+  // Rebuild the OR of what is left in each branch (a branch left empty is TRUE).
+  ExpressionPtr rest;
+  bool always = false;
+  for (auto& branch : parts) {
+    std::vector<ExpressionPtr> left;
+    for (auto& p : branch)
+      if (p) left.push_back(std::move(p));
+    if (left.empty()) {
+      always = true;
+      continue;
+    }
+    ExpressionPtr c = conjunction(left);
+    if (!rest) {
+      rest = std::move(c);
+      continue;
+    }
+    std::vector<ExpressionPtr> k;
+    k.push_back(std::move(rest));
+    k.push_back(std::move(c));
+    rest = exec::make_expression(ExprOp::kOr, exec::boolean_type(), std::move(k));
+  }
+  for (auto& c : common) out.push_back(std::move(c));
+  if (!always && rest) out.push_back(std::move(rest));
+}
+
 }  // namespace
 
 formats::ScanPredicate pushdown_predicate(const exec::Expression& condition,
@@ -435,7 +499,9 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
   for (const Expr* w : where) {
     BindContext ctx;
     ctx.scope = &all;
-    split_conjuncts(to_boolean(bind(*w, ctx), w->pos, "WHERE"), conjuncts);
+    std::vector<ExpressionPtr> parts;
+    split_conjuncts(to_boolean(bind(*w, ctx), w->pos, "WHERE"), parts);
+    for (auto& p : parts) factor_disjunction(std::move(p), conjuncts);
   }
   // Filters on one relation go onto it (and into its scan).
   std::vector<int> rel_of(all.columns.size());

@@ -77,48 +77,59 @@ exec::WindowFunctionKind window_kind(const std::string& n, bool& is_aggregate) {
 
 }  // namespace
 
-BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, Correlation* corr) {
+Relation Binder::Impl::filtered_from(const std::vector<TableRefPtr>& from_items,
+                                     const std::vector<const Expr*>& conjuncts, Scope* outer,
+                                     Correlation* corr) {
   ExpressionPtr remaining;
-  std::vector<const Expr*> conjuncts, plain, subqueries;
-  flatten_conjuncts(s.where.get(), conjuncts);
-  for (const Expr* c : conjuncts) (is_semi_join_candidate(*c) ? subqueries : plain).push_back(c);
-  Relation from = from_clause(s.from, plain, outer, corr, &remaining);
+  std::vector<const Expr*> plain, subqueries, scalars;
+  for (const Expr* c : conjuncts) {
+    if (is_semi_join_candidate(*c)) subqueries.push_back(c);
+    else if (scalar_join_candidate(*c)) scalars.push_back(c);
+    else plain.push_back(c);
+  }
+  Relation from = from_clause(from_items, plain, outer, corr, &remaining);
+  auto add_filter = [&](ExpressionPtr f) {
+    auto filter = make_node(PlanKind::kFilter);
+    filter->output = from.plan->output;
+    filter->predicate = std::move(f);
+    filter->estimated_rows = from.plan->estimated_rows;
+    filter->children.push_back(std::move(from.plan));
+    from.plan = std::move(filter);
+  };
+  if (remaining) add_filter(std::move(remaining));
   std::vector<const Expr*> unjoined;
   for (const Expr* c : subqueries)
     if (!semi_join(*c, from, outer, corr)) unjoined.push_back(c);
-  if (!unjoined.empty()) {
+  for (const Expr* c : scalars) {
+    ExpressionPtr f;
+    if (scalar_join(*c, from, outer, corr, &f)) add_filter(std::move(f));
+    else unjoined.push_back(c);
+  }
+  for (const Expr* c : unjoined) {
     Scope all;
     all.columns = from.columns;
     all.outer = outer;
     all.correlation = corr;
     BindContext wctx;
     wctx.scope = &all;
-    std::vector<ExpressionPtr> parts;
-    if (remaining) parts.push_back(std::move(remaining));
-    for (const Expr* c : unjoined) parts.push_back(to_boolean(bind(*c, wctx), c->pos, "WHERE"));
-    for (auto& p : parts) {
-      if (!remaining) {
-        remaining = std::move(p);
-        continue;
-      }
-      std::vector<ExpressionPtr> k;
-      k.push_back(std::move(remaining));
-      k.push_back(std::move(p));
-      remaining = exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(k));
-    }
+    add_filter(to_boolean(bind(*c, wctx), c->pos, "WHERE"));
   }
+  return from;
+}
+
+BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, Correlation* corr,
+                                const SelectHooks* hooks) {
+  std::vector<const Expr*> conjuncts, kept;
+  flatten_conjuncts(s.where.get(), conjuncts);
+  for (const Expr* c : conjuncts)
+    if (!hooks || std::find(hooks->skip_where.begin(), hooks->skip_where.end(), c) == hooks->skip_where.end())
+      kept.push_back(c);
+  Relation from = filtered_from(s.from, kept, outer, corr);
   PlanPtr plan = std::move(from.plan);
   Scope scope;
   scope.columns = from.columns;
   scope.outer = outer;
   scope.correlation = corr;
-  if (remaining) {
-    auto f = make_node(PlanKind::kFilter);
-    f->output = plan->output;
-    f->predicate = std::move(remaining);
-    f->children.push_back(std::move(plan));
-    plan = std::move(f);
-  }
   // Expand * in the select list.
   struct Item {
     const Expr* expr;
@@ -131,6 +142,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       std::string qual = it.expr->names.empty() ? "" : it.expr->names.back();
       bool any = false;
       for (size_t c = 0; c < scope.columns.size(); ++c) {
+        if (scope.columns[c].hidden) continue;
         if (!qual.empty() && scope.columns[c].table != qual) continue;
         bool excluded = false;
         for (const auto& x : it.expr->exclude) excluded = excluded || x == scope.columns[c].name;
@@ -150,7 +162,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
   if (s.qualify) collect_aggregates(*s.qualify, aggs);
   for (const auto& o : q.order_by) collect_aggregates(*o.expr, aggs);
   AggregateSlots slots;
-  bool aggregated = !aggs.empty() || s.group_by.has_value();
+  bool aggregated = !aggs.empty() || s.group_by.has_value() || (hooks && !hooks->extra_keys.empty());
   if (s.group_by && s.group_by->kind == GroupingKind::kAll) {
     bind_error(s.pos, "GROUP BY ALL is not supported yet");
   }
@@ -161,6 +173,11 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     // Group keys (an integer literal is a select-list position; a name may be an alias).
     std::vector<const Expr*> key_asts;
     std::vector<std::vector<int>> sets;
+    if (hooks)
+      for (const Expr* k : hooks->extra_keys) {
+        key_asts.push_back(k);
+        agg->group_keys.push_back(bind(*k, in));
+      }
     if (s.group_by) {
       const auto& gb = *s.group_by;
       std::vector<std::vector<int>> elem_keys;
@@ -496,6 +513,18 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     }
     names.push_back(it.expr ? output_name(*it.expr, it.alias, *e) : it.alias);
     exprs.push_back(std::move(e));
+  }
+  if (hooks && !hooks->extra_keys.empty()) {
+    std::vector<ExpressionPtr> with_keys;
+    std::vector<std::string> key_names;
+    for (size_t k = 0; k < hooks->extra_keys.size(); ++k) {
+      with_keys.push_back(exec::make_column_ref(int(k), slots.key_types[k], slots.key_names[k]));
+      key_names.push_back("#key" + std::to_string(k));
+    }
+    for (auto& e : exprs) with_keys.push_back(std::move(e));
+    key_names.insert(key_names.end(), names.begin(), names.end());
+    exprs = std::move(with_keys);
+    names = std::move(key_names);
   }
   size_t visible = exprs.size();
   std::vector<exec::SortKey> sort;

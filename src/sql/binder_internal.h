@@ -15,6 +15,15 @@ struct ColumnBinding {
   std::string table;  // alias or table name ("" for derived columns)
   std::string name;
   columnar::DataType type;
+  bool hidden = false;  // a column the binder added (a decorrelated subquery's): not in *
+};
+
+// How a decorrelated scalar subquery is bound: its correlated conditions are left out of
+// its WHERE and the inner sides of their equalities become extra GROUP BY keys, output
+// before the select list.
+struct SelectHooks {
+  std::vector<const Expr*> extra_keys;
+  std::vector<const Expr*> skip_where;
 };
 
 struct Correlation;
@@ -52,6 +61,7 @@ struct WindowSlots {
 
 struct BindContext {
   Scope* scope = nullptr;
+  const std::map<const Expr*, const exec::Expression*>* substitutions = nullptr;
   AggregateSlots* aggregates = nullptr;  // set after aggregation
   WindowSlots* windows = nullptr;        // set after the window operator
   bool allow_aggregates = false;
@@ -89,11 +99,22 @@ struct Binder::Impl {
 
   // Queries (bind_query.cpp).
   BoundQuery query(const Query& q, Scope* outer, Correlation* corr);
-  BoundQuery select(const Select& s, const Query& q, Scope* outer, Correlation* corr);
+  BoundQuery select(const Select& s, const Query& q, Scope* outer, Correlation* corr,
+                    const SelectHooks* hooks = nullptr);
+  // A WHERE conjunct comparing with a correlated scalar aggregate subquery: the subquery
+  // becomes a grouped relation LEFT JOINed to `rel` on its correlation keys, and the
+  // conjunct a filter over the joined columns. false when the shape does not allow it.
+  bool scalar_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr,
+                   exec::ExpressionPtr* filter);
   Relation from_item(const TableRef& t, Scope* outer, Correlation* corr);
   Relation from_clause(const std::vector<TableRefPtr>& from,
                        const std::vector<const Expr*>& where, Scope* outer, Correlation* corr,
                        exec::ExpressionPtr* remaining);
+
+  // FROM and WHERE: from_clause, then the subquery conjuncts that become joins, then the
+  // rest as a filter.
+  Relation filtered_from(const std::vector<TableRefPtr>& from, const std::vector<const Expr*>& where,
+                         Scope* outer, Correlation* corr);
 
   // Decorrelation (decorrelate.cpp): a WHERE conjunct [NOT] EXISTS (subquery) or
   // x IN (subquery) becomes a semi or anti join of `rel` with the subquery's FROM; false
@@ -104,6 +125,7 @@ struct Binder::Impl {
 // Helpers shared by binder files.
 void flatten_conjuncts(const Expr* e, std::vector<const Expr*>& out);
 bool is_semi_join_candidate(const Expr& e);
+const Expr* scalar_join_candidate(const Expr& conjunct);  // the subquery node, or nullptr
 [[noreturn]] void bind_error(const SourcePos& pos, const std::string& message);
 std::string name_text(const ObjectName& name);
 bool contains_aggregate(const Expr& e);

@@ -14,6 +14,7 @@ using exec::ExprOp;
 using exec::ExpressionPtr;
 using exec::PlanKind;
 using exec::PlanNode;
+using columnar::Column;
 
 void flatten_conjuncts(const Expr* e, std::vector<const Expr*>& out) {
   if (!e) return;
@@ -122,16 +123,7 @@ bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, 
     }
     (ok ? inner_only : correlated).push_back(c);
   }
-  ExpressionPtr inner_rest;
-  Relation inner = from_clause(sub.from, inner_only, &outer_scope, corr, &inner_rest);
-  if (inner_rest) {
-    auto f = std::make_unique<PlanNode>();
-    f->kind = PlanKind::kFilter;
-    f->output = inner.plan->output;
-    f->predicate = std::move(inner_rest);
-    f->children.push_back(std::move(inner.plan));
-    inner.plan = std::move(f);
-  }
+  Relation inner = filtered_from(sub.from, inner_only, &outer_scope, corr);
   int width = int(rel.columns.size());
   auto join = std::make_unique<PlanNode>();
   join->join_type = negated ? exec::JoinKind::kAnti : exec::JoinKind::kSemi;
@@ -205,6 +197,164 @@ bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, 
   join->children.push_back(std::move(rel.plan));
   join->children.push_back(std::move(inner.plan));
   rel.plan = std::move(join);
+  return true;
+}
+
+}  // namespace floe::sql
+
+namespace floe::sql {
+
+namespace {
+
+const Expr* find_scalar_subquery(const Expr& e) {
+  if (e.kind == ExprKind::kScalarSubquery) return &e;
+  if (e.kind == ExprKind::kExists || e.kind == ExprKind::kInSubquery) return nullptr;
+  for (const auto& a : e.args)
+    if (a)
+      if (const Expr* f = find_scalar_subquery(*a)) return f;
+  if (e.case_operand)
+    if (const Expr* f = find_scalar_subquery(*e.case_operand)) return f;
+  for (const auto& [w, t] : e.when_then) {
+    if (const Expr* f = find_scalar_subquery(*w)) return f;
+    if (const Expr* f = find_scalar_subquery(*t)) return f;
+  }
+  if (e.else_expr)
+    if (const Expr* f = find_scalar_subquery(*e.else_expr)) return f;
+  return nullptr;
+}
+
+bool uses_count(const Expr& e) {
+  std::vector<const Expr*> aggs;
+  collect_aggregates(e, aggs);
+  for (const Expr* a : aggs)
+    if (a->names.back() == "count" || a->names.back() == "count_if" ||
+        a->names.back() == "approx_count_distinct")
+      return true;
+  return false;
+}
+
+}  // namespace
+
+const Expr* scalar_join_candidate(const Expr& conjunct) {
+  const Expr* sq = find_scalar_subquery(conjunct);
+  if (!sq) return nullptr;
+  const Query& q = *sq->subquery;
+  if (q.kind != QueryKind::kSelect || !q.ctes.empty() || q.limit || q.offset) return nullptr;
+  const Select& s = *q.select;
+  if (s.group_by || s.having || s.qualify || !s.windows.empty() || s.from.empty() || s.distinct)
+    return nullptr;
+  if (s.items.size() != 1 || s.items[0].expr->kind == ExprKind::kStar) return nullptr;
+  if (!contains_aggregate(*s.items[0].expr)) return nullptr;
+  std::vector<const Expr*> wins;
+  collect_windows(*s.items[0].expr, wins);
+  if (!wins.empty()) return nullptr;
+  return sq;
+}
+
+bool Binder::Impl::scalar_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr,
+                               ExpressionPtr* filter) {
+  const Expr* sq = scalar_join_candidate(conjunct);
+  if (!sq) return false;
+  const Select& sub = *sq->subquery->select;
+  const Expr& item = *sub.items[0].expr;
+  bool bare_count = item.kind == ExprKind::kFunction && !item.over && item.names.back() == "count";
+  // COUNT of no rows is 0, not NULL: only a bare COUNT can be patched after the outer join.
+  if (!bare_count && uses_count(item)) return false;
+  Scope outer_scope;
+  outer_scope.columns = rel.columns;
+  outer_scope.outer = outer;
+  outer_scope.correlation = corr;
+  Relation probe;
+  try {
+    ExpressionPtr rest;
+    probe = from_clause(sub.from, {}, nullptr, nullptr, &rest);
+  } catch (const BinderError&) {
+    return false;
+  }
+  Scope inner_alone;
+  inner_alone.columns = probe.columns;
+  auto binds_in = [&](const Expr& e, Scope& sc) {
+    BindContext ctx;
+    ctx.scope = &sc;
+    try {
+      bind(e, ctx);
+      return true;
+    } catch (const BinderError&) {
+      return false;
+    }
+  };
+  std::vector<const Expr*> conds;
+  flatten_conjuncts(sub.where.get(), conds);
+  SelectHooks hooks;
+  std::vector<const Expr*> outer_keys;
+  for (const Expr* c : conds) {
+    if (binds_in(*c, inner_alone)) continue;
+    if (c->kind != ExprKind::kBinary || c->binary_op != BinaryOp::kEqual) return false;
+    const Expr& a = *c->args[0];
+    const Expr& b = *c->args[1];
+    Scope outer_alone;
+    outer_alone.columns = rel.columns;
+    if (binds_in(a, inner_alone) && binds_in(b, outer_alone)) {
+      hooks.extra_keys.push_back(&a);
+      outer_keys.push_back(&b);
+    } else if (binds_in(b, inner_alone) && binds_in(a, outer_alone)) {
+      hooks.extra_keys.push_back(&b);
+      outer_keys.push_back(&a);
+    } else {
+      return false;
+    }
+    hooks.skip_where.push_back(c);
+  }
+  if (hooks.extra_keys.empty()) return false;  // not correlated: it runs once anyway
+  BoundQuery grouped;
+  try {
+    grouped = select(sub, *sq->subquery, nullptr, nullptr, &hooks);
+  } catch (const BinderError&) {
+    return false;
+  }
+  size_t k = hooks.extra_keys.size();
+  int width = int(rel.columns.size());
+  auto join = std::make_unique<PlanNode>();
+  join->kind = PlanKind::kHashJoin;
+  join->join_type = exec::JoinKind::kLeft;
+  for (size_t i = 0; i < k; ++i) {
+    BindContext octx;
+    octx.scope = &outer_scope;
+    ExpressionPtr ok = bind(*outer_keys[i], octx);
+    ExpressionPtr ik = exec::make_column_ref(int(i), grouped.plan->output[i].type, "#key");
+    auto t = exec::common_type(ok->type, ik->type);
+    if (!t) return false;
+    columnar::DataType common = t->id() == columnar::TypeId::kNull ? exec::bigint_type() : *t;
+    join->left_keys.push_back(cast_to(std::move(ok), common, sq->pos));
+    join->right_keys.push_back(cast_to(std::move(ik), common, sq->pos));
+  }
+  join->output = rel.plan->output;
+  join->output.insert(join->output.end(), grouped.plan->output.begin(), grouped.plan->output.end());
+  join->estimated_rows = rel.plan->estimated_rows;
+  const columnar::DataType value_type = grouped.plan->output[k].type;
+  for (const auto& f : grouped.plan->output) rel.columns.push_back({"", "#subquery", f.type, true});
+  join->children.push_back(std::move(rel.plan));
+  join->children.push_back(std::move(grouped.plan));
+  rel.plan = std::move(join);
+  // The conjunct, reading the subquery's value from the joined column.
+  ExpressionPtr value = exec::make_column_ref(width + int(k), value_type, "#subquery");
+  if (bare_count) {
+    Column zero{exec::bigint_type()};
+    zero.append<int64_t>(0);
+    std::vector<ExpressionPtr> kids;
+    kids.push_back(std::move(value));
+    kids.push_back(cast_to(exec::make_constant(std::move(zero)), value_type, sq->pos));
+    value = exec::make_expression(ExprOp::kCoalesce, value_type, std::move(kids));
+  }
+  std::map<const Expr*, const exec::Expression*> subs{{sq, value.get()}};
+  Scope joined;
+  joined.columns = rel.columns;
+  joined.outer = outer;
+  joined.correlation = corr;
+  BindContext ctx;
+  ctx.scope = &joined;
+  ctx.substitutions = &subs;
+  *filter = to_boolean(bind(conjunct, ctx), conjunct.pos, "WHERE");
   return true;
 }
 
