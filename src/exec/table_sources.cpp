@@ -59,15 +59,16 @@ struct IcebergTableSource::State {
 
 IcebergTableSource::IcebergTableSource(std::string name, std::shared_ptr<io::FileIO> io,
                                        std::shared_ptr<const iceberg::TableMetadata> metadata,
-                                       const iceberg::Snapshot* snapshot, int threads)
+                                       const iceberg::Snapshot* snapshot, int threads,
+                                       bool snapshot_schema)
     : name_(std::move(name)), io_(std::move(io)), metadata_(std::move(metadata)),
-      snapshot_(snapshot), threads_(threads), state_(std::make_unique<State>()) {}
+      snapshot_(snapshot),
+      schema_(snapshot_schema ? &metadata_->schema_for(snapshot) : &metadata_->current_schema()),
+      threads_(threads), state_(std::make_unique<State>()) {}
 
 IcebergTableSource::~IcebergTableSource() = default;
 
-const Schema& IcebergTableSource::schema() const {
-  return metadata_->schema_for(snapshot_).schema;
-}
+const Schema& IcebergTableSource::schema() const { return schema_->schema; }
 
 int64_t IcebergTableSource::estimated_rows() const {
   if (!snapshot_) return 0;
@@ -82,7 +83,7 @@ int64_t IcebergTableSource::estimated_rows() const {
 
 size_t IcebergTableSource::prepare(const std::vector<int>& columns,
                                    const formats::ScanPredicate& predicate) {
-  const iceberg::TableSchema& ts = metadata_->schema_for(snapshot_);
+  const iceberg::TableSchema& ts = *schema_;
   std::vector<std::string> names;
   for (int c : columns) names.push_back(ts.schema.fields[size_t(c)].name);
   state_->plan = iceberg::plan_scan(*io_, *metadata_, snapshot_, ts, predicate, threads_);

@@ -38,9 +38,11 @@ class MemoryTableSource : public TableSource {
 
 class IcebergTableSource : public TableSource {
  public:
+  // Reads `snapshot` with the table's current schema, or with the snapshot's own schema
+  // when `snapshot_schema` (time travel reads the table as it was).
   IcebergTableSource(std::string name, std::shared_ptr<io::FileIO> io,
                      std::shared_ptr<const iceberg::TableMetadata> metadata,
-                     const iceberg::Snapshot* snapshot, int threads);
+                     const iceberg::Snapshot* snapshot, int threads, bool snapshot_schema = false);
   ~IcebergTableSource() override;
   const columnar::Schema& schema() const override;
   int64_t estimated_rows() const override;
@@ -55,6 +57,7 @@ class IcebergTableSource : public TableSource {
   std::shared_ptr<io::FileIO> io_;
   std::shared_ptr<const iceberg::TableMetadata> metadata_;
   const iceberg::Snapshot* snapshot_;
+  const iceberg::TableSchema* schema_;
   int threads_;
   std::unique_ptr<State> state_;
 };

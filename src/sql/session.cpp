@@ -17,8 +17,10 @@
 #include "iceberg/data_writer.h"
 #include "iceberg/snapshot_update.h"
 #include "iceberg/table_creation.h"
+#include "iceberg/partition_spec.h"
 #include "iceberg/table_maintenance.h"
 #include "iceberg/table_operations.h"
+#include "iceberg/table_update.h"
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
 #include "sql/parser.h"
@@ -118,7 +120,8 @@ struct Session::State : public BindCatalog {
     auto m = ops->current();
     const iceberg::Snapshot* snap = m->current_snapshot();
     if (tt) snap = resolve_time_travel(*m, *tt, id.to_string());
-    return std::make_shared<exec::IcebergTableSource>(id.to_string(), cat.file_io(), m, snap, threads());
+    return std::make_shared<exec::IcebergTableSource>(id.to_string(), cat.file_io(), m, snap, threads(),
+                                                      /*snapshot_schema=*/tt != nullptr);
   }
 
   const iceberg::Snapshot* resolve_time_travel(const iceberg::TableMetadata& m, const TimeTravel& tt,
@@ -190,6 +193,7 @@ struct Session::State : public BindCatalog {
         return delete_rows(d);
       }
       case StatementKind::kExplain: return explain(*st.explain);
+      case StatementKind::kAlterTable: return alter(*st.alter_table);
       case StatementKind::kShow: return show(*st.show);
       case StatementKind::kDescribe: return describe(*st.describe);
       case StatementKind::kUse:
@@ -649,6 +653,192 @@ struct Session::State : public BindCatalog {
     columnar::SelectionVector v(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) v[size_t(i)] = uint32_t(i);
     return v;
+  }
+
+  StatementResult alter(AlterTable& a) {
+    if (!table_exists(a.table)) {
+      if (a.if_exists) return status("ALTER TABLE (did not exist)");
+      throw CatalogError(fmt::format("table '{}' does not exist", key_of(a.table)));
+    }
+    auto mem = memory_tables.find(memory_key(a.table));
+    if (mem != memory_tables.end()) return alter_memory(a, mem->second);
+    auto id = identifier(a.table);
+    auto& cat = warehouse();
+    if (a.action == AlterAction::kRenameTable) {
+      cat.rename_table(id, identifier(a.new_table));
+      return status("ALTER TABLE");
+    }
+    auto ops = cat.table_operations(id);
+    auto m = ops->current();
+    const auto& schema = m->current_schema();
+    using K = iceberg::TableChange::Kind;
+    std::vector<iceberg::TableChange> changes;
+    auto change = [&](K kind) -> iceberg::TableChange& {
+      changes.push_back({});
+      changes.back().kind = kind;
+      return changes.back();
+    };
+    switch (a.action) {
+      case AlterAction::kAddColumn: {
+        if (a.if_not_exists && schema.schema.find(a.column.name) >= 0) return status("ALTER TABLE (column exists)");
+        auto& c = change(K::kAddColumn);
+        c.name = a.column.name;
+        c.type = Binder::resolve_type(a.column.type);
+        c.nullable = !a.column.not_null;
+        if (a.column.default_value) throw UnsupportedError("ADD COLUMN with a DEFAULT is not supported yet");
+        break;
+      }
+      case AlterAction::kDropColumn:
+        if (a.if_exists && schema.schema.find(a.names.at(0)) < 0) return status("ALTER TABLE (no such column)");
+        change(K::kDropColumn).name = a.names.at(0);
+        break;
+      case AlterAction::kRenameColumn: {
+        auto& c = change(K::kRenameColumn);
+        c.name = a.names.at(0);
+        c.new_name = a.new_name;
+        break;
+      }
+      case AlterAction::kAlterColumnType: {
+        auto& c = change(K::kWidenColumn);
+        c.name = a.names.at(0);
+        c.type = Binder::resolve_type(a.column.type);
+        break;
+      }
+      case AlterAction::kDropNotNull:
+        change(K::kDropNotNull).name = a.names.at(0);
+        break;
+      case AlterAction::kSetProperties:
+        for (const auto& p : a.properties) {
+          auto& c = change(K::kSetProperty);
+          c.name = p.key;
+          c.new_name = p.value;
+        }
+        break;
+      case AlterAction::kUnsetProperties:
+        for (const auto& k : a.names) change(K::kRemoveProperty).name = k;
+        break;
+      case AlterAction::kSetPartitionBy: {
+        std::string clause;
+        for (size_t i = 0; i < a.partition_exprs.size(); ++i)
+          clause += (i ? ", " : "") + expr_text(*a.partition_exprs[i]);
+        change(K::kSetPartitioning).clause = clause;
+        break;
+      }
+      case AlterAction::kAddPartitionField:
+      case AlterAction::kDropPartitionField: {
+        std::string current = iceberg::partition_spec_to_string(m->default_spec(), schema);
+        std::vector<std::string> fields;
+        size_t start = 0;
+        int depth = 0;
+        for (size_t i = 0; i <= current.size(); ++i) {
+          if (i == current.size() || (current[i] == ',' && depth == 0)) {
+            std::string f = current.substr(start, i - start);
+            while (!f.empty() && f.front() == ' ') f.erase(0, 1);
+            if (!f.empty()) fields.push_back(f);
+            start = i + 1;
+          } else if (current[i] == '(') {
+            ++depth;
+          } else if (current[i] == ')') {
+            --depth;
+          }
+        }
+        std::string field = expr_text(*a.partition_expr);
+        auto same = [&](const std::string& f) {
+          std::string x = f, y = field;
+          x.erase(std::remove(x.begin(), x.end(), ' '), x.end());
+          y.erase(std::remove(y.begin(), y.end(), ' '), y.end());
+          return x == y;
+        };
+        auto it = std::find_if(fields.begin(), fields.end(), same);
+        if (a.action == AlterAction::kAddPartitionField) {
+          if (it != fields.end()) throw InvalidInputError(fmt::format("the table is already partitioned by {}", field));
+          fields.push_back(field);
+        } else {
+          if (it == fields.end()) throw InvalidInputError(fmt::format("the table is not partitioned by {}", field));
+          fields.erase(it);
+        }
+        std::string clause;
+        for (size_t i = 0; i < fields.size(); ++i) clause += (i ? ", " : "") + fields[i];
+        change(K::kSetPartitioning).clause = clause;
+        break;
+      }
+      case AlterAction::kSetSortOrder: {
+        std::string clause;
+        for (size_t i = 0; i < a.sort_by.size(); ++i)
+          clause += (i ? ", " : "") + expr_text(*a.sort_by[i].expr) + (a.sort_by[i].descending ? " DESC" : "");
+        change(K::kSetSortOrder).clause = clause;
+        break;
+      }
+      case AlterAction::kSetComment: {
+        auto& c = change(K::kSetProperty);
+        c.name = "comment";
+        c.new_name = a.new_name;
+        break;
+      }
+      default:
+        throw UnsupportedError("this ALTER TABLE action is not supported yet");
+    }
+    iceberg::commit_table_changes(*ops, changes);
+    return status("ALTER TABLE");
+  }
+
+  StatementResult alter_memory(AlterTable& a, MemoryTable& t) {
+    auto rebuild = [&](const std::function<void(Batch&)>& fn) {
+      auto next = std::make_shared<std::vector<Batch>>();
+      for (const auto& b : *t.batches) {
+        Batch c;
+        c.rows_without_columns = b.num_rows();
+        for (const auto& col : b.columns) c.columns.push_back(col.copy());
+        fn(c);
+        c.schema = t.schema;
+        next->push_back(std::move(c));
+      }
+      t.batches = next;
+    };
+    switch (a.action) {
+      case AlterAction::kRenameTable: {
+        MemoryTable moved = std::move(t);
+        memory_tables.erase(memory_key(a.table));
+        memory_tables[memory_key(a.new_table)] = std::move(moved);
+        return status("ALTER TABLE");
+      }
+      case AlterAction::kAddColumn: {
+        if (t.schema.find(a.column.name) >= 0) {
+          if (a.if_not_exists) return status("ALTER TABLE (column exists)");
+          throw BinderError(fmt::format("column '{}' already exists", a.column.name));
+        }
+        DataType type = Binder::resolve_type(a.column.type);
+        if (a.column.not_null && !t.batches->empty()) throw InvalidInputError("a NOT NULL column needs a value for existing rows");
+        t.schema.fields.emplace_back(a.column.name, type, !a.column.not_null);
+        rebuild([&](Batch& b) {
+          Column c(type);
+          for (int64_t i = 0; i < b.num_rows(); ++i) c.append_null();
+          b.columns.push_back(std::move(c));
+        });
+        return status("ALTER TABLE");
+      }
+      case AlterAction::kDropColumn: {
+        int i = t.schema.find(a.names.at(0));
+        if (i < 0) {
+          if (a.if_exists) return status("ALTER TABLE (no such column)");
+          throw BinderError(fmt::format("column '{}' does not exist", a.names.at(0)));
+        }
+        if (t.schema.fields.size() == 1) throw InvalidInputError("cannot drop the only column of a table");
+        t.schema.fields.erase(t.schema.fields.begin() + i);
+        rebuild([&](Batch& b) { b.columns.erase(b.columns.begin() + i); });
+        return status("ALTER TABLE");
+      }
+      case AlterAction::kRenameColumn: {
+        int i = t.schema.find(a.names.at(0));
+        if (i < 0) throw BinderError(fmt::format("column '{}' does not exist", a.names.at(0)));
+        if (t.schema.find(a.new_name) >= 0) throw BinderError(fmt::format("column '{}' already exists", a.new_name));
+        t.schema.fields[size_t(i)].name = a.new_name;
+        rebuild([](Batch&) {});
+        return status("ALTER TABLE");
+      }
+      default:
+        throw UnsupportedError("this ALTER TABLE action is only supported on warehouse tables");
+    }
   }
 
   StatementResult show(Show& s) {
