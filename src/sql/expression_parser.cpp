@@ -531,12 +531,10 @@ ExprPtr Parser::name_expression() {
       case Keyword::kCurrentTimestamp:
       case Keyword::kLocaltime:
       case Keyword::kLocaltimestamp: {
-        std::vector<std::string> names{identifier_name(t)};
-        advance();
-        if (at(TokenKind::kLeftParen)) return function_call(std::move(names), t.pos);
-        ExprPtr e = make_expr(ExprKind::kFunction, t.pos);
-        e->names = std::move(names);
-        return e;
+        ExprPtr f = make_expr(ExprKind::kFunction, t.pos);
+        f->names.push_back(identifier_name(advance()));
+        if (at(TokenKind::kLeftParen)) return function_call(std::move(f));
+        return f;
       }
       case Keyword::kInterval:
         if (is_string_token(next) || next.kind == TokenKind::kInteger ||
@@ -562,7 +560,9 @@ ExprPtr Parser::name_expression() {
       case Keyword::kRight:
         if (next.kind == TokenKind::kLeftParen) {
           advance();
-          return function_call({identifier_name(t)}, t.pos);
+          ExprPtr f = make_expr(ExprKind::kFunction, t.pos);
+          f->names.push_back(identifier_name(t));
+          return function_call(std::move(f));
         }
         break;
       default: break;
@@ -588,7 +588,10 @@ ExprPtr Parser::name_expression() {
     advance();
     e->names.push_back(identifier_name(advance()));
   }
-  if (at(TokenKind::kLeftParen)) return function_call(std::move(e->names), t.pos);
+  if (at(TokenKind::kLeftParen)) {
+    e->kind = ExprKind::kFunction;
+    return function_call(std::move(e));
+  }
   return e;
 }
 

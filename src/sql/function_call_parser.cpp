@@ -13,9 +13,7 @@ void push_argument(std::vector<ExprPtr>& args, std::vector<std::string>& arg_nam
   if (named) arg_names.push_back(std::move(name));
 }
 
-ExprPtr Parser::function_call(std::vector<std::string> names, SourcePos pos) {
-  ExprPtr f = make_expr(ExprKind::kFunction, pos);
-  f->names = std::move(names);
+ExprPtr Parser::function_call(ExprPtr f) {
   expect(TokenKind::kLeftParen, "'('");
   if (accept(TokenKind::kRightParen)) return function_tail(std::move(f));
   if (at(TokenKind::kStar) && peek(1).kind == TokenKind::kRightParen) {

@@ -111,8 +111,8 @@ class Parser {
   ExprPtr postfix(ExprPtr e);
   ExprPtr infix(ExprPtr left, int precedence);
   ExprPtr parenthesized();
-  ExprPtr name_expression();  // column reference, t.*, function call, lambda
-  ExprPtr function_call(std::vector<std::string> names, SourcePos pos);
+  ExprPtr name_expression();         // column reference, t.*, function call, lambda
+  ExprPtr function_call(ExprPtr f);  // f: a kFunction with its name; reads ( args ) and after
   ExprPtr special_function(Keyword k, SourcePos pos);  // EXTRACT, POSITION, SUBSTRING, TRIM
   ExprPtr function_tail(ExprPtr f);                    // WITHIN GROUP, FILTER, IGNORE NULLS, OVER
   ExprPtr argument(std::string* name);                 // [name =>] expr, or a lambda
