@@ -33,6 +33,22 @@ struct BoundQuery {
   std::vector<std::string> names;  // output column names
 };
 
+// MERGE bound against its target: expressions read [target columns, source columns].
+struct BoundMergeClause {
+  bool matched = true;
+  bool by_source = false;  // WHEN NOT MATCHED BY SOURCE
+  exec::ExpressionPtr condition;  // nullptr: always
+  MergeAction action = MergeAction::kUpdate;
+  std::vector<std::pair<int, exec::ExpressionPtr>> sets;  // target column, value
+  std::vector<exec::ExpressionPtr> insert_values;          // one per target column (NULLs filled)
+};
+struct BoundMerge {
+  exec::PlanPtr source;
+  size_t source_width = 0;
+  exec::ExpressionPtr on;
+  std::vector<BoundMergeClause> clauses;
+};
+
 struct BindOptions {
   Dialect dialect = Dialect::kFloe;
   int threads = 1;
@@ -45,6 +61,7 @@ class Binder {
   BoundQuery bind_query(const Query& query);
   // A standalone expression over `schema` (UPDATE SET values, DELETE filters).
   exec::ExpressionPtr bind_expression(const Expr& expr, const columnar::Schema& schema);
+  BoundMerge bind_merge(const Merge& merge, const columnar::Schema& target);
   // The floe type a written type means (INT -> BIGINT? no: INT -> INT, NUMBER -> DECIMAL(38,0)).
   static columnar::DataType resolve_type(const TypeName& type);
 

@@ -24,6 +24,7 @@
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
 #include "sql/parser.h"
+#include "sql/merge_rows.h"
 #include "sql/table_rewrite.h"
 
 namespace floe::sql {
@@ -194,6 +195,7 @@ struct Session::State : public BindCatalog {
       }
       case StatementKind::kExplain: return explain(*st.explain);
       case StatementKind::kAlterTable: return alter(*st.alter_table);
+      case StatementKind::kMerge: return merge(*st.merge);
       case StatementKind::kShow: return show(*st.show);
       case StatementKind::kDescribe: return describe(*st.describe);
       case StatementKind::kUse:
@@ -544,8 +546,9 @@ struct Session::State : public BindCatalog {
     auto r = rewrite_table(*ops, cond.get(), pushed,
                            [](const Batch& rows, const columnar::SelectionVector& hits, std::vector<Batch>& out) {
                              out.push_back(without_rows(rows, hits));
+                             return true;
                            },
-                           {}, threads());
+                           nullptr, threads());
     return status(fmt::format("DELETE {}", r.rows_matched), r.rows_matched);
   }
 
@@ -630,9 +633,10 @@ struct Session::State : public BindCatalog {
     auto change = [&](const Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
       if (hit.empty()) {
         out.push_back(exec::take_rows(b, all_rows(b.num_rows())));
-        return;
+        return false;
       }
       out.push_back(updated(b, hit, sets, schema));
+      return true;
     };
     if (memory) {
       int64_t n = rewrite_memory(it->second, u.where.get(),
@@ -645,7 +649,7 @@ struct Session::State : public BindCatalog {
       cond = binder.bind_expression(*u.where, schema);
       pushed = pushdown_predicate(*cond, schema);
     }
-    auto r = rewrite_table(*ops, cond.get(), pushed, change, {}, threads());
+    auto r = rewrite_table(*ops, cond.get(), pushed, change, nullptr, threads());
     return status(fmt::format("UPDATE {}", r.rows_matched), r.rows_matched);
   }
 
@@ -653,6 +657,51 @@ struct Session::State : public BindCatalog {
     columnar::SelectionVector v(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) v[size_t(i)] = uint32_t(i);
     return v;
+  }
+
+  StatementResult merge(Merge& m) {
+    auto it = memory_tables.find(memory_key(m.target));
+    bool memory = it != memory_tables.end();
+    if (!memory && (options.in_memory || !table_exists(m.target)))
+      throw CatalogError(fmt::format("table '{}' does not exist", key_of(m.target)));
+    std::unique_ptr<iceberg::TableOperations> ops;
+    Schema schema;
+    if (memory) {
+      schema = it->second.schema;
+    } else {
+      ops = warehouse().table_operations(identifier(m.target));
+      schema = ops->current()->current_schema().schema;
+    }
+    Binder binder(*this, {options.dialect, threads()});
+    BoundMerge bound = binder.bind_merge(m, schema);
+    prune_columns(*bound.source);
+    Schema source_schema = bound.source->schema();
+    auto source_batches = execute(*bound.source);
+    Batch source = Batch::empty_of(source_schema);
+    for (auto& b : source_batches)
+      for (size_t c = 0; c < source.columns.size(); ++c) source.columns[c].append_column(b.columns[c]);
+    int64_t srows = 0;
+    for (auto& b : source_batches) srows += b.num_rows();
+    source.rows_without_columns = srows;
+    MergeRows rows(bound, schema, std::move(source));
+    auto change = [&](const Batch& b, const columnar::SelectionVector&, std::vector<Batch>& out) {
+      return rows.apply(b, out);
+    };
+    if (memory) {
+      auto next = std::make_shared<std::vector<Batch>>();
+      for (const auto& b : *it->second.batches) {
+        std::vector<Batch> out;
+        if (!rows.apply(b, out)) out.push_back(exec::take_rows(b, all_rows(b.num_rows())));
+        for (auto& o : out) next->push_back(std::move(o));
+      }
+      for (auto& b : rows.inserts()) next->push_back(std::move(b));
+      it->second.batches = next;
+    } else {
+      rewrite_table(*ops, nullptr, formats::ScanPredicate(), change, [&] { return rows.inserts(); }, threads());
+    }
+    int64_t n = rows.updated() + rows.deleted() + rows.inserted();
+    return status(fmt::format("MERGE {} ({} inserted, {} updated, {} deleted)", n, rows.inserted(),
+                              rows.updated(), rows.deleted()), n);
   }
 
   StatementResult alter(AlterTable& a) {

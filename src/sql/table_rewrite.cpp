@@ -15,7 +15,7 @@ using columnar::Batch;
 
 RewriteResult rewrite_table(iceberg::TableOperations& ops, const exec::Expression* condition,
                             const formats::ScanPredicate& pushed, const RowRewrite& rewrite,
-                            std::vector<Batch> extra_rows, int threads) {
+                            const std::function<std::vector<Batch>()>& extra_rows, int threads) {
   RewriteResult result;
   auto m = ops.current();
   const iceberg::Snapshot* snap = m->current_snapshot();
@@ -48,10 +48,17 @@ RewriteResult rewrite_table(iceberg::TableOperations& ops, const exec::Expressio
         }
         if (matched == 0) return;
         std::vector<Batch> out;
+        bool changed = false;
         for (size_t i = 0; i < rows.size(); ++i) {
-          if (hits[i].empty()) out.push_back(std::move(rows[i]));
-          else rewrite(rows[i], hits[i], out);
+          size_t before = out.size();
+          if (!hits[i].empty() && rewrite(rows[i], hits[i], out)) {
+            changed = true;
+            continue;
+          }
+          out.resize(before);
+          out.push_back(std::move(rows[i]));
         }
+        if (!changed) return;
         std::lock_guard<std::mutex> lock(mu);
         result.rows_matched += matched;
         result.files_rewritten += 1;
@@ -62,10 +69,11 @@ RewriteResult rewrite_table(iceberg::TableOperations& ops, const exec::Expressio
         }
       });
     }
-    for (auto& b : extra_rows) {
-      result.rows_written += b.num_rows();
-      if (b.num_rows() > 0) writer.write(std::move(b));
-    }
+    if (extra_rows)
+      for (auto& b : extra_rows()) {
+        result.rows_written += b.num_rows();
+        if (b.num_rows() > 0) writer.write(std::move(b));
+      }
     changes.added_data_files = writer.finish();
     if (changes.removed_files.empty() && changes.added_data_files.empty()) return result;
     changes.operation = changes.removed_files.empty() ? "append"

@@ -15,9 +15,11 @@
 
 namespace floe::sql {
 
-// Given the rows of one file (all columns of the table's schema) and the rows the
-// condition selected, appends the rows the file should hold afterwards to `out`.
-using RowRewrite = std::function<void(const columnar::Batch& rows,
+// Given rows of one file (all columns of the table's schema) and the rows the condition
+// selected, appends the rows the file should hold afterwards to `out`; returns false when
+// they stay as they were (a file none of whose batches changed is not rewritten).
+// Called from several threads at once.
+using RowRewrite = std::function<bool(const columnar::Batch& rows,
                                       const columnar::SelectionVector& hits,
                                       std::vector<columnar::Batch>& out)>;
 
@@ -28,10 +30,11 @@ struct RewriteResult {
 };
 
 // `condition` reads the table's current schema (nullptr: every row); `pushed` is a
-// superset filter used to skip files. `extra_rows` are appended in the same commit (MERGE's
-// inserts).
+// superset filter used to skip files. `extra_rows` (when given) is called once every file
+// was seen and returns rows to add in the same commit (MERGE's inserts).
 RewriteResult rewrite_table(iceberg::TableOperations& ops, const exec::Expression* condition,
                             const formats::ScanPredicate& pushed, const RowRewrite& rewrite,
-                            std::vector<columnar::Batch> extra_rows, int threads);
+                            const std::function<std::vector<columnar::Batch>()>& extra_rows,
+                            int threads);
 
 }  // namespace floe::sql
