@@ -385,9 +385,12 @@ class FileRun {
 
   void internal_error(const Line& head, const std::string& sql, const std::string& message) {
     counters_.internal_errors.fetch_add(1, std::memory_order_relaxed);
-    if (!options_.verbose && options_.report)
-      options_.report(
-          fmt::format("{}:{}: internal error: {}\n  {}\n", path_, head.number, message, sql));
+    // A bug is always reported, verbose or not (verbose reports it with the record).
+    if (!options_.verbose && options_.report) {
+      bool named = message.rfind("internal error", 0) == 0;
+      options_.report(fmt::format("{}:{}: {}{}\n  {}\n", path_, head.number,
+                                  named ? "" : "internal error: ", message, sql));
+    }
   }
 
   void run_statement(const Line& head, const std::string& sql, bool expect_ok,
