@@ -61,8 +61,9 @@ def duckdb_connection(threads, tpch=False):
 
 
 class Floe:
-    def __init__(self, binary, warehouse, threads):
+    def __init__(self, binary, warehouse, threads, query_timeout=300):
         self.binary, self.warehouse, self.threads = str(binary), pathlib.Path(warehouse), threads
+        self.query_timeout = query_timeout
 
     def sql(self, *args, timeout=3600):
         return sh(self.binary, "sql", "--warehouse", self.warehouse, "--threads", self.threads,
@@ -72,9 +73,9 @@ class Floe:
         """(seconds, result rows, error): one run of `floe sql ... --format csv`."""
         t0 = time.perf_counter()
         try:
-            proc = self.sql("--format", "csv", *args)
+            proc = self.sql("--format", "csv", *args, timeout=self.query_timeout)
         except subprocess.TimeoutExpired:
-            return None, None, "timed out"
+            return None, None, f"timed out after {self.query_timeout} s"
         seconds = time.perf_counter() - t0
         if proc.returncode != 0:
             return None, None, first_line(proc.stderr) or f"exit status {proc.returncode}"
@@ -183,7 +184,8 @@ def load_tpch_into_floe(floe, files):
 
 def bench_tpch(args, floe_bin, results):
     files = tpch_parquet(args.sf)
-    floe = Floe(floe_bin, DATA / f"tpch-sf{args.sf:g}" / "warehouse", args.threads)
+    floe = Floe(floe_bin, DATA / f"tpch-sf{args.sf:g}" / "warehouse", args.threads,
+                args.query_timeout)
     try:
         results["tpch_load_s"] = load_tpch_into_floe(floe, files)
         loaded = True
@@ -223,10 +225,10 @@ def clickstream_csv(floe_bin, rows, days):
     return folder, sorted((folder / "landing").rglob("*.csv"))
 
 
-def load_clickstream(floe_bin, folder, files, threads):
+def load_clickstream(floe_bin, folder, files, threads, query_timeout):
     """The floe table (day(ts), sorted by element_id, bloom filter on element_id, zstd) and
     DuckDB's hive-partitioned Parquet by day, each made once."""
-    floe = Floe(floe_bin, folder / "warehouse", threads)
+    floe = Floe(floe_bin, folder / "warehouse", threads, query_timeout)
     marker = folder / ".loaded"
     hive = folder / "hive"
     if not marker.exists():
@@ -289,7 +291,7 @@ def clickstream_queries(con):
 def bench_clickstream(args, floe_bin, results):
     import pyarrow.parquet as pq
     folder, files = clickstream_csv(floe_bin, args.rows, args.days)
-    floe, hive = load_clickstream(floe_bin, folder, files, args.threads)
+    floe, hive = load_clickstream(floe_bin, folder, files, args.threads, args.query_timeout)
     con = duckdb_connection(args.threads)
     con.execute(f"CREATE VIEW clicks AS SELECT * EXCLUDE (day) FROM read_parquet("
                 f"'{hive}/**/*.parquet', hive_partitioning = true)")
@@ -327,6 +329,8 @@ def main():
     ap.add_argument("--days", type=int, default=10, help="clickstream days")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--query-timeout", type=float, default=300,
+                    help="seconds one floe run may take before it is stopped and reported")
     ap.add_argument("--queries", default="1-22", help="TPC-H queries: 1-22, or 1,6,9")
     ap.add_argument("--cases", default="tpch,clickstream")
     ap.add_argument("--floe", default=os.environ.get("FLOE_BIN", ROOT / "build/release/floe"))
