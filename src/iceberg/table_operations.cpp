@@ -61,17 +61,18 @@ std::string gunzip(std::span<const uint8_t> bytes, const std::string& location) 
 
 }  // namespace
 
+std::string read_metadata_text(io::FileIO& io, const std::string& location) {
+  auto in = io.open_input(location);
+  auto bytes = in->read_at(0, in->size());
+  if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) return gunzip(bytes, location);
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
 std::shared_ptr<const TableMetadata> read_metadata_file(io::FileIO& io,
                                                         const std::string& location) {
   try {
-    auto in = io.open_input(location);
-    auto bytes = in->read_at(0, in->size());
-    std::string text;
-    if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
-      text = gunzip(bytes, location);
-    else
-      text.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    return std::make_shared<const TableMetadata>(parse_table_metadata(text));
+    return std::make_shared<const TableMetadata>(
+        parse_table_metadata(read_metadata_text(io, location)));
   } catch (const Error& e) {
     if (std::string_view(e.what()).starts_with(location)) throw;
     throw with_context(e, location);

@@ -59,5 +59,8 @@ void write_metadata_file(io::FileIO& io, const std::string& location,
 // Reads and parses a metadata file (gzip-compressed ones too); errors name the location.
 std::shared_ptr<const TableMetadata> read_metadata_file(io::FileIO& io,
                                                         const std::string& location);
+// The JSON text of a table or view metadata file, gunzipped when it is compressed (Java's
+// .gz.metadata.json). Throws IoError, CorruptDataError for bad gzip data.
+std::string read_metadata_text(io::FileIO& io, const std::string& location);
 
 }  // namespace floe::iceberg
