@@ -48,6 +48,16 @@ bool v1_layout(SqliteDatabase& db) { return db.table_has_column("iceberg_tables"
 // The condition that picks table rows (not views) in this catalog's layout.
 std::string table_filter(SqliteDatabase& db) { return v1_layout(db) ? kTableFilter : ""; }
 
+constexpr const char* kViewFilter = " AND iceberg_type = 'VIEW'";
+
+// Java's JdbcUtil.V1_UPDATE_CATALOG_SQL: what JdbcCatalog runs with jdbc.schema-version=V1.
+void migrate_to_v1_layout(SqliteDatabase& db) {
+  if (!v1_layout(db)) db.exec("ALTER TABLE iceberg_tables ADD COLUMN iceberg_type VARCHAR(5)");
+}
+
+// Attempts of a view replace that loses races to other writers (Java's commit.retry default).
+constexpr int kViewCommitAttempts = 4;
+
 // What holds the name `id`: "table", "view" (V1 layout), or nothing.
 std::optional<std::string> name_holder(SqliteDatabase& db, const std::string& catalog,
                                        const TableIdentifier& id) {
@@ -110,11 +120,10 @@ class CatalogTableOperations final : public iceberg::TableOperations {
     try {
       catalog_.commit({TablePointerUpdate{id_, base_location, new_location}});
     } catch (const iceberg::CommitConflictError&) {
-      // Nobody points at the file we wrote: remove it.
-      try {
-        catalog_.file_io()->remove(new_location);
-      } catch (const Error&) {
-      }
+      remove_unreferenced(new_location);
+      throw;
+    } catch (const CatalogError&) {  // e.g. a view took the name
+      remove_unreferenced(new_location);
       throw;
     }
     try {
@@ -130,6 +139,14 @@ class CatalogTableOperations final : public iceberg::TableOperations {
   io::FileIO& io() override { return *catalog_.file_io(); }
 
  private:
+  // After a failed pointer move nobody points at the file just written.
+  void remove_unreferenced(const std::string& location) {
+    try {
+      catalog_.file_io()->remove(location);
+    } catch (const Error&) {
+    }
+  }
+
   SqlCatalog& catalog_;
   TableIdentifier id_;
   std::shared_ptr<const iceberg::TableMetadata> metadata_;
@@ -316,7 +333,7 @@ void SqlCatalog::drop_namespace(const std::vector<std::string>& ns) {
       "SELECT 1 FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? LIMIT 1");
   views.bind(1, config_.name).bind(2, name);
   if (views.step())
-    throw CatalogError(fmt::format("namespace {} is not empty: it holds views", name));
+    throw CatalogError(fmt::format("namespace {} is not empty: drop its views first", name));
   db_.prepare("DELETE FROM iceberg_namespace_properties WHERE catalog_name = ? AND namespace = ?")
       .bind(1, config_.name)
       .bind(2, name)
@@ -410,9 +427,12 @@ void SqlCatalog::commit(const std::vector<TablePointerUpdate>& updates) {
       if (!namespace_exists(u.table.namespace_levels))
         throw CatalogError(fmt::format("namespace {} does not exist (create it first)",
                                        u.table.namespace_string()));
-      if (auto holder = name_holder(db_, config_.name, u.table))
-        throw iceberg::CommitConflictError(
-            fmt::format("{} {} already exists", *holder, u.table.to_string()));
+      if (auto holder = name_holder(db_, config_.name, u.table)) {
+        std::string message = fmt::format("{} {} already exists", *holder, u.table.to_string());
+        // Another table of that name is a lost create race; a view is not.
+        if (*holder == "view") throw CatalogError(message);
+        throw iceberg::CommitConflictError(message);
+      }
       // The V1 layout types each row, as Java's JdbcCatalog does.
       db_.prepare(v1_layout(db_)
                       ? "INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, "
@@ -449,6 +469,145 @@ void SqlCatalog::commit(const std::vector<TablePointerUpdate>& updates) {
   }
   FLOE_FAULT_POINT("catalog.before_commit");
   tx.commit();
+}
+
+std::vector<TableIdentifier> SqlCatalog::list_views(const std::vector<std::string>& ns) {
+  std::vector<TableIdentifier> out;
+  if (!v1_layout(db_)) return out;
+  auto st =
+      db_.prepare(std::string("SELECT table_name FROM iceberg_tables WHERE catalog_name = ? AND "
+                              "table_namespace = ?") +
+                  kViewFilter + " ORDER BY table_name");
+  st.bind(1, config_.name).bind(2, join(ns, '.'));
+  while (st.step()) out.push_back(TableIdentifier{ns, *st.text(0)});
+  return out;
+}
+
+std::optional<std::string> SqlCatalog::view_metadata_location(const TableIdentifier& id) {
+  if (!v1_layout(db_)) return std::nullopt;
+  auto st = db_.prepare(
+      std::string("SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND "
+                  "table_namespace = ? AND table_name = ?") +
+      kViewFilter);
+  st.bind(1, config_.name).bind(2, id.namespace_string()).bind(3, id.name);
+  if (!st.step()) return std::nullopt;
+  return st.text(0).value_or("");
+}
+
+std::optional<iceberg::ViewMetadata> SqlCatalog::load_view(const TableIdentifier& id) {
+  auto location = view_metadata_location(id);
+  if (!location) return std::nullopt;
+  return iceberg::read_view_metadata_file(*io_, *location);
+}
+
+iceberg::ViewMetadata SqlCatalog::create_view(const TableIdentifier& id,
+                                              const iceberg::ViewMetadata& metadata, bool replace) {
+  for (const auto& p : id.namespace_levels) check_name(p, id.to_string());
+  check_name(id.name, id.to_string());
+  (void)metadata.current_schema();  // the version to store and its schema must be there
+  auto remove_unreferenced = [&](const std::string& location) {
+    try {
+      io_->remove(location);
+    } catch (const Error&) {
+    }
+  };
+  for (int attempt = 1;; ++attempt) {
+    auto base_location = view_metadata_location(id);
+    if (!base_location) {
+      // A new view. Refuse what the transaction would refuse before writing a file.
+      if (!namespace_exists(id.namespace_levels))
+        throw CatalogError(
+            fmt::format("namespace {} does not exist (create it first)", id.namespace_string()));
+      if (auto holder = name_holder(db_, config_.name, id))
+        throw CatalogError(fmt::format("{} {} already exists", *holder, id.to_string()));
+      std::string location = iceberg::new_metadata_location(metadata.location, 0);
+      iceberg::write_view_metadata_file(*io_, location, metadata);
+      bool lost_race = false;
+      try {
+        SqliteDatabase::Transaction tx(db_);
+        if (!namespace_exists(id.namespace_levels))
+          throw CatalogError(
+              fmt::format("namespace {} does not exist (create it first)", id.namespace_string()));
+        if (auto holder = name_holder(db_, config_.name, id)) {
+          if (*holder != "view" || !replace)
+            throw CatalogError(fmt::format("{} {} already exists", *holder, id.to_string()));
+          lost_race = true;  // another writer created it meanwhile: replace that one
+        } else {
+          migrate_to_v1_layout(db_);
+          db_.prepare(
+                 "INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, "
+                 "metadata_location, previous_metadata_location, iceberg_type) VALUES "
+                 "(?, ?, ?, ?, NULL, 'VIEW')")
+              .bind(1, config_.name)
+              .bind(2, id.namespace_string())
+              .bind(3, id.name)
+              .bind(4, location)
+              .run();
+          tx.commit();
+        }
+      } catch (...) {
+        remove_unreferenced(location);
+        throw;
+      }
+      if (!lost_race) return metadata;
+      remove_unreferenced(location);
+      continue;
+    }
+    if (!replace) throw CatalogError(fmt::format("view {} already exists", id.to_string()));
+    iceberg::ViewMetadata stored = iceberg::read_view_metadata_file(*io_, *base_location);
+    iceberg::ViewMetadata base = stored;
+    // Properties first, so that replace.*-dialect.allowed set by this statement apply.
+    for (const auto& [k, v] : metadata.properties) base.properties[k] = v;
+    iceberg::ViewMetadata next =
+        iceberg::replace_view_version(base, metadata.current_version(), metadata.current_schema());
+    if (iceberg::view_metadata_to_json(next) == iceberg::view_metadata_to_json(stored))
+      return stored;  // the same definition again: nothing to commit
+    int64_t version = std::max<int64_t>(iceberg::metadata_version(*base_location) + 1, 0);
+    std::string location = iceberg::new_metadata_location(next.location, version);
+    iceberg::write_view_metadata_file(*io_, location, next);
+    int64_t n = 0;
+    try {
+      SqliteDatabase::Transaction tx(db_);
+      n = db_.prepare(std::string("UPDATE iceberg_tables SET metadata_location = ?, "
+                                  "previous_metadata_location = ? WHERE catalog_name = ? AND "
+                                  "table_namespace = ? AND table_name = ? AND "
+                                  "metadata_location = ?") +
+                      kViewFilter)
+              .bind(1, location)
+              .bind(2, *base_location)
+              .bind(3, config_.name)
+              .bind(4, id.namespace_string())
+              .bind(5, id.name)
+              .bind(6, *base_location)
+              .run();
+      if (n == 1) tx.commit();
+    } catch (...) {
+      remove_unreferenced(location);
+      throw;
+    }
+    if (n == 1) return next;
+    remove_unreferenced(location);
+    if (attempt >= kViewCommitAttempts)
+      throw iceberg::CommitConflictError(
+          fmt::format("view {} was changed by other writers {} times while it was being replaced",
+                      id.to_string(), attempt));
+  }
+}
+
+void SqlCatalog::drop_view(const TableIdentifier& id) {
+  int64_t n = 0;
+  if (v1_layout(db_)) {
+    SqliteDatabase::Transaction tx(db_);
+    n = db_.prepare(std::string("DELETE FROM iceberg_tables WHERE catalog_name = ? AND "
+                                "table_namespace = ? AND table_name = ?") +
+                    kViewFilter)
+            .bind(1, config_.name)
+            .bind(2, id.namespace_string())
+            .bind(3, id.name)
+            .run();
+    tx.commit();
+  }
+  if (n == 0) throw CatalogError(fmt::format("view {} does not exist", id.to_string()));
 }
 
 }  // namespace floe::catalog

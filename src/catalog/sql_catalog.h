@@ -1,7 +1,8 @@
 // SqlCatalog: floe's embedded catalog, one SQLite file whose tables have the layout of
 // Iceberg's JDBC catalog (iceberg_tables, iceberg_namespace_properties), so PyIceberg's
 // SQL catalog and Iceberg Java's JdbcCatalog open it as it is. It is the single transaction
-// coordinator: one commit moves the pointers of several tables at once, or none.
+// coordinator: one commit moves the pointers of several tables at once, or none. Iceberg
+// views live in iceberg_tables too, as Java's V1 layout keeps them.
 // Layer: catalog. One SqlCatalog per thread; several processes may share the file.
 #pragma once
 
@@ -13,6 +14,7 @@
 
 #include "catalog/sqlite_database.h"
 #include "iceberg/table_operations.h"
+#include "iceberg/view_metadata.h"
 #include "io/file_io.h"
 
 namespace floe::catalog {
@@ -62,7 +64,7 @@ class SqlCatalog {
   std::shared_ptr<io::FileIO> file_io() const { return io_; }
 
   // Namespaces. A namespace exists when it has a property row (Java and PyIceberg write
-  // "exists" = "true") or holds a table.
+  // "exists" = "true") or holds a table or view.
   void create_namespace(const std::vector<std::string>& ns,
                         const std::map<std::string, std::string>& properties,
                         bool if_not_exists = false);
@@ -72,14 +74,14 @@ class SqlCatalog {
   void set_namespace_properties(const std::vector<std::string>& ns,
                                 const std::map<std::string, std::string>& updates,
                                 const std::vector<std::string>& removals);
-  // Throws CatalogError if the namespace is missing or not empty.
+  // Throws CatalogError if the namespace is missing or holds tables or views.
   void drop_namespace(const std::vector<std::string>& ns);
 
   // Tables.
   std::vector<TableIdentifier> list_tables(const std::vector<std::string>& ns);
   std::optional<std::string> table_metadata_location(const TableIdentifier& id);
   bool table_exists(const TableIdentifier& id) { return table_metadata_location(id).has_value(); }
-  // <warehouse>/<namespace levels>/<table> (Java's JdbcCatalog default).
+  // <warehouse>/<namespace levels>/<table> (Java's JdbcCatalog default; views too).
   std::string default_table_location(const TableIdentifier& id) const;
   // Operations on a table that exists (CatalogError naming it otherwise) or, with
   // `for_create`, on one about to be created.
@@ -92,8 +94,33 @@ class SqlCatalog {
   void rename_table(const TableIdentifier& from, const TableIdentifier& to);
 
   // Moves every pointer in one database transaction: all succeed or none does. Throws
-  // CommitConflictError naming the first table that is not at its expected location.
+  // CommitConflictError naming the first table that is not at its expected location, and
+  // CatalogError when a table to create has the name of a view or no namespace.
   void commit(const std::vector<TablePointerUpdate>& updates);
+
+  // Views (Iceberg view spec), rows of type 'VIEW' in iceberg_tables: Java's V1 layout of the
+  // JDBC catalog. A catalog file in the V0 layout (no iceberg_type column; what floe and Java
+  // create) is migrated by adding the column when its first view is created; until then it
+  // has no views. Tables and views share one name space.
+  std::vector<TableIdentifier> list_views(const std::vector<std::string>& ns);
+  std::optional<std::string> view_metadata_location(const TableIdentifier& id);
+  bool view_exists(const TableIdentifier& id) { return view_metadata_location(id).has_value(); }
+  // The view's current metadata, or nullopt when there is no view `id`. Throws IoError or
+  // CorruptDataError (naming the file) when its metadata file cannot be read.
+  std::optional<iceberg::ViewMetadata> load_view(const TableIdentifier& id);
+  // Stores a view: writes `metadata` as its first metadata file
+  // (<location>/metadata/00000-<uuid>.metadata.json) and adds the row. With `replace`, an
+  // existing view instead gets the current version of `metadata` (and its schema) as a new
+  // version, with `metadata`'s properties set over its own (iceberg::replace_view_version),
+  // written as the next metadata file; a concurrent replace is retried. Returns the metadata
+  // stored. Throws CatalogError when the namespace is missing, when a table has the name, or,
+  // without `replace`, when the view exists; InvalidInputError from replace_view_version;
+  // CommitConflictError when other writers kept winning.
+  iceberg::ViewMetadata create_view(const TableIdentifier& id,
+                                    const iceberg::ViewMetadata& metadata, bool replace = false);
+  // Removes the view from the catalog (its metadata files stay, as Java's JdbcCatalog leaves
+  // them). Throws CatalogError when there is no view `id`.
+  void drop_view(const TableIdentifier& id);
 
  private:
   CatalogConfig config_;
