@@ -3,12 +3,19 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <malloc.h>
+
 #include <cstdio>
 
 #include "base/error.h"
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
+  // Column buffers of a row group are megabytes each and freed right after use: keeping
+  // them in the heap instead of mapping and zeroing fresh pages each time saves a fifth of
+  // a scan's time. (glibc's defaults return such blocks to the kernel at once.)
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   CLI::App app{"floe: a data lakehouse in one program. Files and streams land, are loaded\n"
                "exactly once into Apache Iceberg tables, refined with SQL, and queried.",
                "floe"};

@@ -88,6 +88,8 @@ Batch batch_in_order(const Batch& batch, const std::vector<uint32_t>& order) {
 
 namespace {
 
+constexpr int64_t kMorselRows = 16384;
+
 // Counts rows leaving an operator (EXPLAIN ANALYZE).
 class CountingConsumer : public Consumer {
  public:
@@ -215,7 +217,20 @@ void produce_scan(const PlanNode& node, ExecContext& ctx, Consumer& out) {
       b.schema = schema;
       int64_t done = ctx.rows_scanned += b.num_rows();
       if (ctx.options.progress) ctx.options.progress(done, ctx.rows_total);
-      target->consume(std::move(b), worker);
+      int64_t rows = b.num_rows();
+      if (rows <= kMorselRows || b.columns.empty()) {
+        target->consume(std::move(b), worker);
+        return;
+      }
+      // A row group is cut into morsels that the operators above keep in cache.
+      for (int64_t off = 0; off < rows; off += kMorselRows) {
+        int64_t n = std::min(kMorselRows, rows - off);
+        Batch m;
+        m.schema = schema;
+        m.rows_without_columns = n;
+        for (const auto& c : b.columns) m.columns.push_back(c.slice(off, n));
+        target->consume(std::move(m), worker);
+      }
     });
   });
 }

@@ -35,6 +35,8 @@ class TableSource {
   // Text for EXPLAIN: what was pruned, files and row groups read.
   virtual std::string describe() const = 0;
   virtual std::string explain_pruning() const { return {}; }
+  // An upper estimate of the distinct values of a column (for join ordering), -1 unknown.
+  virtual int64_t distinct_estimate(int column) { return -1; }
 };
 
 enum class PlanKind {

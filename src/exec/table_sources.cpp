@@ -3,6 +3,8 @@
 #include <glob.h>
 
 #include "base/error.h"
+#include "exec/row_keys.h"
+#include "iceberg/single_value.h"
 #include "iceberg/table_reader.h"
 
 namespace floe::exec {
@@ -33,6 +35,24 @@ MemoryTableSource::MemoryTableSource(std::string name, Schema schema,
 int64_t MemoryTableSource::estimated_rows() const {
   int64_t n = 0;
   for (const auto& b : *batches_) n += b.num_rows();
+  return n;
+}
+
+int64_t MemoryTableSource::distinct_estimate(int column) {
+  auto it = distinct_.find(column);
+  if (it != distinct_.end()) return it->second;
+  KeyTable seen;
+  for (const auto& b : *batches_) {
+    std::vector<const columnar::Column*> cols{&b.columns[size_t(column)]};
+    EncodedKeys enc;
+    encode_keys(cols, b.num_rows(), enc);
+    for (size_t i = 0; i < enc.rows(); ++i) {
+      bool inserted;
+      seen.find_or_insert(enc.key(i), enc.hashes[i], inserted);
+    }
+  }
+  int64_t n = int64_t(seen.size());
+  distinct_[column] = n;
   return n;
 }
 
@@ -91,6 +111,7 @@ size_t IcebergTableSource::prepare(const std::vector<int>& columns,
   // pushed predicate only needs to be a superset.
   state_->reader = std::make_unique<iceberg::TableReader>(*io_, *metadata_, ts, names,
                                                           predicate.clone());
+  state_->reader->set_exact_filter(false);
   // No column needed (COUNT(*)): the reader returns every column; read() drops them.
   state_->no_columns = columns.empty();
   return state_->plan.tasks.size();
@@ -117,6 +138,43 @@ void IcebergTableSource::read(size_t piece, const std::function<void(Batch&&)>& 
   p.pages_pruned += report.pages_pruned;
   p.rows_kept += report.rows_kept;
   p.rows_total += report.rows_total;
+}
+
+int64_t IcebergTableSource::distinct_estimate(int column) {
+  const columnar::Field& f = schema_->schema.fields[size_t(column)];
+  auto id = f.type.id();
+  bool integral = id == columnar::TypeId::kInt32 || id == columnar::TypeId::kInt64 ||
+                  id == columnar::TypeId::kDate || id == columnar::TypeId::kInt16 ||
+                  id == columnar::TypeId::kInt8;
+  if (!integral || !f.field_id || !snapshot_) return -1;
+  if (!all_files_) {
+    all_files_ = iceberg::plan_scan(*io_, *metadata_, snapshot_, *schema_, formats::ScanPredicate(), threads_).tasks;
+  }
+  bool any = false;
+  int64_t lo = 0, hi = 0;
+  for (const auto& t : *all_files_) {
+    auto l = t.file.lower_bounds.find(*f.field_id);
+    auto u = t.file.upper_bounds.find(*f.field_id);
+    if (l == t.file.lower_bounds.end() || u == t.file.upper_bounds.end()) return -1;
+    columnar::Column lc = iceberg::from_single_value_bytes(f.type, l->second);
+    columnar::Column uc = iceberg::from_single_value_bytes(f.type, u->second);
+    int64_t a = f.type.byte_width() == 8 ? lc.value<int64_t>(0) : f.type.byte_width() == 4 ? lc.value<int32_t>(0)
+              : f.type.byte_width() == 2 ? lc.value<int16_t>(0) : lc.value<int8_t>(0);
+    int64_t b = f.type.byte_width() == 8 ? uc.value<int64_t>(0) : f.type.byte_width() == 4 ? uc.value<int32_t>(0)
+              : f.type.byte_width() == 2 ? uc.value<int16_t>(0) : uc.value<int8_t>(0);
+    if (!any) {
+      lo = a;
+      hi = b;
+      any = true;
+    } else {
+      lo = std::min(lo, a);
+      hi = std::max(hi, b);
+    }
+  }
+  if (!any) return 0;
+  int64_t range = hi - lo + 1;
+  int64_t rows = estimated_rows();
+  return rows >= 0 ? std::min(range, rows) : range;
 }
 
 std::string IcebergTableSource::describe() const {

@@ -4,7 +4,9 @@
 // (read_parquet, read_csv). Layer: exec.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -28,11 +30,13 @@ class MemoryTableSource : public TableSource {
   size_t prepare(const std::vector<int>& columns, const formats::ScanPredicate& predicate) override;
   void read(size_t piece, const std::function<void(columnar::Batch&&)>& sink) override;
   std::string describe() const override { return name_ + " (memory)"; }
+  int64_t distinct_estimate(int column) override;
 
  private:
   std::string name_;
   columnar::Schema schema_;
   std::shared_ptr<const std::vector<columnar::Batch>> batches_;
+  std::map<int, int64_t> distinct_;
   std::vector<int> columns_;
 };
 
@@ -50,9 +54,13 @@ class IcebergTableSource : public TableSource {
   void read(size_t piece, const std::function<void(columnar::Batch&&)>& sink) override;
   std::string describe() const override;
   std::string explain_pruning() const override;
+  // From the files' lower and upper bounds: an integer or date column has at most
+  // upper - lower + 1 values.
+  int64_t distinct_estimate(int column) override;
 
  private:
   struct State;
+  std::optional<std::vector<iceberg::FileScanTask>> all_files_;
   std::string name_;
   std::shared_ptr<io::FileIO> io_;
   std::shared_ptr<const iceberg::TableMetadata> metadata_;

@@ -319,7 +319,7 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
         for (int64_t r = 0; r < n; ++r)
           if (!gone[size_t(r)]) sel.push_back(uint32_t(r));
       }
-      if (!predicate_.empty()) {
+      if (!predicate_.empty() && exact_) {
         Batch view;
         if (filtered) {
           view.schema = out.schema;
@@ -341,7 +341,7 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
       out.columns.resize(output_count_);
       out.schema.fields.resize(output_count_);
       if (out.columns.empty())
-        out.rows_without_columns = filtered || !predicate_.empty() ? int64_t(sel.size()) : n;
+        out.rows_without_columns = filtered || (!predicate_.empty() && exact_) ? int64_t(sel.size()) : n;
       if (out.num_rows() == 0) return true;
       return sink(std::move(out));
     };

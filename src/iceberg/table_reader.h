@@ -31,6 +31,10 @@ class TableReader {
 
   const columnar::Schema& output_schema() const { return output_schema_; }
 
+  // With false the predicate only prunes (files, row groups, pages): rows that fail it may
+  // be returned, for a caller that filters exactly itself (the SQL engine).
+  void set_exact_filter(bool exact) { exact_ = exact; }
+
   // Deleted row positions of `data_file` in `delete_file`, sorted (cached per delete file).
   std::vector<int64_t> deleted_positions(const DataFile& delete_file, const std::string& data_file);
 
@@ -46,6 +50,7 @@ class TableReader {
   size_t output_count_ = 0;
   columnar::Schema output_schema_;
   formats::ScanPredicate predicate_;
+  bool exact_ = true;
   std::map<int32_t, std::vector<std::string>> name_mapping_;  // field id -> names
   std::mutex delete_mu_;
   std::map<std::string, std::shared_ptr<std::map<std::string, std::vector<int64_t>>>> deletes_;

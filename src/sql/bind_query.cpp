@@ -552,16 +552,37 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
     if (p.predicate || p.kind == PlanKind::kFilter) e *= 0.2;
     est[r] = e;
   }
-  std::vector<std::vector<bool>> connected(n, std::vector<bool>(n, false));
+  // Equalities between a column of one relation and a column of another: their
+  // selectivity is 1 / the larger distinct estimate (a relation's row count when unknown).
+  struct Edge {
+    size_t a, b;
+    double ndv;
+  };
+  auto bare_column = [](const exec::Expression& e) -> int {
+    const exec::Expression* x = &e;
+    if (x->op == ExprOp::kCast) x = x->children[0].get();
+    return x->op == ExprOp::kColumn ? x->column_index : -1;
+  };
+  auto ndv_of = [&](int global) -> double {
+    size_t r = size_t(rel_of[size_t(global)]);
+    PlanNode* p = rels[r].plan.get();
+    while (p && p->kind == PlanKind::kFilter) p = p->children[0].get();
+    double fallback = std::max(1.0, est[r]);
+    if (p && p->kind == PlanKind::kScan) {
+      int local = global - offset[r];
+      int64_t d = p->source->distinct_estimate(p->scan_columns[size_t(local)]);
+      if (d > 0) return double(d);
+    }
+    return fallback;
+  };
+  std::vector<Edge> edges;
   for (const auto& c : multi) {
     if (c->op != ExprOp::kEqual) continue;
-    int l0 = INT32_MAX, h0 = -1, l1 = INT32_MAX, h1 = -1;
-    column_range(*c->children[0], l0, h0);
-    column_range(*c->children[1], l1, h1);
-    if (l0 == INT32_MAX || l1 == INT32_MAX) continue;
-    int a = rel_of[size_t(l0)], b = rel_of[size_t(l1)];
-    if (rel_of[size_t(h0 - 1)] != a || rel_of[size_t(h1 - 1)] != b || a == b) continue;
-    connected[size_t(a)][size_t(b)] = connected[size_t(b)][size_t(a)] = true;
+    int x = bare_column(*c->children[0]), y = bare_column(*c->children[1]);
+    if (x < 0 || y < 0) continue;
+    size_t a = size_t(rel_of[size_t(x)]), b = size_t(rel_of[size_t(y)]);
+    if (a == b) continue;
+    edges.push_back({a, b, std::max(ndv_of(x), ndv_of(y))});
   }
   std::vector<size_t> order;
   std::vector<bool> used(n, false);
@@ -570,21 +591,34 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
     if (est[r] > est[first]) first = r;
   order.push_back(first);
   used[first] = true;
+  double current = std::max(1.0, est[first]);
   while (order.size() < n) {
     int best = -1;
     bool best_connected = false;
+    double best_out = 0;
     for (size_t r = 0; r < n; ++r) {
       if (used[r]) continue;
+      double sel = 1;
       bool conn = false;
-      for (size_t q : order) conn = conn || connected[r][q];
-      if (best < 0 || (conn && !best_connected) ||
-          (conn == best_connected && est[r] < est[size_t(best)])) {
+      for (const auto& e : edges)
+        if ((e.a == r && used[e.b]) || (e.b == r && used[e.a])) {
+          conn = true;
+          sel /= std::max(1.0, e.ndv);
+        }
+      double out = current * std::max(1.0, est[r]) * sel;
+      bool better = best < 0 || (conn && !best_connected) ||
+                    (conn == best_connected &&
+                     (conn ? (out < best_out || (out == best_out && est[r] < est[size_t(best)]))
+                           : est[r] < est[size_t(best)]));
+      if (better) {
         best = int(r);
         best_connected = conn;
+        best_out = out;
       }
     }
     order.push_back(size_t(best));
     used[size_t(best)] = true;
+    current = std::max(1.0, best_out);
   }
   std::vector<int> pos(all.columns.size(), -1);  // global column -> index in the plan so far
   auto place = [&](size_t r, int at) {
