@@ -253,28 +253,31 @@ def load_clickstream(floe_bin, folder, files, threads, query_timeout):
 
 
 def clickstream_queries(con):
-    """The six queries of BENCHMARKS.md as (name, SQL with {clicks}, floe extra args). An
-    element with many clicks and an existing click_id are picked from the data."""
+    """The six queries of BENCHMARKS.md as (name, SQL with {clicks}, to Parquet). An element
+    with many clicks and an existing click_id are picked from the data; time ranges are
+    literal bounds (the access pattern is measured, not interval arithmetic)."""
+    import datetime as dt
     element = con.execute("SELECT element_id FROM clicks GROUP BY element_id "
                           "ORDER BY count(*) DESC, element_id LIMIT 1 OFFSET 9").fetchone()[0]
     first, rows = con.execute("SELECT min(CAST(ts AS DATE)), count(*) FROM clicks").fetchone()
-    day = first.isoformat()
     click = rows // 2
-    week_end = f"DATE '{day}' + INTERVAL 7 DAY"
+
+    def ts(days):
+        return f"TIMESTAMP '{(first + dt.timedelta(days=days)).isoformat()} 00:00:00'"
+
+    one_day = f"ts >= {ts(0)} AND ts < {ts(1)}"
     return [
-        ("1 one day, all columns",
-         f"SELECT * FROM {{clicks}} WHERE ts >= TIMESTAMP '{day} 00:00:00' "
-         f"AND ts < TIMESTAMP '{day} 00:00:00' + INTERVAL 1 DAY", True),
+        ("1 one day, all columns", f"SELECT * FROM {{clicks}} WHERE {one_day}", True),
         ("2 element over 90 days",
          f"SELECT CAST(ts AS DATE) AS day, count(*) AS clicks, count(DISTINCT user_id) AS users "
-         f"FROM {{clicks}} WHERE element_id = {element} AND ts >= TIMESTAMP '{day} 00:00:00' "
-         f"AND ts < TIMESTAMP '{day} 00:00:00' + INTERVAL 90 DAY GROUP BY 1 ORDER BY 1", False),
+         f"FROM {{clicks}} WHERE element_id = {element} AND ts >= {ts(0)} AND ts < {ts(90)} "
+         f"GROUP BY 1 ORDER BY 1", False),
         ("3 top 20 elements per day",
          f"SELECT day, element_id, clicks FROM (SELECT day, element_id, clicks, row_number() "
          f"OVER (PARTITION BY day ORDER BY clicks DESC, element_id) AS rn FROM (SELECT "
          f"CAST(ts AS DATE) AS day, element_id, count(*) AS clicks FROM {{clicks}} "
-         f"WHERE ts >= TIMESTAMP '{day} 00:00:00' AND ts < {week_end} GROUP BY 1, 2) AS daily) "
-         f"AS ranked WHERE rn <= 20 ORDER BY day, clicks DESC, element_id", False),
+         f"WHERE ts >= {ts(0)} AND ts < {ts(7)} GROUP BY 1, 2) AS daily) AS ranked "
+         f"WHERE rn <= 20 ORDER BY day, clicks DESC, element_id", False),
         ("4 device x country (scan)",
          "SELECT device, country, count(*) AS clicks FROM {clicks} GROUP BY device, country "
          "ORDER BY clicks DESC, device, country", False),
@@ -283,8 +286,7 @@ def clickstream_queries(con):
         ("6 sessions of one day",
          f"SELECT count(*) AS sessions, avg(clicks) AS avg_clicks, max(duration) AS longest "
          f"FROM (SELECT session_id, count(*) AS clicks, sum(duration_ms) AS duration "
-         f"FROM {{clicks}} WHERE ts >= TIMESTAMP '{day} 00:00:00' AND ts < TIMESTAMP '{day} "
-         f"00:00:00' + INTERVAL 1 DAY GROUP BY session_id) AS sessions", False),
+         f"FROM {{clicks}} WHERE {one_day} GROUP BY session_id) AS sessions", False),
     ]
 
 
