@@ -144,12 +144,13 @@ KeyTable::KeyTable() {
 }
 
 void KeyTable::grow() {
-  std::vector<uint32_t> bigger(slots_.size() * 2, 0);
+  std::vector<uint64_t> bigger(slots_.size() * 2, 0);
   size_t mask = bigger.size() - 1;
   for (uint32_t id = 0; id < hashes_.size(); ++id) {
-    size_t s = hashes_[id] & mask;
+    uint64_t h = hashes_[id];
+    size_t s = h & mask;
     while (bigger[s]) s = (s + 1) & mask;
-    bigger[s] = id + 1;
+    bigger[s] = (h & 0xffffffff00000000ull) | uint64_t(id + 1);
   }
   slots_.swap(bigger);
   mask_ = mask;
@@ -157,16 +158,19 @@ void KeyTable::grow() {
 
 uint32_t KeyTable::find_or_insert(std::string_view k, uint64_t h, bool& inserted) {
   size_t s = h & mask_;
-  while (uint32_t v = slots_[s]) {
-    uint32_t id = v - 1;
-    if (hashes_[id] == h && key(id) == k) {
-      inserted = false;
-      return id;
+  const uint64_t tag = h & 0xffffffff00000000ull;
+  while (uint64_t v = slots_[s]) {
+    if ((v & 0xffffffff00000000ull) == tag) {
+      uint32_t id = uint32_t(v) - 1;
+      if (key(id) == k) {
+        inserted = false;
+        return id;
+      }
     }
     s = (s + 1) & mask_;
   }
   uint32_t id = uint32_t(hashes_.size());
-  slots_[s] = id + 1;
+  slots_[s] = tag | uint64_t(id + 1);
   hashes_.push_back(h);
   arena_.append(k.data(), k.size());
   key_offsets_.push_back(arena_.size());
@@ -177,16 +181,19 @@ uint32_t KeyTable::find_or_insert(std::string_view k, uint64_t h, bool& inserted
 
 int64_t KeyTable::find(std::string_view k, uint64_t h) const {
   size_t s = h & mask_;
-  while (uint32_t v = slots_[s]) {
-    uint32_t id = v - 1;
-    if (hashes_[id] == h && key(id) == k) return id;
+  const uint64_t tag = h & 0xffffffff00000000ull;
+  while (uint64_t v = slots_[s]) {
+    if ((v & 0xffffffff00000000ull) == tag) {
+      uint32_t id = uint32_t(v) - 1;
+      if (key(id) == k) return id;
+    }
     s = (s + 1) & mask_;
   }
   return -1;
 }
 
 size_t KeyTable::memory_bytes() const {
-  return slots_.size() * 4 + hashes_.size() * 8 + key_offsets_.size() * 8 + arena_.capacity();
+  return slots_.size() * 8 + hashes_.size() * 8 + key_offsets_.size() * 8 + arena_.capacity();
 }
 
 }  // namespace floe::exec

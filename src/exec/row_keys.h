@@ -46,7 +46,9 @@ class KeyTable {
 
  private:
   void grow();
-  std::vector<uint32_t> slots_;  // id + 1; 0 = empty
+  // Each slot: the upper 32 bits of the key's hash (compared before touching the key) and
+  // id + 1 in the lower 32 bits; 0 = empty.
+  std::vector<uint64_t> slots_;
   std::vector<uint64_t> hashes_;
   std::vector<uint64_t> key_offsets_;
   Buffer arena_;
