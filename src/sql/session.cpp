@@ -21,6 +21,7 @@
 #include "iceberg/table_maintenance.h"
 #include "iceberg/table_operations.h"
 #include "iceberg/table_update.h"
+#include "iceberg/view_metadata.h"
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
 #include "sql/parser.h"
@@ -163,7 +164,15 @@ struct Session::State : public BindCatalog {
   std::optional<std::string> view_query(const ObjectName& name) override {
     auto it = memory_views.find(memory_key(name));
     if (it != memory_views.end()) return it->second;
-    return std::nullopt;
+    if (options.in_memory) return std::nullopt;
+    auto id = identifier(name);
+    auto& cat = warehouse();
+    if (!cat.view_exists(id)) return std::nullopt;
+    auto view = cat.load_view(id);
+    if (!view) return std::nullopt;
+    const auto* rep = view->current_version().sql_for(iceberg::kFloeViewDialect);
+    if (!rep) throw UnsupportedError(fmt::format("view {} has no SQL representation", id.to_string()));
+    return rep->sql;
   }
 
   bool table_exists(const ObjectName& name) {
@@ -339,8 +348,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult create_view(CreateView& cv) {
-    if (!options.in_memory && !cv.temporary)
-      throw UnsupportedError("views in the warehouse catalog are not supported yet; use CREATE TEMPORARY VIEW");
+    if (!options.in_memory && !cv.temporary) return create_warehouse_view(cv);
     std::string key = memory_key(cv.name);
     if (memory_views.count(key) && !cv.or_replace) {
       if (cv.if_not_exists) return status("CREATE VIEW (already exists)");
@@ -355,6 +363,42 @@ struct Session::State : public BindCatalog {
       text = "SELECT * FROM (" + text + ") AS v(" + cols + ")";
     }
     memory_views[key] = text;
+    return status("CREATE VIEW");
+  }
+
+  // A view in the catalog: Iceberg view metadata with floe's SQL, readable by other engines.
+  StatementResult create_warehouse_view(CreateView& cv) {
+    auto id = identifier(cv.name);
+    auto& cat = warehouse();
+    if (cat.view_exists(id) && !cv.or_replace) {
+      if (cv.if_not_exists) return status("CREATE VIEW (already exists)");
+      throw CatalogError(fmt::format("view '{}' already exists", id.to_string()));
+    }
+    if (cat.table_exists(id)) throw CatalogError(fmt::format("'{}' is a table", id.to_string()));
+    BoundQuery b = bind(*cv.query);
+    Schema schema;
+    for (size_t i = 0; i < b.names.size(); ++i) {
+      std::string n = i < cv.column_aliases.size() ? cv.column_aliases[i] : b.names[i];
+      DataType t = b.plan->output[i].type;
+      if (t.id() == columnar::TypeId::kNull) t = DataType(columnar::TypeId::kString);
+      schema.fields.emplace_back(n, t);
+    }
+    std::string text = cv.query_text;
+    if (!cv.column_aliases.empty()) {
+      std::string cols;
+      for (size_t i = 0; i < cv.column_aliases.size(); ++i)
+        cols += (i ? ", " : "") + std::string("\"") + cv.column_aliases[i] + "\"";
+      text = "SELECT * FROM (" + text + ") AS v(" + cols + ")";
+    }
+    if (!cat.namespace_exists(id.namespace_levels)) {
+      if (id.namespace_levels == std::vector<std::string>{"default"}) cat.create_namespace(id.namespace_levels, {});
+      else throw CatalogError(fmt::format("schema '{}' does not exist", id.namespace_string()));
+    }
+    std::map<std::string, std::string> props;
+    if (!cv.comment.empty()) props["comment"] = cv.comment;
+    auto md = iceberg::new_view_metadata(cat.default_table_location(id), schema, text,
+                                         iceberg::kFloeViewDialect, current_namespace, props);
+    cat.create_view(id, md, cv.or_replace);
     return status("CREATE VIEW");
   }
 
@@ -386,11 +430,13 @@ struct Session::State : public BindCatalog {
         drop_table(d.name, d.purge);
         return status("DROP TABLE");
       case ObjectKind::kView:
-        if (!memory_views.erase(memory_key(d.name))) {
-          if (d.if_exists) return status("DROP VIEW (did not exist)");
-          throw CatalogError(fmt::format("view '{}' does not exist", key_of(d.name)));
+        if (memory_views.erase(memory_key(d.name))) return status("DROP VIEW");
+        if (!options.in_memory && warehouse().view_exists(identifier(d.name))) {
+          warehouse().drop_view(identifier(d.name));
+          return status("DROP VIEW");
         }
-        return status("DROP VIEW");
+        if (d.if_exists) return status("DROP VIEW (did not exist)");
+        throw CatalogError(fmt::format("view '{}' does not exist", key_of(d.name)));
       case ObjectKind::kIndex:
         if (d.if_exists) return status("DROP INDEX (no indexes exist)");
         throw CatalogError(fmt::format("index '{}' does not exist (Iceberg tables have no indexes)", key_of(d.name)));
@@ -914,6 +960,18 @@ struct Session::State : public BindCatalog {
     }
     if (s.kind == ShowKind::kViews) {
       for (const auto& [k, v] : memory_views) rows.push_back({k, v});
+      if (!options.in_memory) {
+        auto& cat = warehouse();
+        std::vector<std::vector<std::string>> nss;
+        if (!s.in.empty()) nss.push_back(s.in);
+        else nss = cat.list_namespaces();
+        for (const auto& ns : nss)
+          for (const auto& v : cat.list_views(ns)) {
+            ObjectName on(v.namespace_levels.begin(), v.namespace_levels.end());
+            on.push_back(v.name);
+            rows.push_back({v.to_string(), view_query(on).value_or("")});
+          }
+      }
       std::vector<Batch> v;
       v.push_back(text_batch({"name", "text"}, rows));
       Schema sc = v[0].schema;
