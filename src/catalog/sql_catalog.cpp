@@ -102,19 +102,8 @@ class CatalogTableOperations final : public iceberg::TableOperations {
   std::string metadata_location() override { return location_; }
 
   void commit(const iceberg::TableMetadata* base, const iceberg::TableMetadata& updated) override {
-    iceberg::TableMetadata next = updated;
     std::string base_location = base ? location_ : "";
-    if (base) {
-      // The previous file goes into the metadata log (spec "metadata-log"), bounded by
-      // write.metadata.previous-versions-max as Java does.
-      next.metadata_log.push_back({base->last_updated_ms, base_location});
-      int64_t keep = next.property_int("write.metadata.previous-versions-max", 100);
-      if (keep >= 0 && int64_t(next.metadata_log.size()) > keep)
-        next.metadata_log.erase(next.metadata_log.begin(), next.metadata_log.end() - keep);
-    }
-    int64_t version = base ? iceberg::metadata_version(base_location) + 1 : 0;
-    if (version < 0) version = 0;
-    std::string new_location = iceberg::new_metadata_location(next.location, version);
+    auto [next, new_location] = iceberg::next_metadata(base, base_location, updated);
     iceberg::write_metadata_file(*catalog_.file_io(), new_location, next);
     FLOE_FAULT_POINT("commit.after_metadata_write");
     try {
@@ -505,6 +494,8 @@ iceberg::ViewMetadata SqlCatalog::create_view(const TableIdentifier& id,
   for (const auto& p : id.namespace_levels) check_name(p, id.to_string());
   check_name(id.name, id.to_string());
   (void)metadata.current_schema();  // the version to store and its schema must be there
+  if (metadata.location.empty())
+    throw InvalidInputError(fmt::format("view {} has no location", id.to_string()));
   auto remove_unreferenced = [&](const std::string& location) {
     try {
       io_->remove(location);

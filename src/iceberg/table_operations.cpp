@@ -79,4 +79,20 @@ std::shared_ptr<const TableMetadata> read_metadata_file(io::FileIO& io,
   }
 }
 
+NextMetadata next_metadata(const TableMetadata* base, const std::string& base_location,
+                           const TableMetadata& updated) {
+  NextMetadata out{updated, ""};
+  if (base) {
+    out.metadata.metadata_log.push_back({base->last_updated_ms, base_location});
+    int64_t keep = out.metadata.property_int("write.metadata.previous-versions-max", 100);
+    if (keep >= 0 && int64_t(out.metadata.metadata_log.size()) > keep)
+      out.metadata.metadata_log.erase(out.metadata.metadata_log.begin(),
+                                      out.metadata.metadata_log.end() - keep);
+  }
+  int64_t version = base ? metadata_version(base_location) + 1 : 0;
+  if (version < 0) version = 0;
+  out.location = new_metadata_location(out.metadata.location, version);
+  return out;
+}
+
 }  // namespace floe::iceberg

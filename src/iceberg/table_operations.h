@@ -53,6 +53,17 @@ std::string new_metadata_location(const std::string& table_location, int64_t ver
 // -1 when the name has none.
 int64_t metadata_version(const std::string& metadata_location);
 
+// The metadata a commit writes on top of `base` (read from `base_location`; nullptr for a
+// create): `updated` with the previous file in its metadata log (spec "metadata-log"),
+// bounded by write.metadata.previous-versions-max as Java does, and the location of the
+// next metadata file.
+struct NextMetadata {
+  TableMetadata metadata;
+  std::string location;
+};
+NextMetadata next_metadata(const TableMetadata* base, const std::string& base_location,
+                           const TableMetadata& updated);
+
 // Writes metadata JSON to `location` through `io` (atomically: it appears only whole).
 void write_metadata_file(io::FileIO& io, const std::string& location,
                          const TableMetadata& metadata);

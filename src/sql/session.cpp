@@ -27,6 +27,7 @@
 #include "sql/parser.h"
 #include "sql/merge_rows.h"
 #include "sql/table_rewrite.h"
+#include "sql/transaction.h"
 
 namespace floe::sql {
 
@@ -96,6 +97,63 @@ struct Session::State : public BindCatalog {
     return *catalog;
   }
 
+  // BEGIN ... COMMIT: staged Iceberg commits, and the memory tables as they were at BEGIN.
+  std::unique_ptr<Transaction> transaction;
+  std::map<std::string, MemoryTable> memory_at_begin;
+
+  std::unique_ptr<iceberg::TableOperations> table_ops(const catalog::TableIdentifier& id) {
+    if (transaction) return transaction->table_operations(id);
+    return warehouse().table_operations(id);
+  }
+
+  void no_ddl_in_transaction(const char* what) {
+    if (transaction)
+      throw UnsupportedError(fmt::format("{} inside BEGIN ... COMMIT is not supported; COMMIT or ROLLBACK first", what));
+  }
+
+  StatementResult begin() {
+    if (transaction) throw InvalidInputError("a transaction is already open (BEGIN inside BEGIN)");
+    if (!options.in_memory) transaction = std::make_unique<Transaction>(warehouse());
+    else transaction = nullptr;
+    memory_at_begin = memory_tables;
+    in_transaction = true;
+    return status("BEGIN");
+  }
+
+  StatementResult commit() {
+    if (!in_transaction) throw InvalidInputError("COMMIT without BEGIN");
+    in_transaction = false;
+    memory_at_begin.clear();
+    auto txn = std::move(transaction);
+    if (txn) {
+      size_t n = txn->tables_changed();
+      txn->commit();
+      return status(fmt::format("COMMIT ({} tables)", n));
+    }
+    return status("COMMIT");
+  }
+
+  StatementResult rollback() {
+    if (!in_transaction) throw InvalidInputError("ROLLBACK without BEGIN");
+    in_transaction = false;
+    memory_tables = std::move(memory_at_begin);
+    memory_at_begin.clear();
+    auto txn = std::move(transaction);
+    if (txn) txn->rollback();
+    return status("ROLLBACK");
+  }
+  bool in_transaction = false;
+
+  // A session that ends inside a transaction rolls it back.
+  ~State() override {
+    if (transaction) {
+      try {
+        transaction->rollback();
+      } catch (...) {
+      }
+    }
+  }
+
   catalog::TableIdentifier identifier(const ObjectName& n) {
     catalog::TableIdentifier id;
     id.name = n.back();
@@ -118,7 +176,7 @@ struct Session::State : public BindCatalog {
     auto id = identifier(name);
     auto& cat = warehouse();
     if (!cat.table_exists(id)) return nullptr;
-    auto ops = cat.table_operations(id);
+    auto ops = table_ops(id);
     auto m = ops->current();
     const iceberg::Snapshot* snap = m->current_snapshot();
     if (tt) snap = resolve_time_travel(*m, *tt, id.to_string());
@@ -205,6 +263,9 @@ struct Session::State : public BindCatalog {
       case StatementKind::kExplain: return explain(*st.explain);
       case StatementKind::kAlterTable: return alter(*st.alter_table);
       case StatementKind::kMerge: return merge(*st.merge);
+      case StatementKind::kBegin: return begin();
+      case StatementKind::kCommit: return commit();
+      case StatementKind::kRollback: return rollback();
       case StatementKind::kShow: return show(*st.show);
       case StatementKind::kDescribe: return describe(*st.describe);
       case StatementKind::kUse:
@@ -285,6 +346,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult create_table(CreateTable& ct) {
+    no_ddl_in_transaction("CREATE TABLE");
     bool exists = table_exists(ct.name);
     if (exists && ct.if_not_exists) return status("CREATE TABLE (already exists)");
     if (exists && !ct.or_replace) throw CatalogError(fmt::format("table '{}' already exists", key_of(ct.name)));
@@ -348,6 +410,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult create_view(CreateView& cv) {
+    no_ddl_in_transaction("CREATE VIEW");
     if (!options.in_memory && !cv.temporary) return create_warehouse_view(cv);
     std::string key = memory_key(cv.name);
     if (memory_views.count(key) && !cv.or_replace) {
@@ -403,6 +466,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult create_namespace(CreateNamespace& cn) {
+    no_ddl_in_transaction("CREATE SCHEMA");
     if (options.in_memory) return status("CREATE SCHEMA");
     auto& cat = warehouse();
     if (cat.namespace_exists(cn.name)) {
@@ -421,6 +485,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult drop(Drop& d) {
+    no_ddl_in_transaction("DROP");
     switch (d.kind) {
       case ObjectKind::kTable:
         if (!table_exists(d.name)) {
@@ -499,7 +564,7 @@ struct Session::State : public BindCatalog {
   }
 
   int64_t append_warehouse(const catalog::TableIdentifier& id, std::vector<Batch> rows) {
-    auto ops = warehouse().table_operations(id);
+    auto ops = table_ops(id);
     iceberg::DataWriter writer(ops->io(), ops->current());
     int64_t n = 0;
     try {
@@ -580,7 +645,7 @@ struct Session::State : public BindCatalog {
     }
     if (options.in_memory || !table_exists(d.table))
       throw CatalogError(fmt::format("table '{}' does not exist", key_of(d.table)));
-    auto ops = warehouse().table_operations(identifier(d.table));
+    auto ops = table_ops(identifier(d.table));
     const Schema& schema = ops->current()->current_schema().schema;
     Binder binder(*this, {options.dialect, threads()});
     exec::ExpressionPtr cond;
@@ -656,7 +721,7 @@ struct Session::State : public BindCatalog {
     if (memory) {
       schema = it->second.schema;
     } else {
-      ops = warehouse().table_operations(identifier(u.table));
+      ops = table_ops(identifier(u.table));
       schema = ops->current()->current_schema().schema;
     }
     Binder binder(*this, {options.dialect, threads()});
@@ -715,7 +780,7 @@ struct Session::State : public BindCatalog {
     if (memory) {
       schema = it->second.schema;
     } else {
-      ops = warehouse().table_operations(identifier(m.target));
+      ops = table_ops(identifier(m.target));
       schema = ops->current()->current_schema().schema;
     }
     Binder binder(*this, {options.dialect, threads()});
@@ -751,6 +816,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult alter(AlterTable& a) {
+    no_ddl_in_transaction("ALTER TABLE");
     if (!table_exists(a.table)) {
       if (a.if_exists) return status("ALTER TABLE (did not exist)");
       throw CatalogError(fmt::format("table '{}' does not exist", key_of(a.table)));
@@ -763,7 +829,7 @@ struct Session::State : public BindCatalog {
       cat.rename_table(id, identifier(a.new_table));
       return status("ALTER TABLE");
     }
-    auto ops = cat.table_operations(id);
+    auto ops = table_ops(id);
     auto m = ops->current();
     const auto& schema = m->current_schema();
     using K = iceberg::TableChange::Kind;
