@@ -72,6 +72,7 @@ const Registry& registry() {
     register_datetime_functions(t);
     register_datetime_conversion_functions(t);
     register_hash_functions(t);
+    register_json_functions(t);
     Registry reg;
     reg.functions = std::move(t.functions());
     for (size_t i = 0; i < reg.functions.size(); ++i) {
