@@ -114,8 +114,9 @@ class SqlCatalog {
   // version, with `metadata`'s properties set over its own (iceberg::replace_view_version),
   // written as the next metadata file; a concurrent replace is retried. Returns the metadata
   // stored. Throws CatalogError when the namespace is missing, when a table has the name, or,
-  // without `replace`, when the view exists; InvalidInputError from replace_view_version;
-  // CommitConflictError when other writers kept winning.
+  // without `replace`, when the view exists; InvalidInputError for a bad name, a metadata
+  // without location, or from replace_view_version; CommitConflictError when other writers
+  // kept winning (4 attempts).
   iceberg::ViewMetadata create_view(const TableIdentifier& id,
                                     const iceberg::ViewMetadata& metadata, bool replace = false);
   // Removes the view from the catalog (its metadata files stay, as Java's JdbcCatalog leaves

@@ -460,6 +460,9 @@ TEST_F(ViewCatalog, NamespacesAndViews) {
   cat_->create_view(nested, view(nested, "SELECT 1 AS id, 'a' AS name"));
   EXPECT_EQ(cat_->list_views({"a", "b"}), std::vector<TableIdentifier>{nested});
   EXPECT_TRUE(cat_->list_views({"a"}).empty());
+  auto nowhere = view(nested, "SELECT 2 AS id, 'b' AS name");
+  nowhere.location.clear();
+  EXPECT_THROW(cat_->create_view(nested, nowhere, true), InvalidInputError);
   TableIdentifier bad{{"a", "b"}, "x/y"};
   EXPECT_THROW(cat_->create_view(bad, view(nested, "SELECT 1 AS id, 'a' AS name")),
                InvalidInputError);
