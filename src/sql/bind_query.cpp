@@ -303,8 +303,34 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
         for (auto it = ctes.rbegin(); it != ctes.rend(); ++it) {
           auto found = it->find(t.name[0]);
           if (found == it->end()) continue;
-          const CommonTableExpr* cte = found->second.first;
-          BoundQuery b = query(*cte->query, outer, corr);
+          const CommonTableExpr* cte = found->second.cte;
+          if (found->second.rows) {
+            auto source = std::make_shared<exec::MemoryTableSource>(t.name[0], found->second.schema,
+                                                                    found->second.rows);
+            auto scan = node(PlanKind::kScan);
+            for (size_t i = 0; i < found->second.schema.fields.size(); ++i) {
+              scan->scan_columns.push_back(int(i));
+              scan->output.push_back(found->second.schema.fields[i]);
+              r.columns.push_back({alias, found->second.schema.fields[i].name, found->second.schema.fields[i].type});
+            }
+            scan->estimated_rows = source->estimated_rows();
+            r.estimated_rows = scan->estimated_rows;
+            scan->source = std::move(source);
+            r.plan = std::move(scan);
+            return r;
+          }
+          if (found->second.binding)
+            bind_error(t.pos, fmt::format("'{}' refers to itself; a recursive query is WITH RECURSIVE "
+                                          "name AS (anchor UNION [ALL] step)", t.name[0]));
+          found->second.binding = true;
+          BoundQuery b;
+          try {
+            b = query(*cte->query, outer, corr);
+          } catch (...) {
+            found->second.binding = false;
+            throw;
+          }
+          found->second.binding = false;
           for (size_t i = 0; i < b.names.size(); ++i) {
             std::string name = i < cte->column_aliases.size() ? cte->column_aliases[i] : b.names[i];
             r.columns.push_back({alias, name, b.plan->output[i].type});

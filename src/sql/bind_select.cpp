@@ -163,9 +163,6 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
   for (const auto& o : q.order_by) collect_aggregates(*o.expr, aggs);
   AggregateSlots slots;
   bool aggregated = !aggs.empty() || s.group_by.has_value() || (hooks && !hooks->extra_keys.empty());
-  if (s.group_by && s.group_by->kind == GroupingKind::kAll) {
-    bind_error(s.pos, "GROUP BY ALL is not supported yet");
-  }
   if (aggregated) {
     BindContext in;
     in.scope = &scope;
@@ -178,7 +175,22 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
         key_asts.push_back(k);
         agg->group_keys.push_back(bind(*k, in));
       }
-    if (s.group_by) {
+    if (s.group_by && s.group_by->kind == GroupingKind::kAll) {
+      // GROUP BY ALL: every select item without an aggregate (or window) is a key.
+      for (const auto& item : items) {
+        if (!item.expr) {
+          key_asts.push_back(nullptr);
+          agg->group_keys.push_back(exec::make_column_ref(
+              item.star_column, scope.columns[size_t(item.star_column)].type, item.alias));
+          continue;
+        }
+        std::vector<const Expr*> w;
+        collect_windows(*item.expr, w);
+        if (contains_aggregate(*item.expr) || !w.empty()) continue;
+        key_asts.push_back(item.expr);
+        agg->group_keys.push_back(bind(*item.expr, in));
+      }
+    } else if (s.group_by) {
       const auto& gb = *s.group_by;
       std::vector<std::vector<int>> elem_keys;
       for (const auto& set : gb.sets) {
@@ -607,10 +619,12 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
 BoundQuery Binder::Impl::query(const Query& q, Scope* outer, Correlation* corr) {
   bool pushed = false;
   if (!q.ctes.empty()) {
-    if (q.recursive) bind_error(q.pos, "WITH RECURSIVE is not supported yet");
     ctes.emplace_back();
     pushed = true;
-    for (const auto& c : q.ctes) ctes.back()[c.name] = {&c, c.column_aliases};
+    for (const auto& c : q.ctes) {
+      ctes.back()[c.name] = {&c, nullptr, {}};
+      if (q.recursive) materialize_recursive(c, ctes.back()[c.name], outer, corr);
+    }
   }
   struct Pop {
     Binder::Impl* self;

@@ -77,7 +77,18 @@ struct Binder::Impl {
   BindCatalog& catalog;
   BindOptions options;
   // WITH names visible while binding, innermost last.
-  std::vector<std::map<std::string, std::pair<const CommonTableExpr*, std::vector<std::string>>>> ctes;
+  struct CteEntry {
+    const CommonTableExpr* cte = nullptr;
+    // A recursive CTE, computed while binding: its rows, read by every reference.
+    std::shared_ptr<const std::vector<columnar::Batch>> rows;
+    columnar::Schema schema;
+    bool binding = false;  // its own query is being bound (a reference to itself)
+  };
+  std::vector<std::map<std::string, CteEntry>> ctes;
+  // WITH RECURSIVE name AS (anchor UNION [ALL] step): the step runs on the previous step's
+  // rows until it adds none (bind_recursive.cpp).
+  void materialize_recursive(const CommonTableExpr& cte, CteEntry& entry, Scope* outer,
+                             Correlation* corr);
   int view_depth = 0;
   // Scopes after aggregation/windows, kept alive while the statement binds.
   std::vector<std::unique_ptr<Scope>> scope_after_aggregate_;
