@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <strings.h>
 
+#include <cctype>
+
 #include "columnar/column_cast.h"
 #include "columnar/value_parse.h"
 #include "exec/expression_evaluator.h"
@@ -428,6 +430,10 @@ void unify(std::vector<ExpressionPtr>& es, const SourcePos& pos, const char* wha
 
 }  // namespace
 
+namespace {
+bool is_variant_syntax(const Expr& e);
+}  // namespace
+
 ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   std::string name = e.names.back();
   // Aggregates and windows computed below this expression are columns here.
@@ -447,6 +453,24 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   }
   std::vector<ExpressionPtr> args;
   for (const auto& a : e.args) args.push_back(bind(*a, ctx));
+  // VARIANT builders read a VARCHAR argument as VARIANT text: a SQL string becomes one
+  // through to_variant (object keys stay strings).
+  {
+    bool keys_and_values = name == "object_construct" || name == "object_construct_keep_null";
+    bool values = keys_and_values || name == "array_construct" || name == "array_append" ||
+                  name == "array_contains" || name == "object_insert";
+    for (size_t i = 0; values && i < args.size(); ++i) {
+      bool value_position = keys_and_values ? (i % 2 == 1)
+                            : name == "array_append" ? i == 1
+                            : name == "array_contains" ? i == 0
+                            : name == "object_insert" ? i == 2
+                                                      : true;
+      if (!value_position || !exec::is_text(args[i]->type) || is_variant_syntax(*e.args[i])) continue;
+      std::vector<ExpressionPtr> k;
+      k.push_back(std::move(args[i]));
+      args[i] = call_function("to_variant", std::move(k), e.args[i]->pos);
+    }
+  }
   // Special forms.
   if (name == "coalesce" || name == "ifnull" || name == "nvl") {
     if (args.empty()) bind_error(e.pos, fmt::format("{} needs arguments", name));
@@ -565,6 +589,61 @@ ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
   return expr;
 }
 
+namespace {
+
+// Whether an expression yields a VARIANT (JSON text), as far as its syntax tells: a path,
+// or a function that returns one. A column declared VARIANT is stored as VARCHAR and is
+// not recognised (cast it with PARSE_JSON, or read fields with `:`).
+bool is_variant_syntax(const Expr& e) {
+  if (e.kind == ExprKind::kPath || e.kind == ExprKind::kArray) return true;
+  if (e.kind != ExprKind::kFunction || e.over) return false;
+  static const char* const kVariantFunctions[] = {
+      "parse_json", "try_parse_json", "get_path", "get", "object_construct",
+      "object_construct_keep_null", "array_construct", "to_variant", "as_object", "as_array",
+      "object_insert", "object_delete", "array_append", "array_cat", "strip_null_value"};
+  for (const char* f : kVariantFunctions)
+    if (e.names.back() == f) return true;
+  return false;
+}
+
+std::string path_text(const Expr& e) {
+  std::string p;
+  for (size_t i = 0; i < e.path.size(); ++i) {
+    const PathElement& el = e.path[i];
+    if (el.is_index) {
+      if (el.index_expr) throw UnsupportedError("a computed subscript in a VARIANT path is not supported yet");
+      p += "[" + std::to_string(el.index) + "]";
+      continue;
+    }
+    bool plain = !el.field.empty();
+    for (char c : el.field) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!plain) {
+      std::string q;
+      for (char c : el.field) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+      p += "[\"" + q + "\"]";
+    } else {
+      p += (p.empty() ? "" : ".") + el.field;
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+ExpressionPtr Binder::Impl::call_function(const std::string& name, std::vector<ExpressionPtr> args,
+                                          const SourcePos& pos) {
+  std::vector<DataType> types;
+  for (const auto& a : args) types.push_back(a->type);
+  auto fn = exec::resolve_scalar_function(name, types);
+  if (!fn) bind_error(pos, fmt::format("function {} does not exist", name));
+  for (size_t i = 0; i < args.size() && i < fn->arg_types.size(); ++i)
+    args[i] = cast_to(std::move(args[i]), fn->arg_types[i], pos);
+  auto call = exec::make_expression(ExprOp::kFunction, fn->result_type, std::move(args));
+  call->function = *fn;
+  call->name = name;
+  return call;
+}
+
 ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
   if (ctx.substitutions) {
     auto it = ctx.substitutions->find(&e);
@@ -662,6 +741,16 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
     case ExprKind::kCast: {
       ExpressionPtr a = bind(*e.args[0], ctx);
       DataType t = Binder::resolve_type(e.type);
+      if (is_variant_syntax(*e.args[0]) && e.type.name != "VARIANT" && e.type.name != "OBJECT" &&
+          e.type.name != "ARRAY") {
+        // A VARIANT to a SQL type: strings lose their quotes, numbers and booleans convert.
+        const char* via = exec::is_integer(t) ? "variant_to_bigint"
+                          : (exec::is_floating(t) || t.id() == TypeId::kDecimal) ? "variant_to_double"
+                          : t.id() == TypeId::kBoolean ? "variant_to_boolean" : "variant_to_varchar";
+        std::vector<ExpressionPtr> k;
+        k.push_back(std::move(a));
+        a = call_function(via, std::move(k), e.pos);
+      }
       if (options.dialect == Dialect::kSqlite && exec::is_floating(a->type) && exec::is_integer(t)) {
         // SQLite truncates a real toward zero when it becomes an integer.
         std::vector<DataType> types{exec::double_type()};
@@ -803,10 +892,30 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
       n.push_back(std::move(t));
       return exec::make_expression(ExprOp::kNot, exec::boolean_type(), std::move(n));
     }
-    case ExprKind::kPath:
-    case ExprKind::kArray:
+    case ExprKind::kPath: {
+      // v:a.b[0] is GET_PATH(v, 'a.b[0]'), a VARIANT.
+      std::vector<ExpressionPtr> args;
+      args.push_back(bind(*e.args[0], ctx));
+      Column p{exec::varchar_type()};
+      p.append_string(path_text(e));
+      args.push_back(exec::make_constant(std::move(p)));
+      return call_function("get_path", std::move(args), e.pos);
+    }
+    case ExprKind::kArray: {
+      std::vector<ExpressionPtr> args;
+      for (const auto& a : e.args) {
+        ExpressionPtr v = bind(*a, ctx);
+        if (exec::is_text(v->type) && !is_variant_syntax(*a)) {
+          std::vector<ExpressionPtr> k;
+          k.push_back(std::move(v));
+          v = call_function("to_variant", std::move(k), a->pos);
+        }
+        args.push_back(std::move(v));
+      }
+      return call_function("array_construct", std::move(args), e.pos);
+    }
     case ExprKind::kLambda:
-      bind_error(e.pos, "semi-structured values (VARIANT paths, arrays, lambdas) are not supported yet");
+      bind_error(e.pos, "lambdas are not supported yet");
     case ExprKind::kInterval:
       bind_error(e.pos, "an INTERVAL is only allowed added to or subtracted from a date or timestamp");
   }

@@ -274,7 +274,7 @@ DataType Binder::resolve_type(const TypeName& t) {
   if (n == "UUID") return DataType(TypeId::kUuid);
   if (n == "LIST" || n == "ARRAY" || n == "STRUCT" || n == "MAP") {
     if (n == "LIST" || n == "ARRAY") {
-      if (t.fields.empty()) throw UnsupportedError("ARRAY without an element type (VARIANT arrays) is not supported yet");
+      if (t.fields.empty()) return DataType(TypeId::kString);  // Snowflake's ARRAY: VARIANT text
       return DataType::list_of(Field("element", resolve_type(t.fields[0].second)));
     }
     if (n == "MAP") {
@@ -286,8 +286,8 @@ DataType Binder::resolve_type(const TypeName& t) {
     for (const auto& [name, ft] : t.fields) fs.emplace_back(name, resolve_type(ft));
     return DataType::struct_of(std::move(fs));
   }
-  if (n == "VARIANT" || n == "OBJECT" || n == "JSON")
-    throw UnsupportedError(fmt::format("line {}, column {}: the {} type is not supported yet", t.pos.line, t.pos.column, n));
+  // VARIANT values are JSON text in a VARCHAR column (docs/sql.md: readable by every engine).
+  if (n == "VARIANT" || n == "OBJECT" || n == "JSON") return DataType(TypeId::kString);
   throw BinderError(fmt::format("line {}, column {}: unknown type {}", t.pos.line, t.pos.column, n));
 }
 

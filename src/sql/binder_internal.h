@@ -102,6 +102,9 @@ struct Binder::Impl {
   exec::ExpressionPtr bind_binary(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_subquery(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_literal(const Expr& e);
+  // A library function on bound arguments (cast to its signature).
+  exec::ExpressionPtr call_function(const std::string& name, std::vector<exec::ExpressionPtr> args,
+                                    const SourcePos& pos);
   exec::ExpressionPtr comparison(exec::ExprOp op, exec::ExpressionPtr a, exec::ExpressionPtr b,
                                  const SourcePos& pos);
   exec::ExpressionPtr arithmetic(BinaryOp op, exec::ExpressionPtr a, exec::ExpressionPtr b,
