@@ -291,6 +291,9 @@ void produce_node(const PlanNode& node, ExecContext& ctx, Consumer& out) {
     case PlanKind::kDistinct:
       produce_distinct(node, ctx, out);
       return;
+    case PlanKind::kFlatten:
+      produce_flatten(node, ctx, out);
+      return;
   }
 }
 
@@ -383,6 +386,7 @@ std::string describe_node(const PlanNode& n) {
     case PlanKind::kDistinct: return "DISTINCT";
     case PlanKind::kWindow: return fmt::format("WINDOW {} functions", n.windows.size());
     case PlanKind::kEmpty: return "EMPTY";
+    case PlanKind::kFlatten: return "FLATTEN " + n.flatten_input->to_string();
   }
   return "?";
 }

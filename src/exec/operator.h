@@ -50,6 +50,7 @@ void produce_sort(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_set_operation(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out);
+void produce_flatten(const PlanNode& node, ExecContext& ctx, Consumer& out);
 
 // Emits `batch` in slices of at most `max_rows` rows to `out` from worker 0.
 void emit_in_slices(columnar::Batch&& batch, Consumer& out, int64_t max_rows = 65536);

@@ -54,6 +54,7 @@ enum class PlanKind {
   kDistinct,    // all columns
   kWindow,      // window_functions appended to the child's columns
   kEmpty,       // no rows
+  kFlatten,     // LATERAL FLATTEN: child columns, then SEQ, KEY, PATH, INDEX, VALUE, THIS
 };
 
 enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark };
@@ -137,6 +138,12 @@ struct PlanNode {
   bool set_all = false;
   // kWindow
   std::vector<WindowCall> windows;
+  // kFlatten: the VARIANT expression (over the child) and FLATTEN's options.
+  ExpressionPtr flatten_input;
+  std::string flatten_path;
+  bool flatten_outer = false;
+  bool flatten_recursive = false;
+  std::string flatten_mode = "BOTH";
   // Estimated output rows (-1 unknown), for join ordering and EXPLAIN.
   int64_t estimated_rows = -1;
 

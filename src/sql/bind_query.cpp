@@ -6,6 +6,9 @@
 
 #include <strings.h>
 
+#include <cctype>
+
+#include "columnar/column_cast.h"
 #include "columnar/type_parse.h"
 #include "exec/expression_evaluator.h"
 #include "exec/table_sources.h"
@@ -498,11 +501,83 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
   bind_error(t.pos, "unsupported FROM item");
 }
 
+void Binder::Impl::flatten(const TableRef& t, Relation& rel, Scope* outer, Correlation* corr) {
+  Scope scope;
+  scope.columns = rel.columns;
+  scope.outer = outer;
+  scope.correlation = corr;
+  BindContext ctx;
+  ctx.scope = &scope;
+  auto f = node(PlanKind::kFlatten);
+  static const char* const kNames[] = {"input", "path", "outer", "recursive", "mode"};
+  for (size_t i = 0; i < t.args.size(); ++i) {
+    std::string name = i < t.arg_names.size() && !t.arg_names[i].empty() ? t.arg_names[i]
+                       : i < 5 ? kNames[i] : "";
+    for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "input") {
+      f->flatten_input = cast_to(bind(*t.args[i], ctx), exec::varchar_type(), t.args[i]->pos);
+      continue;
+    }
+    BindContext none;
+    Scope empty;
+    none.scope = &empty;
+    auto v = bind(*t.args[i], none);
+    if (!v->is_foldable()) bind_error(t.args[i]->pos, fmt::format("FLATTEN's {} must be a constant", name));
+    Column c = exec::evaluate_constant(*v);
+    if (name == "path" || name == "mode") {
+      Column s = columnar::cast_column(c, exec::varchar_type());
+      std::string text = s.is_null(0) ? "" : std::string(s.string_at(0));
+      if (name == "path") f->flatten_path = text;
+      else {
+        for (char& ch : text) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+        if (text != "BOTH" && text != "OBJECT" && text != "ARRAY")
+          bind_error(t.args[i]->pos, "FLATTEN's mode is 'BOTH', 'OBJECT' or 'ARRAY'");
+        f->flatten_mode = text;
+      }
+    } else if (name == "outer" || name == "recursive") {
+      Column b = columnar::cast_column(c, exec::boolean_type());
+      bool on = b.is_valid(0) && b.value<uint8_t>(0);
+      (name == "outer" ? f->flatten_outer : f->flatten_recursive) = on;
+    } else {
+      bind_error(t.args[i]->pos, fmt::format("FLATTEN has no argument '{}'", name));
+    }
+  }
+  if (!f->flatten_input) bind_error(t.pos, "FLATTEN needs INPUT => <variant>");
+  std::string alias = t.alias.empty() ? "flatten" : t.alias;
+  f->output = rel.plan->output;
+  const std::pair<const char*, DataType> cols[] = {
+      {"seq", exec::bigint_type()}, {"key", exec::varchar_type()}, {"path", exec::varchar_type()},
+      {"index", exec::bigint_type()}, {"value", exec::varchar_type()}, {"this", exec::varchar_type()}};
+  for (const auto& [n, type] : cols) {
+    f->output.emplace_back(n, type);
+    rel.columns.push_back({alias, n, type});
+  }
+  f->children.push_back(std::move(rel.plan));
+  rel.plan = std::move(f);
+  rel.estimated_rows = rel.estimated_rows >= 0 ? rel.estimated_rows * 4 : -1;
+}
+
 Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
                                    const std::vector<const Expr*>& where, Scope* outer,
                                    Correlation* corr, ExpressionPtr* remaining) {
   std::vector<Relation> rels;
-  for (const auto& t : from) rels.push_back(from_item(*t, outer, corr));
+  for (const auto& t : from) {
+    if (t->kind == TableRefKind::kFunction && t->name.back() == "flatten") {
+      // LATERAL FLATTEN reads the FROM item before it (or a constant).
+      if (rels.empty()) {
+        Relation one;
+        auto v = node(PlanKind::kValues);
+        columnar::Batch b;
+        b.rows_without_columns = 1;
+        v->rows.push_back(std::move(b));
+        one.plan = std::move(v);
+        rels.push_back(std::move(one));
+      }
+      flatten(*t, rels.back(), outer, corr);
+      continue;
+    }
+    rels.push_back(from_item(*t, outer, corr));
+  }
   if (rels.empty()) {
     Relation one;
     auto v = node(PlanKind::kValues);

@@ -121,6 +121,9 @@ struct Binder::Impl {
   bool scalar_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr,
                    exec::ExpressionPtr* filter);
   Relation from_item(const TableRef& t, Scope* outer, Correlation* corr);
+  // LATERAL FLATTEN(INPUT => .., PATH => .., OUTER => .., RECURSIVE => .., MODE => ..) over
+  // the rows of `rel`, whose columns it extends.
+  void flatten(const TableRef& t, Relation& rel, Scope* outer, Correlation* corr);
   Relation from_clause(const std::vector<TableRefPtr>& from,
                        const std::vector<const Expr*>& where, Scope* outer, Correlation* corr,
                        exec::ExpressionPtr* remaining);

@@ -236,6 +236,22 @@ std::vector<int> prune(PlanNode& n, std::vector<bool> needed) {
     }
     case PlanKind::kEmpty:
       return keep_outputs(n, compact(needed));
+    case PlanKind::kFlatten: {
+      size_t cw = n.children[0]->output.size();
+      std::vector<bool> cn(needed.begin(), needed.begin() + long(cw));
+      mark(*n.flatten_input, cn);
+      auto cm = prune(*n.children[0], cn);
+      remap(*n.flatten_input, cm);
+      std::vector<int> m(cm.begin(), cm.end());
+      int next = int(n.children[0]->output.size());
+      std::vector<columnar::Field> out = n.children[0]->output;
+      for (size_t i = cw; i < n.output.size(); ++i) {  // FLATTEN's own columns stay
+        m.push_back(next++);
+        out.push_back(n.output[i]);
+      }
+      n.output = std::move(out);
+      return m;
+    }
   }
   return all_kept(n.output.size());
 }
