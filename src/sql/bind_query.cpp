@@ -347,6 +347,11 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
         if (++view_depth > 32) bind_error(t.pos, "views nest too deeply (a view refers to itself?)");
         Statement st = parse_statement(*view);
         if (st.kind != StatementKind::kQuery) bind_error(t.pos, "view is not a query");
+        catalog.enter_view(t.name);
+        struct Leave {
+          BindCatalog& c;
+          ~Leave() { c.leave_view(); }
+        } leave{catalog};
         BoundQuery b = query(*st.query, outer, corr);
         --view_depth;
         for (size_t i = 0; i < b.names.size(); ++i)

@@ -26,6 +26,9 @@ class BindCatalog {
                                                         const TimeTravel* time_travel) = 0;
   // A view's query text, or nullopt.
   virtual std::optional<std::string> view_query(const ObjectName& name) = 0;
+  // While a view's query binds, unqualified names mean its default namespace.
+  virtual void enter_view(const ObjectName& name) {}
+  virtual void leave_view() {}
 };
 
 struct BoundQuery {

@@ -233,6 +233,21 @@ struct Session::State : public BindCatalog {
     return rep->sql;
   }
 
+  std::vector<std::vector<std::string>> namespace_stack;
+  void enter_view(const ObjectName& name) override {
+    namespace_stack.push_back(current_namespace);
+    if (options.in_memory || memory_views.count(memory_key(name))) return;
+    auto id = identifier(name);
+    auto view = warehouse().load_view(id);
+    if (!view) return;
+    const auto& ns = view->current_version().default_namespace;
+    current_namespace = ns.empty() ? id.namespace_levels : ns;
+  }
+  void leave_view() override {
+    current_namespace = namespace_stack.back();
+    namespace_stack.pop_back();
+  }
+
   bool table_exists(const ObjectName& name) {
     if (memory_tables.count(memory_key(name))) return true;
     if (options.in_memory) return false;
