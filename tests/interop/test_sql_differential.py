@@ -279,7 +279,6 @@ def differential_queries():
 KNOWN_GAPS = {
     "subquery-06": "> ALL (subquery): only = ANY is supported among quantified comparisons",
     "subquery-07": "< ANY (subquery): only = ANY is supported among quantified comparisons",
-    "subquery-10": "WITH RECURSIVE is not supported yet",
 }
 
 
