@@ -34,12 +34,18 @@ using QueryPtr = std::unique_ptr<Query>;
 // ARRAY(INT), OBJECT, VARIANT, STRUCT(a INT, b VARCHAR), MAP(VARCHAR, INT), LIST(INT).
 // `name` is upper case, multi-word names joined by one space ("DOUBLE PRECISION",
 // "TIMESTAMP WITH TIME ZONE").
+struct TypeField;
 struct TypeName {
   std::string name;
-  std::vector<int64_t> params;                              // (20), (10,2)
-  std::vector<std::pair<std::string, TypeName>> fields;     // STRUCT fields; ARRAY/LIST/MAP
-                                                            // element types with empty names
+  std::vector<int64_t> params;   // (20), (10,2)
+  std::vector<TypeField> fields; // STRUCT fields; ARRAY/LIST/MAP element types with empty names
   SourcePos pos;
+};
+// A named member of a nested type (first: the name, second: its type). A struct rather than
+// std::pair, whose traits cannot be instantiated while TypeName is incomplete (clang).
+struct TypeField {
+  std::string first;
+  TypeName second;
 };
 
 enum class ExprKind {

@@ -304,7 +304,9 @@ ExpressionPtr Binder::Impl::arithmetic(BinaryOp op, ExpressionPtr a, ExpressionP
 
 ExpressionPtr Binder::Impl::bind_binary(const Expr& e, BindContext& ctx) {
   ExpressionPtr a = bind(*e.args[0], ctx);
-  ExpressionPtr b = bind(*e.args[1], ctx);
+  // An INTERVAL operand is read below, as DATEADD's unit and amount.
+  ExpressionPtr b = e.args[1]->kind == ExprKind::kInterval ? exec::make_null_constant(exec::bigint_type())
+                                                           : bind(*e.args[1], ctx);
   switch (e.binary_op) {
     case BinaryOp::kAnd:
     case BinaryOp::kOr: {

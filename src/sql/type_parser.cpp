@@ -41,12 +41,12 @@ TypeName Parser::type_name() {
     advance();
     if (takes_element_types(t.name)) {
       do {
-        t.fields.emplace_back(std::string(), type_name());
+        t.fields.push_back({std::string(), type_name()});
       } while (accept(TokenKind::kComma));
     } else if (takes_fields(t.name)) {
       do {
         std::string field = name("a field name");
-        t.fields.emplace_back(std::move(field), type_name());
+        t.fields.push_back({std::move(field), type_name()});
       } while (accept(TokenKind::kComma));
     } else {
       do {
@@ -72,7 +72,7 @@ TypeName Parser::type_name() {
     TypeName array;
     array.name = "ARRAY";
     array.pos = t.pos;
-    array.fields.emplace_back(std::string(), std::move(t));
+    array.fields.push_back({std::string(), std::move(t)});
     t = std::move(array);
   }
   return t;

@@ -1,0 +1,1 @@
+SELECT a, count(*) FROM t WHERE x IN (1, 2) GROUP BY ROLLUP (a) QUALIFY row_number() OVER (PARTITION BY a ORDER BY b) = 1;
