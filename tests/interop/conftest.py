@@ -10,7 +10,8 @@ TESTDATA = pathlib.Path(os.environ.get("FLOE_TESTDATA", ROOT.parent / "shared" /
 
 
 def floe_binary() -> str:
-    path = os.environ.get("FLOE_BIN", str(ROOT / "build" / "release" / "floe"))
+    # Absolute, so that tests running floe in another working folder find it too.
+    path = os.path.abspath(os.environ.get("FLOE_BIN", str(ROOT / "build" / "release" / "floe")))
     if not os.path.exists(path):
         raise RuntimeError(f"floe binary not found at {path}; build it or set FLOE_BIN")
     return path
