@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_set>
 
 #include "base/error.h"
 #include "columnar/batch.h"
 #include "columnar/value_compare.h"
+#include "columnar/value_text.h"
 #include "exec/row_keys.h"
 #include "exec/type_rules.h"
 #include "exec/vector_ops.h"
@@ -420,6 +422,82 @@ class ListaggAccumulator : public Accumulator {
   std::vector<uint8_t> has_;
 };
 
+// --- ARRAY_AGG: a VARIANT array (JSON text) of the group's non-NULL values ---------------
+
+class ArrayAggAccumulator : public Accumulator {
+ public:
+  void resize(size_t g) override { values_.resize(g); }
+  void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
+    const Column& c = *in[0];
+    for (int64_t i = 0; i < rows; ++i) {
+      if (c.is_null(i)) continue;
+      std::string& v = values_[gid[i]];
+      v += v.empty() ? "[" : ",";
+      columnar::append_value_json(c, i, v);
+    }
+  }
+  void merge(Accumulator& o, const uint32_t* map) override {
+    auto& other = static_cast<ArrayAggAccumulator&>(o);
+    for (size_t g = 0; g < other.values_.size(); ++g) {
+      const std::string& src = other.values_[g];
+      if (src.empty()) continue;
+      std::string& dst = values_[map[g]];
+      if (dst.empty()) dst = src;
+      else dst.append(",").append(src, 1, std::string::npos);
+    }
+  }
+  Column finalize(size_t groups) override {
+    Column out{DataType(TypeId::kString)};
+    out.reserve(int64_t(groups));
+    for (size_t g = 0; g < groups; ++g) out.append_string(values_[g].empty() ? "[]" : values_[g] + "]");
+    return out;
+  }
+
+ private:
+  std::vector<std::string> values_;  // "[a,b" while open
+};
+
+// --- MIN_BY / MAX_BY: the value of x on the row with the least / greatest y ---------------
+
+class PickByAccumulator : public Accumulator {
+ public:
+  PickByAccumulator(DataType x, DataType y, bool max) : x_(std::move(x)), y_(std::move(y)), max_(max) {}
+  void resize(size_t g) override { best_.resize(g); }
+  void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
+    for (int64_t i = 0; i < rows; ++i) {
+      if (in[1]->is_null(i)) continue;
+      offer(gid[i], *in[0], *in[1], i);
+    }
+  }
+  void merge(Accumulator& o, const uint32_t* map) override {
+    auto& other = static_cast<PickByAccumulator&>(o);
+    for (size_t g = 0; g < other.best_.size(); ++g)
+      if (other.best_[g]) offer(map[g], other.best_[g]->first, other.best_[g]->second, 0);
+  }
+  Column finalize(size_t groups) override {
+    Column out(x_);
+    out.reserve(int64_t(groups));
+    for (size_t g = 0; g < groups; ++g) {
+      if (best_[g]) out.append_range(best_[g]->first, 0, 1);
+      else out.append_null();
+    }
+    return out;
+  }
+
+ private:
+  void offer(uint32_t g, const Column& x, const Column& y, int64_t row) {
+    auto& b = best_[g];
+    if (b) {
+      int c = columnar::compare_values(y, row, b->second, 0);
+      if (max_ ? c <= 0 : c >= 0) return;  // ties keep the first row seen
+    }
+    b.emplace(x.slice(row, 1), y.slice(row, 1));
+  }
+  DataType x_, y_;
+  bool max_;
+  std::vector<std::optional<std::pair<Column, Column>>> best_;
+};
+
 // --- DISTINCT: forwards each group's first sight of a value to the inner aggregate -------
 
 class DistinctAccumulator : public Accumulator {
@@ -501,7 +579,7 @@ bool is_aggregate_name(std::string_view n) {
       "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "variance_samp",
       "variance_pop", "median", "percentile_cont", "percentile_disc", "listagg", "string_agg",
       "group_concat", "bool_and", "bool_or", "booland_agg", "boolor_agg", "every",
-      "approx_count_distinct", "count_if", "total"};
+      "approx_count_distinct", "count_if", "total", "array_agg", "min_by", "max_by"};
   for (const char* k : kNames)
     if (n == k) return true;
   return false;
@@ -620,6 +698,24 @@ std::optional<AggregateFunction> resolve_aggregate(std::string_view name,
     if (fraction < 0 || fraction > 1)
       throw BinderError(fmt::format("{}: the fraction {} is not between 0 and 1", name, fraction));
     wrap([fraction, discrete] { return std::make_unique<PercentileAccumulator>(fraction, discrete); });
+    return f;
+  }
+  if (name == "array_agg") {
+    need(1);
+    f.arg_types = {args[0].id() == TypeId::kNull ? varchar_type() : args[0]};
+    f.result_type = varchar_type();  // a VARIANT array: JSON text
+    wrap([] { return std::make_unique<ArrayAggAccumulator>(); });
+    return f;
+  }
+  if (name == "min_by" || name == "max_by") {
+    need(2);
+    if (args[1].is_nested()) no_fit(name, args);
+    DataType x = args[0].id() == TypeId::kNull ? bigint_type() : args[0];
+    DataType y = args[1].id() == TypeId::kNull ? bigint_type() : args[1];
+    f.arg_types = {x, y};
+    f.result_type = x;
+    bool max = name == "max_by";
+    wrap([x, y, max] { return std::make_unique<PickByAccumulator>(x, y, max); });
     return f;
   }
   if (name == "listagg" || name == "string_agg" || name == "group_concat") {

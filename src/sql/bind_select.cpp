@@ -288,7 +288,6 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
         name = "count";
         nargs = 0;
       }
-      if (name == "array_agg") bind_error(a->pos, "ARRAY_AGG is not supported yet");
       for (size_t i = 0; i < nargs; ++i) {
         if (contains_aggregate(*a->args[i]))
           bind_error(a->args[i]->pos, "aggregate calls cannot be nested");
