@@ -443,7 +443,7 @@ ExprPtr Parser::parenthesized() {
     if (grouped) expect(TokenKind::kRightParen, "')'");
     return e;
   }
-  if (at_query_start() || maybe_parenthesized_query()) {
+  if (at_query_start() || (maybe_parenthesized_query() && !failed_query_at_.count(cur_))) {
     Mark m = mark();
     bool committed = at_query_start();
     try {
@@ -457,6 +457,7 @@ ExprPtr Parser::parenthesized() {
     } catch (const SyntaxError&) {
       if (committed) throw;
     }
+    failed_query_at_.insert(m.cursor);
     reset(m);  // ((SELECT 1) + 2): an expression that starts with a subquery
   }
   ExprPtr e = expr();

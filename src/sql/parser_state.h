@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "sql/ast.h"
@@ -203,6 +204,9 @@ class Parser {
   const Token* toks_;  // tokens_.data()
   size_t last_;        // index of the kEnd token
   size_t cur_ = 0;
+  // Token positions where a parenthesised query was tried and failed: trying again there
+  // would fail the same way (and nested parentheses would make it exponential).
+  std::unordered_set<size_t> failed_query_at_;
   int depth_ = 0;
   int parameter_count_ = 0;         // `?` placeholders seen in the current statement
   bool in_column_default_ = false;  // DEFAULT 0 NOT NULL: NOT NULL is the column's
