@@ -177,6 +177,31 @@ ExpressionPtr make_expression(ExprOp op, DataType type, std::vector<ExpressionPt
   return e;
 }
 
+void split_chain(ExprOp op, ExpressionPtr e, std::vector<ExpressionPtr>& out) {
+  if (e->op == op) {
+    split_chain(op, std::move(e->children[0]), out);
+    split_chain(op, std::move(e->children[1]), out);
+    return;
+  }
+  out.push_back(std::move(e));
+}
+
+ExpressionPtr make_conjunction(std::vector<ExpressionPtr>& parts) {
+  ExpressionPtr acc;
+  for (auto& p : parts) {
+    if (!acc) {
+      acc = std::move(p);
+      continue;
+    }
+    std::vector<ExpressionPtr> k;
+    k.push_back(std::move(acc));
+    k.push_back(std::move(p));
+    acc = make_expression(ExprOp::kAnd, DataType(TypeId::kBoolean), std::move(k));
+  }
+  parts.clear();
+  return acc;
+}
+
 void collect_columns(const Expression& e, std::vector<int>& out) {
   if (e.op == ExprOp::kColumn || e.op == ExprOp::kRowMark) out.push_back(e.column_index);
   for (const auto& c : e.children) collect_columns(*c, out);

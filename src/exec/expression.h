@@ -72,6 +72,11 @@ ExpressionPtr make_cast(ExpressionPtr e, columnar::DataType to, bool try_cast = 
 ExpressionPtr make_expression(ExprOp op, columnar::DataType type,
                               std::vector<ExpressionPtr> children);
 
+// The operands of a chain of `op` (kAnd or kOr): a AND (b AND c) gives a, b, c.
+void split_chain(ExprOp op, ExpressionPtr e, std::vector<ExpressionPtr>& out);
+// The AND of `parts` (nullptr when empty); `parts` is emptied.
+ExpressionPtr make_conjunction(std::vector<ExpressionPtr>& parts);
+
 // Every column index the expression reads (appended to `out`).
 void collect_columns(const Expression& e, std::vector<int>& out);
 // Rewrites column indices through `mapping` (old index -> new index).

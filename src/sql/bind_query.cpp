@@ -43,29 +43,10 @@ std::vector<Field> fields_of(const std::vector<ColumnBinding>& cols) {
 }
 
 void split_conjuncts(ExpressionPtr e, std::vector<ExpressionPtr>& out) {
-  if (e->op == ExprOp::kAnd) {
-    split_conjuncts(std::move(e->children[0]), out);
-    split_conjuncts(std::move(e->children[1]), out);
-    return;
-  }
-  out.push_back(std::move(e));
+  exec::split_chain(ExprOp::kAnd, std::move(e), out);
 }
 
-ExpressionPtr conjunction(std::vector<ExpressionPtr>& parts) {
-  ExpressionPtr acc;
-  for (auto& p : parts) {
-    if (!acc) {
-      acc = std::move(p);
-      continue;
-    }
-    std::vector<ExpressionPtr> k;
-    k.push_back(std::move(acc));
-    k.push_back(std::move(p));
-    acc = exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(k));
-  }
-  parts.clear();
-  return acc;
-}
+ExpressionPtr conjunction(std::vector<ExpressionPtr>& parts) { return exec::make_conjunction(parts); }
 
 // Column range [lo, hi) an expression reads; lo = INT_MAX when none.
 void column_range(const exec::Expression& e, int& lo, int& hi) {
@@ -138,15 +119,6 @@ bool lower_to_scan(const exec::Expression& e, const std::vector<int>& scan_colum
   return true;
 }
 
-void split_disjuncts(ExpressionPtr e, std::vector<ExpressionPtr>& out) {
-  if (e->op == ExprOp::kOr) {
-    split_disjuncts(std::move(e->children[0]), out);
-    split_disjuncts(std::move(e->children[1]), out);
-    return;
-  }
-  out.push_back(std::move(e));
-}
-
 // (A AND B) OR (A AND C) is A AND (B OR C): a condition every branch of an OR repeats is
 // taken out, so a join key hidden in an OR still becomes a hash-join key.
 void factor_disjunction(ExpressionPtr e, std::vector<ExpressionPtr>& out) {
@@ -155,7 +127,7 @@ void factor_disjunction(ExpressionPtr e, std::vector<ExpressionPtr>& out) {
     return;
   }
   std::vector<ExpressionPtr> branches;
-  split_disjuncts(std::move(e), branches);
+  exec::split_chain(ExprOp::kOr, std::move(e), branches);
   std::vector<std::vector<ExpressionPtr>> parts(branches.size());
   for (size_t b = 0; b < branches.size(); ++b) split_conjuncts(std::move(branches[b]), parts[b]);
   std::vector<ExpressionPtr> common;

@@ -181,16 +181,7 @@ bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, 
     join->left_keys.push_back(cast_to(std::move(needle), common, test->pos));
     join->right_keys.push_back(cast_to(std::move(item), common, test->pos));
   }
-  for (auto& r : residual) {
-    if (!join->residual) {
-      join->residual = std::move(r);
-      continue;
-    }
-    std::vector<ExpressionPtr> k;
-    k.push_back(std::move(join->residual));
-    k.push_back(std::move(r));
-    join->residual = exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(k));
-  }
+  join->residual = exec::make_conjunction(residual);
   join->kind = join->left_keys.empty() ? PlanKind::kNestedLoopJoin : PlanKind::kHashJoin;
   join->output = rel.plan->output;
   join->estimated_rows = rel.plan->estimated_rows;

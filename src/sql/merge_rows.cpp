@@ -28,15 +28,6 @@ int sides_of(const exec::Expression& e, int n) {
   return s;
 }
 
-void split_and(ExpressionPtr e, std::vector<ExpressionPtr>& out) {
-  if (e->op == ExprOp::kAnd) {
-    split_and(std::move(e->children[0]), out);
-    split_and(std::move(e->children[1]), out);
-    return;
-  }
-  out.push_back(std::move(e));
-}
-
 Column row_ids(int64_t n) {
   Column c{exec::bigint_type()};
   c.reserve(n);
@@ -76,7 +67,7 @@ MergeRows::MergeRows(BoundMerge& merge, const columnar::Schema& target, Batch so
   for (size_t i = 0; i < n_; ++i) to_pairs[i] = int(i);
   for (size_t j = 0; j < m_; ++j) to_pairs[n_ + j] = int(n_ + 1 + j);
   std::vector<ExpressionPtr> parts, residual;
-  split_and(merge.on->clone(), parts);
+  exec::split_chain(ExprOp::kAnd, merge.on->clone(), parts);
   for (auto& p : parts) {
     if (p->op == ExprOp::kEqual) {
       int a = sides_of(*p->children[0], int(n_)), b = sides_of(*p->children[1], int(n_));
@@ -94,16 +85,7 @@ MergeRows::MergeRows(BoundMerge& merge, const columnar::Schema& target, Batch so
     exec::remap_columns(*p, to_pairs);
     residual.push_back(std::move(p));
   }
-  for (auto& r : residual) {
-    if (!residual_) {
-      residual_ = std::move(r);
-      continue;
-    }
-    std::vector<ExpressionPtr> k;
-    k.push_back(std::move(residual_));
-    k.push_back(std::move(r));
-    residual_ = exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(k));
-  }
+  residual_ = exec::make_conjunction(residual);
   for (auto& c : merge.clauses) {
     Clause cl;
     cl.bound = &c;
