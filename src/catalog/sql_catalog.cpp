@@ -410,6 +410,11 @@ void SqlCatalog::rename_table(const TableIdentifier& from, const TableIdentifier
 }
 
 void SqlCatalog::commit(const std::vector<TablePointerUpdate>& updates) {
+  commit(updates, {});
+}
+
+void SqlCatalog::commit(const std::vector<TablePointerUpdate>& updates,
+                        const std::function<void(SqliteDatabase&)>& also) {
   SqliteDatabase::Transaction tx(db_);
   for (const auto& u : updates) {
     if (u.expected_location.empty()) {
@@ -456,6 +461,7 @@ void SqlCatalog::commit(const std::vector<TablePointerUpdate>& updates) {
       }
     }
   }
+  if (also) also(db_);
   FLOE_FAULT_POINT("catalog.before_commit");
   tx.commit();
 }

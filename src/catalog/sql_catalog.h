@@ -6,6 +6,7 @@
 // Layer: catalog. One SqlCatalog per thread; several processes may share the file.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -97,6 +98,16 @@ class SqlCatalog {
   // CommitConflictError naming the first table that is not at its expected location, and
   // CatalogError when a table to create has the name of a view or no namespace.
   void commit(const std::vector<TablePointerUpdate>& updates);
+  // The same, running `also` inside the database transaction after the pointers moved and
+  // before it commits: floe's records that must move with the tables (load history, stream
+  // offsets) are written there, so they commit with the data or not at all. An exception
+  // from `also` rolls everything back.
+  void commit(const std::vector<TablePointerUpdate>& updates,
+              const std::function<void(SqliteDatabase&)>& also);
+
+  // The catalog's database, for the catalog layer's stores of floe objects (ObjectStore,
+  // LoadHistory). One connection: use it on this catalog's thread only.
+  SqliteDatabase& database() { return db_; }
 
   // Views (Iceberg view spec), rows of type 'VIEW' in iceberg_tables: Java's V1 layout of the
   // JDBC catalog. A catalog file in the V0 layout (no iceberg_type column; what floe and Java
