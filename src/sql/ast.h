@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "ingest/option_value.h"
+
 namespace floe::sql {
 
 // A place in the statement text: byte offset, and 1-based line and column.
@@ -192,6 +194,7 @@ enum class TableRefKind {
               // TABLE(FLATTEN(..)), generate_series(..); lateral when LATERAL was written
   kJoin,      // left JOIN right ON/USING; NATURAL JOIN sets natural
   kValues,    // (VALUES (..), (..)) AS t(a, b): values rows
+  kStage,     // @stage/path [(FILE_FORMAT => 'f', PATTERN => '..')]: name = {"@stage/path"}
 };
 
 struct TableRef {
@@ -444,7 +447,8 @@ struct AlterTable {
 };
 
 enum class ShowKind { kTables, kViews, kSchemas, kDatabases, kColumns, kFunctions,
-                      kSnapshots, kCreateTable, kCreateView, kStages, kPipes, kTasks };
+                      kSnapshots, kCreateTable, kCreateView, kStages, kPipes, kTasks,
+                      kFileFormats };
 struct Show {
   ShowKind kind = ShowKind::kTables;
   ObjectName in;        // SHOW TABLES IN schema / SHOW COLUMNS IN t / SHOW CREATE TABLE t
@@ -474,10 +478,56 @@ struct SetVariable {  // SET name = value / SET name TO value / ALTER SESSION SE
   bool unset = false;  // UNSET name / RESET name
 };
 
+// CREATE STAGE / FILE FORMAT / PIPE: floe objects kept in the catalog.
+struct CreateObject {
+  ObjectKind kind = ObjectKind::kStage;
+  ObjectName name;
+  bool or_replace = false;
+  bool if_not_exists = false;
+  bool temporary = false;
+  ingest::OptionList options;      // URL = .., FILE_FORMAT = (..), AUTO_INGEST = TRUE, ...
+  std::unique_ptr<Statement> copy; // CREATE PIPE .. AS COPY INTO ..
+  std::string copy_text;           // the pipe's COPY as written
+};
+
+// COPY INTO <table> FROM <stage> | (SELECT .. FROM <stage>), or COPY INTO <stage> FROM
+// <table> | (query) (unloading).
+struct Copy {
+  bool into_location = false;
+  ObjectName table;                   // loading: the target; unloading: the source table
+  std::vector<std::string> columns;   // COPY INTO t (a, b)
+  std::string location;               // "@stage/path" or a quoted 'file:///..'/'s3://..' URL
+  SourcePos location_pos;
+  QueryPtr query;                     // the transformation (loading) or the query (unloading)
+  std::string query_text;             // the query as written
+  ExprPtr partition_by;               // unloading: PARTITION BY expr
+  std::string partition_by_text;
+  ingest::OptionList options;         // FILES, PATTERN, FILE_FORMAT, ON_ERROR, ...
+};
+
+// LIST @s, PUT file://.. @s, GET @s file://.., REMOVE @s.
+enum class StageCommandKind { kList, kPut, kGet, kRemove };
+struct StageCommand {
+  StageCommandKind kind = StageCommandKind::kList;
+  std::string stage;        // "@stage/path"
+  std::string local;        // PUT's source (glob) / GET's target folder, without file://
+  ingest::OptionList options;  // PATTERN, AUTO_COMPRESS, OVERWRITE, ...
+};
+
+// ALTER PIPE p SET k = v / REFRESH [PREFIX = ..] [MODIFIED_AFTER = ..];
+// ALTER STAGE s SET k = v.
+struct AlterObject {
+  ObjectKind kind = ObjectKind::kPipe;
+  ObjectName name;
+  bool if_exists = false;
+  bool refresh = false;
+  ingest::OptionList options;
+};
+
 enum class StatementKind {
   kQuery, kCreateTable, kCreateView, kCreateNamespace, kCreateIndex, kDrop, kInsert,
   kUpdate, kDelete, kMerge, kTruncate, kAlterTable, kShow, kDescribe, kExplain,
-  kBegin, kCommit, kRollback, kUse, kSet,
+  kBegin, kCommit, kRollback, kUse, kSet, kCreateObject, kCopy, kStageCommand, kAlterObject,
 };
 
 struct Statement {
@@ -502,6 +552,10 @@ struct Statement {
   std::unique_ptr<Explain> explain;
   std::unique_ptr<Use> use;
   std::unique_ptr<SetVariable> set;
+  std::unique_ptr<CreateObject> create_object;
+  std::unique_ptr<Copy> copy;
+  std::unique_ptr<StageCommand> stage_command;
+  std::unique_ptr<AlterObject> alter_object;
 };
 
 }  // namespace floe::sql

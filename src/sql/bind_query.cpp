@@ -271,6 +271,10 @@ DataType Binder::resolve_type(const TypeName& t) {
 Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* corr) {
   Relation r;
   switch (t.kind) {
+    case TableRefKind::kStage:
+      bind_error(t.pos, fmt::format("a stage ({}) is read only by COPY INTO <table> FROM (SELECT .. FROM {}); "
+                                    "to query staged files use read_csv/read_json/read_parquet on their location",
+                                    t.name[0], t.name[0]));
     case TableRefKind::kNamed: {
       std::string alias = t.alias.empty() ? t.name.back() : t.alias;
       // WITH names first.

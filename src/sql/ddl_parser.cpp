@@ -43,8 +43,15 @@ void Parser::create(Statement& s) {
       fail_unsupported(create_token, fmt::format("CREATE {}", keyword_name(what.keyword)));
     default: break;
   }
+  if (at_word("stage")) return create_object(s, ObjectKind::kStage, or_replace, temporary);
+  if (at_word("pipe")) return create_object(s, ObjectKind::kPipe, or_replace, temporary);
+  if (at_word("file") && peek(1).kind == TokenKind::kIdentifier) {
+    advance();
+    if (!at_word("format")) fail_expected("FORMAT after CREATE FILE");
+    return create_object(s, ObjectKind::kFileFormat, or_replace, temporary);
+  }
   if (what.kind == TokenKind::kIdentifier &&
-      (at_word("stage") || at_word("pipe") || at_word("stream") || at_word("task") ||
+      (at_word("stream") || at_word("task") ||
        at_word("role") || at_word("user") || at_word("warehouse") || at_word("type") ||
        at_word("extension"))) {
     fail_unsupported(create_token, fmt::format("CREATE {}", upper_ascii(what.text)));
@@ -389,7 +396,9 @@ void Parser::alter(Statement& s) {
     if (at(Keyword::kUnset)) return set_variable(s, true);
     fail_expected("SET or UNSET after ALTER SESSION");
   }
-  fail_expected("TABLE or SESSION after ALTER");
+  if (at_word("pipe")) return alter_object(s, ObjectKind::kPipe);
+  if (at_word("stage")) return alter_object(s, ObjectKind::kStage);
+  fail_expected("TABLE, PIPE, STAGE or SESSION after ALTER");
 }
 
 void Parser::alter_table(Statement& s) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "base/utf8.h"
 #include "sql/syntax_error.h"
@@ -164,6 +165,15 @@ class Lexer {
       case '"': return quoted_identifier('"');
       case '`': return quoted_identifier('`');
       case '$': return dollar();
+      case '@': {
+        ++i_;
+        while (i_ < n_ && !std::isspace(static_cast<unsigned char>(s_[i_])) && s_[i_] != '(' &&
+               s_[i_] != ')' && s_[i_] != ',' && s_[i_] != ';' && s_[i_] != '\'')
+          ++i_;
+        if (i_ == start + 1) fail(pos, "expected a stage name after '@'");
+        track(start, i_);
+        return make(TokenKind::kStage, start, pos);
+      }
       case '?': {
         ++i_;
         while (i_ < n_ && is_digit(s_[i_])) ++i_;

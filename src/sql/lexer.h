@@ -27,6 +27,7 @@ enum class TokenKind : uint8_t {
   kBlob,              // X'0A1B'
   kParameter,         // ? or ?3
   kPositional,        // $1
+  kStage,             // @stage/path, @%table, @~ (a stage reference, up to a blank or ( ) , ;)
   kLeftParen,
   kRightParen,
   kLeftBracket,

@@ -109,6 +109,11 @@ void Parser::statement(Statement& s) {
     case Keyword::kGrant:
     case Keyword::kRevoke: fail_unsupported(first, keyword_name(first.keyword));
     default:
+      if (at_word("copy")) return copy(s);
+      if (at_word("list") || at_word("ls")) return stage_command(s, StageCommandKind::kList);
+      if (at_word("put")) return stage_command(s, StageCommandKind::kPut);
+      if (at_word("get")) return stage_command(s, StageCommandKind::kGet);
+      if (at_word("remove") || at_word("rm")) return stage_command(s, StageCommandKind::kRemove);
       if (first.kind == TokenKind::kLeftParen) {
         s.kind = StatementKind::kQuery;
         s.query = query();
@@ -133,6 +138,14 @@ void Parser::show(Statement& s) {
     case Keyword::kFunctions: sh->kind = ShowKind::kFunctions; break;
     case Keyword::kStages: sh->kind = ShowKind::kStages; break;
     case Keyword::kPipes: sh->kind = ShowKind::kPipes; break;
+    case Keyword::kNone:
+      if (at_word("file") && peek(1).kind == TokenKind::kIdentifier) {
+        advance();
+        if (!at_word("formats")) fail_expected("FORMATS after SHOW FILE");
+        sh->kind = ShowKind::kFileFormats;
+        break;
+      }
+      fail_expected("TABLES, VIEWS, SCHEMAS, DATABASES, FUNCTIONS, COLUMNS, SNAPSHOTS or CREATE");
     case Keyword::kTasks: sh->kind = ShowKind::kTasks; break;
     case Keyword::kColumns:
       sh->kind = ShowKind::kColumns;

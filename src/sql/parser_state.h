@@ -73,6 +73,17 @@ class Parser {
   std::vector<ExprPtr> partition_list();  // (a, day(ts)) or a, day(ts)
   std::vector<OrderItem> sort_list();     // (a DESC, b) or a DESC, b
 
+  // ingest_parser.cpp: stages, file formats, pipes, COPY, LIST/PUT/GET/REMOVE
+  void create_object(Statement& s, ObjectKind kind, bool or_replace, bool temporary);
+  void copy(Statement& s);
+  void stage_command(Statement& s, StageCommandKind kind);
+  void alter_object(Statement& s, ObjectKind kind);
+  bool at_option() const;  // KEY = here
+  ingest::OptionList options();
+  ingest::OptionValue option_value();
+  std::string stage_or_location(std::string_view what, SourcePos* pos = nullptr);
+  std::string local_path_text();  // file:///a/b*.csv or 'file:///..' (PUT / GET)
+
   // dml_parser.cpp
   void insert(Statement& s, bool replace_into);
   void update(Statement& s);

@@ -2,6 +2,7 @@
 // warehouse's Iceberg catalog. Queries are bound and executed; DDL goes to the catalog;
 // INSERT writes new Parquet files and commits one snapshot per statement.
 #include "sql/session.h"
+#include "sql/result_builders.h"
 
 #include <fmt/format.h>
 
@@ -24,6 +25,7 @@
 #include "iceberg/view_metadata.h"
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
+#include "sql/ingest_statements.h"
 #include "sql/parser.h"
 #include "sql/merge_rows.h"
 #include "sql/table_rewrite.h"
@@ -47,33 +49,6 @@ std::string key_of(const ObjectName& n) {
   std::string s;
   for (size_t i = 0; i < n.size(); ++i) s += (i ? "." : "") + n[i];
   return s;
-}
-
-StatementResult status(std::string text, int64_t rows = -1) {
-  StatementResult r;
-  r.status = std::move(text);
-  r.rows_affected = rows;
-  return r;
-}
-
-StatementResult rows_result(Schema schema, std::vector<Batch> batches) {
-  StatementResult r;
-  r.has_rows = true;
-  r.schema = std::move(schema);
-  r.batches = std::move(batches);
-  return r;
-}
-
-Batch text_batch(const std::vector<std::string>& names, const std::vector<std::vector<std::string>>& rows) {
-  Batch b;
-  for (const auto& n : names) {
-    b.schema.fields.emplace_back(n, DataType(columnar::TypeId::kString));
-    b.columns.emplace_back(DataType(columnar::TypeId::kString));
-  }
-  for (const auto& r : rows)
-    for (size_t c = 0; c < names.size(); ++c) b.columns[c].append_string(r[c]);
-  b.rows_without_columns = int64_t(rows.size());
-  return b;
 }
 
 }  // namespace
@@ -173,6 +148,7 @@ struct Session::State : public BindCatalog {
       return std::make_shared<exec::MemoryTableSource>(it->first, it->second.schema, it->second.batches);
     }
     if (options.in_memory) return nullptr;
+    if (auto system = open_ingest_system_table(warehouse(), name)) return system;
     auto id = identifier(name);
     auto& cat = warehouse();
     if (!cat.table_exists(id)) return nullptr;
@@ -294,9 +270,27 @@ struct Session::State : public BindCatalog {
           return status("SET");
         }
         throw UnsupportedError(fmt::format("setting '{}' does not exist", st.set->name));
+      case StatementKind::kCreateObject:
+      case StatementKind::kAlterObject:
+      case StatementKind::kStageCommand:
+      case StatementKind::kCopy: {
+        auto ctx = ingest_context();
+        return run_ingest_statement(ctx, st);
+      }
       default:
         throw UnsupportedError(fmt::format("this statement is not supported yet: {}", st.text));
     }
+  }
+
+  IngestContext ingest_context() {
+    if (options.in_memory)
+      throw UnsupportedError("stages, file formats, pipes and COPY need a warehouse (this session is in memory)");
+    return IngestContext{warehouse(), current_namespace, transaction.get(), *this, {options.dialect, threads()},
+                         threads(), [this](const std::string& sql) {
+                           Statement st = parse_statement(sql);
+                           if (st.kind != StatementKind::kQuery) throw InternalError("not a query: " + sql);
+                           return run_query(*st.query);
+                         }};
   }
 
   BoundQuery bind(const Query& q) {
@@ -529,6 +523,12 @@ struct Session::State : public BindCatalog {
         }
         warehouse().drop_namespace(d.name);
         return status("DROP SCHEMA");
+      case ObjectKind::kStage:
+      case ObjectKind::kPipe:
+      case ObjectKind::kFileFormat: {
+        auto ctx = ingest_context();
+        return drop_ingest_object(ctx, d);
+      }
       default:
         throw UnsupportedError("DROP of this object kind is not supported yet");
     }
@@ -1018,6 +1018,10 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult show(Show& s) {
+    if (s.kind == ShowKind::kStages || s.kind == ShowKind::kPipes || s.kind == ShowKind::kFileFormats) {
+      auto ctx = ingest_context();
+      return show_ingest_objects(ctx, s);
+    }
     std::vector<std::vector<std::string>> rows;
     if (s.kind == ShowKind::kTables) {
       for (const auto& [k, v] : memory_tables) rows.push_back({"", k});

@@ -79,6 +79,22 @@ TableRefPtr Parser::table_primary() {
   t->pos = first.pos;
   t->lateral = accept(Keyword::kLateral);
 
+  if (at(TokenKind::kStage)) {
+    t->kind = TableRefKind::kStage;
+    t->name = {std::string(advance().text)};
+    if (at(TokenKind::kLeftParen) && (peek(1).kind == TokenKind::kIdentifier) && peek(2).kind == TokenKind::kFatArrow) {
+      advance();
+      do {
+        std::string arg = name("an option name");
+        expect(TokenKind::kFatArrow, "'=>'");
+        push_argument(t->args, t->arg_names, expr(), arg);
+      } while (accept(TokenKind::kComma));
+      expect(TokenKind::kRightParen, "',' or ')'");
+    }
+    table_alias(*t, false);
+    return t;
+  }
+
   if (at(TokenKind::kLeftParen)) {
     advance();
     QueryPtr q;

@@ -66,9 +66,11 @@ void Transaction::commit() {
   for (const auto& [k, s] : tables_)
     if (s.location != s.original_location)
       updates.push_back({ids_.at(k), s.original_location, s.location});
-  if (!updates.empty()) {
+  if (!updates.empty() || !on_commit_.empty()) {
     try {
-      catalog_.commit(updates);
+      catalog_.commit(updates, [this](catalog::SqliteDatabase& db) {
+        for (const auto& w : on_commit_) w(db);
+      });
     } catch (...) {
       rollback();
       throw;
@@ -76,12 +78,22 @@ void Transaction::commit() {
   }
   tables_.clear();
   written_.clear();
+  on_commit_.clear();
 }
 
 void Transaction::rollback() {
   io::remove_quietly(*catalog_.file_io(), written_);
   tables_.clear();
   written_.clear();
+  on_commit_.clear();
+}
+
+void Transaction::on_commit(std::function<void(catalog::SqliteDatabase&)> write) {
+  on_commit_.push_back(std::move(write));
+}
+
+void Transaction::add_written(const std::vector<std::string>& locations) {
+  written_.insert(written_.end(), locations.begin(), locations.end());
 }
 
 }  // namespace floe::sql

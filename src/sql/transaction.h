@@ -6,6 +6,7 @@
 // nothing is applied. ROLLBACK drops the staged state. Layer: sql.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,6 +29,11 @@ class Transaction {
   // Forgets the staged changes and removes the metadata files written for them.
   void rollback();
   size_t tables_changed() const;
+  // Writes that must commit with the tables (a COPY's load history): run inside the catalog
+  // transaction of COMMIT, in the order added. An exception from one aborts the commit.
+  void on_commit(std::function<void(catalog::SqliteDatabase&)> write);
+  // Data files written for the transaction: removed by ROLLBACK (and a failed COMMIT).
+  void add_written(const std::vector<std::string>& locations);
 
  private:
   friend class StagedTableOperations;
@@ -40,6 +46,7 @@ class Transaction {
   std::map<std::string, Staged> tables_;
   std::map<std::string, catalog::TableIdentifier> ids_;
   std::vector<std::string> written_;
+  std::vector<std::function<void(catalog::SqliteDatabase&)>> on_commit_;
 };
 
 }  // namespace floe::sql
