@@ -129,6 +129,43 @@ Column get_path_kernel(const ScalarArgs& a, const DataType& rt) {
   });
 }
 
+// GET_IGNORE_CASE(object, key): the value of the key that equals `key` in any letter case
+// (an exact match wins over others).
+Column get_ignore_case_kernel(const ScalarArgs& a, const DataType& rt) {
+  const Column& v = *a.columns[0];
+  const Column& k = *a.columns[1];
+  std::string buf, decoded;
+  return map_string(a.columns, a.rows, rt, 0, [&](int64_t i, StringBuilder& b) {
+    std::string_view doc = trim_json_space(v.string_at(i));
+    if (json_kind(doc, "get_ignore_case") != JsonKind::kObject) return b.append_null();
+    std::string_view name = k.string_at(i);
+    std::string_view key, value, chosen;
+    bool found = false;
+    JsonItems items(doc, "get_ignore_case");
+    while (items.next(&key, &value)) {
+      if (json_string_equals(key, name)) {
+        chosen = value;
+        found = true;
+        break;
+      }
+      if (found) continue;
+      decoded.clear();
+      decode_json_string(key, decoded);
+      if (decoded.size() == name.size() &&
+          std::equal(decoded.begin(), decoded.end(), name.begin(), [](char x, char y) {
+            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+          })) {
+        chosen = value;
+        found = true;
+      }
+    }
+    if (!found) return b.append_null();
+    buf.clear();
+    normalize_variant(chosen, buf, "get_ignore_case");
+    b.append(buf);
+  });
+}
+
 // GET(v, key) on an object, GET(v, index) on an array; NULL for the other kind.
 template <bool kIndex>
 Column get_kernel(const ScalarArgs& a, const DataType& rt) {
@@ -446,6 +483,7 @@ void register_json_functions(FunctionTable& t) {
   t.add("check_json").overload({V}, V, check_json_kernel);
   t.add("get_path").overload({V, V}, V, get_path_kernel);
   t.add("get").overload({V, V}, V, get_kernel<false>).overload({V, I}, V, get_kernel<true>);
+  t.add("get_ignore_case").overload({V, V}, V, get_ignore_case_kernel);
   t.add("json_extract_path_text").overload({V, V}, V, json_extract_path_text_kernel);
 
   t.add("variant_to_varchar").overload({V}, V, variant_to_varchar_kernel);

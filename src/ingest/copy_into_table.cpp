@@ -17,6 +17,7 @@
 #include "exec/type_rules.h"
 #include "formats/batch_file.h"
 #include "formats/csv/csv_reader.h"
+#include "formats/json/ndjson_reader.h"
 #include "iceberg/data_writer.h"
 #include "ingest/file_checksum.h"
 
@@ -60,9 +61,10 @@ struct RowError {
 class FileLoad {
  public:
   FileLoad(io::FileIO& table_io, const CopyIntoTableRequest& req, const io::FileInfo& file,
-           const Schema& table_schema, const std::vector<int>& targets, int64_t scan_time_ms)
+           const Schema& table_schema, const std::vector<int>& targets, int64_t scan_time_ms,
+           int threads)
       : io_(table_io), req_(req), file_(file), table_(table_schema), targets_(targets),
-        scan_time_ms_(scan_time_ms) {}
+        scan_time_ms_(scan_time_ms), threads_(threads) {}
 
   FileOutcome run(std::vector<iceberg::DataFile>& data_files, std::vector<std::string>& written,
                   std::vector<Batch>& validation_rows, std::mutex& mu);
@@ -85,14 +87,16 @@ class FileLoad {
   void on_reader_error(const formats::CsvError& e) {
     RowError r;
     r.line = e.line;
+    r.character = e.character;
     r.column = e.column_name;
     r.message = e.message;
-    r.record = e.text;
+    r.record = e.record.empty() ? e.text : e.record;
     add_error(std::move(r));
   }
   // The target-typed batch's rows, NOT NULL checked, handed to the writer (or kept).
   void deliver(Batch&& b);
   void read_csv();
+  void read_json();
   void read_parquet();
   // Batches of raw columns ($1..$n + metadata) through the transformation.
   void transform(const Batch& raw_fields);
@@ -109,6 +113,7 @@ class FileLoad {
   const Schema& table_;
   const std::vector<int>& targets_;
   int64_t scan_time_ms_;
+  int threads_;  // for parsing and encoding this one file
   std::unique_ptr<iceberg::DataWriter> writer_;
   std::vector<Batch> kept_;  // RETURN_n_ROWS
   int64_t kept_rows_ = 0;
@@ -161,7 +166,11 @@ void FileLoad::deliver(Batch&& b) {
     }
     return;
   }
-  if (!writer_) writer_ = std::make_unique<iceberg::DataWriter>(io_, req_.table);
+  if (!writer_) {
+    iceberg::DataWriteOptions wo;
+    wo.threads = threads_;
+    writer_ = std::make_unique<iceberg::DataWriter>(io_, req_.table, wo);
+  }
   writer_->write(std::move(b), rows_ok_);
 }
 
@@ -277,6 +286,7 @@ void FileLoad::read_csv() {
   }
   header_lines_ += req_.format.skip_header;
   o.on_error = [this](const formats::CsvError& e) { on_reader_error(e); };
+  o.threads = threads_;
   formats::CsvReader reader(file_.location, o);
   Batch b;
   while (!should_stop() && reader.next(b)) {
@@ -300,6 +310,24 @@ void FileLoad::read_csv() {
       typed.columns = std::move(b.columns);
       deliver(std::move(typed));
     }
+  }
+}
+
+void FileLoad::read_json() {
+  if (!req_.transform)
+    throw InternalError("COPY from JSON reads documents through a transformation ($1)");
+  formats::NdjsonReadOptions o;
+  o.documents_as_text = true;
+  o.strip_outer_array = req_.format.strip_outer_array;
+  o.allow_duplicate_keys = req_.format.allow_duplicate;
+  o.compression = req_.format.compression;
+  o.encoding = req_.format.encoding == "UTF8" ? "UTF-8" : req_.format.encoding;
+  o.on_error = [this](const formats::RecordError& e) { on_reader_error(e); };
+  formats::NdjsonReader reader(file_.location, o);
+  Batch b;
+  while (!should_stop() && reader.next(b)) {
+    rows_seen_ += b.num_rows();
+    transform(b);
   }
 }
 
@@ -357,8 +385,7 @@ FileOutcome FileLoad::run(std::vector<iceberg::DataFile>& data_files, std::vecto
     switch (req_.format.type) {
       case FileType::kCsv: read_csv(); break;
       case FileType::kParquet: read_parquet(); break;
-      case FileType::kJson:
-        throw UnsupportedError("COPY from JSON files is not supported yet");
+      case FileType::kJson: read_json(); break;
     }
   } catch (const UnsupportedError&) {
     if (writer_) writer_->abort();
@@ -527,8 +554,11 @@ CopyIntoTableResult copy_into_table(io::FileIO& table_io, const CopyIntoTableReq
   std::vector<FileOutcome> outcomes(todo.size());
   std::mutex mu;
   try {
-    parallel_for(int64_t(todo.size()), std::max(1, req.threads), [&](int64_t i) {
-      FileLoad load(table_io, req, *todo[size_t(i)], table_schema, targets, scan_time);
+    // Files in parallel; a single file uses the threads to parse and encode.
+    int threads = std::max(1, req.threads);
+    int per_file = todo.size() == 1 ? threads : 1;
+    parallel_for(int64_t(todo.size()), threads, [&](int64_t i) {
+      FileLoad load(table_io, req, *todo[size_t(i)], table_schema, targets, scan_time, per_file);
       outcomes[size_t(i)] = load.run(result.data_files, result.written, result.validation_batches, mu);
     });
   } catch (...) {

@@ -187,10 +187,14 @@ namespace floe::ingest {
 formats::CsvReadOptions FileFormat::csv_options() const {
   formats::CsvReadOptions o;
   o.delimiter = field_delimiter;
-  // FIELD_OPTIONALLY_ENCLOSED_BY = NONE (the default): quotes are ordinary characters. A
-  // NUL byte never starts a field of a text file, so it stands for "no quote character".
-  o.quote = enclosed_by.value_or('\0');
+  // FIELD_OPTIONALLY_ENCLOSED_BY = NONE (the default): quotes are ordinary characters.
+  o.quoting = enclosed_by.has_value();
+  o.quote = enclosed_by.value_or('"');
   o.escape = escape.value_or(o.quote);
+  o.escape_unenclosed = escape_unenclosed;
+  o.skip_blank_lines = skip_blank_lines;
+  o.encoding = encoding == "UTF8" ? "UTF-8" : encoding;
+  o.replace_invalid_utf8 = replace_invalid_characters;
   o.header = parse_header;
   o.skip_rows = skip_header;
   o.null_if = null_if;

@@ -600,7 +600,7 @@ bool is_variant_syntax(const Expr& e) {
   if (e.kind == ExprKind::kPath || e.kind == ExprKind::kArray) return true;
   if (e.kind != ExprKind::kFunction || e.over) return false;
   static const char* const kVariantFunctions[] = {
-      "parse_json", "try_parse_json", "get_path", "get", "object_construct",
+      "parse_json", "try_parse_json", "get_path", "get", "get_ignore_case", "object_construct",
       "object_construct_keep_null", "array_construct", "to_variant", "as_object", "as_array",
       "object_insert", "object_delete", "array_append", "array_cat", "strip_null_value"};
   for (const char* f : kVariantFunctions)

@@ -24,6 +24,7 @@
 #include "ingest/file_checksum.h"
 #include "ingest/file_format.h"
 #include "ingest/stage.h"
+#include "sql/parser.h"
 #include "sql/result_builders.h"
 
 namespace floe::sql {
@@ -273,6 +274,15 @@ std::string pattern_of(const OptionList& options) {
 
 // --- LIST / PUT / GET / REMOVE ----------------------------------------------------------
 
+// A location the format writers can create: local files as plain paths with their folder
+// made, other locations (s3://) as they are.
+std::string writable_path(const std::string& location) {
+  if (io::location_scheme(location) != "file") return location;
+  std::string path = io::local_path(location);
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  return path;
+}
+
 StatementResult list_stage(IngestContext& ctx, const StageCommand& c) {
   auto stage = resolve(ctx, c.stage);
   ResultTable t;
@@ -346,7 +356,7 @@ StatementResult put_files(IngestContext& ctx, const StageCommand& c) {
       continue;
     }
     formats::CompressedFileReader in(src.string(), formats::StreamCompression::kNone);
-    formats::CompressedFileWriter out(target, compress ? formats::StreamCompression::kGzip : formats::StreamCompression::kNone);
+    formats::CompressedFileWriter out(writable_path(target), compress ? formats::StreamCompression::kGzip : formats::StreamCompression::kNone);
     std::vector<char> buf(1 << 20);
     for (size_t n; (n = in.read(buf.data(), buf.size())) > 0;) out.write(std::string_view(buf.data(), n));
     out.close();
@@ -582,7 +592,7 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c) {
       throw UnsupportedError(fmt::format("COPY option {} is not supported yet", o.key));
     }
   }
-  if (req.validation != ingest::ValidationMode::kNone && tr)
+  if (req.validation != ingest::ValidationMode::kNone && c.query)
     throw InvalidInputError("VALIDATION_MODE cannot be used with a transformation (COPY .. FROM (SELECT ..))");
   if (req.format.type == ingest::FileType::kJson && req.match != ingest::MatchByColumnName::kNone && tr)
     throw InvalidInputError("MATCH_BY_COLUMN_NAME cannot be used with a transformation");
@@ -607,6 +617,41 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c) {
     }
   } else {
     req.files = ingest::list_stage_files(stage, pattern_of(opts));
+  }
+  // JSON documents reach the table through a transformation: the whole document ($1) into
+  // the one column, or, by MATCH_BY_COLUMN_NAME, each column from the key of its name.
+  if (!tr && req.format.type == ingest::FileType::kJson) {
+    auto meta = (ctx.transaction ? ctx.transaction->table_operations(id) : ctx.catalog.table_operations(id))->current();
+    const Schema& ts = meta->current_schema().schema;
+    std::vector<std::string> cols = c.columns;
+    if (cols.empty())
+      for (const auto& f : ts.fields) cols.push_back(f.name);
+    tr.emplace();
+    tr->transform.raw_columns = 1;
+    Schema raw = ingest::copy_raw_schema(1);
+    Binder binder(ctx.bind_catalog, ctx.bind_options);
+    if (req.match == ingest::MatchByColumnName::kNone) {
+      if (cols.size() != 1)
+        throw InvalidInputError(
+            "JSON file format can produce one and only one column of type variant, object, or array; "
+            "use MATCH_BY_COLUMN_NAME or a transformation (COPY INTO t FROM (SELECT $1:a, $1:b FROM @stage)) "
+            "to load several columns");
+      tr->transform.columns.push_back(binder.bind_expression(*parse_expression("parse_json(\"$1\")"), raw));
+    } else {
+      const char* get = req.match == ingest::MatchByColumnName::kCaseSensitive ? "get" : "get_ignore_case";
+      for (const auto& name : cols) {
+        int f = ts.find(name);
+        if (f < 0) throw InvalidInputError(fmt::format("table {} has no column '{}'", id.to_string(), name));
+        const DataType& t = ts.fields[size_t(f)].type;
+        std::string quoted = "'";
+        for (char ch : name) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+        quoted += "'";
+        std::string text = t.id() == columnar::TypeId::kString
+                               ? fmt::format("variant_to_varchar({}(\"$1\", {}))", get, quoted)
+                               : fmt::format("{}(\"$1\", {})::{}", get, quoted, t.to_string());
+        tr->transform.columns.push_back(binder.bind_expression(*parse_expression(text), raw));
+      }
+    }
   }
   if (tr) req.transform = &tr->transform;
 
@@ -811,17 +856,17 @@ StatementResult copy_into_location(IngestContext& ctx, Copy& c) {
       w.header = header;
       w.null_string = null_text;
       w.compression = compression;
-      formats::CsvWriter writer(location, out_schema, w);
+      formats::CsvWriter writer(writable_path(location), out_schema, w);
       for (const auto& b : batches) writer.write(b);
       writer.close();
     } else if (type == ingest::FileType::kJson) {
-      formats::NdjsonWriter writer(location, out_schema, compression);
+      formats::NdjsonWriter writer(writable_path(location), out_schema, compression);
       for (const auto& b : batches) writer.write(b);
       writer.close();
     } else {
       formats::FileWriteOptions w;
       w.format = formats::FileFormat::kParquet;
-      auto writer = formats::create_batch_writer(location, out_schema, w);
+      auto writer = formats::create_batch_writer(writable_path(location), out_schema, w);
       for (const auto& b : batches) writer->write(b);
       writer->close();
     }
