@@ -207,10 +207,12 @@ void run_convert(const ConvertOptions& o) {
   }
   if (o.no_header) ro.csv.header = false;
   if (o.has_null_text) ro.csv.null_if = {o.null_text};
+  const int threads = o.threads > 0 ? o.threads : default_thread_count();
+  ro.csv.threads = threads;  // a large uncompressed local CSV is parsed in parallel ranges
   formats::FileWriteOptions wo;
   if (!o.to.empty()) wo.format = formats::file_format_from_name(o.to);
   wo.parquet.compression = parquet_codec(o.compression);
-  wo.parquet.threads = o.threads > 0 ? o.threads : default_thread_count();
+  wo.parquet.threads = threads;
   wo.parquet.compression_level = o.compression_level;
   if (o.row_group_size <= 0 || o.page_size <= 0)
     throw InvalidInputError("--row-group-size and --page-size must be positive");
@@ -276,7 +278,8 @@ void register_file_commands(CLI::App& app) {
                     "Parquet codec: zstd, snappy, gzip, brotli, lz4_raw, none")
       ->capture_default_str();
   convc->add_option("--threads,-t", conv->threads,
-                    "Threads encoding Parquet column chunks (default: all cores)");
+                    "Threads parsing CSV and encoding Parquet column chunks "
+                    "(default: all cores)");
   convc->add_option("--compression-level", conv->compression_level, "Codec level (0: default)");
   convc->add_option("--row-group-size", conv->row_group_size, "Rows per Parquet row group")
       ->capture_default_str();

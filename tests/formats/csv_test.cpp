@@ -451,6 +451,442 @@ TEST_F(CsvTest, MissingFileIsAnIoError) {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Rejected-record reports and the Snowflake file format options.
+
+Schema int_date_text() {
+  Schema s;
+  s.fields = {Field("id", DataType(TypeId::kInt64)), Field("day", DataType(TypeId::kDate)),
+              Field("note", DataType(TypeId::kString))};
+  return s;
+}
+
+TEST_F(CsvTest, BadDateAndNumberReportCharacterAndRecord) {
+  std::string p = write_file("bad.csv",
+                             "id,day,note\n1,2024-01-31,ok\n2,2024-02-30,é\n"
+                             "x3,2024-03-01,fine\r\n4,2024-04-01,\"é,\"\"q\"\"\"\n");
+  CsvReadOptions opt;
+  opt.schema = int_date_text();
+  std::vector<CsvError> errors;
+  opt.on_error = [&](const CsvError& e) { errors.push_back(e); };
+  CsvReader reader(p, opt);
+  auto rows = read_all(reader);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"4", "2024-04-01", "é,\"q\""}));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].path, p);
+  EXPECT_EQ(errors[0].line, 3);
+  EXPECT_EQ(errors[0].column_index, 2);
+  EXPECT_EQ(errors[0].column_name, "day");
+  EXPECT_EQ(errors[0].character, 3);
+  EXPECT_EQ(errors[0].text, "2024-02-30");
+  EXPECT_EQ(errors[0].record, "2,2024-02-30,é");
+  EXPECT_NE(errors[0].message.find("bad.csv:3: column 'day' (2): cannot convert '2024-02-30' to DATE"),
+            std::string::npos)
+      << errors[0].message;
+  EXPECT_EQ(errors[1].line, 4);
+  EXPECT_EQ(errors[1].column_index, 1);
+  EXPECT_EQ(errors[1].character, 1);
+  EXPECT_EQ(errors[1].text, "x3");
+  EXPECT_EQ(errors[1].record, "x3,2024-03-01,fine");  // without the CRLF
+}
+
+TEST_F(CsvTest, CharacterCountsCodePointsAndQuotes) {
+  std::string p = write_file("chars.csv", "\"日本\",ü,abc\n");
+  CsvReadOptions opt;
+  Schema s;
+  s.fields = {Field("a", DataType(TypeId::kString)), Field("b", DataType(TypeId::kString)),
+              Field("c", DataType(TypeId::kInt32))};
+  opt.schema = s;
+  opt.header = false;
+  std::vector<CsvError> errors;
+  opt.on_error = [&](const CsvError& e) { errors.push_back(e); };
+  CsvReader reader(p, opt);
+  EXPECT_TRUE(read_all(reader).empty());
+  ASSERT_EQ(errors.size(), 1u);
+  // "日本" quoted is 4 characters, then ',', 'ü', ','.
+  EXPECT_EQ(errors[0].character, 8);
+  EXPECT_EQ(errors[0].column_index, 3);
+}
+
+TEST_F(CsvTest, RaggedRowsAreRowLevelErrors) {
+  std::string p = write_file("ragged.csv", "a,b\n1,2\n3\n4,5,6\n7,8\n");
+  CsvReadOptions opt;
+  std::vector<CsvError> errors;
+  opt.on_error = [&](const CsvError& e) { errors.push_back(e); };
+  CsvReader reader(p, opt);
+  auto rows = read_all(reader);
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].line, 3);
+  EXPECT_EQ(errors[0].character, 0);
+  EXPECT_EQ(errors[0].column_index, 0);
+  EXPECT_EQ(errors[0].record, "3");
+  EXPECT_NE(errors[0].message.find("expected 2 fields, found 1"), std::string::npos);
+  EXPECT_EQ(errors[1].record, "4,5,6");
+}
+
+TEST_F(CsvTest, BrokenQuotingReportsFieldAndKeepsEarlierRows) {
+  std::string p = write_file("quotes.csv", "a,b\n1,\"x\"y\n2,z\n3,\"ok\"\n4,\"open\nstill open\n");
+  CsvReadOptions opt;
+  std::vector<CsvError> errors;
+  opt.on_error = [&](const CsvError& e) { errors.push_back(e); };
+  CsvReader reader(p, opt);
+  auto rows = read_all(reader);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"3", "ok"}));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].line, 2);
+  EXPECT_EQ(errors[0].column_index, 2);
+  EXPECT_EQ(errors[0].character, 3);
+  EXPECT_EQ(errors[0].record, "1,\"x\"y");
+  EXPECT_EQ(errors[1].line, 5);
+  EXPECT_EQ(errors[1].column_index, 2);
+  EXPECT_EQ(errors[1].character, 3);
+  EXPECT_EQ(errors[1].record, "4,\"open\nstill open");
+  EXPECT_NE(errors[1].message.find("quotes.csv:5: column 'b' (2): unterminated quoted field"),
+            std::string::npos)
+      << errors[1].message;
+}
+
+TEST_F(CsvTest, InvalidUtf8IsAnErrorOrReplaced) {
+  const std::string text = "k,v\n1,ab\xFF" "c\n2,ok\n3,\"\xC3\x28\"\n4,\xE2\x82\xAC\n";
+  {
+    std::string p = write_file("bad_utf8.csv", text);
+    CsvReadOptions opt;
+    std::vector<CsvError> errors;
+    opt.on_error = [&](const CsvError& e) { errors.push_back(e); };
+    CsvReader reader(p, opt);
+    auto rows = read_all(reader);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[1][1], "€");
+    ASSERT_EQ(errors.size(), 2u);
+    EXPECT_EQ(errors[0].line, 2);
+    EXPECT_EQ(errors[0].column_index, 2);
+    EXPECT_EQ(errors[0].column_name, "v");
+    EXPECT_EQ(errors[0].character, 3);
+    EXPECT_NE(errors[0].message.find("invalid UTF-8"), std::string::npos);
+    EXPECT_EQ(errors[1].line, 4);
+  }
+  {
+    std::string p = write_file("replaced.csv", text);
+    CsvReadOptions opt;
+    opt.replace_invalid_utf8 = true;
+    CsvReader reader(p, opt);
+    auto rows = read_all(reader);
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[0][1], "ab\xEF\xBF\xBD" "c");
+    EXPECT_EQ(rows[2][1], "\xEF\xBF\xBD(");
+  }
+  {
+    std::string p = write_file("unchecked.csv", text);
+    CsvReadOptions opt;
+    opt.validate_utf8 = false;
+    CsvReader reader(p, opt);
+    auto rows = read_all(reader);
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[0][1], "ab\xFF" "c");
+  }
+  {
+    // Without a sink the first one throws.
+    CsvReader reader(write_file("throws.csv", text));
+    Batch b;
+    try {
+      reader.next(b);
+      FAIL();
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
+      EXPECT_NE(std::string(e.what()).find("throws.csv:2: column 'v' (2): invalid UTF-8"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+std::string numbered_rows(int n) {
+  std::string text = "id,body\n";
+  for (int i = 0; i < n; ++i) text += fmt::format("{},\"text {} with a\nline break\"\n", i, i);
+  return text;
+}
+
+// Cuts a compressed file so that its stream ends early.
+void chop(const std::string& path, size_t keep) {
+  std::filesystem::resize_file(path, keep);
+}
+
+TEST_F(CsvTest, TruncatedCompressedFileIsReportedAfterItsRows) {
+  for (const char* name : {"cut.csv.gz", "cut.csv.zst"}) {
+    const int kRows = 200000;
+    std::string p = write_file(name, numbered_rows(kRows));
+    chop(p, std::filesystem::file_size(p) / 2);
+    CsvReadOptions opt;
+    opt.sample_rows = 10;
+    std::vector<CsvError> errors;
+    opt.on_error = [&](const CsvError& e) { errors.push_back(e); };
+    CsvReader reader(p, opt);
+    Batch b;
+    int64_t rows = 0, bad = 0;
+    while (reader.next(b))
+      for (int64_t r = 0; r < b.num_rows(); ++r, ++rows) bad += b.columns[0].value<int64_t>(r) != rows;
+    EXPECT_EQ(bad, 0) << name;
+    EXPECT_GT(rows, 1000) << name;
+    EXPECT_LT(rows, kRows) << name;
+    ASSERT_EQ(errors.size(), 1u) << name;
+    // The row cut short is the one after the last loaded: it starts on line 2 + 2 * rows.
+    EXPECT_EQ(errors[0].line, 2 + 2 * rows) << name;
+    EXPECT_EQ(errors[0].column_index, 0);
+    EXPECT_NE(errors[0].message.find(fmt::format("{}:{}: ", p, errors[0].line)), std::string::npos)
+        << errors[0].message;
+    EXPECT_NE(errors[0].message.find("truncated"), std::string::npos) << errors[0].message;
+    EXPECT_EQ(errors[0].record.rfind(fmt::format("{},", rows), 0), 0u) << errors[0].record;
+
+    // Without a sink: a CorruptDataError naming the path and the line.
+    CsvReadOptions strict_opt;
+    strict_opt.sample_rows = 10;
+    CsvReader strict(p, strict_opt);
+    try {
+      while (strict.next(b)) {
+      }
+      FAIL() << name;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kCorruptData);
+      EXPECT_NE(std::string(e.what()).find(fmt::format("{}:{}: ", p, errors[0].line)),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+TEST_F(CsvTest, OverLongRecordsAreSkippedAndReadingResumes) {
+  std::string big(3000, 'x');
+  std::string quoted_big = "\"" + std::string(1500, 'y') + "\n" + std::string(1500, 'z') + "\"";
+  std::string p = write_file("long.csv", "k,v\n1,short\n2," + big + "\n3," + quoted_big +
+                                             "\n4,fine\n5," + big);
+  CsvReadOptions opt;
+  opt.max_record_bytes = 1000;
+  std::vector<CsvError> errors;
+  opt.on_error = [&](const CsvError& e) { errors.push_back(e); };
+  CsvReader reader(p, opt);
+  auto rows = read_all(reader);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"4", "fine"}));
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0].line, 3);
+  EXPECT_EQ(errors[1].line, 4);
+  EXPECT_EQ(errors[2].line, 7);
+  for (const auto& e : errors) {
+    EXPECT_EQ(e.column_index, 0);
+    EXPECT_NE(e.message.find("record longer than 1000 bytes"), std::string::npos) << e.message;
+  }
+  EXPECT_EQ(errors[0].record, "2," + big);
+}
+
+TEST_F(CsvTest, RecordLongerThanTheBufferIsSkippedInPieces) {
+  // 20 MiB on one line against a 1 MiB limit: read through in chunks, never held whole.
+  std::string text = "a,b\n1,x\n2,";
+  text.append(size_t(20) << 20, 'q');
+  text += "\n3,y\n";
+  std::string p = write_file("huge.csv", text);
+  CsvReadOptions opt;
+  opt.max_record_bytes = 1 << 20;
+  std::vector<CsvError> errors;
+  opt.on_error = [&](const CsvError& e) { errors.push_back(e); };
+  CsvReader reader(p, opt);
+  auto rows = read_all(reader);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"3", "y"}));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].line, 3);
+  EXPECT_EQ(errors[0].record.size(), kMaxRejectedRecordBytes);
+}
+
+TEST_F(CsvTest, BlankLinesSkippedOrRows) {
+  const std::string text = "a,b\n1,2\n\n3,4\n\n";
+  {
+    CsvReader reader(write_file("skip.csv", text));
+    EXPECT_EQ(read_all(reader).size(), 2u);
+  }
+  {
+    CsvReadOptions opt;
+    opt.skip_blank_lines = false;
+    std::vector<CsvError> errors;
+    opt.on_error = [&](const CsvError& e) { errors.push_back(e); };
+    CsvReader reader(write_file("errors.csv", text), opt);
+    EXPECT_EQ(read_all(reader).size(), 2u);
+    ASSERT_EQ(errors.size(), 2u);
+    EXPECT_EQ(errors[0].line, 3);
+    EXPECT_EQ(errors[0].record, "");
+    EXPECT_NE(errors[0].message.find("expected 2 fields, found 1"), std::string::npos);
+    EXPECT_EQ(errors[1].line, 5);
+  }
+  {
+    CsvReadOptions opt;
+    opt.skip_blank_lines = false;
+    opt.error_on_column_count_mismatch = false;
+    CsvReader reader(write_file("lenient.csv", text), opt);
+    auto rows = read_all(reader);
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[1], (std::vector<std::string>{"NULL", "NULL"}));
+    EXPECT_EQ(rows[3], (std::vector<std::string>{"NULL", "NULL"}));
+  }
+  {
+    // Spaces make a line blank only when trimmed.
+    CsvReadOptions opt;
+    opt.trim_space = true;
+    CsvReader reader(write_file("spaces.csv", "a,b\n1,2\n   \n3,4\n"), opt);
+    EXPECT_EQ(read_all(reader).size(), 2u);
+  }
+  {
+    // One column: a blank line is a NULL row.
+    CsvReadOptions opt;
+    opt.skip_blank_lines = false;
+    opt.header = true;
+    CsvReader reader(write_file("one.csv", "v\nx\n\ny\n"), opt);
+    auto rows = read_all(reader);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[1][0], "NULL");
+  }
+  {
+    // Only blank lines: no rows either way.
+    CsvReadOptions opt;
+    opt.header = false;
+    CsvReader reader(write_file("blank.csv", "\n\n\n"), opt);
+    EXPECT_TRUE(read_all(reader).empty());
+  }
+}
+
+TEST_F(CsvTest, EscapeUnenclosedField) {
+  std::string p = write_file("esc.csv",
+                             "k,v,w\n1,a\\,b,c\n2,\\N,\"q\\\"\"\"\n3,line\\\nbreak,back\\\\slash\n"
+                             "4,\"x,y\",\\z\n");
+  CsvReadOptions opt;
+  opt.escape_unenclosed = '\\';
+  opt.null_if = {"\\N"};
+  CsvReader reader(p, opt);
+  auto rows = read_all(reader);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"1", "a,b", "c"}));
+  EXPECT_EQ(rows[1][1], "NULL");        // matched as written
+  EXPECT_EQ(rows[1][2], "q\\\"");       // inside quotes the doubled-quote rule holds
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"3", "line\nbreak", "back\\slash"}));
+  EXPECT_EQ(rows[3], (std::vector<std::string>{"4", "x,y", "z"}));
+  {
+    // Without the option a backslash is data.
+    CsvReader plain(write_file("plain.csv", "k,v\n1,a\\b\n"));
+    EXPECT_EQ(read_all(plain)[0][1], "a\\b");
+  }
+}
+
+TEST_F(CsvTest, QuotingOffMakesQuotesData) {
+  std::string p = write_file("noquote.csv", "k,v\n1,\"a\"\n2,b\"c\n3,\"x,y\"\n");
+  CsvReadOptions opt;
+  opt.quoting = false;
+  opt.error_on_column_count_mismatch = false;
+  CsvReader reader(p, opt);
+  auto rows = read_all(reader);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][1], "\"a\"");
+  EXPECT_EQ(rows[1][1], "b\"c");
+  EXPECT_EQ(rows[2][1], "\"x");
+}
+
+TEST_F(CsvTest, EncodingsTranscodeToUtf8) {
+  {
+    // ISO-8859-1: é is the single byte 0xE9.
+    std::string p = write_file("latin1.csv", "name,city\nJos\xE9,Montr\xE9" "al\n");
+    for (const char* enc : {"ISO-8859-1", "latin1", "ISO88591"}) {
+      CsvReadOptions opt;
+      opt.encoding = enc;
+      CsvReader reader(p, opt);
+      EXPECT_EQ(names(reader.schema()), (std::vector<std::string>{"name", "city"}));
+      auto rows = read_all(reader);
+      ASSERT_EQ(rows.size(), 1u) << enc;
+      EXPECT_EQ(rows[0], (std::vector<std::string>{"José", "Montréal"})) << enc;
+    }
+    // Read as UTF-8 the same bytes are invalid.
+    std::vector<CsvError> errors;
+    CsvReadOptions opt;
+    opt.on_error = [&](const CsvError& e) { errors.push_back(e); };
+    CsvReader reader(p, opt);
+    EXPECT_TRUE(read_all(reader).empty());
+    EXPECT_EQ(errors.size(), 1u);
+  }
+  {
+    std::string p = write_file("cp1252.csv", "v\n\x80 5\n\x93quoted\x94\n");
+    CsvReadOptions opt;
+    opt.encoding = "WINDOWS-1252";
+    opt.header = true;
+    CsvReader reader(p, opt);
+    auto rows = read_all(reader);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0][0], "€ 5");
+    EXPECT_EQ(rows[1][0], "“quoted”");
+  }
+  {
+    // UTF-16LE with a byte order mark, and big-endian without one.
+    auto utf16 = [](const std::string& ascii, bool le) {
+      std::string s;
+      for (char c : ascii) s += le ? std::string{c, '\0'} : std::string{'\0', c};
+      return s;
+    };
+    std::string le = "\xFF\xFE" + utf16("a,b\n1,x\n2,", true) + std::string("\xE9\x00", 2) +
+                     utf16("\n", true);
+    CsvReadOptions opt;
+    opt.encoding = "UTF-16";
+    CsvReader reader(write_file("le.csv", le), opt);
+    auto rows = read_all(reader);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[1], (std::vector<std::string>{"2", "é"}));
+    opt.encoding = "UTF-16BE";
+    CsvReader be(write_file("be.csv", utf16("a,b\n1,x\n", false)), opt);
+    EXPECT_EQ(read_all(be), (std::vector<std::vector<std::string>>{{"1", "x"}}));
+  }
+  {
+    // Transcoding composes with decompression.
+    CsvReadOptions opt;
+    opt.encoding = "LATIN1";
+    CsvReader reader(write_file("latin1.csv.gz", "a\nh\xE9\n"), opt);
+    EXPECT_EQ(read_all(reader)[0][0], "hé");
+  }
+  try {
+    CsvReadOptions opt;
+    opt.encoding = "KLINGON-8";
+    CsvReader reader(write_file("x.csv", "a\n"), opt);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
+    EXPECT_NE(std::string(e.what()).find("KLINGON-8"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(CsvTest, EmptyFilesWithTheNewOptions) {
+  CsvReadOptions opt;
+  opt.skip_blank_lines = false;
+  opt.escape_unenclosed = '\\';
+  opt.encoding = "UTF-16LE";
+  opt.threads = 4;
+  CsvReader reader(write_file("empty.csv", ""), opt);
+  EXPECT_TRUE(reader.schema().fields.empty());
+  Batch b;
+  EXPECT_FALSE(reader.next(b));
+  CsvReader gz(write_file("empty.csv.gz", ""), opt);
+  EXPECT_FALSE(gz.next(b));
+}
+
+TEST_F(CsvTest, RejectsBadOptionValues) {
+  std::string p = write_file("x.csv", "a\n1\n");
+  for (int k = 0; k < 3; ++k) {
+    CsvReadOptions opt;
+    if (k == 0) opt.max_record_bytes = 0;
+    if (k == 1) opt.threads = 0;
+    if (k == 2) {
+      opt.delimiter = '\\';
+      opt.escape_unenclosed = '\\';
+    }
+    EXPECT_THROW(CsvReader(p, opt), InvalidInputError) << k;
+  }
+}
+
 TEST_F(CsvTest, WriterQuotesOnlyWhenNeeded) {
   Schema schema;
   schema.fields = {Field("a b", DataType(TypeId::kString)), Field("n", DataType(TypeId::kInt32))};

@@ -250,5 +250,244 @@ TEST_F(NdjsonTest, ManyRowsAcrossBatchesAndChunks) {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Rejected-record reports and the Snowflake JSON file format options.
+
+struct Collected {
+  std::vector<RecordError> errors;
+  RecordErrorSink sink() {
+    return [this](const RecordError& e) { errors.push_back(e); };
+  }
+};
+
+std::vector<std::string> texts(NdjsonReader& reader) {
+  std::vector<std::string> out;
+  Batch b;
+  while (reader.next(b))
+    for (int64_t r = 0; r < b.num_rows(); ++r)
+      out.push_back(b.columns[0].is_null(r) ? "NULL" : std::string(b.columns[0].string_at(r)));
+  return out;
+}
+
+TEST_F(NdjsonTest, ErrorSinkSkipsBadLinesInInferenceAndReading) {
+  std::string p = write_file("mixed.json",
+                             "{\"a\": 1}\n{\"a\": \n[1, 2]\n  {\"a\": 3, \"b\": \"x\"}\n"
+                             "{\"a\": tru}\n{\"a\": 4}\n");
+  for (int64_t sample : {int64_t(100), int64_t(1)}) {
+    Collected c;
+    NdjsonReadOptions opt;
+    opt.sample_rows = sample;  // 1: the bad lines come after the sample
+    opt.on_error = c.sink();
+    NdjsonReader reader(p, opt);
+    auto rows = rows_as_json(reader);
+    ASSERT_EQ(rows.size(), 3u) << sample;
+    EXPECT_EQ(rows[2], sample == 100 ? "{\"a\":4,\"b\":null}" : "{\"a\":4}");
+    ASSERT_EQ(c.errors.size(), 3u);
+    EXPECT_EQ(c.errors[0].line, 2);
+    EXPECT_EQ(c.errors[0].record, "{\"a\":");
+    EXPECT_NE(c.errors[0].message.find("mixed.json:2: invalid JSON"), std::string::npos)
+        << c.errors[0].message;
+    EXPECT_EQ(c.errors[1].line, 3);
+    EXPECT_EQ(c.errors[1].character, 0);
+    EXPECT_NE(c.errors[1].message.find("expected a JSON object, found [1,2]"), std::string::npos)
+        << c.errors[1].message;
+    EXPECT_EQ(c.errors[2].line, 5);
+    EXPECT_EQ(c.errors[2].character, 10);  // the "}" where "tru" turned out not to be JSON
+    EXPECT_EQ(reader.rows_read(), 3);
+  }
+}
+
+TEST_F(NdjsonTest, MisfitValueIsReportedWithItsColumnAndTheRowSkippedWhole) {
+  std::string p = write_file("misfit.json",
+                             "{\"id\": 1, \"s\": {\"n\": 1, \"d\": \"2024-01-31\"}}\n"
+                             "{\"id\": 2, \"s\": {\"n\": 2, \"d\": \"not a date\"}}\n"
+                             "{\"id\": \"three\"}\n{\"id\": 4, \"s\": {\"n\": 40}}\n");
+  NdjsonReadOptions opt;
+  opt.schema = Schema{{Field("id", DataType(TypeId::kInt64)),
+                       Field("s", DataType::struct_of({Field("n", DataType(TypeId::kInt32)),
+                                                       Field("d", DataType(TypeId::kDate))}))},
+                      {}};
+  Collected c;
+  opt.on_error = c.sink();
+  NdjsonReader reader(p, opt);
+  auto rows = rows_as_json(reader);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], "{\"id\":1,\"s\":{\"n\":1,\"d\":\"2024-01-31\"}}");
+  EXPECT_EQ(rows[1], "{\"id\":4,\"s\":{\"n\":40,\"d\":null}}");
+  ASSERT_EQ(c.errors.size(), 2u);
+  EXPECT_EQ(c.errors[0].line, 2);
+  EXPECT_EQ(c.errors[0].column_index, 2);
+  EXPECT_EQ(c.errors[0].column_name, "s");
+  EXPECT_EQ(c.errors[0].text, "\"not a date\"");
+  EXPECT_NE(c.errors[0].message.find("misfit.json:2: field 's.d': cannot convert"),
+            std::string::npos)
+      << c.errors[0].message;
+  EXPECT_EQ(c.errors[1].column_name, "id");
+  EXPECT_EQ(c.errors[1].record, "{\"id\": \"three\"}");
+}
+
+TEST_F(NdjsonTest, TopLevelArrayElementsAreRecords) {
+  std::string p = write_file("array.json",
+                             "[\n  {\"a\": 1},\n  {\"a\": },\n  \"text\",\n  {\"a\": [1, {\"b\": "
+                             "\"],\"}]}\n]\n");
+  NdjsonReadOptions opt;
+  Collected c;
+  opt.on_error = c.sink();
+  NdjsonReader reader(p, opt);
+  auto rows = rows_as_json(reader);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1], "{\"a\":\"[1,{\\\"b\\\":\\\"],\\\"}]\"}");
+  ASSERT_EQ(c.errors.size(), 2u);
+  EXPECT_EQ(c.errors[0].line, 3);
+  EXPECT_EQ(c.errors[0].record, "{\"a\": }");
+  EXPECT_NE(c.errors[0].message.find("array.json:3: element 1: invalid JSON"), std::string::npos)
+      << c.errors[0].message;
+  EXPECT_EQ(c.errors[1].line, 4);
+  EXPECT_NE(c.errors[1].message.find("element 2: expected a JSON object"), std::string::npos);
+
+  // An array that never closes is reported after its elements.
+  Collected open;
+  opt.on_error = open.sink();
+  NdjsonReader unclosed(write_file("open.json", "[{\"a\": 1}, {\"a\": 2}"), opt);
+  EXPECT_EQ(rows_as_json(unclosed).size(), 2u);
+  ASSERT_EQ(open.errors.size(), 1u);
+  EXPECT_NE(open.errors[0].message.find("no closing ']'"), std::string::npos);
+}
+
+TEST_F(NdjsonTest, DocumentsAsText) {
+  std::string p = write_file("docs.json",
+                             "{\"b\": 2,  \"a\": [1, 2]}\n  \"just a string\"  \n\n42\n"
+                             "{\"broken\": \n null\n");
+  NdjsonReadOptions opt;
+  opt.documents_as_text = true;
+  Collected c;
+  opt.on_error = c.sink();
+  NdjsonReader reader(p, opt);
+  ASSERT_EQ(reader.schema().fields.size(), 1u);
+  EXPECT_EQ(reader.schema().fields[0].name, "$1");
+  EXPECT_EQ(reader.schema().fields[0].type.id(), TypeId::kString);
+  EXPECT_EQ(texts(reader), (std::vector<std::string>{"{\"b\": 2,  \"a\": [1, 2]}",
+                                                      "\"just a string\"", "42", "null"}));
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_EQ(c.errors[0].line, 5);
+  EXPECT_NE(c.errors[0].message.find("invalid JSON"), std::string::npos);
+}
+
+TEST_F(NdjsonTest, StripOuterArray) {
+  const std::string text = "[\n {\"a\": 1},\n [2, 3],\n \"x\"\n]\n";
+  {
+    NdjsonReadOptions opt;
+    opt.documents_as_text = true;
+    NdjsonReader reader(write_file("strip.json", text), opt);
+    EXPECT_EQ(texts(reader), (std::vector<std::string>{"{\"a\": 1}", "[2, 3]", "\"x\""}));
+  }
+  {
+    NdjsonReadOptions opt;
+    opt.documents_as_text = true;
+    opt.strip_outer_array = false;
+    NdjsonReader reader(write_file("whole.json", text), opt);
+    EXPECT_EQ(texts(reader),
+              (std::vector<std::string>{"[\n {\"a\": 1},\n [2, 3],\n \"x\"\n]"}));
+  }
+  {
+    // Reading columns, the whole array is one document that is not an object.
+    NdjsonReadOptions opt;
+    opt.strip_outer_array = false;
+    Collected c;
+    opt.on_error = c.sink();
+    NdjsonReader reader(write_file("whole_rows.json", text), opt);
+    EXPECT_TRUE(rows_as_json(reader).empty());
+    ASSERT_EQ(c.errors.size(), 1u);
+    EXPECT_EQ(c.errors[0].line, 1);
+  }
+}
+
+TEST_F(NdjsonTest, DuplicateKeys) {
+  const std::string text =
+      "{\"a\": 1, \"b\": 2}\n{\"a\": 1, \"a\": 2}\n{\"o\": {\"k\": 1, \"k\": 2}}\n"
+      "{\"o\": [{\"k\": 1}, {\"k\": 2}]}\n";
+  {
+    NdjsonReader reader(write_file("dups_allowed.json", text));
+    EXPECT_EQ(rows_as_json(reader).size(), 4u);
+  }
+  for (bool as_text : {false, true}) {
+    NdjsonReadOptions opt;
+    opt.allow_duplicate_keys = false;
+    opt.documents_as_text = as_text;
+    Collected c;
+    opt.on_error = c.sink();
+    NdjsonReader reader(write_file("dups.json", text), opt);
+    Batch b;
+    int64_t rows = 0;
+    while (reader.next(b)) rows += b.num_rows();
+    EXPECT_EQ(rows, 2) << as_text;  // keys repeated in sibling objects are fine
+    ASSERT_EQ(c.errors.size(), 2u) << as_text;
+    EXPECT_EQ(c.errors[0].line, 2);
+    EXPECT_NE(c.errors[0].message.find("duplicate key 'a'"), std::string::npos);
+    EXPECT_EQ(c.errors[1].line, 3);
+    EXPECT_NE(c.errors[1].message.find("duplicate key 'k'"), std::string::npos);
+  }
+  {
+    // Without a sink it throws.
+    NdjsonReadOptions opt;
+    opt.allow_duplicate_keys = false;
+    EXPECT_THROW(NdjsonReader(write_file("dups_throw.json", text), opt), InvalidInputError);
+  }
+}
+
+TEST_F(NdjsonTest, OverLongRecords) {
+  std::string big = "{\"s\": \"" + std::string(size_t(9) << 20, 'x') + "\"}";
+  std::string p = write_file("long.json", "{\"s\": \"a\"}\n" + big + "\n{\"s\": \"b\"}\n" + big);
+  NdjsonReadOptions opt;
+  opt.max_record_bytes = 1 << 20;
+  Collected c;
+  opt.on_error = c.sink();
+  NdjsonReader reader(p, opt);
+  auto rows = rows_as_json(reader);
+  EXPECT_EQ(rows, (std::vector<std::string>{"{\"s\":\"a\"}", "{\"s\":\"b\"}"}));
+  ASSERT_EQ(c.errors.size(), 2u);
+  EXPECT_EQ(c.errors[0].line, 2);
+  EXPECT_EQ(c.errors[1].line, 4);
+  EXPECT_EQ(c.errors[0].record.size(), kMaxRejectedRecordBytes);
+  EXPECT_NE(c.errors[0].message.find("record longer than 1048576 bytes"), std::string::npos);
+}
+
+TEST_F(NdjsonTest, TruncatedGzipKeepsEarlierRows) {
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += fmt::format("{{\"i\": {}, \"pad\": \"{}\"}}\n", i, i * 7);
+  std::string p = write_file("cut.json.gz", text);
+  std::filesystem::resize_file(p, std::filesystem::file_size(p) / 2);
+  NdjsonReadOptions opt;
+  opt.sample_rows = 10;
+  Collected c;
+  opt.on_error = c.sink();
+  NdjsonReader reader(p, opt);
+  Batch b;
+  int64_t rows = 0;
+  while (reader.next(b)) rows += b.num_rows();
+  EXPECT_GT(rows, 1000);
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_EQ(c.errors[0].line, rows + 1);
+  EXPECT_NE(c.errors[0].message.find("truncated"), std::string::npos) << c.errors[0].message;
+}
+
+TEST_F(NdjsonTest, Latin1Encoding) {
+  NdjsonReadOptions opt;
+  opt.encoding = "ISO-8859-1";
+  NdjsonReader reader(write_file("latin1.json", "{\"city\": \"Montr\xE9" "al\"}\n"), opt);
+  EXPECT_EQ(rows_as_json(reader), (std::vector<std::string>{"{\"city\":\"Montréal\"}"}));
+}
+
+TEST_F(NdjsonTest, EmptyAndBlankFiles) {
+  for (const char* text : {"", "\n\n  \n", "[]", " [ \n ] \n"}) {
+    NdjsonReadOptions opt;
+    opt.documents_as_text = true;
+    NdjsonReader reader(write_file("empty.json", text), opt);
+    EXPECT_TRUE(texts(reader).empty()) << text;
+    NdjsonReader columns(write_file("empty2.json", text));
+    EXPECT_TRUE(columns.schema().fields.empty());
+  }
+}
+
 }  // namespace
 }  // namespace floe::formats

@@ -1,359 +1,50 @@
 #include "formats/json/ndjson_reader.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstring>
 #include <deque>
-#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
-#include "base/civil_time.h"
 #include "base/error.h"
+#include "formats/json/json_columns.h"
+#include "formats/transcoding_reader.h"
 
 namespace floe::formats {
 
 using columnar::Batch;
-using columnar::Column;
 using columnar::DataType;
 using columnar::Field;
 using columnar::Schema;
-using columnar::TimeUnit;
 using columnar::TypeId;
-using Json = nlohmann::ordered_json;  // keeps keys in document order
+using namespace json;  // the reader's internals
 
 namespace {
 
 constexpr size_t kChunkBytes = size_t(4) << 20;
-constexpr size_t kMaxTextInMessage = 80;
 
-std::string shorten(std::string s) {
-  if (s.size() > kMaxTextInMessage) {
-    s.resize(kMaxTextInMessage);
-    s += "...";
-  }
-  return s;
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trimmed(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && is_blank(s[b])) ++b;
+  while (e > b && is_blank(s[e - 1])) --e;
+  return s.substr(b, e - b);
 }
 
-// ---------------------------------------------------------------------------------------
-// Schema inference: a shape per field, widened as the sample is read.
+int64_t code_points(std::string_view s) {
+  int64_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
 
-struct Shape {
-  enum Kind { kNull, kBool, kInt, kDouble, kString, kObject, kArray, kJson } kind = kNull;
-  // kObject, first-seen order. Names and shapes are kept apart: a pair holding the
-  // still-incomplete Shape is not allowed by every standard library.
-  std::vector<std::string> field_names;
-  std::vector<Shape> field_shapes;
-  std::unordered_map<std::string, size_t> index;       // field name -> position
-  std::vector<Shape> element;                          // kArray: exactly one
-
-  void unify(const Json& v) {
-    Kind k;
-    switch (v.type()) {
-      case Json::value_t::null:
-      case Json::value_t::discarded: return;
-      case Json::value_t::boolean: k = kBool; break;
-      case Json::value_t::number_integer: k = kInt; break;
-      case Json::value_t::number_unsigned:
-        k = v.get<uint64_t>() > uint64_t(INT64_MAX) ? kDouble : kInt;
-        break;
-      case Json::value_t::number_float: k = kDouble; break;
-      case Json::value_t::string: k = kString; break;
-      case Json::value_t::object: k = kObject; break;
-      case Json::value_t::array: k = kArray; break;
-      default: k = kJson; break;  // binary values never come from text
-    }
-    if (kind == kJson) return;
-    if (kind == kNull) {
-      kind = k;
-      if (k == kArray) element.resize(1);
-    } else if (kind != k) {
-      if ((kind == kInt && k == kDouble) || (kind == kDouble && k == kInt)) {
-        kind = kDouble;
-      } else {
-        kind = kJson;
-        field_names.clear();
-        field_shapes.clear();
-        index.clear();
-        element.clear();
-      }
-      return;
-    }
-    if (k == kObject) {
-      for (const auto& [key, value] : v.items()) {
-        auto it = index.find(key);
-        size_t i;
-        if (it == index.end()) {
-          i = field_names.size();
-          index.emplace(key, i);
-          field_names.push_back(key);
-          field_shapes.emplace_back();
-        } else {
-          i = it->second;
-        }
-        field_shapes[i].unify(value);
-      }
-    } else if (k == kArray) {
-      for (const auto& e : v) element[0].unify(e);
-    }
-  }
-
-  DataType type() const {
-    switch (kind) {
-      case kBool: return DataType(TypeId::kBoolean);
-      case kInt: return DataType(TypeId::kInt64);
-      case kDouble: return DataType(TypeId::kFloat64);
-      case kObject: {
-        if (field_names.empty()) return DataType(TypeId::kString);
-        std::vector<Field> children;
-        for (size_t f = 0; f < field_names.size(); ++f)
-          children.emplace_back(field_names[f], field_shapes[f].type(), true);
-        return DataType::struct_of(std::move(children));
-      }
-      case kArray: return DataType::list_of(Field("element", element[0].type(), true));
-      case kNull:
-      case kString:
-      case kJson: return DataType(TypeId::kString);
-    }
-    return DataType(TypeId::kString);
-  }
+// A document as found in the file.
+struct Document {
+  std::string_view text;  // trimmed; valid until the next document is read
+  int64_t line = 0;       // where it starts
+  int64_t character = 1;  // its first character's position in that line
+  int64_t element = -1;   // 0-based element of a top-level array, else -1
 };
-
-void check_supported(const DataType& t, const std::string& name) {
-  switch (t.id()) {
-    case TypeId::kNull:
-    case TypeId::kDecimal:
-    case TypeId::kFixedBinary:
-    case TypeId::kUuid:
-      throw UnsupportedError(
-          fmt::format("JSON column '{}' of type {}: not readable from JSON yet", name,
-                      t.to_string()));
-    case TypeId::kMap:
-      if (t.children()[0].type.children()[0].type.id() != TypeId::kString)
-        throw UnsupportedError(fmt::format(
-            "JSON column '{}' of type {}: map keys from JSON must be VARCHAR", name,
-            t.to_string()));
-      break;
-    default: break;
-  }
-  for (const auto& f : t.children()) check_supported(f.type, name + "." + f.name);
-}
-
-// ---------------------------------------------------------------------------------------
-// Conversion: JSON values appended to column vectors.
-
-// A field path for error messages, built only when an error is reported.
-struct FieldPath {
-  std::string_view name;
-  const FieldPath* parent;
-  std::string to_string() const {
-    std::string s = parent ? parent->to_string() : "";
-    if (!s.empty() && !name.empty() && name[0] != '[') s += '.';
-    s += name;
-    return s;
-  }
-};
-
-struct Where {
-  const std::string* path;
-  int64_t position;  // line, or 0-based element of a top-level array
-  bool array_mode;
-  std::string prefix() const {
-    return array_mode ? fmt::format("{}: element {}", *path, position)
-                      : fmt::format("{}:{}", *path, position);
-  }
-};
-
-[[noreturn]] void fail(const Where& w, const FieldPath& at, const Json& v, const DataType& t) {
-  throw InvalidInputError(fmt::format("{}: field '{}': cannot convert {} to {}", w.prefix(),
-                                      at.to_string(), shorten(v.dump()), t.to_string()));
-}
-
-int64_t scale_micros(int64_t micros, TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::kMilli: return micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000);
-    case TimeUnit::kMicro: return micros;
-    case TimeUnit::kNano: return micros * 1000;
-  }
-  return micros;
-}
-
-bool json_integer(const Json& v, int64_t* out) {
-  if (v.is_number_unsigned()) {
-    uint64_t u = v.get<uint64_t>();
-    if (u > uint64_t(INT64_MAX)) return false;
-    *out = int64_t(u);
-    return true;
-  }
-  if (v.is_number_integer()) {
-    *out = v.get<int64_t>();
-    return true;
-  }
-  if (v.is_number_float()) {
-    double d = v.get<double>();
-    if (d >= -9.2e18 && d <= 9.2e18 && d == double(int64_t(d))) {
-      *out = int64_t(d);
-      return true;
-    }
-  }
-  return false;
-}
-
-void append_value(Column& col, const Json& v, const Where& w, const FieldPath& at);
-
-// Appends one object's members to the columns of `fields` (each of size `row` before);
-// members not in `fields` are ignored, fields without a member get NULL.
-void append_members(std::vector<Column>& cols, const std::vector<Field>& fields, const Json& obj,
-                    int64_t row, const Where& w, const FieldPath* parent) {
-  size_t hint = 0;
-  const size_t n = fields.size();
-  for (const auto& [key, value] : obj.items()) {
-    // Rows usually repeat the same key order: try the next field first.
-    size_t idx = n;
-    for (size_t k = 0; k < n; ++k) {
-      size_t i = hint + k < n ? hint + k : hint + k - n;
-      if (fields[i].name == key) {
-        idx = i;
-        break;
-      }
-    }
-    if (idx == n) continue;
-    hint = idx + 1 < n ? idx + 1 : 0;
-    if (cols[idx].size() > row) continue;  // a repeated key: the first one counts
-    FieldPath here{fields[idx].name, parent};
-    append_value(cols[idx], value, w, here);
-  }
-  for (auto& c : cols)
-    if (c.size() == row) c.append_null();
-}
-
-void append_value(Column& col, const Json& v, const Where& w, const FieldPath& at) {
-  if (v.is_null()) {
-    col.append_null();
-    return;
-  }
-  const DataType& t = col.type();
-  switch (t.id()) {
-    case TypeId::kBoolean:
-      if (!v.is_boolean()) fail(w, at, v, t);
-      col.append_bool(v.get<bool>());
-      return;
-    case TypeId::kInt8:
-    case TypeId::kInt16:
-    case TypeId::kInt32:
-    case TypeId::kInt64:
-    case TypeId::kUInt8:
-    case TypeId::kUInt16:
-    case TypeId::kUInt32: {
-      int64_t i;
-      if (!json_integer(v, &i)) fail(w, at, v, t);
-      switch (t.id()) {
-        case TypeId::kInt8:
-          if (i < INT8_MIN || i > INT8_MAX) fail(w, at, v, t);
-          col.append<int8_t>(int8_t(i));
-          return;
-        case TypeId::kInt16:
-          if (i < INT16_MIN || i > INT16_MAX) fail(w, at, v, t);
-          col.append<int16_t>(int16_t(i));
-          return;
-        case TypeId::kInt32:
-          if (i < INT32_MIN || i > INT32_MAX) fail(w, at, v, t);
-          col.append<int32_t>(int32_t(i));
-          return;
-        case TypeId::kUInt8:
-          if (i < 0 || i > UINT8_MAX) fail(w, at, v, t);
-          col.append<uint8_t>(uint8_t(i));
-          return;
-        case TypeId::kUInt16:
-          if (i < 0 || i > UINT16_MAX) fail(w, at, v, t);
-          col.append<uint16_t>(uint16_t(i));
-          return;
-        case TypeId::kUInt32:
-          if (i < 0 || i > int64_t(UINT32_MAX)) fail(w, at, v, t);
-          col.append<uint32_t>(uint32_t(i));
-          return;
-        default: col.append<int64_t>(i); return;
-      }
-    }
-    case TypeId::kUInt64:
-      if (v.is_number_unsigned()) {
-        col.append<uint64_t>(v.get<uint64_t>());
-        return;
-      }
-      if (v.is_number_integer() && v.get<int64_t>() >= 0) {
-        col.append<uint64_t>(uint64_t(v.get<int64_t>()));
-        return;
-      }
-      fail(w, at, v, t);
-    case TypeId::kFloat32:
-      if (!v.is_number()) fail(w, at, v, t);
-      col.append<float>(v.get<float>());
-      return;
-    case TypeId::kFloat64:
-      if (!v.is_number()) fail(w, at, v, t);
-      col.append<double>(v.get<double>());
-      return;
-    case TypeId::kString:
-      if (v.is_string())
-        col.append_string(v.get_ref<const std::string&>());
-      else
-        col.append_string(v.dump());
-      return;
-    case TypeId::kBinary:
-      if (!v.is_string()) fail(w, at, v, t);
-      col.append_string(v.get_ref<const std::string&>());
-      return;
-    case TypeId::kDate: {
-      if (!v.is_string()) fail(w, at, v, t);
-      auto d = parse_date(v.get_ref<const std::string&>());
-      if (!d) fail(w, at, v, t);
-      col.append<int32_t>(*d);
-      return;
-    }
-    case TypeId::kTime: {
-      if (!v.is_string()) fail(w, at, v, t);
-      auto m = parse_time_micros(v.get_ref<const std::string&>());
-      if (!m) fail(w, at, v, t);
-      col.append<int64_t>(scale_micros(*m, t.unit()));
-      return;
-    }
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: {
-      if (!v.is_string()) fail(w, at, v, t);
-      auto m = parse_timestamp_micros(v.get_ref<const std::string&>());
-      if (!m) fail(w, at, v, t);
-      col.append<int64_t>(scale_micros(*m, t.unit()));
-      return;
-    }
-    case TypeId::kStruct: {
-      if (!v.is_object()) fail(w, at, v, t);
-      int64_t row = col.size();
-      append_members(col.children(), t.children(), v, row, w, &at);
-      col.append_struct_valid();
-      return;
-    }
-    case TypeId::kList: {
-      if (!v.is_array()) fail(w, at, v, t);
-      FieldPath elem{"[]", &at};
-      for (const auto& e : v) append_value(col.child(0), e, w, elem);
-      col.append_list_end();
-      return;
-    }
-    case TypeId::kMap: {
-      if (!v.is_object()) fail(w, at, v, t);
-      Column& entries = col.child(0);
-      for (const auto& [key, value] : v.items()) {
-        FieldPath here{key, &at};
-        entries.child(0).append_string(key);
-        append_value(entries.child(1), value, w, here);
-        entries.append_struct_valid();
-      }
-      col.append_list_end();
-      return;
-    }
-    default: fail(w, at, v, t);
-  }
-}
 
 }  // namespace
 
@@ -367,57 +58,116 @@ class NdjsonReader::Impl {
   std::string path_;
   NdjsonReadOptions opt_;
   CompressedFileReader file_;
-  std::vector<char> buf_;
-  size_t pos_ = 0;
-  size_t end_ = 0;
-  bool eof_ = false;
-  int64_t line_ = 0;  // line number of the last line returned
-  bool array_mode_ = false;
-  Json array_;
-  size_t array_next_ = 0;
-  struct Record {
-    Json value;
-    int64_t position;
-  };
-  std::deque<Record> pending_;  // the sample, returned before reading on
+  std::unique_ptr<TranscodingReader> transcoder_;
   Schema schema_;
   int64_t rows_read_ = 0;
 
  private:
+  enum class Mode { kLines, kArray, kWhole };
+  // A sampled document kept for next(), or an error found while sampling.
+  struct Pending {
+    Json value;
+    Document where;       // text empty: it is not kept
+    std::string record;   // the document's text, kept when there is a sink
+    std::optional<RecordError> error;
+    bool corrupt = false;
+  };
+
+  size_t read_source(char* dst, size_t n);
   void refill();
-  bool next_line(std::string_view* line);
-  bool next_record(Json* value, int64_t* position);
-  void read_array();
+  enum class LineStatus { kLine, kEnd, kTooLong };
+  LineStatus next_line(std::string_view* line);
+  void read_whole();
+  bool next_element(Document* d);
+  bool next_document(Document* d);
+  bool parse(const Document& d, Json* out);
+  bool load(const Document& d, Json& value, std::string_view record, Batch& out, int64_t row);
+  void report(const Document& d, std::string_view record, int column, int64_t character,
+              std::string text, const std::string& what, bool corrupt = false);
+  void deliver(const RecordError& e, bool corrupt);
+  void report_truncation(const Document& d, std::string_view record);
+
+  Mode mode_ = Mode::kLines;
+  std::vector<char> buf_;
+  size_t pos_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
+  std::string truncated_;  // a CorruptDataError that ended the stream early
+  bool truncation_reported_ = false;
+  int64_t line_ = 0;  // line number of the last line returned
+  std::string text_;  // the whole file, for a top-level array
+  size_t text_pos_ = 0;
+  size_t line_start_ = 0;  // in text_, the first byte of the current line
+  int64_t text_line_ = 1;
+  int64_t element_ = 0;
+  bool whole_done_ = false;
+  bool array_done_ = false;
+  std::deque<Pending> pending_;  // the sample, returned before reading on
+  bool sampling_ = false;
+  std::vector<std::unordered_set<std::string>> key_sets_;  // duplicate-key check, per depth
 };
 
 NdjsonReader::Impl::Impl(std::string path, NdjsonReadOptions options)
     : path_(std::move(path)), opt_(std::move(options)), file_(path_, opt_.compression) {
   if (opt_.batch_rows <= 0)
     throw InvalidInputError(fmt::format("{}: batch_rows must be positive", path_));
+  if (opt_.max_record_bytes <= 0)
+    throw InvalidInputError(fmt::format("{}: max_record_bytes must be positive", path_));
+  if (!is_utf8_encoding(opt_.encoding))
+    transcoder_ = std::make_unique<TranscodingReader>(
+        [this](char* dst, size_t n) { return file_.read(dst, n); }, opt_.encoding, path_);
   buf_.resize(kChunkBytes);
   refill();
   if (end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;  // UTF-8 BOM
-  // A file whose first non-blank character is '[' is one JSON array of objects.
+  // A file whose first non-blank character is '[' is one JSON array.
   size_t p = pos_;
-  while (p < end_ && (buf_[p] == ' ' || buf_[p] == '\t' || buf_[p] == '\n' || buf_[p] == '\r'))
-    ++p;
-  if (p < end_ && buf_[p] == '[') read_array();
+  while (p < end_ && is_blank(buf_[p])) ++p;
+  if (p < end_ && buf_[p] == '[') {
+    mode_ = opt_.strip_outer_array ? Mode::kArray : Mode::kWhole;
+    read_whole();
+  }
 
-  if (opt_.schema) {
+  if (opt_.documents_as_text) {
+    schema_.fields.emplace_back("$1", DataType(TypeId::kString), true);
+  } else if (opt_.schema) {
     schema_ = *opt_.schema;
   } else {
     Shape top;
     top.kind = Shape::kObject;
-    Json v;
-    int64_t position;
-    while (int64_t(pending_.size()) < opt_.sample_rows && next_record(&v, &position)) {
+    sampling_ = true;
+    Document d;
+    int64_t sampled = 0;
+    while (sampled < opt_.sample_rows && next_document(&d)) {
+      Json v;
+      if (!parse(d, &v)) continue;
+      if (!v.is_object()) {
+        report(d, d.text, -1, 0, {},
+               fmt::format("expected a JSON object, found {}", shorten(v.dump())));
+        continue;
+      }
       top.unify(v);
-      pending_.push_back({std::move(v), position});
+      Pending p{std::move(v), d, opt_.on_error ? std::string(d.text) : std::string(), {}};
+      p.where.text = {};
+      pending_.push_back(std::move(p));
+      ++sampled;
     }
+    sampling_ = false;
     for (size_t f = 0; f < top.field_names.size(); ++f)
       schema_.fields.emplace_back(top.field_names[f], top.field_shapes[f].type());
   }
   for (const auto& f : schema_.fields) check_supported(f.type, f.name);
+}
+
+size_t NdjsonReader::Impl::read_source(char* dst, size_t n) {
+  if (!truncated_.empty()) return 0;
+  try {
+    return transcoder_ ? transcoder_->read(dst, n) : file_.read(dst, n);
+  } catch (const CorruptDataError& e) {
+    // Reported at the document it cut short, after the documents before it.
+    truncated_ = e.what();
+    if (truncated_.rfind(path_ + ": ", 0) == 0) truncated_ = truncated_.substr(path_.size() + 2);
+    return 0;
+  }
 }
 
 void NdjsonReader::Impl::refill() {
@@ -425,23 +175,30 @@ void NdjsonReader::Impl::refill() {
   if (pos_ > 0 && keep > 0) std::memmove(buf_.data(), buf_.data() + pos_, keep);
   pos_ = 0;
   end_ = keep;
-  if (buf_.size() - end_ < kChunkBytes / 2) buf_.resize(std::max(buf_.size() * 2, end_ + kChunkBytes));
+  if (buf_.size() - end_ < kChunkBytes / 2)
+    buf_.resize(std::max(buf_.size() * 2, end_ + kChunkBytes));
   while (!eof_ && end_ < buf_.size()) {
-    size_t got = file_.read(buf_.data() + end_, buf_.size() - end_);
+    size_t got = read_source(buf_.data() + end_, buf_.size() - end_);
     if (got == 0) eof_ = true;
     end_ += got;
   }
 }
 
-bool NdjsonReader::Impl::next_line(std::string_view* line) {
+NdjsonReader::Impl::LineStatus NdjsonReader::Impl::next_line(std::string_view* line) {
+  const size_t max_record = size_t(opt_.max_record_bytes);
   while (true) {
     const void* nl = std::memchr(buf_.data() + pos_, '\n', end_ - pos_);
     size_t stop;
     if (nl) {
       stop = size_t(static_cast<const char*>(nl) - buf_.data());
     } else if (eof_) {
-      if (pos_ >= end_) return false;
+      if (pos_ >= end_) return LineStatus::kEnd;
       stop = end_;
+    } else if (end_ - pos_ > max_record + 1) {
+      // Too long to load: keep its start for the report, drop the rest up to its end.
+      ++line_;
+      *line = std::string_view(buf_.data() + pos_, kMaxRejectedRecordBytes);
+      return LineStatus::kTooLong;
     } else {
       refill();
       continue;
@@ -451,75 +208,299 @@ bool NdjsonReader::Impl::next_line(std::string_view* line) {
     *line = std::string_view(buf_.data() + pos_, len);
     pos_ = stop < end_ ? stop + 1 : end_;
     ++line_;
-    return true;
+    if (len > max_record) return LineStatus::kTooLong;
+    return LineStatus::kLine;
   }
 }
 
-void NdjsonReader::Impl::read_array() {
-  array_mode_ = true;
-  std::string text(buf_.data() + pos_, end_ - pos_);
+void NdjsonReader::Impl::read_whole() {
+  text_.assign(buf_.data() + pos_, end_ - pos_);
   pos_ = end_;
   std::vector<char> chunk(kChunkBytes);
   while (!eof_) {
-    size_t got = file_.read(chunk.data(), chunk.size());
+    size_t got = read_source(chunk.data(), chunk.size());
     if (got == 0) eof_ = true;
-    text.append(chunk.data(), got);
+    text_.append(chunk.data(), got);
   }
-  try {
-    array_ = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    int64_t line = 1 + std::count(text.begin(), text.begin() + std::min(e.byte, text.size()), '\n');
-    throw InvalidInputError(fmt::format("{}:{}: invalid JSON: {}", path_, line, e.what()));
-  }
-  if (!array_.is_array())
-    throw InvalidInputError(fmt::format("{}: expected a JSON array of objects", path_));
+  buf_ = {};
 }
 
-bool NdjsonReader::Impl::next_record(Json* value, int64_t* position) {
-  if (array_mode_) {
-    if (array_next_ >= array_.size()) return false;
-    *position = int64_t(array_next_);
-    *value = std::move(array_[array_next_++]);
-    if (!value->is_object())
-      throw InvalidInputError(fmt::format("{}: element {}: expected a JSON object, found {}",
-                                          path_, *position, shorten(value->dump())));
-    return true;
-  }
-  std::string_view line;
-  while (next_line(&line)) {
-    size_t i = 0;
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    if (i == line.size()) continue;  // blank line
-    *position = line_;
-    try {
-      *value = Json::parse(line);
-    } catch (const Json::parse_error& e) {
-      throw InvalidInputError(fmt::format("{}:{}: invalid JSON: {}", path_, line_, e.what()));
+// The next element of the top-level array in text_, scanned (not parsed) to its end: the
+// parse of each element is what reports it, so one bad element does not lose the others.
+bool NdjsonReader::Impl::next_element(Document* d) {
+  const size_t n = text_.size();
+  auto blank_run = [&] {
+    while (text_pos_ < n && is_blank(text_[text_pos_])) {
+      if (text_[text_pos_] == '\n') {
+        ++text_line_;
+        line_start_ = text_pos_ + 1;
+      }
+      ++text_pos_;
     }
-    if (!value->is_object())
-      throw InvalidInputError(fmt::format("{}:{}: expected a JSON object, found {}", path_, line_,
-                                          shorten(value->dump())));
+  };
+  while (!array_done_) {
+    blank_run();
+    if (element_ == 0 && text_pos_ < n && text_[text_pos_] == '[') {
+      ++text_pos_;  // the array's own bracket
+      blank_run();
+      if (text_pos_ < n && text_[text_pos_] == ']') {
+        ++text_pos_;
+        array_done_ = true;
+        break;
+      }
+    }
+    if (text_pos_ >= n) {
+      array_done_ = true;
+      Document at{{}, text_line_, 0, element_};
+      if (!truncated_.empty())
+        report_truncation(at, {});
+      else
+        report(at, {}, -1, 0, {}, "the top-level array has no closing ']'");
+      return false;
+    }
+    const size_t start = text_pos_;
+    d->line = text_line_;
+    d->character = 1 + code_points(std::string_view(text_).substr(line_start_, start - line_start_));
+    d->element = element_++;
+    int depth = 0;
+    bool in_string = false;
+    for (; text_pos_ < n; ++text_pos_) {
+      const char c = text_[text_pos_];
+      if (c == '\n') {
+        ++text_line_;
+        line_start_ = text_pos_ + 1;
+      }
+      if (in_string) {
+        if (c == '\\' && text_pos_ + 1 < n && text_[text_pos_ + 1] != '\n') ++text_pos_;
+        else if (c == '"') in_string = false;
+        continue;
+      }
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) break;
+        --depth;
+      } else if (c == ',' && depth == 0) {
+        break;
+      }
+    }
+    d->text = trimmed(std::string_view(text_).substr(start, text_pos_ - start));
+    if (text_pos_ < n) {
+      const bool closing = text_[text_pos_++] == ']';
+      if (closing) {
+        array_done_ = true;
+        blank_run();
+        if (text_pos_ < n) {
+          Document at{{}, text_line_, 0, -1};
+          report(at, std::string_view(text_).substr(text_pos_, 200), -1, 0, {},
+                 "unexpected text after the top-level array");
+        }
+      }
+    }
+    if (d->text.size() > size_t(opt_.max_record_bytes)) {
+      report(*d, d->text, -1, 0, {},
+             fmt::format("record longer than {} bytes", opt_.max_record_bytes));
+      continue;
+    }
     return true;
   }
   return false;
 }
 
+bool NdjsonReader::Impl::next_document(Document* d) {
+  if (mode_ == Mode::kArray) return next_element(d);
+  if (mode_ == Mode::kWhole) {
+    if (whole_done_) return false;
+    whole_done_ = true;
+    d->text = trimmed(text_);
+    d->element = -1;
+    d->character = 1;
+    d->line = 1 + std::count(text_.cbegin(), text_.cbegin() + (d->text.data() - text_.data()), '\n');
+    if (!truncated_.empty()) {
+      report_truncation(*d, d->text);
+      return false;
+    }
+    if (d->text.size() > size_t(opt_.max_record_bytes)) {
+      report(*d, d->text, -1, 0, {},
+             fmt::format("record longer than {} bytes", opt_.max_record_bytes));
+      return false;
+    }
+    return true;
+  }
+  std::string_view line;
+  while (true) {
+    LineStatus st = next_line(&line);
+    if (st == LineStatus::kEnd) {
+      if (!truncated_.empty()) report_truncation(Document{{}, line_ + 1, 0, -1}, {});
+      return false;
+    }
+    size_t lead = 0;
+    while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
+    d->text = trimmed(line);
+    d->line = line_;
+    d->character = 1 + code_points(line.substr(0, lead));
+    d->element = -1;
+    if (st == LineStatus::kTooLong) {
+      std::string record(line.substr(0, kMaxRejectedRecordBytes));
+      if (end_ - pos_ > line.size()) {
+        // Drop the rest of the line without holding it.
+        while (true) {
+          const void* nl = std::memchr(buf_.data() + pos_, '\n', end_ - pos_);
+          if (nl) {
+            pos_ = size_t(static_cast<const char*>(nl) - buf_.data()) + 1;
+            break;
+          }
+          pos_ = end_;
+          if (eof_) break;
+          refill();
+        }
+      }
+      d->text = record;
+      report(*d, record, -1, 0, {},
+             fmt::format("record longer than {} bytes", opt_.max_record_bytes));
+      continue;
+    }
+    if (d->text.empty()) continue;  // blank line
+    // The last line of a stream cut short is not a document to trust.
+    if (!truncated_.empty() && pos_ == end_ && eof_ && (end_ == 0 || buf_[end_ - 1] != '\n')) {
+      report_truncation(*d, d->text);
+      return false;
+    }
+    return true;
+  }
+}
+
+bool NdjsonReader::Impl::parse(const Document& d, Json* out) {
+  try {
+    if (opt_.allow_duplicate_keys) {
+      if (out) {
+        *out = Json::parse(d.text);
+      } else if (!Json::accept(d.text)) {
+        Json explained = Json::parse(d.text);  // throws the explanation
+        (void)explained;
+      }
+      return true;
+    }
+    size_t depth = 0;
+    std::string duplicate;
+    Json::parser_callback_t check = [&](int, Json::parse_event_t ev, Json& parsed) {
+      if (ev == Json::parse_event_t::object_start) {
+        if (depth == key_sets_.size()) key_sets_.emplace_back();
+        key_sets_[depth++].clear();
+      } else if (ev == Json::parse_event_t::object_end) {
+        --depth;
+      } else if (ev == Json::parse_event_t::key && depth > 0) {
+        const auto& key = parsed.get_ref<const std::string&>();
+        if (!key_sets_[depth - 1].insert(key).second && duplicate.empty()) duplicate = key;
+      }
+      return true;
+    };
+    Json v = Json::parse(d.text, check);
+    if (!duplicate.empty()) {
+      report(d, d.text, -1, 0, {}, fmt::format("duplicate key '{}'", shorten(duplicate)));
+      return false;
+    }
+    if (out) *out = std::move(v);
+    return true;
+  } catch (const Json::parse_error& e) {
+    size_t at = std::min(e.byte > 0 ? e.byte - 1 : 0, d.text.size());
+    report(d, d.text, -1, d.character + code_points(d.text.substr(0, at)), {},
+           fmt::format("invalid JSON: {}", e.what()));
+    return false;
+  }
+}
+
+void NdjsonReader::Impl::report(const Document& d, std::string_view record, int column,
+                                int64_t character, std::string text, const std::string& what,
+                                bool corrupt) {
+  RecordError e;
+  e.path = path_;
+  e.line = d.line;
+  e.character = character;
+  if (column >= 0) {
+    e.column_index = column + 1;
+    e.column_name = schema_.fields[size_t(column)].name;
+  }
+  e.text = std::move(text);
+  e.record = std::string(record.substr(0, kMaxRejectedRecordBytes));
+  e.message = d.element >= 0 ? fmt::format("{}:{}: element {}: {}", path_, d.line, d.element, what)
+                             : fmt::format("{}:{}: {}", path_, d.line, what);
+  if (sampling_ && opt_.on_error) {
+    // Reported when next() reaches it, in file order with the sampled rows.
+    Pending p;
+    p.error = std::move(e);
+    p.corrupt = corrupt;
+    pending_.push_back(std::move(p));
+    return;
+  }
+  deliver(e, corrupt);
+}
+
+void NdjsonReader::Impl::deliver(const RecordError& e, bool corrupt) {
+  if (opt_.on_error) {
+    opt_.on_error(e);
+    return;
+  }
+  if (corrupt) throw CorruptDataError(e.message);
+  throw InvalidInputError(e.message);
+}
+
+void NdjsonReader::Impl::report_truncation(const Document& d, std::string_view record) {
+  if (truncation_reported_) return;
+  truncation_reported_ = true;
+  report(d, record, -1, 0, {}, truncated_, true);
+}
+
+// Appends one document as row `row` of `out`; false (after reporting) when it is bad.
+bool NdjsonReader::Impl::load(const Document& d, Json& value, std::string_view record,
+                              Batch& out, int64_t row) {
+  if (!value.is_object()) {
+    report(d, record, -1, 0, {},
+           fmt::format("expected a JSON object, found {}", shorten(value.dump())));
+    return false;
+  }
+  try {
+    // With a sink the row is checked first, so a misfit leaves no partial row behind.
+    if (opt_.on_error) check_members(schema_.fields, value, nullptr);
+    append_members(out.columns, schema_.fields, value, row, nullptr);
+  } catch (const JsonMisfit& m) {
+    int column = -1;
+    for (size_t c = 0; c < schema_.fields.size(); ++c)
+      if (schema_.fields[c].name == m.column) column = int(c);
+    report(d, record, column, 0, m.text, m.what);
+    return false;
+  }
+  return true;
+}
+
 bool NdjsonReader::Impl::next(Batch& out) {
   out = Batch::empty_of(schema_);
   int64_t n = 0;
+  Document d;
   Json v;
-  int64_t position = 0;
   while (n < opt_.batch_rows) {
     if (!pending_.empty()) {
-      v = std::move(pending_.front().value);
-      position = pending_.front().position;
+      Pending p = std::move(pending_.front());
       pending_.pop_front();
-    } else if (!next_record(&v, &position)) {
-      break;
+      if (p.error) {
+        deliver(*p.error, p.corrupt);
+        continue;
+      }
+      n += load(p.where, p.value, p.record, out, n);
+      continue;
     }
-    Where w{&path_, position, array_mode_};
-    append_members(out.columns, schema_.fields, v, n, w, nullptr);
-    ++n;
+    if (!next_document(&d)) break;
+    if (opt_.documents_as_text) {
+      if (parse(d, nullptr)) {
+        out.columns[0].append_string(d.text);
+        ++n;
+      }
+      continue;
+    }
+    if (!parse(d, &v)) continue;
+    n += load(d, v, d.text, out, n);
   }
   out.rows_without_columns = n;
   rows_read_ += n;
