@@ -73,7 +73,8 @@ class FileLoad {
   bool validating() const { return req_.validation != ValidationMode::kNone; }
   // The error policy says: stop reading, the file is skipped.
   bool should_stop() const {
-    if (validating()) return req_.validation == ValidationMode::kReturnRows && errors_ > 0;
+    if (validating())
+      return req_.validation == ValidationMode::kReturnRows && (errors_ > 0 || kept_rows_ >= req_.validation_rows);
     if (req_.on_error.mode == OnError::kAbortStatement) return errors_ > 0;
     if (req_.on_error.mode == OnError::kSkipFile && req_.on_error.skip_file_percent < 0)
       return errors_ >= req_.on_error.skip_file_errors;
@@ -287,6 +288,11 @@ void FileLoad::read_csv() {
   header_lines_ += req_.format.skip_header;
   o.on_error = [this](const formats::CsvError& e) { on_reader_error(e); };
   o.threads = threads_;
+  // RETURN_<n>_ROWS looks at the first n rows only.
+  if (req_.validation == ValidationMode::kReturnRows) {
+    o.batch_rows = std::max<int64_t>(1, req_.validation_rows);
+    o.threads = 1;
+  }
   formats::CsvReader reader(file_.location, o);
   Batch b;
   while (!should_stop() && reader.next(b)) {

@@ -3,8 +3,6 @@
 // options they take. Layer: sql (parser).
 #include <fmt/format.h>
 
-#include <cctype>
-
 #include "sql/parser_state.h"
 
 namespace floe::sql::detail {
@@ -96,13 +94,8 @@ std::string Parser::local_path_text() {
   if (is_string_token(t)) {
     text = string_value(source_, t);
     advance();
-  } else if (t.kind == TokenKind::kIdentifier && at_word("file") && peek(1).kind == TokenKind::kColon) {
-    // Unquoted file:///path/name*.csv: the text up to the next blank.
-    size_t start = size_t(t.pos.offset);
-    size_t end = start;
-    while (end < source_.size() && !std::isspace(static_cast<unsigned char>(source_[end])) && source_[end] != ';') ++end;
-    text = std::string(source_.substr(start, end - start));
-    while (!at(TokenKind::kEnd) && size_t(peek().pos.offset) < end) advance();
+  } else if (t.kind == TokenKind::kFileUri) {
+    text = std::string(advance().text);
   } else {
     fail_expected("a local file (file:///path or 'file:///path')");
   }

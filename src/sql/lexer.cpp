@@ -146,6 +146,13 @@ class Lexer {
     char n = at(i_ + 1);
 
     if (has_class(c, kWordStart)) {
+      // file:///path/*.csv (PUT and GET): one token up to the next blank, so that a glob's
+      // /* does not open a comment.
+      if ((c == 'f' || c == 'F') && n_ - i_ > 7 && (src_.substr(i_, 7) == "file://" || src_.substr(i_, 7) == "FILE://")) {
+        while (i_ < n_ && !std::isspace(static_cast<unsigned char>(s_[i_])) && s_[i_] != ';') ++i_;
+        track(start, i_);
+        return make(TokenKind::kFileUri, start, pos);
+      }
       if ((c == 'e' || c == 'E') && n == '\'') return quoted_string(TokenKind::kEscapeString, 1);
       if ((c == 'x' || c == 'X') && n == '\'') return quoted_string(TokenKind::kBlob, 1);
       bool wide = false;

@@ -27,6 +27,7 @@ enum class TokenKind : uint8_t {
   kBlob,              // X'0A1B'
   kParameter,         // ? or ?3
   kPositional,        // $1
+  kFileUri,           // file:///path/name*.csv, unquoted (PUT and GET)
   kStage,             // @stage/path, @%table, @~ (a stage reference, up to a blank or ( ) , ;)
   kLeftParen,
   kRightParen,

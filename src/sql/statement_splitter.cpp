@@ -3,6 +3,8 @@
 // (the parser reports it), an unterminated quote or comment only makes the script incomplete.
 #include <cstddef>
 
+#include <cctype>
+
 #include "sql/parser.h"
 
 namespace floe::sql {
@@ -50,6 +52,12 @@ std::vector<std::string> split_statements(std::string_view script, bool* last_co
     char n = i + 1 < script.size() ? script[i + 1] : '\0';
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
       ++i;
+    } else if ((c == 'f' || c == 'F') && (script.substr(i, 7) == "file://" || script.substr(i, 7) == "FILE://") &&
+               (i == 0 || !(std::isalnum(static_cast<unsigned char>(script[i - 1])) || script[i - 1] == '_'))) {
+      // An unquoted file:///path/*.csv (PUT, GET) up to the next blank: its /* is no comment.
+      size_t from = i;
+      while (i < script.size() && !std::isspace(static_cast<unsigned char>(script[i])) && script[i] != ';') ++i;
+      token(from, i);
     } else if (c == '-' && n == '-') {
       size_t nl = script.find('\n', i);
       i = nl == kNone ? script.size() : nl;
