@@ -450,6 +450,23 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
     if (it != ctx.aggregates->aggregate_index.end())
       return exec::make_column_ref(it->second, ctx.scope->columns[size_t(it->second)].type, name);
   }
+  if (name.rfind("system$", 0) == 0) {
+    // SYSTEM$ functions ask the catalog (SYSTEM$PIPE_STATUS('p')): constant arguments, a
+    // constant VARCHAR result.
+    std::vector<std::string> args;
+    for (const auto& a : e.args) {
+      ExpressionPtr v = bind(*a, ctx);
+      if (!v->is_constant() || !exec::is_text(v->type))
+        bind_error(a->pos, fmt::format("{} takes constant string arguments", name));
+      Column c = exec::evaluate_constant(*v);
+      args.push_back(c.is_null(0) ? std::string() : std::string(c.string_at(0)));
+    }
+    auto value = catalog.system_function(name, args);
+    if (!value) bind_error(e.pos, fmt::format("unknown function {}", name));
+    Column out{exec::varchar_type()};
+    out.append_string(*value);
+    return exec::make_constant(std::move(out));
+  }
   if (exec::is_aggregate_name(name) || name == "count_if" || name == "array_agg") {
     bind_error(e.pos, fmt::format("aggregate function {} is not allowed here", name));
   }

@@ -29,6 +29,12 @@ class BindCatalog {
   // While a view's query binds, unqualified names mean its default namespace.
   virtual void enter_view(const ObjectName& name) {}
   virtual void leave_view() {}
+  // A SYSTEM$ function's value (SYSTEM$PIPE_STATUS), or nullopt when there is none of
+  // that name.
+  virtual std::optional<std::string> system_function(const std::string& name,
+                                                     const std::vector<std::string>& args) {
+    return std::nullopt;
+  }
 };
 
 struct BoundQuery {

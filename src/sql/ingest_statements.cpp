@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "base/civil_time.h"
 #include "base/error.h"
 #include "catalog/load_history.h"
 #include "catalog/object_store.h"
@@ -210,6 +211,41 @@ StatementResult create_pipe(IngestContext& ctx, const CreateObject& c) {
                       : fmt::format("{} already exists, statement succeeded.", upper(id.name)));
 }
 
+// A COPY run by a pipe: its name (recorded in the history), and the REFRESH filters.
+struct PipeLoad {
+  std::string name;
+  std::string prefix;
+  int64_t modified_after_ms = 0;
+};
+
+StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pipe);
+
+// ALTER PIPE p REFRESH [PREFIX = 'sub/'] [MODIFIED_AFTER = 'ts']: loads the stage's files the
+// pipe has not seen, now. `floe serve` runs this for every AUTO_INGEST pipe as files land.
+StatementResult refresh_pipe(IngestContext& ctx, const catalog::TableIdentifier& id, const nlohmann::ordered_json& d,
+                             const OptionList& options) {
+  if (d.value("paused", false))
+    throw InvalidInputError(fmt::format("pipe {} is paused (ALTER PIPE {} SET PIPE_EXECUTION_PAUSED = FALSE resumes it)",
+                                        id.to_string(), id.to_string()));
+  PipeLoad pipe;
+  pipe.name = id.to_string();
+  for (const auto& o : options) {
+    if (o.key == "PREFIX") pipe.prefix = ingest::option_string(o);
+    else if (o.key == "MODIFIED_AFTER") {
+      auto us = parse_timestamp_micros(ingest::option_string(o));
+      if (!us) throw InvalidInputError(fmt::format("MODIFIED_AFTER = '{}' is not a timestamp", ingest::option_string(o)));
+      pipe.modified_after_ms = *us / 1000;
+    } else {
+      throw InvalidInputError(fmt::format("ALTER PIPE .. REFRESH takes PREFIX and MODIFIED_AFTER, not {}", o.key));
+    }
+  }
+  Statement st = parse_statement(d.value("copy", ""));
+  // The pipe's COPY binds in the namespace the pipe lives in.
+  IngestContext inner = ctx;
+  inner.current_namespace = id.namespace_levels;
+  return copy_into_table(inner, *st.copy, &pipe);
+}
+
 StatementResult alter_object(IngestContext& ctx, const AlterObject& a) {
   auto id = qualify(ctx, a.name);
   catalog::ObjectStore store(ctx.catalog);
@@ -221,8 +257,7 @@ StatementResult alter_object(IngestContext& ctx, const AlterObject& a) {
   }
   if (a.kind == ObjectKind::kPipe) {
     auto d = nlohmann::ordered_json::parse(obj->definition);
-    if (a.refresh)
-      throw UnsupportedError("ALTER PIPE .. REFRESH is run by `floe serve`'s pipe service; it is not supported from a session yet");
+    if (a.refresh) return refresh_pipe(ctx, id, d, a.options);
     for (const auto& o : a.options) {
       if (o.key == "PIPE_EXECUTION_PAUSED") d["paused"] = ingest::option_bool(o);
       else if (o.key == "COMMENT") d["comment"] = ingest::option_string(o);
@@ -402,6 +437,7 @@ StatementResult remove_files(IngestContext& ctx, const StageCommand& c) {
 
 // --- COPY INTO <table> -------------------------------------------------------------------
 
+
 const std::set<std::string>& copy_keys() {
   static const std::set<std::string> s = {
       "FILES", "PATTERN", "FILE_FORMAT", "ON_ERROR", "SIZE_LIMIT", "PURGE", "RETURN_FAILED_ONLY",
@@ -514,7 +550,7 @@ StatementResult validation_errors(const ingest::CopyIntoTableResult& r) {
   return t.done();
 }
 
-StatementResult copy_into_table(IngestContext& ctx, Copy& c) {
+StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pipe) {
   auto id = qualify(ctx, c.table);
   if (!ctx.catalog.table_exists(id)) throw CatalogError(fmt::format("table {} does not exist", id.to_string()));
 
@@ -546,6 +582,10 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c) {
 
   ingest::CopyIntoTableRequest req;
   req.table_name = id.to_string();
+  if (pipe) {
+    req.on_error = ingest::ErrorPolicy::parse("SKIP_FILE");  // Snowpipe's default
+    req.pipe = pipe->name;
+  }
   req.columns = c.columns;
   req.threads = ctx.threads;
   if (const OptionValue* ff = ingest::find_option(opts, "FILE_FORMAT")) {
@@ -616,7 +656,20 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c) {
       if (!found) throw IoError(fmt::format("COPY: file {} (in FILES) does not exist in {}", f, stage.name));
     }
   } else {
+    if (pipe && !pipe->prefix.empty()) {
+      stage.prefix += pipe->prefix;
+    }
     req.files = ingest::list_stage_files(stage, pattern_of(opts));
+  }
+  if (pipe) {
+    // A pipe loads each file name once (its own history), whatever the table's says.
+    catalog::LoadHistory history(ctx.catalog.database());
+    auto seen = history.pipe_files(pipe->name);
+    std::vector<io::FileInfo> fresh;
+    for (auto& f : req.files)
+      if (!seen.count(f.location) && f.modified_ms >= pipe->modified_after_ms) fresh.push_back(std::move(f));
+    req.files = std::move(fresh);
+    req.force = true;  // the table's history does not hold a pipe back; the pipe's does
   }
   // JSON documents reach the table through a transformation: the whole document ($1) into
   // the one column, or, by MATCH_BY_COLUMN_NAME, each column from the key of its name.
@@ -680,7 +733,8 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c) {
     for (auto& r : f.rejected) rejected.push_back(r);
   }
   const std::string table_uuid = req.table->table_uuid;
-  const bool force = req.force;
+  const bool force = req.force && !pipe;
+  const std::string pipe_name = pipe ? pipe->name : "";
   // Inside the catalog transaction: a file a concurrent COPY loaded meanwhile is not loaded
   // twice (its name and checksum are in the history now).
   auto stage_commit = [&](Transaction& txn, bool* lost_to_concurrent_load) {
@@ -695,9 +749,16 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c) {
     std::vector<catalog::LoadHistoryEntry> rows = entries;
     for (auto& e : rows)
       if (e.rows_loaded > 0) e.snapshot_id = snapshot_id;
-    txn.on_commit([rows, rejected, table_uuid, force, lost_to_concurrent_load](catalog::SqliteDatabase& db) {
+    txn.on_commit([rows, rejected, table_uuid, force, pipe_name, lost_to_concurrent_load](catalog::SqliteDatabase& db) {
       catalog::LoadHistory h(db);
-      if (!force) {
+      if (!pipe_name.empty()) {
+        auto seen = h.pipe_files(pipe_name);
+        for (const auto& e : rows)
+          if (seen.count(e.file)) {
+            if (lost_to_concurrent_load) *lost_to_concurrent_load = true;
+            throw iceberg::CommitConflictError(fmt::format("{} was loaded by a concurrent run of pipe {}; nothing was loaded", e.file, pipe_name));
+          }
+      } else if (!force) {
         auto now = h.loaded_files(table_uuid);
         for (const auto& e : rows)
           if (e.status != "LOAD_FAILED" && now.count({e.file, e.checksum})) {
@@ -909,7 +970,7 @@ StatementResult run_ingest_statement(IngestContext& ctx, Statement& st) {
       break;
     }
     case StatementKind::kCopy:
-      return st.copy->into_location ? copy_into_location(ctx, *st.copy) : copy_into_table(ctx, *st.copy);
+      return st.copy->into_location ? copy_into_location(ctx, *st.copy) : copy_into_table(ctx, *st.copy, nullptr);
     default: break;
   }
   throw InternalError("not a loading statement");
@@ -973,6 +1034,40 @@ StatementResult show_ingest_objects(IngestContext& ctx, const Show& s) {
                     d.value("comment", "")});
   }
   return text_rows({"created_on", "name", "schema_name", "definition", "auto_ingest", "execution_state", "comment"}, rows);
+}
+
+std::optional<std::string> ingest_system_function(IngestContext& ctx, const std::string& name,
+                                                  const std::vector<std::string>& args) {
+  if (name != "system$pipe_status") return std::nullopt;
+  if (args.size() != 1) throw InvalidInputError("SYSTEM$PIPE_STATUS takes one argument, the pipe's name");
+  ObjectName n;
+  for (const auto& part : ingest::StageRef::parse("@" + args[0]).name) n.push_back(part);
+  auto id = qualify(ctx, n);
+  catalog::ObjectStore store(ctx.catalog);
+  auto obj = store.get(kPipeKind, id);
+  if (!obj) throw CatalogError(fmt::format("pipe {} does not exist", id.to_string()));
+  auto d = nlohmann::ordered_json::parse(obj->definition);
+  Statement st = parse_statement(d.value("copy", ""));
+  IngestContext inner = ctx;
+  inner.current_namespace = id.namespace_levels;
+  std::string source = st.copy->location;
+  if (st.copy->query && st.copy->query->select && !st.copy->query->select->from.empty())
+    source = st.copy->query->select->from[0]->name[0];
+  auto stage = resolve(inner, source);
+  catalog::LoadHistory history(ctx.catalog.database());
+  auto seen = history.pipe_files(id.to_string());
+  int64_t pending = 0;
+  for (const auto& f : ingest::list_stage_files(stage, pattern_of(st.copy->options)))
+    pending += !seen.count(f.location);
+  nlohmann::ordered_json out;
+  out["executionState"] = d.value("paused", false) ? "PAUSED" : "RUNNING";
+  out["pendingFileCount"] = pending;
+  auto entries = history.entries(std::nullopt, id.to_string());
+  if (!entries.empty()) {
+    out["lastIngestedTimestamp"] = format_time_ms(entries.front().load_time_ms);
+    out["lastIngestedFilePath"] = entries.front().file;
+  }
+  return out.dump();
 }
 
 std::shared_ptr<exec::TableSource> open_ingest_system_table(catalog::SqlCatalog& catalog, const ObjectName& name) {

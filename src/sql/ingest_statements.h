@@ -35,6 +35,11 @@ StatementResult drop_ingest_object(IngestContext& ctx, const Drop& d);
 // SHOW STAGES / FILE FORMATS / PIPES.
 StatementResult show_ingest_objects(IngestContext& ctx, const Show& s);
 
+// SYSTEM$PIPE_STATUS('pipe'): the pipe's state as JSON (executionState, pendingFileCount,
+// lastIngestedTimestamp, lastIngestedFilePath), or nullopt for other functions.
+std::optional<std::string> ingest_system_function(IngestContext& ctx, const std::string& name,
+                                                  const std::vector<std::string>& args);
+
 // INFORMATION_SCHEMA.LOAD_HISTORY and INFORMATION_SCHEMA.REJECTED_RECORDS, or nullptr for
 // other names.
 std::shared_ptr<exec::TableSource> open_ingest_system_table(catalog::SqlCatalog& catalog,

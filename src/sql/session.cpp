@@ -282,6 +282,11 @@ struct Session::State : public BindCatalog {
     }
   }
 
+  std::optional<std::string> system_function(const std::string& name, const std::vector<std::string>& args) override {
+    auto ctx = ingest_context();
+    return ingest_system_function(ctx, name, args);
+  }
+
   IngestContext ingest_context() {
     if (options.in_memory)
       throw UnsupportedError("stages, file formats, pipes and COPY need a warehouse (this session is in memory)");
