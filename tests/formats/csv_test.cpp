@@ -481,8 +481,9 @@ TEST_F(CsvTest, BadDateAndNumberReportCharacterAndRecord) {
   EXPECT_EQ(errors[0].character, 3);
   EXPECT_EQ(errors[0].text, "2024-02-30");
   EXPECT_EQ(errors[0].record, "2,2024-02-30,é");
-  EXPECT_NE(errors[0].message.find("bad.csv:3: column 'day' (2): cannot convert '2024-02-30' to DATE"),
-            std::string::npos)
+  EXPECT_NE(
+      errors[0].message.find("bad.csv:3: column 'day' (2): cannot convert '2024-02-30' to DATE"),
+      std::string::npos)
       << errors[0].message;
   EXPECT_EQ(errors[1].line, 4);
   EXPECT_EQ(errors[1].column_index, 1);
@@ -627,7 +628,8 @@ TEST_F(CsvTest, TruncatedCompressedFileIsReportedAfterItsRows) {
     Batch b;
     int64_t rows = 0, bad = 0;
     while (reader.next(b))
-      for (int64_t r = 0; r < b.num_rows(); ++r, ++rows) bad += b.columns[0].value<int64_t>(r) != rows;
+      for (int64_t r = 0; r < b.num_rows(); ++r, ++rows)
+        bad += b.columns[0].value<int64_t>(r) != rows;
     EXPECT_EQ(bad, 0) << name;
     EXPECT_GT(rows, 1000) << name;
     EXPECT_LT(rows, kRows) << name;

@@ -450,11 +450,21 @@ TEST_F(NdjsonTest, OverLongRecords) {
   EXPECT_EQ(c.errors[1].line, 4);
   EXPECT_EQ(c.errors[0].record.size(), kMaxRejectedRecordBytes);
   EXPECT_NE(c.errors[0].message.find("record longer than 1048576 bytes"), std::string::npos);
+
+  // A limit below the report's cut, lines that fit in the buffer.
+  Collected small;
+  opt.max_record_bytes = 12;
+  opt.on_error = small.sink();
+  NdjsonReader reader2(write_file("short.json", "{\"s\": 1}\n{\"s\": 1234567}\n{\"s\": 2}"), opt);
+  EXPECT_EQ(rows_as_json(reader2), (std::vector<std::string>{"{\"s\":1}", "{\"s\":2}"}));
+  ASSERT_EQ(small.errors.size(), 1u);
+  EXPECT_EQ(small.errors[0].record, "{\"s\": 1234567}");
 }
 
 TEST_F(NdjsonTest, TruncatedGzipKeepsEarlierRows) {
   std::string text;
-  for (int i = 0; i < 100000; ++i) text += fmt::format("{{\"i\": {}, \"pad\": \"{}\"}}\n", i, i * 7);
+  for (int i = 0; i < 100000; ++i)
+    text += fmt::format("{{\"i\": {}, \"pad\": \"{}\"}}\n", i, i * 7);
   std::string p = write_file("cut.json.gz", text);
   std::filesystem::resize_file(p, std::filesystem::file_size(p) / 2);
   NdjsonReadOptions opt;

@@ -14,11 +14,14 @@ namespace floe::formats {
 
 // Streams the file in large chunks; fields are parsed as views over the chunk and
 // converted straight into column buffers. Handles quoted fields with embedded delimiters,
-// quotes and newlines, CRLF, a UTF-8 BOM and blank lines (skipped).
+// quotes and newlines, CRLF, a UTF-8 BOM and blank lines (skipped unless told), in any
+// encoding iconv reads. With options.threads > 1 a large uncompressed local file is parsed
+// in parallel ranges (see CsvReadOptions::threads).
 //
 // Errors: IoError / CorruptDataError from the file; InvalidInputError naming path:line,
 // the column (name and 1-based index) and the text for a bad row, unless
-// options.on_error is set, in which case the row is skipped and reported. Not thread-safe.
+// options.on_error is set, in which case the row is skipped and reported. The reader is not
+// thread-safe: one thread calls next() (and receives on_error calls).
 class CsvReader {
  public:
   // Opens the file and reads ahead far enough to settle the dialect and the schema.

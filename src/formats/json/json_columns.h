@@ -91,7 +91,8 @@ struct Shape {
           children.emplace_back(field_names[f], field_shapes[f].type(), true);
         return columnar::DataType::struct_of(std::move(children));
       }
-      case kArray: return columnar::DataType::list_of(columnar::Field("element", element[0].type(), true));
+      case kArray:
+        return columnar::DataType::list_of(columnar::Field("element", element[0].type(), true));
       case kNull:
       case kString:
       case kJson: return columnar::DataType(columnar::TypeId::kString);

@@ -95,6 +95,7 @@ class NdjsonReader::Impl {
   std::string truncated_;  // a CorruptDataError that ended the stream early
   bool truncation_reported_ = false;
   int64_t line_ = 0;  // line number of the last line returned
+  std::string too_long_;  // the start of the last line too long to load
   std::string text_;  // the whole file, for a top-level array
   size_t text_pos_ = 0;
   size_t line_start_ = 0;  // in text_, the first byte of the current line
@@ -195,9 +196,21 @@ NdjsonReader::Impl::LineStatus NdjsonReader::Impl::next_line(std::string_view* l
       if (pos_ >= end_) return LineStatus::kEnd;
       stop = end_;
     } else if (end_ - pos_ > max_record + 1) {
-      // Too long to load: keep its start for the report, drop the rest up to its end.
+      // Too long to load: keep its start for the report, drop the rest up to its end
+      // without holding it.
       ++line_;
-      *line = std::string_view(buf_.data() + pos_, kMaxRejectedRecordBytes);
+      too_long_.assign(buf_.data() + pos_, std::min(kMaxRejectedRecordBytes, end_ - pos_));
+      while (true) {
+        const void* at = std::memchr(buf_.data() + pos_, '\n', end_ - pos_);
+        if (at) {
+          pos_ = size_t(static_cast<const char*>(at) - buf_.data()) + 1;
+          break;
+        }
+        pos_ = end_;
+        if (eof_) break;
+        refill();
+      }
+      *line = too_long_;
       return LineStatus::kTooLong;
     } else {
       refill();
@@ -208,7 +221,11 @@ NdjsonReader::Impl::LineStatus NdjsonReader::Impl::next_line(std::string_view* l
     *line = std::string_view(buf_.data() + pos_, len);
     pos_ = stop < end_ ? stop + 1 : end_;
     ++line_;
-    if (len > max_record) return LineStatus::kTooLong;
+    if (len > max_record) {
+      too_long_.assign(line->substr(0, kMaxRejectedRecordBytes));
+      *line = too_long_;
+      return LineStatus::kTooLong;
+    }
     return LineStatus::kLine;
   }
 }
@@ -260,7 +277,8 @@ bool NdjsonReader::Impl::next_element(Document* d) {
     }
     const size_t start = text_pos_;
     d->line = text_line_;
-    d->character = 1 + code_points(std::string_view(text_).substr(line_start_, start - line_start_));
+    d->character =
+        1 + code_points(std::string_view(text_).substr(line_start_, start - line_start_));
     d->element = element_++;
     int depth = 0;
     bool in_string = false;
@@ -317,7 +335,8 @@ bool NdjsonReader::Impl::next_document(Document* d) {
     d->text = trimmed(text_);
     d->element = -1;
     d->character = 1;
-    d->line = 1 + std::count(text_.cbegin(), text_.cbegin() + (d->text.data() - text_.data()), '\n');
+    const size_t first = size_t(d->text.data() - text_.data());
+    d->line = 1 + std::count(text_.cbegin(), text_.cbegin() + ptrdiff_t(first), '\n');
     if (!truncated_.empty()) {
       report_truncation(*d, d->text);
       return false;
@@ -343,22 +362,7 @@ bool NdjsonReader::Impl::next_document(Document* d) {
     d->character = 1 + code_points(line.substr(0, lead));
     d->element = -1;
     if (st == LineStatus::kTooLong) {
-      std::string record(line.substr(0, kMaxRejectedRecordBytes));
-      if (end_ - pos_ > line.size()) {
-        // Drop the rest of the line without holding it.
-        while (true) {
-          const void* nl = std::memchr(buf_.data() + pos_, '\n', end_ - pos_);
-          if (nl) {
-            pos_ = size_t(static_cast<const char*>(nl) - buf_.data()) + 1;
-            break;
-          }
-          pos_ = end_;
-          if (eof_) break;
-          refill();
-        }
-      }
-      d->text = record;
-      report(*d, record, -1, 0, {},
+      report(*d, line, -1, 0, {},
              fmt::format("record longer than {} bytes", opt_.max_record_bytes));
       continue;
     }
