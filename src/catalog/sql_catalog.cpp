@@ -464,6 +464,7 @@ void SqlCatalog::commit(const std::vector<TablePointerUpdate>& updates,
   if (also) also(db_);
   FLOE_FAULT_POINT("catalog.before_commit");
   tx.commit();
+  FLOE_FAULT_POINT("catalog.after_commit");
 }
 
 std::vector<TableIdentifier> SqlCatalog::list_views(const std::vector<std::string>& ns) {

@@ -326,3 +326,28 @@ def test_stages_show_and_drop(wh):
     assert shown[1][1] == "land" and shown[1][4] == "EXTERNAL"
     floe_sql("-c", "DROP STAGE raw.land; DROP STAGE IF EXISTS raw.land", warehouse=wh.path)
     assert len(csv_rows(wh, "SHOW STAGES IN raw")) == 1
+
+
+
+@pytest.mark.parametrize("point,loaded_by_killed_run", [
+    ("manifest.before_close", False),     # while the snapshot is written
+    ("catalog.before_commit", False),     # inside the catalog transaction, before it commits
+    ("catalog.after_commit", True),       # after the commit, before COPY returns
+])
+def test_a_killed_copy_loads_every_file_exactly_once(wh, land, point, loaded_by_killed_run):
+    lines = "".join(f"{i},c{i % 97},{i % 13}.5,2024-01-{1 + i % 28:02d}\n" for i in range(50_000))
+    for k in range(3):
+        (land / f"big{k}.csv").write_text("id,customer,amount,day\n" + lines)
+    before = wh.metadata_location("raw.orders")
+    proc = floe_sql("-c", "COPY INTO raw.orders FROM @raw.land", warehouse=wh.path, check=False,
+                    env=dict(os.environ, FLOE_FAULT=point))
+    assert proc.returncode == 86, proc.stderr  # died at the fault point, as if killed
+    expected = 150_000 if loaded_by_killed_run else 0
+    assert (wh.metadata_location("raw.orders") != before) == loaded_by_killed_run
+    assert csv_rows(wh, "SELECT count(*) FROM raw.orders") == [["count"], [str(expected)]]
+    assert csv_rows(wh, "SELECT count(*) FROM information_schema.load_history") == [["count"], ["3" if loaded_by_killed_run else "0"]]
+    again = csv_rows(wh, "COPY INTO raw.orders FROM @raw.land")
+    if loaded_by_killed_run:
+        assert again == [["status"], ["Copy executed with 0 files processed."]]
+    assert csv_rows(wh, "SELECT count(*), count(DISTINCT id) FROM raw.orders") == [["count", "count"], ["150000", "50000"]]
+    assert len(iceberg_rows(wh, "raw.orders")) == 150_000
