@@ -36,8 +36,8 @@ void run_create_stream(const CreateStreamOptions& o) {
     def.destination = ingest::DestinationKind::kTable;
     def.table = catalog::TableIdentifier::parse(o.to_table);
     if (!cat.table_exists(def.table))
-      throw CatalogError(fmt::format("table {} does not exist (create it first)",
-                                     def.table.to_string()));
+      throw CatalogError(
+          fmt::format("table {} does not exist (create it first)", def.table.to_string()));
   } else {
     def.destination = ingest::DestinationKind::kLocation;
     def.location = ingest::normalize_location_prefix(o.to_location);
@@ -83,7 +83,8 @@ void run_drop_stream(const CatalogFlags& cf, const std::string& name, bool if_ex
 
 void register_delivery_stream_commands(CLI::App& app) {
   auto* ds = app.add_subcommand(
-      "delivery-stream", "Delivery streams: records sent to `floe serve` land in a location or a table");
+      "delivery-stream",
+      "Delivery streams: records sent to `floe serve` land in a location or a table");
   ds->require_subcommand(1);
   {
     auto o = std::make_shared<CreateStreamOptions>();
@@ -100,8 +101,7 @@ void register_delivery_stream_commands(CLI::App& app) {
     c->add_option("--error-prefix", o->error_prefix,
                   "Prefix for records that fail (default <prefix>!{firehose:error-output-type}/"
                   "YYYY/MM/DD/HH/)");
-    c->add_option("--buffer-mb", o->buffer_mb, "Buffer size hint in MiB (1-128)")
-        ->default_val(5);
+    c->add_option("--buffer-mb", o->buffer_mb, "Buffer size hint in MiB (1-128)")->default_val(5);
     c->add_option("--buffer-seconds", o->buffer_seconds, "Buffer interval hint in seconds (0-900)")
         ->default_val(300);
     c->add_flag("--if-not-exists", o->if_not_exists, "Do nothing when the stream exists");

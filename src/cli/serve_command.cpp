@@ -49,7 +49,8 @@ void run_serve(const ServeOptions& o) {
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
-  fmt::print("floe serve: {} received, flushing and stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  fmt::print("floe serve: {} received, flushing and stopping\n",
+             sig == SIGINT ? "SIGINT" : "SIGTERM");
   std::fflush(stdout);
   server.stop();
 }

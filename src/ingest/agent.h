@@ -20,8 +20,8 @@ namespace floe::ingest {
 
 struct AgentFlowStats {
   std::string flow;
-  int64_t records_sent = 0;        // acknowledged by the delivery stream
-  int64_t records_dropped = 0;     // a converter could not convert them, or refused for good
+  int64_t records_sent = 0;     // acknowledged by the delivery stream
+  int64_t records_dropped = 0;  // a converter could not convert them, or refused for good
   int64_t batches_sent = 0;
   int64_t send_retries = 0;
 };

@@ -50,11 +50,11 @@ std::optional<TailPosition> AgentCheckpoints::load(const std::string& flow) {
 
 void AgentCheckpoints::save(const std::string& flow, const TailPosition& p) {
   db_.prepare(
-        "INSERT INTO floe_agent_checkpoints (flow, path, device, inode, offset, mtime_ns, "
-        "fingerprint, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(flow) DO UPDATE "
-        "SET path = excluded.path, device = excluded.device, inode = excluded.inode, offset = "
-        "excluded.offset, mtime_ns = excluded.mtime_ns, fingerprint = excluded.fingerprint, "
-        "updated_ms = excluded.updated_ms")
+         "INSERT INTO floe_agent_checkpoints (flow, path, device, inode, offset, mtime_ns, "
+         "fingerprint, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(flow) DO UPDATE "
+         "SET path = excluded.path, device = excluded.device, inode = excluded.inode, offset = "
+         "excluded.offset, mtime_ns = excluded.mtime_ns, fingerprint = excluded.fingerprint, "
+         "updated_ms = excluded.updated_ms")
       .bind(1, flow)
       .bind(2, p.path)
       .bind(3, int64_t(p.device))

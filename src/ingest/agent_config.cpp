@@ -55,7 +55,8 @@ AgentConfig AgentConfig::parse(const std::string& body) {
     if (!f.is_object()) throw InvalidInputError("agent config: each flow must be an object");
     AgentFlow flow;
     flow.file_pattern = text(f, "filePattern", "");
-    if (flow.file_pattern.empty()) throw InvalidInputError("agent config: a flow needs filePattern");
+    if (flow.file_pattern.empty())
+      throw InvalidInputError("agent config: a flow needs filePattern");
     if (f.contains("kinesisStream"))
       throw InvalidInputError(fmt::format(
           "agent config: flow {}: kinesisStream is not supported; floe has delivery streams "

@@ -25,9 +25,9 @@ struct AgentFlow {
   std::string file_pattern;
   std::string delivery_stream;
   InitialPosition initial_position = InitialPosition::kEndOfFile;
-  int64_t max_buffer_age_ms = 60000;         // 1 s .. 15 min
-  int64_t max_buffer_size_records = 500;     // 1 .. 500
-  int64_t max_buffer_size_bytes = 4 << 20;   // 1 .. 4 MiB
+  int64_t max_buffer_age_ms = 60000;        // 1 s .. 15 min
+  int64_t max_buffer_size_records = 500;    // 1 .. 500
+  int64_t max_buffer_size_bytes = 4 << 20;  // 1 .. 4 MiB
   int64_t min_time_between_file_polls_ms = 100;
   int skip_header_lines = 0;
   std::string multi_line_start_pattern;  // "" = a record per line

@@ -32,8 +32,10 @@ class SingleLine final : public RecordConverter {
       size_t nl = record.find('\n', pos);
       if (nl == std::string_view::npos) nl = record.size();
       std::string_view line = record.substr(pos, nl - pos);
-      while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
-      while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
+      while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front())))
+        line.remove_prefix(1);
+      while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())))
+        line.remove_suffix(1);
       out.append(line);
       pos = nl + 1;
     }
@@ -66,9 +68,8 @@ class LogToJson final : public RecordConverter {
     if (!re_.ok())
       throw InvalidInputError(fmt::format("LOGTOJSON: bad pattern '{}': {}", pattern, re_.error()));
     if (re_.NumberOfCapturingGroups() < int(names_.size()))
-      throw InvalidInputError(fmt::format(
-          "LOGTOJSON: the pattern has {} groups for {} field names",
-          re_.NumberOfCapturingGroups(), names_.size()));
+      throw InvalidInputError(fmt::format("LOGTOJSON: the pattern has {} groups for {} field names",
+                                          re_.NumberOfCapturingGroups(), names_.size()));
   }
   std::optional<std::string> convert(std::string_view record) const override {
     std::string_view line = strip_line_break(record);
@@ -111,7 +112,8 @@ const std::vector<LogFormat>& log_formats() {
       {"APACHEERRORLOG",
        R"re(^\[([^\]]+)\] \[(?:([^:\]]+):)?([^\]]+)\](?: \[pid (\d+)(?::tid (\d+))?\])?(?: \[client ([^\]]+)\])? (.*)$)re",
        {"timestamp", "module", "severity", "processid", "threadid", "client", "message"}},
-      {"SYSLOG", R"re(^(\w{3} [ \d]\d \d{2}:\d{2}:\d{2}) (\S+) ([^:\[\s]+)(?:\[(\d+)\])?: (.*)$)re",
+      {"SYSLOG",
+       R"re(^(\w{3} [ \d]\d \d{2}:\d{2}:\d{2}) (\S+) ([^:\[\s]+)(?:\[(\d+)\])?: (.*)$)re",
        {"timestamp", "hostname", "program", "processid", "message"}},
   };
   return formats;
@@ -179,10 +181,10 @@ std::unique_ptr<RecordConverter> make_record_converter(const ProcessingOption& o
         return std::make_unique<LogToJson>(
             f.pattern, option.custom_field_names.empty() ? f.fields : option.custom_field_names);
     }
-    throw InvalidInputError(fmt::format(
-        "LOGTOJSON: logFormat '{}' (expected COMMONAPACHELOG, COMBINEDAPACHELOG, "
-        "APACHEERRORLOG or SYSLOG)",
-        option.log_format));
+    throw InvalidInputError(
+        fmt::format("LOGTOJSON: logFormat '{}' (expected COMMONAPACHELOG, COMBINEDAPACHELOG, "
+                    "APACHEERRORLOG or SYSLOG)",
+                    option.log_format));
   }
   throw InvalidInputError(fmt::format(
       "unknown dataProcessingOptions optionName '{}' (expected SINGLELINE, CSVTOJSON or "

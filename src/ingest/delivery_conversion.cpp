@@ -85,8 +85,8 @@ ConversionResult convert_json_records(const std::vector<DeliveryRecord>& records
     try {
       value = Json::parse(text);
     } catch (const Json::exception& e) {
-      result.failures.push_back({i, "DataFormatConversion.MalformedData",
-                                 fmt::format("invalid JSON: {}", e.what())});
+      result.failures.push_back(
+          {i, "DataFormatConversion.MalformedData", fmt::format("invalid JSON: {}", e.what())});
       continue;
     }
     if (!value.is_object()) {

@@ -154,8 +154,9 @@ class TableDestination final : public DeliveryDestination {
     PositionedTableOperations ops(catalog_, def_.table, also);
     auto metadata = ops.current();
     const columnar::Schema& schema = metadata->current_schema().schema;
-    ConversionResult converted = convert_json_records(
-        segment.records, schema, scratch_ + "/convert-" + std::to_string(segment.sequence) + ".ndjson");
+    ConversionResult converted =
+        convert_json_records(segment.records, schema,
+                             scratch_ + "/convert-" + std::to_string(segment.sequence) + ".ndjson");
     if (!converted.failures.empty()) {
       std::vector<RecordFailure> failures;
       for (const auto& f : converted.failures)

@@ -20,8 +20,8 @@ namespace floe::ingest {
 
 struct DeliveryReport {
   int64_t records_delivered = 0;
-  int64_t records_failed = 0;  // went to the error prefix
-  bool skipped = false;        // already delivered before (a replay)
+  int64_t records_failed = 0;        // went to the error prefix
+  bool skipped = false;              // already delivered before (a replay)
   std::vector<std::string> objects;  // objects written (data or error output)
   int64_t snapshot_id = 0;           // table destinations: the append's snapshot
 };

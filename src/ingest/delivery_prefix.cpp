@@ -105,24 +105,12 @@ std::string format_utc(std::string_view pattern, int64_t ms) {
       case 'u':
         out += run == 2 ? fmt::format("{:02}", t.year % 100) : fmt::format("{:04}", t.year);
         break;
-      case 'M':
-        out += fmt::format("{:0{}}", t.month, run);
-        break;
-      case 'd':
-        out += fmt::format("{:0{}}", t.day, run);
-        break;
-      case 'H':
-        out += fmt::format("{:0{}}", t.hour, run);
-        break;
-      case 'm':
-        out += fmt::format("{:0{}}", t.minute, run);
-        break;
-      case 's':
-        out += fmt::format("{:0{}}", t.second, run);
-        break;
-      case 'S':
-        out += fmt::format("{:03}", t.millis).substr(0, std::min<size_t>(run, 3));
-        break;
+      case 'M': out += fmt::format("{:0{}}", t.month, run); break;
+      case 'd': out += fmt::format("{:0{}}", t.day, run); break;
+      case 'H': out += fmt::format("{:0{}}", t.hour, run); break;
+      case 'm': out += fmt::format("{:0{}}", t.minute, run); break;
+      case 's': out += fmt::format("{:0{}}", t.second, run); break;
+      case 'S': out += fmt::format("{:03}", t.millis).substr(0, std::min<size_t>(run, 3)); break;
       default:
         throw InvalidInputError(fmt::format(
             "timestamp pattern '{}': unsupported letter '{}' (use yyyy, MM, dd, HH, mm, ss, SSS "
@@ -134,8 +122,8 @@ std::string format_utc(std::string_view pattern, int64_t ms) {
   return out;
 }
 
-std::string evaluate_prefix(std::string_view prefix, int64_t arrival_ms,
-                            const RandomString& random, std::string_view error_output_type) {
+std::string evaluate_prefix(std::string_view prefix, int64_t arrival_ms, const RandomString& random,
+                            std::string_view error_output_type) {
   std::string out;
   size_t i = 0;
   while (i < prefix.size()) {
@@ -171,13 +159,13 @@ std::string evaluate_prefix(std::string_view prefix, int64_t arrival_ms,
     i = end + 1;
   }
   if (out.size() > 512)
-    throw InvalidInputError(
-        fmt::format("prefix '{}' is {} characters once evaluated (at most 512)", prefix, out.size()));
+    throw InvalidInputError(fmt::format("prefix '{}' is {} characters once evaluated (at most 512)",
+                                        prefix, out.size()));
   return out;
 }
 
-std::string object_key(std::string_view evaluated_prefix, std::string_view stream,
-                       int64_t version, int64_t oldest_arrival_ms, const RandomString& random) {
+std::string object_key(std::string_view evaluated_prefix, std::string_view stream, int64_t version,
+                       int64_t oldest_arrival_ms, const RandomString& random) {
   return fmt::format("{}{}-{}-{}-{}", evaluated_prefix, stream, version,
                      format_utc("yyyy-MM-dd-HH-mm-ss", oldest_arrival_ms), random());
 }

@@ -37,15 +37,15 @@ std::string default_error_prefix(std::string_view prefix);
 // when it is used but empty). Timestamp patterns take Java DateTimeFormatter letters
 // yyyy, yy, MM, dd, HH, mm, ss, SSS and 'quoted literals'. Throws InvalidInputError for
 // unknown expressions or a result over 512 characters.
-std::string evaluate_prefix(std::string_view prefix, int64_t arrival_ms,
-                            const RandomString& random, std::string_view error_output_type = "");
+std::string evaluate_prefix(std::string_view prefix, int64_t arrival_ms, const RandomString& random,
+                            std::string_view error_output_type = "");
 
 // Formats `ms` (UTC) with a DateTimeFormatter-style pattern as above.
 std::string format_utc(std::string_view pattern, int64_t ms);
 
 // <evaluated prefix><stream>-<version>-YYYY-MM-DD-HH-MM-SS-<random>, the time being the
 // arrival of the oldest record in the object.
-std::string object_key(std::string_view evaluated_prefix, std::string_view stream,
-                       int64_t version, int64_t oldest_arrival_ms, const RandomString& random);
+std::string object_key(std::string_view evaluated_prefix, std::string_view stream, int64_t version,
+                       int64_t oldest_arrival_ms, const RandomString& random);
 
 }  // namespace floe::ingest

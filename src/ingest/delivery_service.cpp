@@ -126,7 +126,8 @@ bool DeliveryService::flush(std::chrono::milliseconds timeout, std::string_view 
   std::vector<std::shared_ptr<DeliveryWorker>> ws;
   if (!stream.empty()) {
     auto w = worker(parse_stream_name(stream), true);
-    if (!w) throw DeliveryStreamNotFoundError(fmt::format("delivery stream {} does not exist", stream));
+    if (!w)
+      throw DeliveryStreamNotFoundError(fmt::format("delivery stream {} does not exist", stream));
     ws.push_back(w);
   } else {
     std::lock_guard<std::mutex> lock(map_mu_);

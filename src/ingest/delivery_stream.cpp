@@ -67,8 +67,8 @@ DeliveryStreamDefinition DeliveryStreamDefinition::from_json(const catalog::Tabl
     d.buffer_seconds = hints.value("interval_seconds", 300);
     d.version = j.value("version", int64_t(1));
   } catch (const Json::exception& e) {
-    throw CorruptDataError(
-        fmt::format("delivery stream {}: bad definition in the catalog: {}", id.to_string(), e.what()));
+    throw CorruptDataError(fmt::format("delivery stream {}: bad definition in the catalog: {}",
+                                       id.to_string(), e.what()));
   }
   return d;
 }

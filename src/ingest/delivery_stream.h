@@ -27,7 +27,7 @@ enum class DestinationKind { kLocation, kTable };
 struct DeliveryStreamDefinition {
   catalog::TableIdentifier id;  // namespace-qualified name
   DestinationKind destination = DestinationKind::kLocation;
-  std::string location;  // kLocation: a folder-like location ending in '/'
+  std::string location;            // kLocation: a folder-like location ending in '/'
   catalog::TableIdentifier table;  // kTable
   std::string prefix;              // object key prefix under `location` (expressions allowed)
   // Where records that fail go. For a location destination, relative to `location`; for a

@@ -183,7 +183,8 @@ std::vector<WalPosition> DeliveryWal::append(const std::vector<std::string_view>
   } catch (...) {
     // Whatever part of the write landed is not acknowledged: cut it off so that the next
     // append follows the last acknowledged entry.
-    if (::ftruncate(fd_, off_t(open_offset_)) != 0 || ::lseek(fd_, off_t(open_offset_), SEEK_SET) < 0) {
+    if (::ftruncate(fd_, off_t(open_offset_)) != 0 ||
+        ::lseek(fd_, off_t(open_offset_), SEEK_SET) < 0) {
       ::close(fd_);
       fd_ = -1;
     }
@@ -204,8 +205,7 @@ std::optional<uint64_t> DeliveryWal::seal() {
 void DeliveryWal::remove(uint64_t sequence) {
   std::error_code ec;
   fs::remove(segment_path(sequence), ec);
-  if (ec)
-    throw IoError(fmt::format("{}: cannot remove: {}", segment_path(sequence), ec.message()));
+  if (ec) throw IoError(fmt::format("{}: cannot remove: {}", segment_path(sequence), ec.message()));
 }
 
 WalSegment DeliveryWal::read_segment(const std::string& path, uint64_t sequence, bool repair) {

@@ -56,8 +56,7 @@ class DeliveryWal {
   // Appends records (all with `arrival_ms`) to the open segment, opening one when needed,
   // and syncs them to disk before returning. Returns each record's position. Throws IoError
   // (then nothing may be acknowledged; the log stays usable).
-  std::vector<WalPosition> append(const std::vector<std::string_view>& records,
-                                  int64_t arrival_ms);
+  std::vector<WalPosition> append(const std::vector<std::string_view>& records, int64_t arrival_ms);
   // Closes the open segment (nothing when none is open) and returns its number.
   std::optional<uint64_t> seal();
   // The open segment's size so far (0 when none is open).

@@ -80,9 +80,9 @@ PutResult DeliveryWorker::put(const std::vector<std::string_view>& records) {
   for (size_t i = 0; i < records.size(); ++i) {
     if (records[i].size() > kMaxRecordBytes) {
       result.records[i].error_code = "InvalidArgumentException";
-      result.records[i].error_message = fmt::format(
-          "record is {} bytes; a record is at most {} bytes (1,000 KiB)", records[i].size(),
-          kMaxRecordBytes);
+      result.records[i].error_message =
+          fmt::format("record is {} bytes; a record is at most {} bytes (1,000 KiB)",
+                      records[i].size(), kMaxRecordBytes);
       ++result.failed;
       continue;
     }
@@ -145,7 +145,8 @@ void DeliveryWorker::run() {
       }
       auto due = buffer_.due_at_ms();
       if (due) {
-        wake_.wait_until(lock, std::chrono::system_clock::time_point(std::chrono::milliseconds(*due)));
+        wake_.wait_until(lock,
+                         std::chrono::system_clock::time_point(std::chrono::milliseconds(*due)));
       } else {
         wake_.wait(lock);
       }

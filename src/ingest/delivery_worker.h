@@ -36,8 +36,8 @@ class DeliveryThrottledError : public Error {
 };
 
 struct RecordResult {
-  std::string record_id;      // set when accepted
-  std::string error_code;     // set when refused
+  std::string record_id;   // set when accepted
+  std::string error_code;  // set when refused
   std::string error_message;
 };
 
@@ -50,7 +50,7 @@ struct DeliveryStreamStatus {
   DeliveryStreamDefinition definition;
   int64_t buffered_records = 0;  // accepted, not yet delivered (open and sealed segments)
   int64_t buffered_bytes = 0;
-  int64_t pending_segments = 0;  // sealed, waiting for delivery
+  int64_t pending_segments = 0;   // sealed, waiting for delivery
   int64_t delivered_records = 0;  // since start
   int64_t failed_records = 0;     // sent to the error prefix since start
   int64_t delivered_segments = 0;

@@ -80,8 +80,8 @@ FileTailer::FileTailer(FileTailerOptions options, std::optional<TailPosition> ch
     if (!re->ok()) {
       std::string error = re->error();
       delete re;
-      throw InvalidInputError(fmt::format("multiLineStartPattern '{}': {}",
-                                          options_.multi_line_start_pattern, error));
+      throw InvalidInputError(
+          fmt::format("multiLineStartPattern '{}': {}", options_.multi_line_start_pattern, error));
     }
     start_re_ = re;
   }
@@ -138,9 +138,8 @@ bool FileTailer::open(const Candidate& c, uint64_t offset) {
   return true;
 }
 
-std::optional<FileTailer::Candidate> FileTailer::find_copy(const std::string& fp,
-                                                           uint64_t min_size, uint64_t device,
-                                                           uint64_t inode) const {
+std::optional<FileTailer::Candidate> FileTailer::find_copy(const std::string& fp, uint64_t min_size,
+                                                           uint64_t device, uint64_t inode) const {
   if (fp.empty()) return std::nullopt;
   size_t len = fingerprint_length(fp);
   for (const auto& c : list()) {
@@ -234,7 +233,8 @@ void FileTailer::emit(std::vector<TailedRecord>& out, std::string data, uint64_t
   if (data.empty() || data.back() != '\n') data += '\n';
   if (data.size() > options_.max_record_bytes) {
     const std::string& term = options_.truncated_record_terminator;
-    data.resize(options_.max_record_bytes > term.size() ? options_.max_record_bytes - term.size() : 0);
+    data.resize(options_.max_record_bytes > term.size() ? options_.max_record_bytes - term.size()
+                                                        : 0);
     data += term;
   }
   TailedRecord r;

@@ -26,9 +26,9 @@ struct TailPosition {
   std::string path;  // where the file was when opened (informational)
   uint64_t device = 0;
   uint64_t inode = 0;
-  uint64_t offset = 0;       // bytes of the file handed out (or skipped) so far
-  int64_t mtime_ns = 0;      // the file's modification time when the position was taken
-  std::string fingerprint;   // "<length>:<hash>" of the file's first bytes
+  uint64_t offset = 0;      // bytes of the file handed out (or skipped) so far
+  int64_t mtime_ns = 0;     // the file's modification time when the position was taken
+  std::string fingerprint;  // "<length>:<hash>" of the file's first bytes
 };
 
 struct TailedRecord {
@@ -39,7 +39,7 @@ struct TailedRecord {
 struct FileTailerOptions {
   std::string pattern;  // a glob(3) pattern
   InitialPosition initial_position = InitialPosition::kEndOfFile;
-  int skip_header_lines = 0;          // per file, from its start
+  int skip_header_lines = 0;             // per file, from its start
   std::string multi_line_start_pattern;  // RE2; "" = one record per line
   size_t max_record_bytes = 1000 * 1024;
   std::string truncated_record_terminator = "\n";

@@ -64,15 +64,15 @@ std::string stream_in_path(const std::string& path, const std::string& action) {
   constexpr std::string_view base = "/v1/delivery-streams/";
   std::string rest = path.substr(base.size());
   std::string suffix = "/" + action;
-  if (rest.size() <= suffix.size() || rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) != 0)
+  if (rest.size() <= suffix.size() ||
+      rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) != 0)
     return "";
   return rest.substr(0, rest.size() - suffix.size());
 }
 
 }  // namespace
 
-DeliveryStreamApi::DeliveryStreamApi(ingest::DeliveryServiceOptions options,
-                                     std::string api_token)
+DeliveryStreamApi::DeliveryStreamApi(ingest::DeliveryServiceOptions options, std::string api_token)
     : service_(std::make_unique<ingest::DeliveryService>(std::move(options))),
       api_token_(std::move(api_token)) {}
 
@@ -108,9 +108,11 @@ HttpResponse DeliveryStreamApi::firehose(const HttpRequest& request) {
   try {
     body = request.body.empty() ? Json::object() : Json::parse(request.body);
   } catch (const Json::exception& e) {
-    return amz_error(400, "SerializationException", fmt::format("the body is not JSON: {}", e.what()));
+    return amz_error(400, "SerializationException",
+                     fmt::format("the body is not JSON: {}", e.what()));
   }
-  if (!body.is_object()) return amz_error(400, "SerializationException", "the body is not a JSON object");
+  if (!body.is_object())
+    return amz_error(400, "SerializationException", "the body is not a JSON object");
   auto stream_name = [&]() -> std::string {
     auto it = body.find("DeliveryStreamName");
     return it != body.end() && it->is_string() ? it->get<std::string>() : "";
@@ -118,7 +120,8 @@ HttpResponse DeliveryStreamApi::firehose(const HttpRequest& request) {
   try {
     if (action == "PutRecord" || action == "PutRecordBatch") {
       std::string name = stream_name();
-      if (name.empty()) return amz_error(400, "InvalidArgumentException", "DeliveryStreamName is required");
+      if (name.empty())
+        return amz_error(400, "InvalidArgumentException", "DeliveryStreamName is required");
       std::vector<std::string> data;
       auto decode = [&](const Json& record) -> bool {
         if (!record.is_object() || !record.contains("Data") || !record["Data"].is_string())
@@ -146,7 +149,8 @@ HttpResponse DeliveryStreamApi::firehose(const HttpRequest& request) {
         size_t total = 0;
         for (const auto& rec : records) {
           if (!decode(rec))
-            return amz_error(400, "InvalidArgumentException", "each Records[i].Data must be base64 text");
+            return amz_error(400, "InvalidArgumentException",
+                             "each Records[i].Data must be base64 text");
           total += data.back().size();
         }
         if (total > ingest::kMaxBatchBytes)

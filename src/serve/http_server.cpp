@@ -148,10 +148,9 @@ void HttpServer::start() {
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
   daemon_ = MHD_start_daemon(
       flags, uint16_t(options_.port), nullptr, nullptr, &HttpServerCallbacks::access, this,
-      MHD_OPTION_SOCK_ADDR, reinterpret_cast<const sockaddr*>(&addr),
-      MHD_OPTION_THREAD_POOL_SIZE, unsigned(options_.threads),
-      MHD_OPTION_NOTIFY_COMPLETED, &HttpServerCallbacks::completed, this,
-      MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_END);
+      MHD_OPTION_SOCK_ADDR, reinterpret_cast<const sockaddr*>(&addr), MHD_OPTION_THREAD_POOL_SIZE,
+      unsigned(options_.threads), MHD_OPTION_NOTIFY_COMPLETED, &HttpServerCallbacks::completed,
+      this, MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_END);
   if (!daemon_)
     throw IoError(fmt::format("cannot listen on {}:{} (in use, or not an address of this host)",
                               options_.host, options_.port));

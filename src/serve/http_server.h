@@ -16,8 +16,8 @@ struct MHD_Daemon;
 namespace floe::serve {
 
 struct HttpRequest {
-  std::string method;  // GET, POST, ...
-  std::string path;    // without the query
+  std::string method;                          // GET, POST, ...
+  std::string path;                            // without the query
   std::map<std::string, std::string> headers;  // lower-case names
   std::map<std::string, std::string> query;
   std::string body;

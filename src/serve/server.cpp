@@ -13,7 +13,8 @@ Server::Server(ServerOptions options) : options_(std::move(options)) {
     std::string services;
     for (const auto& s : services_)
       services += fmt::format("{}\"{}\"", services.empty() ? "" : ",", s->name());
-    return HttpResponse::json(200, fmt::format("{{\"status\":\"ok\",\"services\":[{}]}}", services));
+    return HttpResponse::json(200,
+                              fmt::format("{{\"status\":\"ok\",\"services\":[{}]}}", services));
   });
 }
 
@@ -53,7 +54,8 @@ void Server::stop() {
     try {
       services_[started_]->stop();
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "floe: stopping %s: %s\n", services_[started_]->name().c_str(), e.what());
+      std::fprintf(stderr, "floe: stopping %s: %s\n", services_[started_]->name().c_str(),
+                   e.what());
     }
   }
 }

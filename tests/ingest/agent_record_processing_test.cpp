@@ -42,12 +42,16 @@ TEST(AgentConfig, KinesisAgentDefaults) {
   EXPECT_EQ(f.max_buffer_size_bytes, 4 << 20);
   EXPECT_EQ(f.skip_header_lines, 0);
   EXPECT_EQ(f.truncated_record_terminator, "\n");
-  EXPECT_THROW(AgentConfig::parse(R"j({"flows":[{"filePattern":"a","deliveryStream":"s","maxBufferSizeRecords":501}]})j"),
-               InvalidInputError);
+  EXPECT_THROW(
+      AgentConfig::parse(
+          R"j({"flows":[{"filePattern":"a","deliveryStream":"s","maxBufferSizeRecords":501}]})j"),
+      InvalidInputError);
   EXPECT_THROW(AgentConfig::parse(R"j({"flows":[{"filePattern":"a","kinesisStream":"k"}]})j"),
                InvalidInputError);
-  EXPECT_THROW(AgentConfig::parse(R"j({"flows":[{"filePattern":"a","deliveryStream":"s","initialPosition":"MIDDLE"}]})j"),
-               InvalidInputError);
+  EXPECT_THROW(
+      AgentConfig::parse(
+          R"j({"flows":[{"filePattern":"a","deliveryStream":"s","initialPosition":"MIDDLE"}]})j"),
+      InvalidInputError);
 }
 
 TEST(AgentRecordProcessing, CsvToJsonWithQuoting) {
@@ -60,7 +64,8 @@ TEST(AgentRecordProcessing, CsvToJsonWithQuoting) {
   EXPECT_EQ(short_row["name"], "b");
   EXPECT_TRUE(short_row["note"].is_null());
   EXPECT_FALSE(c->convert("3,\"unterminated\n").has_value());
-  auto tabs = converter(R"j({"optionName":"CSVTOJSON","customFieldNames":["a","b"],"delimiter":"\t"})j");
+  auto tabs =
+      converter(R"j({"optionName":"CSVTOJSON","customFieldNames":["a","b"],"delimiter":"\t"})j");
   EXPECT_EQ(convert(*tabs, "x\ty\n")["b"], "y");
   EXPECT_THROW(converter(R"j({"optionName":"CSVTOJSON"})j"), InvalidInputError);
 }
@@ -73,8 +78,9 @@ TEST(AgentRecordProcessing, SplitCsvLine) {
 
 TEST(AgentRecordProcessing, LogToJsonApacheFormats) {
   auto common = converter(R"j({"optionName":"LOGTOJSON","logFormat":"COMMONAPACHELOG"})j");
-  Json j = convert(*common,
-                   "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326\n");
+  Json j = convert(
+      *common,
+      "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326\n");
   EXPECT_EQ(j["host"], "127.0.0.1");
   EXPECT_TRUE(j["ident"].is_null());  // "-" becomes null
   EXPECT_EQ(j["authuser"], "frank");
@@ -93,9 +99,10 @@ TEST(AgentRecordProcessing, LogToJsonApacheFormats) {
   EXPECT_EQ(k["agent"], "Mozilla/5.0 (X11)");
 
   auto error_log = converter(R"j({"optionName":"LOGTOJSON","logFormat":"APACHEERRORLOG"})j");
-  Json e = convert(*error_log,
-                   "[Fri Sep 09 10:42:29.902022 2011] [core:error] [pid 35708:tid 4328636416] "
-                   "[client 72.15.99.187] File does not exist: /usr/local/apache2/htdocs/favicon.ico\n");
+  Json e =
+      convert(*error_log,
+              "[Fri Sep 09 10:42:29.902022 2011] [core:error] [pid 35708:tid 4328636416] "
+              "[client 72.15.99.187] File does not exist: /usr/local/apache2/htdocs/favicon.ico\n");
   EXPECT_EQ(e["module"], "core");
   EXPECT_EQ(e["severity"], "error");
   EXPECT_EQ(e["processid"], "35708");
@@ -117,7 +124,8 @@ TEST(AgentRecordProcessing, LogToJsonSyslogAndCustomPattern) {
   Json c = convert(*custom, "retries=3\n");
   EXPECT_EQ(c["key"], "retries");
   EXPECT_EQ(c["value"], "3");
-  EXPECT_THROW(converter(R"j({"optionName":"LOGTOJSON","matchPattern":"(a)"})j"), InvalidInputError);
+  EXPECT_THROW(converter(R"j({"optionName":"LOGTOJSON","matchPattern":"(a)"})j"),
+               InvalidInputError);
   EXPECT_THROW(converter(R"j({"optionName":"LOGTOJSON","logFormat":"NGINX"})j"), InvalidInputError);
   EXPECT_THROW(converter(R"j({"optionName":"UPPERCASE"})j"), InvalidInputError);
 }

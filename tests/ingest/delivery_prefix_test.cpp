@@ -42,7 +42,8 @@ TEST(DeliveryPrefix, RandomStringsAreElevenCharactersAndSeeded) {
   EXPECT_EQ(x.size(), 12u);
   EXPECT_EQ(x, evaluate_prefix("!{firehose:random-string}/", kT, b));
   EXPECT_NE(x, evaluate_prefix("!{firehose:random-string}/", kT, a));  // new per use
-  for (char c : x.substr(0, 11)) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) && !std::isupper(c));
+  for (char c : x.substr(0, 11))
+    EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) && !std::isupper(c));
 }
 
 TEST(DeliveryPrefix, ErrorPrefixes) {

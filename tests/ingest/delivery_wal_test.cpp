@@ -239,8 +239,9 @@ TEST_F(TableReplay, AppendsOncePerSegmentAndSendsFailuresToTheErrorPrefix) {
   EXPECT_EQ(total_records(), 3);
   ASSERT_EQ(report.objects.size(), 1u);
   std::string error_object = io::local_path(report.objects[0]);
-  EXPECT_NE(error_object.find("/wh/db/events/delivery_errors/format-conversion-failed/2024/03/05/07/"),
-            std::string::npos)
+  EXPECT_NE(
+      error_object.find("/wh/db/events/delivery_errors/format-conversion-failed/2024/03/05/07/"),
+      std::string::npos)
       << error_object;
   std::string text = read_text(error_object);
   std::vector<nlohmann::json> lines;

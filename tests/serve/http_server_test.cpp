@@ -25,10 +25,12 @@ io::HttpResponse call(int port, const std::string& method, const std::string& pa
 
 TEST(HttpRouter, ExactPrefixAndErrors) {
   HttpRouter router;
-  router.add("GET", "/v1/a", [](const HttpRequest&) { return HttpResponse::json(200, "\"exact\""); });
+  router.add("GET", "/v1/a",
+             [](const HttpRequest&) { return HttpResponse::json(200, "\"exact\""); });
   router.add("POST", "/v1/things/*",
              [](const HttpRequest& r) { return HttpResponse::json(201, "\"" + r.path + "\""); });
-  router.add("GET", "/v1/boom", [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("bad"); });
+  router.add("GET", "/v1/boom",
+             [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("bad"); });
   HttpRequest r;
   r.method = "GET";
   r.path = "/v1/a";
