@@ -8,7 +8,7 @@ packages=(
   libfmt-dev libcli11-dev nlohmann-json3-dev
   libzstd-dev libsnappy-dev liblz4-dev libbrotli-dev zlib1g-dev libxxhash-dev
   libsqlite3-dev libcurl4-openssl-dev libssl-dev libroaring-dev
-  libre2-dev libedit-dev
+  libre2-dev libedit-dev libmicrohttpd-dev
   libgtest-dev clang libclang-rt-14-dev
 )
 missing=()

@@ -16,5 +16,10 @@ void register_sql_command(CLI::App& app);
 void register_sqllogictest_command(CLI::App& app);
 // delete, compact, expire, remove-orphans (table_maintenance_commands.cpp).
 void register_maintenance_commands(CLI::App& table);
+// `floe delivery-stream ...` (delivery_stream_command.cpp), `floe serve` (serve_command.cpp)
+// and `floe agent` (agent_command.cpp).
+void register_delivery_stream_commands(CLI::App& app);
+void register_serve_command(CLI::App& app);
+void register_agent_command(CLI::App& app);
 
 }  // namespace floe::cli

@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   floe::cli::register_bench_commands(app);
   floe::cli::register_sql_command(app);
   floe::cli::register_sqllogictest_command(app);
+  floe::cli::register_delivery_stream_commands(app);
+  floe::cli::register_serve_command(app);
+  floe::cli::register_agent_command(app);
   // Subcommands run from their CLI11 callbacks, inside parse().
   try {
     app.parse(argc, argv);
