@@ -10,6 +10,7 @@
 #include "cli/catalog_flags.h"
 #include "cli/commands.h"
 #include "serve/delivery_stream_api.h"
+#include "serve/pipe_service.h"
 #include "serve/server.h"
 
 namespace floe::cli {
@@ -22,6 +23,7 @@ struct ServeOptions {
   std::string state_dir;
   std::string api_token;
   int threads = 8;
+  int pipe_poll_ms = 1000;
 };
 
 void run_serve(const ServeOptions& o) {
@@ -42,6 +44,10 @@ void run_serve(const ServeOptions& o) {
   dso.catalog = resolve_catalog_flags(o.cf);
   dso.state_dir = o.state_dir;
   server.add_service(std::make_unique<serve::DeliveryStreamApi>(dso, o.api_token));
+  serve::PipeServiceOptions pso;
+  pso.catalog = dso.catalog;
+  pso.poll_ms = o.pipe_poll_ms;
+  server.add_service(std::make_unique<serve::PipeService>(pso));
   server.start();
   auto [host, port] = serve::HttpServer::parse_listen(o.listen);
   fmt::print("floe serve: listening on http://{}:{} (warehouse {})\n", host, server.port(),
@@ -60,7 +66,7 @@ void run_serve(const ServeOptions& o) {
 void register_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   auto* c = app.add_subcommand(
-      "serve", "Run the server: HTTP API with the delivery streams (Firehose protocol too)");
+      "serve", "Run the server: HTTP API with the delivery streams (Firehose protocol too) and the AUTO_INGEST pipes");
   add_catalog_flags(c, o->cf);
   c->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->default_val("127.0.0.1:8765");
@@ -70,6 +76,9 @@ void register_serve_command(CLI::App& app) {
   c->add_option("--api-token", o->api_token,
                 "Require 'Authorization: Bearer TOKEN' on the /v1 endpoints");
   c->add_option("--threads", o->threads, "HTTP worker threads")->default_val(8);
+  c->add_option("--pipe-poll-ms", o->pipe_poll_ms,
+                "How often AUTO_INGEST pipes look for new files in their stages (milliseconds)")
+      ->default_val(1000);
   c->callback([o] { run_serve(*o); });
 }
 

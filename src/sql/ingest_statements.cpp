@@ -665,9 +665,13 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
     // A pipe loads each file name once (its own history), whatever the table's says.
     catalog::LoadHistory history(ctx.catalog.database());
     auto seen = history.pipe_files(pipe->name);
+    // A file changed in the last second may still be being written into a local folder: it
+    // waits for the next refresh (objects on S3 appear whole, so this only delays them).
+    const int64_t settled_before = iceberg::now_ms() - 1000;
     std::vector<io::FileInfo> fresh;
     for (auto& f : req.files)
-      if (!seen.count(f.location) && f.modified_ms >= pipe->modified_after_ms) fresh.push_back(std::move(f));
+      if (!seen.count(f.location) && f.modified_ms >= pipe->modified_after_ms && f.modified_ms <= settled_before)
+        fresh.push_back(std::move(f));
     req.files = std::move(fresh);
     req.force = true;  // the table's history does not hold a pipe back; the pipe's does
   }
