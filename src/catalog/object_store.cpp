@@ -6,15 +6,10 @@
 #include <chrono>
 
 #include "base/error.h"
+#include "iceberg/table_metadata.h"
 
 namespace floe::catalog {
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string namespace_text(const std::vector<std::string>& ns) {
   std::string out;
@@ -76,7 +71,7 @@ bool ObjectStore::put(const std::string& kind, const TableIdentifier& id,
   if (existing && mode == ObjectWrite::kCreateIfNotExists) return false;
   if (!existing && mode == ObjectWrite::kAlter)
     throw CatalogError(fmt::format("{} {} does not exist", what, id.to_string()));
-  int64_t now = now_ms();
+  int64_t now = iceberg::now_ms();
   int64_t created = (existing && mode == ObjectWrite::kAlter) ? existing->created_ms : now;
   db.prepare(
         "INSERT OR REPLACE INTO floe_objects (catalog_name, kind, object_namespace, "

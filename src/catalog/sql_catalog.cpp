@@ -74,8 +74,9 @@ std::optional<std::string> name_holder(SqliteDatabase& db, const std::string& ca
 
 class CatalogTableOperations final : public iceberg::TableOperations {
  public:
-  CatalogTableOperations(SqlCatalog& catalog, TableIdentifier id)
-      : catalog_(catalog), id_(std::move(id)) {}
+  CatalogTableOperations(SqlCatalog& catalog, TableIdentifier id,
+                         std::function<void(SqliteDatabase&)> also)
+      : catalog_(catalog), id_(std::move(id)), also_(std::move(also)) {}
 
   std::string name() const override { return id_.to_string(); }
 
@@ -107,7 +108,7 @@ class CatalogTableOperations final : public iceberg::TableOperations {
     iceberg::write_metadata_file(*catalog_.file_io(), new_location, next);
     FLOE_FAULT_POINT("commit.after_metadata_write");
     try {
-      catalog_.commit({TablePointerUpdate{id_, base_location, new_location}});
+      catalog_.commit({TablePointerUpdate{id_, base_location, new_location}}, also_);
     } catch (const iceberg::CommitConflictError&) {
       remove_unreferenced(new_location);
       throw;
@@ -138,6 +139,7 @@ class CatalogTableOperations final : public iceberg::TableOperations {
 
   SqlCatalog& catalog_;
   TableIdentifier id_;
+  std::function<void(SqliteDatabase&)> also_;
   std::shared_ptr<const iceberg::TableMetadata> metadata_;
   std::string location_;
 };
@@ -356,9 +358,9 @@ std::string SqlCatalog::default_table_location(const TableIdentifier& id) const 
   return io::join_location(loc, id.name);
 }
 
-std::unique_ptr<iceberg::TableOperations> SqlCatalog::table_operations(const TableIdentifier& id,
-                                                                       bool for_create) {
-  auto ops = std::make_unique<CatalogTableOperations>(*this, id);
+std::unique_ptr<iceberg::TableOperations> SqlCatalog::table_operations(
+    const TableIdentifier& id, bool for_create, std::function<void(SqliteDatabase&)> also) {
+  auto ops = std::make_unique<CatalogTableOperations>(*this, id, std::move(also));
   if (!for_create && !ops->refresh())
     throw CatalogError(fmt::format("table {} does not exist", id.to_string()));
   return ops;

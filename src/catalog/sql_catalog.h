@@ -85,9 +85,11 @@ class SqlCatalog {
   // <warehouse>/<namespace levels>/<table> (Java's JdbcCatalog default; views too).
   std::string default_table_location(const TableIdentifier& id) const;
   // Operations on a table that exists (CatalogError naming it otherwise) or, with
-  // `for_create`, on one about to be created.
-  std::unique_ptr<iceberg::TableOperations> table_operations(const TableIdentifier& id,
-                                                             bool for_create = false);
+  // `for_create`, on one about to be created. Their commits run `also` inside the catalog
+  // transaction that moves the pointer (see commit()).
+  std::unique_ptr<iceberg::TableOperations> table_operations(
+      const TableIdentifier& id, bool for_create = false,
+      std::function<void(SqliteDatabase&)> also = {});
   // Adopts an existing metadata file as a table.
   void register_table(const TableIdentifier& id, const std::string& metadata_location);
   // Removes the table from the catalog; with `purge`, deletes its files too.

@@ -3,15 +3,11 @@
 #include <chrono>
 #include <filesystem>
 
+#include "iceberg/table_metadata.h"
+
 namespace floe::ingest {
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string with_folder(const std::string& path) {
   auto parent = std::filesystem::path(path).parent_path();
@@ -28,7 +24,7 @@ AgentCheckpoints::AgentCheckpoints(const std::string& path, int ttl_days) : db_(
       "NULL, device INTEGER NOT NULL, inode INTEGER NOT NULL, offset INTEGER NOT NULL, "
       "mtime_ns INTEGER NOT NULL, fingerprint TEXT NOT NULL, updated_ms INTEGER NOT NULL)");
   db_.prepare("DELETE FROM floe_agent_checkpoints WHERE updated_ms < ?")
-      .bind(1, now_ms() - int64_t(ttl_days) * 86400000)
+      .bind(1, iceberg::now_ms() - int64_t(ttl_days) * 86400000)
       .run();
 }
 
@@ -62,7 +58,7 @@ void AgentCheckpoints::save(const std::string& flow, const TailPosition& p) {
       .bind(5, int64_t(p.offset))
       .bind(6, p.mtime_ns)
       .bind(7, p.fingerprint)
-      .bind(8, now_ms())
+      .bind(8, iceberg::now_ms())
       .run();
 }
 

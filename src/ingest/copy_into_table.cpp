@@ -19,6 +19,7 @@
 #include "formats/csv/csv_reader.h"
 #include "formats/json/ndjson_reader.h"
 #include "iceberg/data_writer.h"
+#include "iceberg/table_metadata.h"
 #include "ingest/file_checksum.h"
 
 namespace floe::ingest {
@@ -36,12 +37,6 @@ constexpr size_t kMaxRejectedPerFile = 100000;
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
-}
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 bool names_match(const std::string& a, const std::string& b, MatchByColumnName m) {
@@ -447,7 +442,7 @@ FileOutcome FileLoad::run(std::vector<iceberg::DataFile>& data_files, std::vecto
     e.first_error_character = first_error_->character;
     e.first_error_column = first_error_->column;
   }
-  e.load_time_ms = now_ms();
+  e.load_time_ms = iceberg::now_ms();
   for (auto& r : rejected_) {
     catalog::RejectedRecord rr;
     rr.load_id = req_.load_id;
@@ -556,7 +551,7 @@ CopyIntoTableResult copy_into_table(io::FileIO& table_io, const CopyIntoTableReq
     todo.push_back(&f);
     bytes += int64_t(f.size);
   }
-  int64_t scan_time = now_ms();
+  int64_t scan_time = iceberg::now_ms();
   std::vector<FileOutcome> outcomes(todo.size());
   std::mutex mu;
   try {

@@ -73,57 +73,6 @@ class LocationDestination final : public DeliveryDestination {
   DeliveryStreamDefinition def_;
 };
 
-// TableOperations over the catalog whose commit also records the delivered position, in
-// the catalog transaction that moves the table's pointer.
-class PositionedTableOperations final : public iceberg::TableOperations {
- public:
-  PositionedTableOperations(catalog::SqlCatalog& catalog, catalog::TableIdentifier id,
-                            std::function<void(catalog::SqliteDatabase&)> also)
-      : catalog_(catalog), id_(std::move(id)), also_(std::move(also)) {}
-
-  std::string name() const override { return id_.to_string(); }
-  std::shared_ptr<const iceberg::TableMetadata> current() override {
-    if (!metadata_) refresh();
-    if (!metadata_) throw CatalogError(fmt::format("table {} does not exist", name()));
-    return metadata_;
-  }
-  std::shared_ptr<const iceberg::TableMetadata> refresh() override {
-    auto location = catalog_.table_metadata_location(id_);
-    if (!location) {
-      metadata_.reset();
-      location_.clear();
-      return nullptr;
-    }
-    if (*location != location_ || !metadata_) {
-      metadata_ = iceberg::read_metadata_file(*catalog_.file_io(), *location);
-      location_ = *location;
-    }
-    return metadata_;
-  }
-  std::string metadata_location() override { return location_; }
-  void commit(const iceberg::TableMetadata* base, const iceberg::TableMetadata& updated) override {
-    if (!base) throw InternalError("a delivery never creates its table");
-    auto [next, new_location] = iceberg::next_metadata(base, location_, updated);
-    iceberg::write_metadata_file(*catalog_.file_io(), new_location, next);
-    try {
-      catalog_.commit({catalog::TablePointerUpdate{id_, location_, new_location}}, also_);
-    } catch (const iceberg::CommitConflictError&) {
-      io::remove_quietly(*catalog_.file_io(), {new_location});
-      throw;
-    }
-    metadata_ = std::make_shared<const iceberg::TableMetadata>(std::move(next));
-    location_ = new_location;
-  }
-  io::FileIO& io() override { return *catalog_.file_io(); }
-
- private:
-  catalog::SqlCatalog& catalog_;
-  catalog::TableIdentifier id_;
-  std::function<void(catalog::SqliteDatabase&)> also_;
-  std::shared_ptr<const iceberg::TableMetadata> metadata_;
-  std::string location_;
-};
-
 class TableDestination final : public DeliveryDestination {
  public:
   TableDestination(DeliveryStreamDefinition def, catalog::CatalogConfig config,
@@ -151,8 +100,9 @@ class TableDestination final : public DeliveryDestination {
     auto also = [stream, position](catalog::SqliteDatabase& db) {
       record_delivered_position(db, stream, position);
     };
-    PositionedTableOperations ops(catalog_, def_.table, also);
-    auto metadata = ops.current();
+    // The append records the delivered position in the catalog transaction of its commit.
+    auto ops = catalog_.table_operations(def_.table, false, also);
+    auto metadata = ops->current();
     const columnar::Schema& schema = metadata->current_schema().schema;
     ConversionResult converted =
         convert_json_records(segment.records, schema,
@@ -170,7 +120,7 @@ class TableDestination final : public DeliveryDestination {
       catalog_.commit({}, also);
       return report;
     }
-    iceberg::DataWriter writer(ops.io(), ops.current());
+    iceberg::DataWriter writer(ops->io(), ops->current());
     try {
       int64_t first = 0;
       for (auto& b : converted.batches) {
@@ -183,7 +133,7 @@ class TableDestination final : public DeliveryDestination {
       changes.added_data_files = writer.finish();
       changes.summary["floe.delivery-stream"] = stream;
       changes.summary["floe.delivery-segment"] = std::to_string(segment.sequence);
-      auto result = iceberg::commit_changes(ops, changes);
+      auto result = iceberg::commit_changes(*ops, changes);
       report.snapshot_id = result.snapshot_id;
     } catch (const iceberg::CommitStateUnknownError&) {
       throw;

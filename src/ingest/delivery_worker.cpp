@@ -5,17 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "iceberg/table_metadata.h"
+
 namespace floe::ingest {
-
-namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 DeliveryWorker::DeliveryWorker(DeliveryStreamDefinition def,
                                std::unique_ptr<DeliveryDestination> destination,
@@ -101,7 +93,7 @@ PutResult DeliveryWorker::put(const std::vector<std::string_view>& records) {
         fmt::format("delivery stream {} has {} bytes waiting for delivery (bound {}); slow down",
                     def_.name(), unflushed, bound),
         1);
-  int64_t arrival = now_ms();
+  int64_t arrival = iceberg::now_ms();
   std::vector<WalPosition> positions = wal_->append(accepted, arrival);
   for (size_t k = 0; k < accepted.size(); ++k) {
     buffer_.add({arrival, std::string(accepted[k])});
@@ -139,7 +131,7 @@ void DeliveryWorker::run() {
     if (stopping_) seal_locked();
     if (sealed_.empty()) {
       if (stopping_) break;
-      if (buffer_.due(now_ms())) {
+      if (buffer_.due(iceberg::now_ms())) {
         seal_locked();
         continue;
       }
@@ -177,7 +169,7 @@ void DeliveryWorker::run() {
       stats_.delivered_records += report.records_delivered;
       stats_.failed_records += report.records_failed;
       stats_.delivered_segments += 1;
-      stats_.last_delivery_ms = now_ms();
+      stats_.last_delivery_ms = iceberg::now_ms();
       stats_.last_error.clear();
       backoff = std::chrono::milliseconds(100);
       attempts_while_stopping = 0;
