@@ -306,7 +306,7 @@ struct Property {
 };
 
 enum class ObjectKind { kDatabase, kSchema, kTable, kView, kIndex, kStage, kFileFormat,
-                        kPipe, kStream, kTask, kSequence, kFunction };
+                        kPipe, kStream, kTask, kSequence, kFunction, kQualityRuleset };
 
 struct CreateTable {
   ObjectName name;
@@ -448,7 +448,7 @@ struct AlterTable {
 
 enum class ShowKind { kTables, kViews, kSchemas, kDatabases, kColumns, kFunctions,
                       kSnapshots, kCreateTable, kCreateView, kStages, kPipes, kTasks,
-                      kFileFormats };
+                      kFileFormats, kQualityRulesets };
 struct Show {
   ShowKind kind = ShowKind::kTables;
   ObjectName in;        // SHOW TABLES IN schema / SHOW COLUMNS IN t / SHOW CREATE TABLE t
@@ -488,6 +488,7 @@ struct CreateObject {
   ingest::OptionList options;      // URL = .., FILE_FORMAT = (..), AUTO_INGEST = TRUE, ...
   std::unique_ptr<Statement> copy; // CREATE PIPE .. AS COPY INTO ..
   std::string copy_text;           // the pipe's COPY as written
+  ObjectName on_table;             // CREATE DATA QUALITY RULESET .. ON [TABLE] t
 };
 
 // COPY INTO <table> FROM <stage> | (SELECT .. FROM <stage>), or COPY INTO <stage> FROM
@@ -515,7 +516,7 @@ struct StageCommand {
 };
 
 // ALTER PIPE p SET k = v / REFRESH [PREFIX = ..] [MODIFIED_AFTER = ..];
-// ALTER STAGE s SET k = v.
+// ALTER STAGE s SET k = v; EVALUATE DATA QUALITY RULESET r (kQualityRuleset, refresh).
 struct AlterObject {
   ObjectKind kind = ObjectKind::kPipe;
   ObjectName name;

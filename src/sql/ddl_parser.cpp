@@ -44,6 +44,13 @@ void Parser::create(Statement& s) {
     default: break;
   }
   if (at_word("stage")) return create_object(s, ObjectKind::kStage, or_replace, temporary);
+  if (at_word("data") && peek(1).kind == TokenKind::kIdentifier && peek(2).kind == TokenKind::kIdentifier) {
+    advance();
+    if (!at_word("quality")) fail_expected("QUALITY RULESET after CREATE DATA");
+    advance();
+    if (!at_word("ruleset")) fail_expected("RULESET after CREATE DATA QUALITY");
+    return create_object(s, ObjectKind::kQualityRuleset, or_replace, temporary);
+  }
   if (at_word("pipe")) return create_object(s, ObjectKind::kPipe, or_replace, temporary);
   if (at_word("file") && peek(1).kind == TokenKind::kIdentifier) {
     advance();
@@ -362,6 +369,12 @@ void Parser::drop(Statement& s) {
         advance();
         if (!at_word("format")) fail_expected("FORMAT after DROP FILE");
         d->kind = ObjectKind::kFileFormat;
+      } else if (at_word("data") && peek(1).kind == TokenKind::kIdentifier) {
+        advance();
+        if (!at_word("quality")) fail_expected("QUALITY RULESET after DROP DATA");
+        advance();
+        if (!at_word("ruleset")) fail_expected("RULESET after DROP DATA QUALITY");
+        d->kind = ObjectKind::kQualityRuleset;
       } else {
         fail_expected("TABLE, VIEW, SCHEMA, DATABASE or INDEX");
       }

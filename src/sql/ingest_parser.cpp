@@ -112,9 +112,15 @@ void Parser::create_object(Statement& s, ObjectKind kind, bool or_replace, bool 
   c->or_replace = or_replace;
   c->temporary = temporary;
   c->if_not_exists = accept_if_not_exists();
-  c->name = object_name(kind == ObjectKind::kStage  ? "a stage name"
-                        : kind == ObjectKind::kPipe ? "a pipe name"
-                                                    : "a file format name");
+  c->name = object_name(kind == ObjectKind::kStage            ? "a stage name"
+                        : kind == ObjectKind::kPipe           ? "a pipe name"
+                        : kind == ObjectKind::kQualityRuleset ? "a ruleset name"
+                                                              : "a file format name");
+  if (kind == ObjectKind::kQualityRuleset) {
+    expect(Keyword::kOn);
+    accept(Keyword::kTable);
+    c->on_table = object_name("a table name");
+  }
   c->options = options();
   if (kind == ObjectKind::kPipe) {
     expect(Keyword::kAs);
@@ -129,6 +135,22 @@ void Parser::create_object(Statement& s, ObjectKind kind, bool or_replace, bool 
   }
   s.kind = StatementKind::kCreateObject;
   s.create_object = std::move(c);
+}
+
+void Parser::evaluate_ruleset(Statement& s) {
+  advance();  // EVALUATE
+  if (!at_word("data")) fail_expected("DATA QUALITY RULESET after EVALUATE");
+  advance();
+  if (!at_word("quality")) fail_expected("QUALITY RULESET after EVALUATE DATA");
+  advance();
+  if (!at_word("ruleset")) fail_expected("RULESET after EVALUATE DATA QUALITY");
+  advance();
+  auto a = std::make_unique<AlterObject>();
+  a->kind = ObjectKind::kQualityRuleset;
+  a->refresh = true;
+  a->name = object_name("a ruleset name");
+  s.kind = StatementKind::kAlterObject;
+  s.alter_object = std::move(a);
 }
 
 void Parser::alter_object(Statement& s, ObjectKind kind) {

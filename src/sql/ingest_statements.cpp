@@ -26,6 +26,7 @@
 #include "ingest/file_format.h"
 #include "ingest/stage.h"
 #include "sql/parser.h"
+#include "sql/quality_checks.h"
 #include "sql/result_builders.h"
 
 namespace floe::sql {
@@ -773,15 +774,27 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
       h.record(rows, rejected);
     });
   };
+  // The table's data-quality rulesets, on the table as this load leaves it; their results
+  // commit with the load.
+  auto check_quality = [&](Transaction& txn) {
+    if (req.validation != ingest::ValidationMode::kNone) return;
+    auto dq = check_quality_on_load(ctx, id, table_uuid, req.load_id, txn);
+    if (dq.results.empty()) return;
+    txn.on_commit([results = std::move(dq.results)](catalog::SqliteDatabase& db) {
+      catalog::QualityResults(db).record(results);
+    });
+  };
   if (!own_transaction) {
     stage_commit(*ctx.transaction, nullptr);
     ctx.transaction->add_written(result.written);
+    check_quality(*ctx.transaction);
   } else {
     for (int attempt = 1;; ++attempt) {
       Transaction txn(ctx.catalog);
       bool lost = false;
       try {
         stage_commit(txn, &lost);
+        check_quality(txn);
         txn.commit();
         break;
       } catch (const iceberg::CommitConflictError&) {
@@ -960,9 +973,13 @@ StatementResult run_ingest_statement(IngestContext& ctx, Statement& st) {
       if (ctx.transaction) throw UnsupportedError("CREATE of a stage, file format or pipe inside BEGIN .. COMMIT is not supported; COMMIT first");
       if (c.kind == ObjectKind::kStage) return create_stage(ctx, c);
       if (c.kind == ObjectKind::kFileFormat) return create_file_format(ctx, c);
+      if (c.kind == ObjectKind::kQualityRuleset) return create_quality_ruleset(ctx, c);
       return create_pipe(ctx, c);
     }
-    case StatementKind::kAlterObject: return alter_object(ctx, *st.alter_object);
+    case StatementKind::kAlterObject:
+      if (st.alter_object->kind == ObjectKind::kQualityRuleset)
+        return evaluate_quality_ruleset(ctx, qualify(ctx, st.alter_object->name));
+      return alter_object(ctx, *st.alter_object);
     case StatementKind::kStageCommand: {
       auto& c = *st.stage_command;
       switch (c.kind) {
@@ -981,11 +998,17 @@ StatementResult run_ingest_statement(IngestContext& ctx, Statement& st) {
 }
 
 StatementResult drop_ingest_object(IngestContext& ctx, const Drop& d) {
-  const char* kind = d.kind == ObjectKind::kStage ? kStageKind : d.kind == ObjectKind::kPipe ? kPipeKind : kFileFormatKind;
+  const char* kind = d.kind == ObjectKind::kStage            ? kStageKind
+                     : d.kind == ObjectKind::kPipe           ? kPipeKind
+                     : d.kind == ObjectKind::kQualityRuleset ? "data_quality_ruleset"
+                                                             : kFileFormatKind;
   auto id = qualify(ctx, d.name);
   catalog::ObjectStore store(ctx.catalog);
   auto obj = store.get(kind, id);
-  std::string what = d.kind == ObjectKind::kStage ? "stage" : d.kind == ObjectKind::kPipe ? "pipe" : "file format";
+  std::string what = d.kind == ObjectKind::kStage            ? "stage"
+                     : d.kind == ObjectKind::kPipe           ? "pipe"
+                     : d.kind == ObjectKind::kQualityRuleset ? "data quality ruleset"
+                                                             : "file format";
   if (!obj) {
     if (d.if_exists) return status(fmt::format("{} {} does not exist, statement succeeded.", what, upper(id.name)));
     throw CatalogError(fmt::format("{} {} does not exist", what, id.to_string()));
@@ -1009,6 +1032,7 @@ StatementResult drop_ingest_object(IngestContext& ctx, const Drop& d) {
 }
 
 StatementResult show_ingest_objects(IngestContext& ctx, const Show& s) {
+  if (s.kind == ShowKind::kQualityRulesets) return show_quality_rulesets(ctx, s);
   catalog::ObjectStore store(ctx.catalog);
   std::optional<std::vector<std::string>> ns;
   if (!s.in.empty()) ns = s.in;
@@ -1076,6 +1100,7 @@ std::optional<std::string> ingest_system_function(IngestContext& ctx, const std:
 
 std::shared_ptr<exec::TableSource> open_ingest_system_table(catalog::SqlCatalog& catalog, const ObjectName& name) {
   if (name.size() != 2 || name[0] != "information_schema") return nullptr;
+  if (name[1] == "data_quality_results") return quality_results_table(catalog);
   if (name[1] != "load_history" && name[1] != "copy_history" && name[1] != "rejected_records") return nullptr;
   catalog::LoadHistory h(catalog.database());
   ResultTable t;

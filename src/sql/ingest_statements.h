@@ -27,6 +27,8 @@ struct IngestContext {
   int threads = 1;
   // Runs a query (for unloading) and returns its rows.
   std::function<StatementResult(const std::string& sql)> run_query;
+  // Makes run_query read tables as `txn` stages them (nullptr: as committed).
+  std::function<void(Transaction* txn)> read_through;
 };
 
 StatementResult run_ingest_statement(IngestContext& ctx, Statement& st);

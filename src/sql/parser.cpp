@@ -110,6 +110,7 @@ void Parser::statement(Statement& s) {
     case Keyword::kRevoke: fail_unsupported(first, keyword_name(first.keyword));
     default:
       if (at_word("copy")) return copy(s);
+      if (at_word("evaluate")) return evaluate_ruleset(s);
       if (at_word("list") || at_word("ls")) return stage_command(s, StageCommandKind::kList);
       if (at_word("put")) return stage_command(s, StageCommandKind::kPut);
       if (at_word("get")) return stage_command(s, StageCommandKind::kGet);
@@ -138,6 +139,13 @@ void Parser::show(Statement& s) {
     case Keyword::kFunctions: sh->kind = ShowKind::kFunctions; break;
     case Keyword::kStages: sh->kind = ShowKind::kStages; break;
     case Keyword::kPipes: sh->kind = ShowKind::kPipes; break;
+    case Keyword::kData:
+      advance();
+      if (!at_word("quality")) fail_expected("QUALITY RULESETS after SHOW DATA");
+      advance();
+      if (!at_word("rulesets")) fail_expected("RULESETS after SHOW DATA QUALITY");
+      sh->kind = ShowKind::kQualityRulesets;
+      break;
     case Keyword::kNone:
       if (at_word("file") && peek(1).kind == TokenKind::kIdentifier) {
         advance();

@@ -78,6 +78,7 @@ class Parser {
   void copy(Statement& s);
   void stage_command(Statement& s, StageCommandKind kind);
   void alter_object(Statement& s, ObjectKind kind);
+  void evaluate_ruleset(Statement& s);  // EVALUATE DATA QUALITY RULESET r
   bool at_option() const;  // KEY = here
   ingest::OptionList options();
   ingest::OptionValue option_value();

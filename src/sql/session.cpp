@@ -74,10 +74,14 @@ struct Session::State : public BindCatalog {
 
   // BEGIN ... COMMIT: staged Iceberg commits, and the memory tables as they were at BEGIN.
   std::unique_ptr<Transaction> transaction;
+  // A statement's own transaction its checks read through (a COPY's data-quality rules see
+  // the rows it is about to commit), or nullptr.
+  Transaction* read_through = nullptr;
   std::map<std::string, MemoryTable> memory_at_begin;
 
   std::unique_ptr<iceberg::TableOperations> table_ops(const catalog::TableIdentifier& id) {
     if (transaction) return transaction->table_operations(id);
+    if (read_through) return read_through->table_operations(id);
     return warehouse().table_operations(id);
   }
 
@@ -291,11 +295,13 @@ struct Session::State : public BindCatalog {
     if (options.in_memory)
       throw UnsupportedError("stages, file formats, pipes and COPY need a warehouse (this session is in memory)");
     return IngestContext{warehouse(), current_namespace, transaction.get(), *this, {options.dialect, threads()},
-                         threads(), [this](const std::string& sql) {
+                         threads(),
+                         [this](const std::string& sql) {
                            Statement st = parse_statement(sql);
                            if (st.kind != StatementKind::kQuery) throw InternalError("not a query: " + sql);
                            return run_query(*st.query);
-                         }};
+                         },
+                         [this](Transaction* t) { read_through = t; }};
   }
 
   BoundQuery bind(const Query& q) {
@@ -530,7 +536,8 @@ struct Session::State : public BindCatalog {
         return status("DROP SCHEMA");
       case ObjectKind::kStage:
       case ObjectKind::kPipe:
-      case ObjectKind::kFileFormat: {
+      case ObjectKind::kFileFormat:
+      case ObjectKind::kQualityRuleset: {
         auto ctx = ingest_context();
         return drop_ingest_object(ctx, d);
       }
@@ -1023,7 +1030,8 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult show(Show& s) {
-    if (s.kind == ShowKind::kStages || s.kind == ShowKind::kPipes || s.kind == ShowKind::kFileFormats) {
+    if (s.kind == ShowKind::kStages || s.kind == ShowKind::kPipes || s.kind == ShowKind::kFileFormats ||
+        s.kind == ShowKind::kQualityRulesets) {
       auto ctx = ingest_context();
       return show_ingest_objects(ctx, s);
     }
