@@ -272,7 +272,7 @@ void FileLoad::read_csv() {
     Schema s;
     for (int i = 0; i < req_.transform->raw_columns; ++i) s.fields.emplace_back(fmt::format("${}", i + 1), exec::varchar_type());
     o.schema = s;
-    o.error_on_column_count_mismatch = false;
+    if (!req_.transform->one_field_per_column) o.error_on_column_count_mismatch = false;
     o.header = false;
   } else {
     Schema s;

@@ -43,6 +43,9 @@ enum class MatchByColumnName { kNone, kCaseSensitive, kCaseInsensitive };
 struct CopyTransform {
   std::vector<exec::ExpressionPtr> columns;
   int raw_columns = 1;
+  // Made by floe for a plain COPY (DATE_FORMAT and the like): the file's fields still map
+  // to the columns one to one, so ERROR_ON_COLUMN_COUNT_MISMATCH applies as without it.
+  bool one_field_per_column = false;
 };
 
 // The schema transformations are bound against.

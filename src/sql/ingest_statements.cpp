@@ -711,6 +711,41 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
       }
     }
   }
+  // CSV with DATE_FORMAT, TIME_FORMAT or TIMESTAMP_FORMAT: those columns are converted by
+  // TO_DATE / TO_TIME / TO_TIMESTAMP with the format, the others as usual.
+  if (!tr && req.format.type == ingest::FileType::kCsv && !req.format.parse_header &&
+      (req.format.date_format != "AUTO" || req.format.time_format != "AUTO" || req.format.timestamp_format != "AUTO")) {
+    auto meta = (ctx.transaction ? ctx.transaction->table_operations(id) : ctx.catalog.table_operations(id))->current();
+    const Schema& ts = meta->current_schema().schema;
+    std::vector<std::string> cols = c.columns;
+    if (cols.empty())
+      for (const auto& f : ts.fields) cols.push_back(f.name);
+    auto quote = [](const std::string& v) {
+      std::string q = "'";
+      for (char ch : v) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+      return q + "'";
+    };
+    tr.emplace();
+    tr->transform.raw_columns = int(cols.size());
+    tr->transform.one_field_per_column = true;
+    Schema raw = ingest::copy_raw_schema(int(cols.size()));
+    Binder binder(ctx.bind_catalog, ctx.bind_options);
+    for (size_t i = 0; i < cols.size(); ++i) {
+      int f = ts.find(cols[i]);
+      if (f < 0) throw InvalidInputError(fmt::format("table {} has no column '{}'", id.to_string(), cols[i]));
+      auto t = ts.fields[size_t(f)].type.id();
+      std::string field = fmt::format("\"${}\"", i + 1);
+      std::string text = field;
+      if (t == columnar::TypeId::kDate && req.format.date_format != "AUTO")
+        text = fmt::format("to_date({}, {})", field, quote(req.format.date_format));
+      else if (t == columnar::TypeId::kTime && req.format.time_format != "AUTO")
+        text = fmt::format("to_time({}, {})", field, quote(req.format.time_format));
+      else if ((t == columnar::TypeId::kTimestamp || t == columnar::TypeId::kTimestampTz) &&
+               req.format.timestamp_format != "AUTO")
+        text = fmt::format("to_timestamp({}, {})", field, quote(req.format.timestamp_format));
+      tr->transform.columns.push_back(binder.bind_expression(*parse_expression(text), raw));
+    }
+  }
   if (tr) req.transform = &tr->transform;
 
   const bool own_transaction = ctx.transaction == nullptr;

@@ -351,3 +351,15 @@ def test_a_killed_copy_loads_every_file_exactly_once(wh, land, point, loaded_by_
         assert again == [["status"], ["Copy executed with 0 files processed."]]
     assert csv_rows(wh, "SELECT count(*), count(DISTINCT id) FROM raw.orders") == [["count", "count"], ["150000", "50000"]]
     assert len(iceberg_rows(wh, "raw.orders")) == 150_000
+
+
+def test_date_and_timestamp_formats(wh, land):
+    (land / "d.csv").write_text("1|02/01/2024|13.05.2024 10:30:00\n2|31/12/2023|01.01.2024 00:00:01\n"
+                                "3|99/99/2024|01.01.2024 00:00:01\n4|01/01/2024\n")
+    floe_sql("-c", "CREATE TABLE raw.dt (id INTEGER, d DATE, ts TIMESTAMP)", warehouse=wh.path)
+    res = copy_status(wh, "COPY INTO raw.dt FROM @raw.land PATTERN = 'd.csv' FILE_FORMAT = (TYPE = CSV FIELD_DELIMITER = '|' "
+                          "DATE_FORMAT = 'DD/MM/YYYY' TIMESTAMP_FORMAT = 'DD.MM.YYYY HH24:MI:SS') ON_ERROR = CONTINUE")
+    # row 3: a bad date; row 4: too few fields (ERROR_ON_COLUMN_COUNT_MISMATCH still applies)
+    assert (res[0]["rows_loaded"], res[0]["errors_seen"]) == ("2", "2")
+    assert csv_rows(wh, "SELECT id, d, ts FROM raw.dt ORDER BY id")[1:] == [
+        ["1", "2024-01-02", "2024-05-13 10:30:00"], ["2", "2023-12-31", "2024-01-01 00:00:01"]]
