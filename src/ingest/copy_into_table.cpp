@@ -13,6 +13,7 @@
 #include "base/error.h"
 #include "base/parallel_for.h"
 #include "columnar/column_cast.h"
+#include "columnar/value_text.h"
 #include "exec/expression_evaluator.h"
 #include "exec/type_rules.h"
 #include "formats/batch_file.h"
@@ -338,12 +339,37 @@ void FileLoad::read_parquet() {
   auto reader = formats::open_batch_reader(file_.location, o);
   Schema target = target_schema();
   const Schema& fs = reader->schema();
-  if (req_.transform)
-    throw UnsupportedError("COPY with a transformation from Parquet files is not supported yet; use MATCH_BY_COLUMN_NAME");
+  if (req_.transform) {
+    // Each row is an object, $1 (Snowflake's rule): {"column": value, ...} as JSON text.
+    Batch b;
+    std::string text;
+    while (!should_stop() && reader->next(b)) {
+      rows_seen_ += b.num_rows();
+      Batch docs;
+      docs.schema.fields.emplace_back("$1", exec::varchar_type());
+      docs.columns.emplace_back(exec::varchar_type());
+      for (int64_t r = 0; r < b.num_rows(); ++r) {
+        text = "{";
+        for (size_t c = 0; c < b.columns.size(); ++c) {
+          if (c) text += ',';
+          text += '"';
+          for (char ch : fs.fields[c].name) {
+            if (ch == '"' || ch == '\\') text += '\\';
+            text += ch;
+          }
+          text += "\":";
+          if (b.columns[c].is_null(r)) text += "null";
+          else columnar::append_value_json(b.columns[c], r, text);
+        }
+        text += '}';
+        docs.columns[0].append_string(text);
+      }
+      transform(docs);
+    }
+    return;
+  }
   if (req_.match == MatchByColumnName::kNone)
-    throw InvalidInputError(fmt::format(
-        "{}: a Parquet file loads into several columns only with MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE (or CASE_SENSITIVE)",
-        file_.location));
+    throw InternalError("COPY from Parquet without MATCH_BY_COLUMN_NAME reads rows through a transformation ($1)");
   std::vector<std::pair<int, int>> pairs;  // file column, target column
   for (size_t t = 0; t < target.fields.size(); ++t)
     for (size_t f = 0; f < fs.fields.size(); ++f)

@@ -635,7 +635,7 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
   }
   if (req.validation != ingest::ValidationMode::kNone && c.query)
     throw InvalidInputError("VALIDATION_MODE cannot be used with a transformation (COPY .. FROM (SELECT ..))");
-  if (req.format.type == ingest::FileType::kJson && req.match != ingest::MatchByColumnName::kNone && tr)
+  if (req.format.type != ingest::FileType::kCsv && req.match != ingest::MatchByColumnName::kNone && tr)
     throw InvalidInputError("MATCH_BY_COLUMN_NAME cannot be used with a transformation");
   if (purge && ctx.transaction)
     throw UnsupportedError("COPY .. PURGE = TRUE inside BEGIN .. COMMIT is not supported (files would be removed before the commit)");
@@ -678,7 +678,8 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
   }
   // JSON documents reach the table through a transformation: the whole document ($1) into
   // the one column, or, by MATCH_BY_COLUMN_NAME, each column from the key of its name.
-  if (!tr && req.format.type == ingest::FileType::kJson) {
+  if (!tr && (req.format.type == ingest::FileType::kJson ||
+              (req.format.type == ingest::FileType::kParquet && req.match == ingest::MatchByColumnName::kNone))) {
     auto meta = (ctx.transaction ? ctx.transaction->table_operations(id) : ctx.catalog.table_operations(id))->current();
     const Schema& ts = meta->current_schema().schema;
     std::vector<std::string> cols = c.columns;
@@ -690,10 +691,11 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
     Binder binder(ctx.bind_catalog, ctx.bind_options);
     if (req.match == ingest::MatchByColumnName::kNone) {
       if (cols.size() != 1)
-        throw InvalidInputError(
-            "JSON file format can produce one and only one column of type variant, object, or array; "
+        throw InvalidInputError(fmt::format(
+            "{} file format can produce one and only one column of type variant, object, or array; "
             "use MATCH_BY_COLUMN_NAME or a transformation (COPY INTO t FROM (SELECT $1:a, $1:b FROM @stage)) "
-            "to load several columns");
+            "to load several columns",
+            ingest::file_type_name(req.format.type)));
       tr->transform.columns.push_back(binder.bind_expression(*parse_expression("parse_json(\"$1\")"), raw));
     } else {
       const char* get = req.match == ingest::MatchByColumnName::kCaseSensitive ? "get" : "get_ignore_case";

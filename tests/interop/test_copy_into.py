@@ -206,6 +206,13 @@ def test_parquet_by_column_name_from_pyarrow(wh, land):
     proc = floe_sql("-c", "COPY INTO raw.orders FROM @raw.land FILE_FORMAT = (TYPE = PARQUET) PATTERN = '.*parquet' FORCE = TRUE",
                     warehouse=wh.path, check=False)
     assert proc.returncode != 0 and "MATCH_BY_COLUMN_NAME" in proc.stderr
+    # Each row is $1, an object: into a VARIANT column, or through a transformation.
+    floe_sql("-c", "CREATE TABLE raw.pv (v VARIANT); CREATE TABLE raw.pt (id BIGINT, who VARCHAR); "
+             "COPY INTO raw.pv FROM @raw.land FILE_FORMAT = (TYPE = PARQUET) PATTERN = '.*parquet'; "
+             "COPY INTO raw.pt FROM (SELECT $1:id, $1:customer FROM @raw.land) FILE_FORMAT = (TYPE = PARQUET) PATTERN = '.*parquet'",
+             warehouse=wh.path)
+    assert csv_rows(wh, "SELECT v:id::int, v:customer::varchar, v:amount::double, v:DAY FROM raw.pv")[1:] == [["41", "pq", "1.25", "null"]]  # a JSON null is VARIANT null
+    assert csv_rows(wh, "SELECT id, who FROM raw.pt")[1:] == [["41", "pq"]]
 
 
 def test_internal_stage_put_list_get_remove_and_purge(wh, tmp_path):
