@@ -465,7 +465,8 @@ struct Transformation {
   ingest::CopyTransform transform;
 };
 
-Transformation bind_transformation(IngestContext& ctx, Copy& c) {
+// `target_is_text[i]`: the i-th target column holds text (VARCHAR or VARIANT).
+Transformation bind_transformation(IngestContext& ctx, Copy& c, const std::vector<bool>& target_is_text) {
   Query& q = *c.query;
   if (q.kind != QueryKind::kSelect || !q.select)
     throw InvalidInputError("COPY's transformation must be a single SELECT .. FROM @stage");
@@ -493,7 +494,20 @@ Transformation bind_transformation(IngestContext& ctx, Copy& c) {
   t.transform.raw_columns = std::max(1, max_index);
   Schema raw = ingest::copy_raw_schema(t.transform.raw_columns);
   Binder binder(ctx.bind_catalog, ctx.bind_options);
-  for (auto& item : sel.items) t.transform.columns.push_back(binder.bind_expression(*item.expr, raw));
+  for (size_t i = 0; i < sel.items.size(); ++i) {
+    ExprPtr& e = sel.items[i].expr;
+    // `$1:name` into a text column is the value, not its JSON ("pq", not "\"pq\""), as a
+    // cast of a VARIANT string to VARCHAR gives; objects and arrays stay JSON text.
+    if (e->kind == ExprKind::kPath && i < target_is_text.size() && target_is_text[i]) {
+      auto call = std::make_unique<Expr>();
+      call->kind = ExprKind::kFunction;
+      call->pos = e->pos;
+      call->names = {"variant_to_varchar"};
+      call->args.push_back(std::move(e));
+      e = std::move(call);
+    }
+    t.transform.columns.push_back(binder.bind_expression(*e, raw));
+  }
   return t;
 }
 
@@ -558,7 +572,18 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
   std::optional<Transformation> tr;
   std::string source = c.location;
   if (c.query) {
-    tr = bind_transformation(ctx, c);
+    auto meta = (ctx.transaction ? ctx.transaction->table_operations(id) : ctx.catalog.table_operations(id))->current();
+    const Schema& ts = meta->current_schema().schema;
+    std::vector<bool> text;
+    if (c.columns.empty()) {
+      for (const auto& f : ts.fields) text.push_back(f.type.id() == columnar::TypeId::kString);
+    } else {
+      for (const auto& name : c.columns) {
+        int f = ts.find(name);
+        text.push_back(f >= 0 && ts.fields[size_t(f)].type.id() == columnar::TypeId::kString);
+      }
+    }
+    tr = bind_transformation(ctx, c, text);
     source = tr->stage;
   }
   auto stage = resolve(ctx, source);
