@@ -370,3 +370,12 @@ def test_date_and_timestamp_formats(wh, land):
     assert (res[0]["rows_loaded"], res[0]["errors_seen"]) == ("2", "2")
     assert csv_rows(wh, "SELECT id, d, ts FROM raw.dt ORDER BY id")[1:] == [
         ["1", "2024-01-02", "2024-05-13 10:30:00"], ["2", "2023-12-31", "2024-01-01 00:00:01"]]
+
+
+def test_a_huge_record_is_one_bad_row(wh, land):
+    huge = "x" * (17 << 20)  # past the 16 MiB record limit
+    (land / "h.csv").write_text(f"1,a,1,2024-01-01\n2,{huge},2,2024-01-02\n3,c,3,2024-01-03\n")
+    res = copy_status(wh, "COPY INTO raw.orders FROM @raw.land FILE_FORMAT = (TYPE = CSV) ON_ERROR = CONTINUE")
+    assert (res[0]["rows_loaded"], res[0]["errors_seen"], res[0]["first_error_line"]) == ("2", "1", "2")
+    assert "longer than" in res[0]["first_error"]
+    assert csv_rows(wh, "SELECT id FROM raw.orders ORDER BY id")[1:] == [["1"], ["3"]]
