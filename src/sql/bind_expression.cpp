@@ -11,6 +11,7 @@
 #include "exec/expression_evaluator.h"
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
+#include "sql/parser.h"
 
 namespace floe::sql {
 
@@ -436,6 +437,111 @@ namespace {
 bool is_variant_syntax(const Expr& e);
 }  // namespace
 
+// x <op> ANY|ALL (subquery), other than = ANY (which is IN): by the subquery's row count,
+// non-NULL count and least or greatest value, with SQL's three-valued answer. E.g.
+// x > ALL (S) is TRUE when S is empty, FALSE when x <= max(S), NULL when x or an element of
+// S is NULL (and no element decides), else TRUE. Each statistic is a scalar subquery over
+// the subquery's text (uncorrelated ones run once).
+ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
+  if (e.text.empty()) bind_error(e.pos, "quantified comparison without its subquery text");
+  bool all = e.quantifier == Quantifier::kAll;
+  BinaryOp op = e.binary_op;
+  if (op == BinaryOp::kNotEqual && all) {  // x <> ALL (S) is NOT (x = ANY (S))
+    Expr in;
+    in.kind = ExprKind::kInSubquery;
+    in.pos = e.pos;
+    auto& self = const_cast<Expr&>(e);
+    in.args.push_back(std::move(self.args[0]));
+    in.subquery = std::move(self.subquery);
+    BindContext c2 = ctx;
+    auto r = bind_subquery(in, c2);
+    self.args[0] = std::move(in.args[0]);
+    self.subquery = std::move(in.subquery);
+    std::vector<ExpressionPtr> k;
+    k.push_back(to_boolean(std::move(r), e.pos, "NOT"));
+    return exec::make_expression(ExprOp::kNot, exec::boolean_type(), std::move(k));
+  }
+  auto stat = [&](const char* aggregate) {
+    std::string text = fmt::format("(SELECT {} FROM ({}) AS __floe_quantified(__floe_v))", aggregate, e.text);
+    ExprPtr parsed = parse_expression(text);
+    return bind(*parsed, ctx);
+  };
+  auto boolean = [](std::optional<bool> v) {
+    Column c{exec::boolean_type()};
+    if (v) c.append_bool(*v);
+    else c.append_null();
+    return exec::make_constant(std::move(c));
+  };
+  auto is_null = [](ExpressionPtr x) {
+    std::vector<ExpressionPtr> k;
+    k.push_back(std::move(x));
+    return exec::make_expression(ExprOp::kIsNull, exec::boolean_type(), std::move(k));
+  };
+  auto any_of = [](ExpressionPtr a, ExpressionPtr b) {
+    std::vector<ExpressionPtr> k;
+    k.push_back(std::move(a));
+    k.push_back(std::move(b));
+    return exec::make_expression(ExprOp::kOr, exec::boolean_type(), std::move(k));
+  };
+  auto both = [](ExpressionPtr a, ExpressionPtr b) {
+    std::vector<ExpressionPtr> k;
+    k.push_back(std::move(a));
+    k.push_back(std::move(b));
+    return exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(k));
+  };
+  ExpressionPtr x = bind(*e.args[0], ctx);
+  ExpressionPtr count = stat("count(*)");
+  ExpressionPtr non_null = stat("count(__floe_v)");
+  Column zero{exec::bigint_type()};
+  zero.append<int64_t>(0);
+  // The decisive test: a non-NULL element that settles the answer (FALSE for ALL, TRUE for
+  // ANY) when the comparison with it holds.
+  ExpressionPtr decisive;
+  switch (op) {
+    case BinaryOp::kGreater:       // ALL: x <= max -> FALSE; ANY: x > min -> TRUE
+    case BinaryOp::kGreaterEqual:  // ALL: x < max  -> FALSE; ANY: x >= min -> TRUE
+      decisive = all ? comparison(op == BinaryOp::kGreater ? ExprOp::kLessEqual : ExprOp::kLess, x->clone(),
+                                  stat("max(__floe_v)"), e.pos)
+                     : comparison(op == BinaryOp::kGreater ? ExprOp::kGreater : ExprOp::kGreaterEqual, x->clone(),
+                                  stat("min(__floe_v)"), e.pos);
+      break;
+    case BinaryOp::kLess:
+    case BinaryOp::kLessEqual:
+      decisive = all ? comparison(op == BinaryOp::kLess ? ExprOp::kGreaterEqual : ExprOp::kGreater, x->clone(),
+                                  stat("min(__floe_v)"), e.pos)
+                     : comparison(op == BinaryOp::kLess ? ExprOp::kLess : ExprOp::kLessEqual, x->clone(),
+                                  stat("max(__floe_v)"), e.pos);
+      break;
+    case BinaryOp::kEqual:     // = ALL: an element other than x -> FALSE
+    case BinaryOp::kNotEqual:  // <> ANY: an element other than x -> TRUE
+      decisive = any_of(comparison(ExprOp::kNotEqual, x->clone(), stat("min(__floe_v)"), e.pos),
+                        comparison(ExprOp::kNotEqual, x->clone(), stat("max(__floe_v)"), e.pos));
+      break;
+    default:
+      bind_error(e.pos, "ANY and ALL take a comparison (= <> < <= > >=)");
+  }
+  // CASE WHEN count = 0 THEN <ALL> WHEN x IS NULL THEN NULL WHEN decisive THEN <not ALL>
+  //      WHEN non_null < count THEN NULL ELSE <ALL> END
+  std::vector<ExpressionPtr> kids;
+  kids.push_back(comparison(ExprOp::kEqual, count->clone(), exec::make_constant(std::move(zero)), e.pos));
+  kids.push_back(boolean(all));
+  kids.push_back(is_null(x->clone()));
+  kids.push_back(boolean(std::nullopt));
+  kids.push_back(both(comparison(ExprOp::kGreater, non_null->clone(), [] {
+                        Column z{exec::bigint_type()};
+                        z.append<int64_t>(0);
+                        return exec::make_constant(std::move(z));
+                      }(), e.pos),
+                      std::move(decisive)));
+  kids.push_back(boolean(!all));
+  kids.push_back(comparison(ExprOp::kLess, std::move(non_null), std::move(count), e.pos));
+  kids.push_back(boolean(std::nullopt));
+  auto c = exec::make_expression(ExprOp::kCase, exec::boolean_type(), std::move(kids));
+  c->children.push_back(boolean(all));
+  c->has_else = true;
+  return c;
+}
+
 ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   std::string name = e.names.back();
   // Aggregates and windows computed below this expression are columns here.
@@ -849,7 +955,7 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
         self.subquery = std::move(copy.subquery);
         return r;
       }
-      bind_error(e.pos, "only = ANY (subquery) is supported among quantified comparisons");
+      return bind_quantified(e, ctx);
     }
     case ExprKind::kBetween: {
       ExpressionPtr x = bind(*e.args[0], ctx);

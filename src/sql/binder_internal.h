@@ -98,6 +98,7 @@ struct Binder::Impl {
   // Expressions (bind_expression.cpp).
   exec::ExpressionPtr bind(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_column(const Expr& e, BindContext& ctx);
+  exec::ExpressionPtr bind_quantified(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_function(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_binary(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_subquery(const Expr& e, BindContext& ctx);

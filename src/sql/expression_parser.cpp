@@ -182,7 +182,9 @@ ExprPtr Parser::infix(ExprPtr left, int precedence) {
       advance();
       if (!at_query_start() && !maybe_parenthesized_query()) fail_expected("a subquery");
       e->args.push_back(std::move(left));
+      int32_t from = peek().pos.offset;
       e->subquery = query();
+      e->text = std::string(source_between(from, last_end_));  // re-parsed by the binder
       expect(TokenKind::kRightParen, "')'");
       return e;
     }

@@ -277,8 +277,6 @@ def differential_queries():
 # What floe does not do yet, by query id: these run as strict expected failures, so that a
 # query that starts to pass fails the run until its line here is removed.
 KNOWN_GAPS = {
-    "subquery-06": "> ALL (subquery): only = ANY is supported among quantified comparisons",
-    "subquery-07": "< ANY (subquery): only = ANY is supported among quantified comparisons",
 }
 
 
