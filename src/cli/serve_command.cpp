@@ -23,7 +23,7 @@ struct ServeOptions {
   std::string state_dir;
   std::string api_token;
   int threads = 8;
-  int pipe_poll_ms = 1000;
+  int pipe_poll_ms = 5000;
 };
 
 void run_serve(const ServeOptions& o) {
@@ -77,8 +77,9 @@ void register_serve_command(CLI::App& app) {
                 "Require 'Authorization: Bearer TOKEN' on the /v1 endpoints");
   c->add_option("--threads", o->threads, "HTTP worker threads")->default_val(8);
   c->add_option("--pipe-poll-ms", o->pipe_poll_ms,
-                "How often AUTO_INGEST pipes look for new files in their stages (milliseconds)")
-      ->default_val(1000);
+                "How often AUTO_INGEST pipes list their stages for new files (milliseconds); "
+                "files landing in local stage folders are noticed at once")
+      ->default_val(5000);
   c->callback([o] { run_serve(*o); });
 }
 

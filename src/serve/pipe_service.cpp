@@ -9,6 +9,9 @@
 
 #include "base/error.h"
 #include "catalog/object_store.h"
+#include "ingest/stage.h"
+#include "io/file_io.h"
+#include "sql/parser.h"
 #include "sql/session.h"
 
 namespace floe::serve {
@@ -41,6 +44,31 @@ std::string quoted_name(const catalog::TableIdentifier& id) {
   for (const auto& p : id.namespace_levels) add(p);
   add(id.name);
   return out;
+}
+
+// The local folder a pipe's stage reads, for notifications (nullopt for S3 stages and for
+// pipes whose COPY cannot be read: their refresh reports why).
+std::optional<std::string> local_stage_folder(catalog::SqlCatalog& cat, const catalog::TableIdentifier& pipe,
+                                              const std::string& copy_text) {
+  try {
+    sql::Statement st = sql::parse_statement(copy_text);
+    if (st.kind != sql::StatementKind::kCopy) return std::nullopt;
+    std::string source = st.copy->location;
+    if (st.copy->query && st.copy->query->select && !st.copy->query->select->from.empty())
+      source = st.copy->query->select->from[0]->name[0];
+    std::string prefix;
+    if (!source.empty() && source[0] == '@') {
+      prefix = ingest::resolve_stage(cat, ingest::StageRef::parse(source), pipe.namespace_levels).prefix;
+    } else {
+      prefix = source;
+    }
+    if (io::location_scheme(prefix) != "file") return std::nullopt;
+    std::string path = io::local_path(prefix);
+    size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(0, slash);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -76,26 +104,26 @@ void PipeService::register_routes(HttpRouter& router) {
 }
 
 void PipeService::start() {
-  std::lock_guard<std::mutex> lock(mu_);
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
 }
 
 void PipeService::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stopping_ = true;
+  watch_.wake();
   if (thread_.joinable()) thread_.join();
 }
 
 void PipeService::poll_once(PipeRunner& runner) {
   catalog::SqlCatalog cat(options_.catalog);
   catalog::ObjectStore store(cat);
+  std::set<std::string> folders;
   for (const auto& p : store.list("pipe", std::nullopt)) {
     auto d = nlohmann::ordered_json::parse(p.definition, nullptr, false);
-    if (!d.is_object() || !d.value("auto_ingest", false) || d.value("paused", false)) continue;
+    if (!d.is_object() || !d.value("auto_ingest", false)) continue;
+    // A paused pipe's folder stays watched: a notification after it resumes refreshes it.
+    if (auto folder = local_stage_folder(cat, p.id, d.value("copy", ""))) folders.insert(*folder);
+    if (d.value("paused", false)) continue;
     std::string name = p.id.to_string();
     std::string outcome;
     try {
@@ -121,21 +149,36 @@ void PipeService::poll_once(PipeRunner& runner) {
     std::lock_guard<std::mutex> lock(mu_);
     last_outcome_[name] = outcome;
   }
+  local_folders_ = std::move(folders);
 }
 
 void PipeService::run() {
+  using Clock = std::chrono::steady_clock;
+  // A refresh waits this long after a notification: a pipe leaves files changed in the last
+  // second for later (they may still be being written).
+  constexpr auto kSettle = std::chrono::milliseconds(1100);
   std::unique_ptr<PipeRunner> runner;
-  for (;;) {
-    try {
-      if (!runner) runner = std::make_unique<PipeRunner>(options_.catalog);
-      poll_once(*runner);
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "floe serve: pipes: {}\n", e.what());
-      runner.reset();
+  auto next_listing = Clock::now();
+  std::optional<Clock::time_point> landed;  // a file landed in a watched folder since the last refresh
+  while (!stopping_) {
+    auto now = Clock::now();
+    if (now >= next_listing || (landed && now >= *landed + kSettle)) {
+      try {
+        if (!runner) runner = std::make_unique<PipeRunner>(options_.catalog);
+        poll_once(*runner);
+        watch_.watch(local_folders_);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "floe serve: pipes: {}\n", e.what());
+        runner.reset();
+      }
+      ++polls_;
+      next_listing = Clock::now() + std::chrono::milliseconds(options_.poll_ms);
+      landed.reset();
+      continue;
     }
-    ++polls_;
-    std::unique_lock<std::mutex> lock(mu_);
-    if (wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms), [this] { return stopping_; })) return;
+    auto wake_at = landed ? std::min(next_listing, *landed + kSettle) : next_listing;
+    auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(wake_at - now);
+    if (watch_.wait(std::max(timeout, std::chrono::milliseconds(1))) && !landed) landed = Clock::now();
   }
 }
 
