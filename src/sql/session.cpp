@@ -590,7 +590,9 @@ struct Session::State : public BindCatalog {
     return out;
   }
 
-  int64_t append_warehouse(const catalog::TableIdentifier& id, std::vector<Batch> rows) {
+  // Appends the rows; with `overwrite` the same commit removes every file the table had
+  // (INSERT OVERWRITE: readers see the old rows or the new ones, never neither).
+  int64_t append_warehouse(const catalog::TableIdentifier& id, std::vector<Batch> rows, bool overwrite = false) {
     auto ops = table_ops(id);
     iceberg::DataWriter writer(ops->io(), ops->current());
     int64_t n = 0;
@@ -601,7 +603,14 @@ struct Session::State : public BindCatalog {
       }
       iceberg::SnapshotChanges changes;
       changes.added_data_files = writer.finish();
-      if (!changes.added_data_files.empty()) iceberg::commit_changes(*ops, changes);
+      if (overwrite) {
+        auto current = ops->current();
+        if (const iceberg::Snapshot* snap = current->current_snapshot())
+          for (const auto& e : iceberg::live_entries(ops->io(), *snap, threads()))
+            changes.removed_files.insert(e.data_file.file_path);
+        changes.operation = changes.removed_files.empty() ? "append" : "overwrite";
+      }
+      if (!changes.added_data_files.empty() || !changes.removed_files.empty()) iceberg::commit_changes(*ops, changes);
     } catch (...) {
       writer.abort();
       throw;
@@ -611,7 +620,6 @@ struct Session::State : public BindCatalog {
 
   StatementResult insert(Insert& ins) {
     if (ins.or_replace) throw UnsupportedError("INSERT OR REPLACE / REPLACE INTO is not supported (tables have no keys); use MERGE");
-    if (ins.overwrite) throw UnsupportedError("INSERT OVERWRITE is not supported yet");
     auto source = open_table(ins.table, nullptr);
     if (!source) throw CatalogError(fmt::format("table '{}' does not exist", key_of(ins.table)));
     Schema schema = source->schema();
@@ -622,7 +630,8 @@ struct Session::State : public BindCatalog {
     auto it = memory_tables.find(memory_key(ins.table));
     if (it != memory_tables.end()) {
       auto next = std::make_shared<std::vector<Batch>>();
-      for (const auto& old : *it->second.batches) {
+      static const std::vector<Batch> kNone;
+      for (const auto& old : ins.overwrite ? kNone : *it->second.batches) {
         Batch c;
         c.schema = old.schema;
         c.rows_without_columns = old.num_rows();
@@ -632,7 +641,7 @@ struct Session::State : public BindCatalog {
       for (auto& r : rows) next->push_back(std::move(r));
       it->second.batches = next;
     } else {
-      append_warehouse(identifier(ins.table), std::move(rows));
+      append_warehouse(identifier(ins.table), std::move(rows), ins.overwrite);
     }
     return status(fmt::format("INSERT {}", n), n);
   }

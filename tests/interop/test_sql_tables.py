@@ -102,3 +102,14 @@ def test_views_live_in_the_catalog(wh):
     floe_sql("-c", "DROP VIEW db.big", warehouse=wh.path)
     proc = floe_sql("-c", "SELECT * FROM db.big", warehouse=wh.path, check=False)
     assert proc.returncode != 0 and "does not exist" in proc.stderr
+
+
+def test_insert_overwrite_replaces_the_rows_in_one_commit(wh):
+    floe_sql("-c", "INSERT OVERWRITE INTO db.t SELECT id + 10, v, n FROM db.t WHERE id <= 2", warehouse=wh.path)
+    want = [(11, "a", 10), (12, "b", 20)]
+    assert rows_of(wh, "db.t") == want
+    assert duck_rows(wh, "db.t") == want
+    ops = [s["summary"].get("operation") for s in wh.snapshots("db.t")]
+    assert ops[-1] == "overwrite"
+    floe_sql("-c", "INSERT OVERWRITE INTO db.t SELECT * FROM db.t WHERE id > 100", warehouse=wh.path)
+    assert rows_of(wh, "db.t") == []
