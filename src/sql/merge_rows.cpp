@@ -179,11 +179,14 @@ bool MergeRows::apply(const Batch& target_rows, std::vector<Batch>& out) {
     int64_t t = tid.value<int64_t>(i);
     any_pair[size_t(t)] = 1;
     if (chosen[size_t(i)] < 0) continue;
-    if (acting[size_t(t)] >= 0)
-      throw InvalidInputError(fmt::format(
-          "MERGE: a target row matches more than one source row (the {} would depend on "
-          "which came first); make the ON condition match at most one source row per target row",
-          matched_[size_t(chosen[size_t(i)])].bound->action == MergeAction::kDelete ? "delete" : "update"));
+    if (acting[size_t(t)] >= 0) {
+      // Several source rows that only delete it agree (Snowflake's rule: deterministic).
+      auto action_of = [&](int64_t pair) { return matched_[size_t(chosen[size_t(pair)])].bound->action; };
+      if (action_of(i) == MergeAction::kDelete && action_of(acting[size_t(t)]) == MergeAction::kDelete) continue;
+      throw InvalidInputError(
+          "MERGE: a target row matches more than one source row (the update would depend on "
+          "which came first); make the ON condition match at most one source row per target row");
+    }
     acting[size_t(t)] = i;
   }
   // Target rows without any pair: WHEN NOT MATCHED BY SOURCE.

@@ -669,8 +669,60 @@ struct Session::State : public BindCatalog {
     return affected;
   }
 
+  // The FROM / USING tables of UPDATE and DELETE as one MERGE source (cross-joined; the
+  // WHERE becomes the MERGE's ON).
+  static TableRefPtr joined_source(std::vector<TableRefPtr>& tables) {
+    TableRefPtr source = std::move(tables[0]);
+    for (size_t i = 1; i < tables.size(); ++i) {
+      auto j = std::make_unique<TableRef>();
+      j->kind = TableRefKind::kJoin;
+      j->join_type = JoinType::kCross;
+      j->pos = tables[i]->pos;
+      j->left = std::move(source);
+      j->right = std::move(tables[i]);
+      source = std::move(j);
+    }
+    tables.clear();
+    return source;
+  }
+
+  // UPDATE t SET .. FROM s WHERE .. and DELETE FROM t USING s WHERE .. are the MERGE that
+  // says the same: a target row joined to a source row by the WHERE is updated (deleted). A
+  // target row that two source rows would update differently is an error, as in MERGE.
+  StatementResult merge_from(ObjectName table, std::string alias, std::vector<TableRefPtr>& from, ExprPtr where,
+                             std::vector<Assignment>* sets, const char* what) {
+    Merge m;
+    m.target = std::move(table);
+    m.target_alias = std::move(alias);
+    m.source = joined_source(from);
+    if (where) {
+      m.on = std::move(where);
+    } else {
+      m.on = std::make_unique<Expr>();
+      m.on->kind = ExprKind::kLiteral;
+      m.on->literal_kind = LiteralKind::kBoolean;
+      m.on->bool_value = true;
+    }
+    MergeClause c;
+    c.matched = true;
+    c.action = sets ? MergeAction::kUpdate : MergeAction::kDelete;
+    if (sets) c.assignments = std::move(*sets);
+    m.clauses.push_back(std::move(c));
+    StatementResult r;
+    try {
+      r = merge(m);
+    } catch (const InvalidInputError& e) {
+      std::string msg = e.what();
+      if (msg.rfind("MERGE: ", 0) == 0) throw InvalidInputError(fmt::format("{} .. {}: {}", what, sets ? "FROM" : "USING", msg.substr(7)));
+      throw;
+    }
+    int64_t n = r.rows_affected;
+    return status(fmt::format("{} {}", what, n), n);
+  }
+
   StatementResult delete_rows(Delete& d) {
-    if (!d.using_tables.empty()) throw UnsupportedError("DELETE ... USING is not supported yet");
+    if (!d.using_tables.empty())
+      return merge_from(d.table, d.alias, d.using_tables, std::move(d.where), nullptr, "DELETE");
     auto it = memory_tables.find(memory_key(d.table));
     if (it != memory_tables.end()) {
       int64_t n = rewrite_memory(it->second, d.where.get(), [](Binder&, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
@@ -747,7 +799,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult update(Update& u) {
-    if (!u.from.empty()) throw UnsupportedError("UPDATE ... FROM is not supported yet; use MERGE");
+    if (!u.from.empty()) return merge_from(u.table, u.alias, u.from, std::move(u.where), &u.assignments, "UPDATE");
     auto it = memory_tables.find(memory_key(u.table));
     bool memory = it != memory_tables.end();
     if (!memory && (options.in_memory || !table_exists(u.table)))

@@ -113,3 +113,12 @@ def test_insert_overwrite_replaces_the_rows_in_one_commit(wh):
     assert ops[-1] == "overwrite"
     floe_sql("-c", "INSERT OVERWRITE INTO db.t SELECT * FROM db.t WHERE id > 100", warehouse=wh.path)
     assert rows_of(wh, "db.t") == []
+
+
+def test_update_from_and_delete_using_are_seen_by_pyiceberg(wh):
+    floe_sql("-c", "CREATE TABLE db.s (id INTEGER, nv VARCHAR); INSERT INTO db.s VALUES (1, 'one'), (4, 'four'); "
+             "UPDATE db.t SET v = s.nv FROM db.s WHERE t.id = s.id; "
+             "DELETE FROM db.t USING db.s WHERE t.id = s.id AND s.nv = 'four'", warehouse=wh.path)
+    want = [(1, "one", 10), (2, "b", 20), (3, "c", 30)]
+    assert rows_of(wh, "db.t") == want
+    assert duck_rows(wh, "db.t") == want
