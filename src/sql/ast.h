@@ -296,6 +296,7 @@ struct ColumnDef {
   bool primary_key = false;  // accepted, recorded, not enforced (as in Snowflake)
   bool unique = false;       // likewise
   ExprPtr default_value;
+  std::string default_text;  // the DEFAULT expression as written (kept with the table)
   std::string comment;
   SourcePos pos;
 };

@@ -166,7 +166,11 @@ ColumnDef Parser::column_def() {
       case Keyword::kDefault:
         advance();
         in_column_default_ = true;
-        col.default_value = expr();
+        {
+          int32_t from = peek().pos.offset;
+          col.default_value = expr();
+          col.default_text = std::string(source_between(from, last_end_));
+        }
         in_column_default_ = false;
         continue;
       case Keyword::kPrimary:

@@ -43,7 +43,12 @@ namespace {
 struct MemoryTable {
   Schema schema;
   std::shared_ptr<const std::vector<Batch>> batches = std::make_shared<std::vector<Batch>>();
+  std::map<std::string, std::string> defaults;  // column -> DEFAULT expression text
 };
+
+// A warehouse table keeps a column's DEFAULT as the table property
+// floe.column-default.<field id> = <expression text> (by id, so renames keep it).
+constexpr const char* kDefaultProperty = "floe.column-default.";
 
 std::string key_of(const ObjectName& n) {
   std::string s;
@@ -386,10 +391,31 @@ struct Session::State : public BindCatalog {
       }
     }
     if (schema.fields.empty()) throw BinderError("a table needs at least one column");
+    std::map<std::string, std::string> defaults;
+    for (const auto& col : ct.columns) {
+      if (!col.default_value) continue;
+      // Checked now: it must bind without columns and fit the column's type.
+      Binder binder(*this, {options.dialect, threads()});
+      auto e = binder.bind_expression(*col.default_value, Schema{});
+      DataType t = Binder::resolve_type(col.type);
+      if (e->type.id() != columnar::TypeId::kNull && !columnar::can_cast(e->type, t))
+        throw BinderError(fmt::format("the DEFAULT of column '{}' ({}) does not fit its type {}", col.name,
+                                      e->type.to_string(), t.to_string()));
+      if (e->is_foldable()) {
+        try {
+          (void)columnar::cast_column(exec::evaluate_constant(*e), t, col.name);
+        } catch (const Error& err) {
+          throw BinderError(fmt::format("the DEFAULT of column '{}' does not fit its type {}: {}", col.name,
+                                        t.to_string(), err.what()));
+        }
+      }
+      defaults[col.name] = col.default_text;
+    }
     if (exists) drop_table(ct.name, false);
     if (options.in_memory || ct.temporary) {
       MemoryTable t;
       t.schema = schema;
+      t.defaults = defaults;
       auto v = std::make_shared<std::vector<Batch>>(std::move(rows));
       t.batches = v;
       memory_tables[memory_key(ct.name)] = std::move(t);
@@ -410,6 +436,11 @@ struct Session::State : public BindCatalog {
       nt.sort_clause += (i ? ", " : "") + expr_text(*ct.sort_by[i].expr) + (ct.sort_by[i].descending ? " DESC" : "");
     for (const auto& p : ct.properties) nt.properties[p.key] = p.value;
     iceberg::TableMetadata m = iceberg::new_table_metadata(schema, nt);
+    for (const auto& [name, text] : defaults) {
+      const auto& fields = m.current_schema().schema.fields;
+      for (const auto& f : fields)
+        if (f.name == name && f.field_id) m.properties[kDefaultProperty + std::to_string(*f.field_id)] = text;
+    }
     cat.table_operations(id, true)->commit(nullptr, m);
     if (!rows.empty()) append_warehouse(id, std::move(rows));
     return status("CREATE TABLE");
@@ -548,8 +579,46 @@ struct Session::State : public BindCatalog {
 
   // Rows of `batches` conformed to `schema`: columns by position (or by the named list),
   // cast to the column types; missing columns NULL (refused for NOT NULL columns).
+  // The DEFAULT expressions of a table's columns, by column name.
+  std::map<std::string, std::string> column_defaults(const ObjectName& table) {
+    auto it = memory_tables.find(memory_key(table));
+    if (it != memory_tables.end()) return it->second.defaults;
+    std::map<std::string, std::string> out;
+    if (options.in_memory || !table_exists(table)) return out;
+    auto m = table_ops(identifier(table))->current();
+    for (const auto& f : m->current_schema().schema.fields) {
+      if (!f.field_id) continue;
+      auto p = m->properties.find(kDefaultProperty + std::to_string(*f.field_id));
+      if (p != m->properties.end()) out[f.name] = p->second;
+    }
+    return out;
+  }
+
+  // `rows` values of a column's DEFAULT (NULLs without one), as the column's type.
+  Column default_column(const columnar::Field& field, const std::map<std::string, std::string>& defaults,
+                        int64_t rows, const std::string& table) {
+    auto d = defaults.find(field.name);
+    if (d == defaults.end()) {
+      if (!field.nullable)
+        throw InvalidInputError(fmt::format("column '{}' of '{}' is NOT NULL and has no value", field.name, table));
+      Column c(field.type);
+      for (int64_t r = 0; r < rows; ++r) c.append_null();
+      return c;
+    }
+    Binder binder(*this, {options.dialect, threads()});
+    auto e = binder.bind_expression(*parse_expression(d->second), Schema{});
+    Batch none;
+    none.rows_without_columns = rows;
+    Column v = exec::evaluate(*e, none);
+    if (!(v.type() == field.type)) v = columnar::cast_column(v, field.type, field.name);
+    if (!field.nullable && v.null_count() > 0)
+      throw InvalidInputError(fmt::format("the DEFAULT of NOT NULL column '{}' of '{}' is NULL", field.name, table));
+    return v;
+  }
+
   std::vector<Batch> conform(const Schema& schema, std::vector<Batch> batches,
-                             const std::vector<std::string>& columns, const std::string& table) {
+                             const std::vector<std::string>& columns, const std::string& table,
+                             const std::map<std::string, std::string>& defaults = {}) {
     std::vector<int> target;
     if (columns.empty()) {
       for (size_t i = 0; i < schema.fields.size(); ++i) target.push_back(int(i));
@@ -572,11 +641,7 @@ struct Session::State : public BindCatalog {
         auto it = std::find(target.begin(), target.end(), int(f));
         const auto& field = schema.fields[f];
         if (it == target.end()) {
-          if (!field.nullable)
-            throw InvalidInputError(fmt::format("column '{}' of '{}' is NOT NULL and has no value", field.name, table));
-          Column c(field.type);
-          for (int64_t r = 0; r < b.num_rows(); ++r) c.append_null();
-          o.columns.push_back(std::move(c));
+          o.columns.push_back(default_column(field, defaults, b.num_rows(), table));
           continue;
         }
         Column& src = b.columns[size_t(it - target.begin())];
@@ -623,8 +688,18 @@ struct Session::State : public BindCatalog {
     auto source = open_table(ins.table, nullptr);
     if (!source) throw CatalogError(fmt::format("table '{}' does not exist", key_of(ins.table)));
     Schema schema = source->schema();
-    BoundQuery b = bind(*ins.query);
-    auto rows = conform(schema, execute(*b.plan), ins.columns, key_of(ins.table));
+    auto defaults = column_defaults(ins.table);
+    std::vector<Batch> rows;
+    if (ins.default_values) {  // INSERT INTO t DEFAULT VALUES: one row of defaults
+      Batch o;
+      o.schema = schema;
+      o.rows_without_columns = 1;
+      for (const auto& f : schema.fields) o.columns.push_back(default_column(f, defaults, 1, key_of(ins.table)));
+      rows.push_back(std::move(o));
+    } else {
+      BoundQuery b = bind(*ins.query);
+      rows = conform(schema, execute(*b.plan), ins.columns, key_of(ins.table), defaults);
+    }
     int64_t n = 0;
     for (const auto& r : rows) n += r.num_rows();
     auto it = memory_tables.find(memory_key(ins.table));
@@ -817,8 +892,13 @@ struct Session::State : public BindCatalog {
     for (const auto& a : u.assignments) {
       int i = schema.find(a.column.back());
       if (i < 0) throw BinderError(fmt::format("table '{}' has no column '{}'", key_of(u.table), a.column.back()));
-      if (!a.value) throw UnsupportedError("SET col = DEFAULT is not supported yet");
-      auto value = binder.bind_expression(*a.value, schema);
+      ExprPtr default_expr;
+      if (!a.value) {  // SET col = DEFAULT
+        auto defaults = column_defaults(u.table);
+        auto d = defaults.find(schema.fields[size_t(i)].name);
+        default_expr = parse_expression(d == defaults.end() ? "NULL" : d->second);
+      }
+      auto value = binder.bind_expression(a.value ? *a.value : *default_expr, schema);
       auto dup = std::find_if(sets.begin(), sets.end(), [&](const auto& s2) { return s2.first == i; });
       if (dup != sets.end()) {
         // SQLite lets the last assignment win; elsewhere setting a column twice is a mistake.

@@ -122,3 +122,12 @@ def test_update_from_and_delete_using_are_seen_by_pyiceberg(wh):
     want = [(1, "one", 10), (2, "b", 20), (3, "c", 30)]
     assert rows_of(wh, "db.t") == want
     assert duck_rows(wh, "db.t") == want
+
+
+def test_column_defaults_live_with_the_table(wh):
+    floe_sql("-c", "CREATE TABLE db.d (id INTEGER, status VARCHAR DEFAULT 'new', qty BIGINT DEFAULT 2 * 3); "
+             "INSERT INTO db.d (id) VALUES (1); ALTER TABLE db.d RENAME COLUMN status TO state", warehouse=wh.path)
+    floe_sql("-c", "INSERT INTO db.d (id, qty) VALUES (2, 1)", warehouse=wh.path)  # a new process
+    assert rows_of(wh, "db.d") == [(1, "new", 6), (2, "new", 1)]
+    props = wh.pyiceberg_table("db.d").properties
+    assert sorted(v for k, v in props.items() if k.startswith("floe.column-default.")) == ["'new'", "2 * 3"]
