@@ -123,6 +123,19 @@ class FileLoad {
 };
 
 void FileLoad::deliver(Batch&& b) {
+  // Columns the file does not fill take their DEFAULT.
+  for (const auto& [name, expr] : req_.defaults) {
+    if (b.schema.find(name) >= 0) continue;
+    int f = table_.find(name);
+    if (f < 0) continue;
+    Batch none;
+    none.rows_without_columns = b.num_rows();
+    Column v = exec::evaluate(*expr, none);
+    const Field& field = table_.fields[size_t(f)];
+    if (!(v.type() == field.type)) v = columnar::cast_column(v, field.type, field.name);
+    b.schema.fields.push_back(field);
+    b.columns.push_back(std::move(v));
+  }
   // NOT NULL columns: a NULL there rejects the row.
   std::vector<uint8_t> bad(size_t(b.num_rows()), 0);
   bool any_bad = false;
@@ -552,8 +565,14 @@ CopyIntoTableResult copy_into_table(io::FileIO& table_io, const CopyIntoTableReq
       if (f < 0) throw InvalidInputError(fmt::format("table {} has no column '{}'", req.table_name, c));
       targets.push_back(f);
     }
+    auto has_default = [&](const std::string& name) {
+      for (const auto& d : req.defaults)
+        if (d.first == name) return true;
+      return false;
+    };
     for (size_t i = 0; i < table_schema.fields.size(); ++i)
-      if (!table_schema.fields[i].nullable && std::find(targets.begin(), targets.end(), int(i)) == targets.end())
+      if (!table_schema.fields[i].nullable && std::find(targets.begin(), targets.end(), int(i)) == targets.end() &&
+          !has_default(table_schema.fields[i].name))
         throw InvalidInputError(fmt::format("column '{}' of {} is NOT NULL and gets no value from the COPY",
                                             table_schema.fields[i].name, req.table_name));
   }

@@ -62,6 +62,9 @@ struct CopyIntoTableRequest {
   int64_t validation_rows = 0;       // RETURN_<n>_ROWS
   MatchByColumnName match = MatchByColumnName::kNone;
   const CopyTransform* transform = nullptr;
+  // Table columns the COPY gives no value, filled by their DEFAULT (bound without columns):
+  // table column name and expression.
+  std::vector<std::pair<std::string, exec::ExpressionPtr>> defaults;
   // Files already loaded into the table (location, checksum): skipped unless `force`.
   std::set<std::pair<std::string, std::string>> loaded;
   bool force = false;

@@ -774,6 +774,18 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
     }
   }
   if (tr) req.transform = &tr->transform;
+  {
+    // DEFAULTs of the table's columns (floe.column-default.<field id>), for the columns the
+    // COPY leaves out.
+    auto meta = (ctx.transaction ? ctx.transaction->table_operations(id) : ctx.catalog.table_operations(id))->current();
+    Binder binder(ctx.bind_catalog, ctx.bind_options);
+    for (const auto& f : meta->current_schema().schema.fields) {
+      if (!f.field_id) continue;
+      auto p = meta->properties.find("floe.column-default." + std::to_string(*f.field_id));
+      if (p == meta->properties.end()) continue;
+      req.defaults.emplace_back(f.name, binder.bind_expression(*parse_expression(p->second), Schema{}));
+    }
+  }
 
   const bool own_transaction = ctx.transaction == nullptr;
   auto& io = *ctx.catalog.file_io();

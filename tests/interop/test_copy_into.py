@@ -379,3 +379,11 @@ def test_a_huge_record_is_one_bad_row(wh, land):
     assert (res[0]["rows_loaded"], res[0]["errors_seen"], res[0]["first_error_line"]) == ("2", "1", "2")
     assert "longer than" in res[0]["first_error"]
     assert csv_rows(wh, "SELECT id FROM raw.orders ORDER BY id")[1:] == [["1"], ["3"]]
+
+
+def test_columns_the_copy_leaves_out_take_their_default(wh, land):
+    (land / "two.csv").write_text("1,ann\n2,bob\n")
+    floe_sql("-c", "CREATE TABLE raw.dd (id BIGINT, who VARCHAR, status VARCHAR NOT NULL DEFAULT 'landed', n BIGINT DEFAULT 7)",
+             warehouse=wh.path)
+    copy_status(wh, "COPY INTO raw.dd (id, who) FROM @raw.land PATTERN = 'two.csv' FILE_FORMAT = (TYPE = CSV)")
+    assert csv_rows(wh, "SELECT id, who, status, n FROM raw.dd ORDER BY id")[1:] == [["1", "ann", "landed", "7"], ["2", "bob", "landed", "7"]]
