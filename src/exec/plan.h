@@ -85,6 +85,10 @@ struct WindowFrameSpec {
   int64_t start_offset = 0;
   FrameBoundType end = FrameBoundType::kCurrentRow;
   int64_t end_offset = 0;
+  // RANGE frames with offsets: the offsets in the ORDER BY key's units (they may be
+  // fractional: RANGE BETWEEN 0.5 PRECEDING AND ..).
+  double start_range = 0;
+  double end_range = 0;
   bool whole_partition = false;  // no ORDER BY: the frame is the whole partition
 };
 struct WindowCall {

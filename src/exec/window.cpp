@@ -3,6 +3,8 @@
 // back in input order as new columns after the input's.
 #include <algorithm>
 
+#include <cmath>
+
 #include "exec/expression_evaluator.h"
 #include "exec/operator.h"
 #include "exec/row_comparator.h"
@@ -78,6 +80,56 @@ Column compute_window(const WindowCall& w, const Batch& all) {
       }
       i = j;
     }
+    // RANGE frames with offsets: the ORDER BY key of every position, as a number, and the
+    // positions [nn_lo, nn_hi) whose key is not NULL (NULLs sort first or last).
+    const bool range_offsets =
+        !w.frame.rows && !w.frame.whole_partition &&
+        (w.frame.start == FrameBoundType::kPreceding || w.frame.start == FrameBoundType::kFollowing ||
+         w.frame.end == FrameBoundType::kPreceding || w.frame.end == FrameBoundType::kFollowing);
+    std::vector<double> key;
+    size_t nn_lo = 0, nn_hi = size_t(len);
+    bool descending = false;
+    if (range_offsets) {
+      const Column& c = order_cols.at(0);
+      descending = w.order_by[0].descending;
+      key.resize(size_t(len));
+      nn_lo = size_t(len);
+      nn_hi = 0;
+      for (size_t q = 0; q < size_t(len); ++q) {
+        int64_t row = order[start + q];
+        if (c.is_null(row)) continue;
+        nn_lo = std::min(nn_lo, q);
+        nn_hi = q + 1;
+        switch (c.type().id()) {
+          case TypeId::kInt8: key[q] = double(c.value<int8_t>(row)); break;
+          case TypeId::kInt16: key[q] = double(c.value<int16_t>(row)); break;
+          case TypeId::kInt32: key[q] = double(c.value<int32_t>(row)); break;
+          case TypeId::kDate: key[q] = double(c.value<int32_t>(row)); break;
+          case TypeId::kFloat32: key[q] = double(c.value<float>(row)); break;
+          case TypeId::kFloat64: key[q] = c.value<double>(row); break;
+          case TypeId::kDecimal:  // 128-bit unscaled values
+            key[q] = double(c.value<__int128>(row)) / std::pow(10.0, c.type().scale());
+            break;
+          default: key[q] = double(c.value<int64_t>(row)); break;
+        }
+      }
+      if (nn_lo > nn_hi) nn_lo = nn_hi = 0;
+    }
+    // The first position in the non-NULL run whose key is at or past `v` in the sort order
+    // (at_or_after) or strictly past it.
+    auto seek = [&](double v, bool strictly) -> size_t {
+      auto before = [&](double k) {
+        if (descending) return strictly ? k >= v : k > v;
+        return strictly ? k <= v : k < v;
+      };
+      size_t lo = nn_lo, hi = nn_hi;
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (before(key[mid])) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
     if (is_int || is_double) {
       int64_t dense = 0;
       for (size_t p = 0; p < size_t(len); ++p) {
@@ -113,6 +165,14 @@ Column compute_window(const WindowCall& w, const Batch& all) {
           return;
         }
         auto bound = [&](FrameBoundType t, int64_t off, bool is_start) -> int64_t {
+          if (range_offsets && (t == FrameBoundType::kPreceding || t == FrameBoundType::kFollowing)) {
+            // A NULL key's frame is its peers (the NULLs); otherwise keys within the offset.
+            if (p < nn_lo || p >= nn_hi) return int64_t(is_start ? peer_begin[p] : peer_end[p]);
+            double amount = is_start ? f.start_range : f.end_range;
+            double d = amount * (t == FrameBoundType::kPreceding ? -1 : 1) * (descending ? -1 : 1);
+            double target = key[p] + d;
+            return int64_t(is_start ? seek(target, false) : seek(target, true));
+          }
           switch (t) {
             case FrameBoundType::kUnboundedPreceding: return 0;
             case FrameBoundType::kUnboundedFollowing: return len;

@@ -36,6 +36,18 @@ std::string output_name(const Expr& expr, const std::string& alias, const exec::
   return bound.to_string();
 }
 
+// A RANGE frame's offset: a non-negative constant number (fractions allowed).
+double constant_range_offset(Binder::Impl& impl, const Expr& e) {
+  Scope none;
+  BindContext ctx;
+  ctx.scope = &none;
+  auto b = impl.bind(e, ctx);
+  if (!b->is_foldable()) bind_error(e.pos, "a RANGE frame offset must be a constant");
+  Column c = exec::evaluate_constant(*cast_to(std::move(b), exec::double_type(), e.pos));
+  if (c.is_null(0) || c.value<double>(0) < 0) bind_error(e.pos, "a RANGE frame offset must be a non-negative number");
+  return c.value<double>(0);
+}
+
 int64_t constant_count(Binder::Impl& impl, const Expr& e, const char* what) {
   Scope none;
   BindContext ctx;
@@ -408,8 +420,17 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
             case FrameBoundKind::kUnboundedPreceding: t = exec::FrameBoundType::kUnboundedPreceding; break;
             case FrameBoundKind::kUnboundedFollowing: t = exec::FrameBoundType::kUnboundedFollowing; break;
             case FrameBoundKind::kCurrentRow: t = exec::FrameBoundType::kCurrentRow; break;
-            case FrameBoundKind::kPreceding: t = exec::FrameBoundType::kPreceding; off = constant_count(*this, *b.offset, "a frame offset"); break;
-            case FrameBoundKind::kFollowing: t = exec::FrameBoundType::kFollowing; off = constant_count(*this, *b.offset, "a frame offset"); break;
+            case FrameBoundKind::kPreceding:
+            case FrameBoundKind::kFollowing:
+              t = b.kind == FrameBoundKind::kPreceding ? exec::FrameBoundType::kPreceding : exec::FrameBoundType::kFollowing;
+              if (call.frame.rows) {
+                off = constant_count(*this, *b.offset, "a frame offset");
+              } else {
+                // RANGE: a non-negative number in the ORDER BY key's units.
+                (&b == &frame->start ? call.frame.start_range : call.frame.end_range) =
+                    constant_range_offset(*this, *b.offset);
+              }
+              break;
           }
         };
         conv(frame->start, call.frame.start, call.frame.start_offset);
@@ -417,8 +438,19 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
         if (!call.frame.rows && (call.frame.start == exec::FrameBoundType::kPreceding ||
                                  call.frame.end == exec::FrameBoundType::kFollowing ||
                                  call.frame.start == exec::FrameBoundType::kFollowing ||
-                                 call.frame.end == exec::FrameBoundType::kPreceding))
-          bind_error(spec->pos, "RANGE frames with offsets are not supported yet; use ROWS");
+                                 call.frame.end == exec::FrameBoundType::kPreceding)) {
+          // RANGE .. n PRECEDING / FOLLOWING: rows whose key is within n of this row's.
+          bool ok = call.order_by.size() == 1;
+          if (ok) {
+            auto t = call.order_by[0].expr->type.id();
+            ok = exec::is_integer(call.order_by[0].expr->type) || exec::is_floating(call.order_by[0].expr->type) ||
+                 t == TypeId::kDecimal || t == TypeId::kDate;
+          }
+          if (!ok)
+            bind_error(spec->pos,
+                       "a RANGE frame with an offset needs exactly one ORDER BY key of a number or DATE type "
+                       "(the offset is in its units: days for a DATE); use ROWS otherwise");
+        }
       }
       if (is_agg) {
         std::vector<ExpressionPtr> args;
