@@ -236,10 +236,16 @@ void Parser::use(Statement& s) {
   if (at(Keyword::kDatabase) && is_name(peek(1))) {
     advance();
     u->kind = ObjectKind::kDatabase;
-  } else if (at(Keyword::kSchema) && is_name(peek(1))) {
+  } else if (at(Keyword::kSchema) && (is_name(peek(1)) || peek(1).is(Keyword::kDefault))) {
     advance();
   }
-  u->name = object_name("a schema or database name");
+  if (at(Keyword::kDefault) && (peek(1).kind == TokenKind::kEnd || peek(1).kind == TokenKind::kSemicolon)) {
+    // USE default: the namespace every warehouse starts with (DEFAULT is a keyword).
+    advance();
+    u->name = {"default"};
+  } else {
+    u->name = object_name("a schema or database name");
+  }
   s.kind = StatementKind::kUse;
   s.use = std::move(u);
 }

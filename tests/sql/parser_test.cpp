@@ -934,6 +934,8 @@ TEST(ParserStatements, ShowDescribeExplainSessions) {
   EXPECT_EQ(use.use->kind, ObjectKind::kDatabase);
   EXPECT_EQ(parse_statement("USE SCHEMA a.b").use->name, (ObjectName{"a", "b"}));
   EXPECT_EQ(parse_statement("USE raw").use->kind, ObjectKind::kSchema);
+  EXPECT_EQ(parse_statement("USE default").use->name, (ObjectName{"default"}));
+  EXPECT_EQ(parse_statement("USE SCHEMA default;").use->name, (ObjectName{"default"}));
 
   Statement set = parse_statement("SET threads = 4");
   ASSERT_EQ(set.kind, StatementKind::kSet);
@@ -1340,6 +1342,51 @@ TEST(ParserCorpus, SqllogictestRecordsParse) {
             << " ms of CPU on two threads).\n";
   EXPECT_EQ(total.parsed, total.expected_ok);
   EXPECT_EQ(total.refused_as_expected, total.refused);
+}
+
+TEST(ParserIngestion, StagesCopyAndPipes) {
+  Statement st = parse_statement(
+      "CREATE OR REPLACE STAGE raw.land URL = 's3://b/p/' FILE_FORMAT = (TYPE = CSV NULL_IF = ('\\N', '')) "
+      "COPY_OPTIONS = (ON_ERROR = 'SKIP_FILE_5%')");
+  ASSERT_EQ(st.kind, StatementKind::kCreateObject);
+  EXPECT_EQ(st.create_object->kind, ObjectKind::kStage);
+  EXPECT_TRUE(st.create_object->or_replace);
+  ASSERT_EQ(st.create_object->options.size(), 3u);
+  EXPECT_EQ(st.create_object->options[1].value.kind, ingest::OptionValue::Kind::kGroup);
+  EXPECT_EQ(st.create_object->options[1].value.group[1].value.items.size(), 2u);
+
+  Statement c = parse_statement(
+      "COPY INTO raw.t (a, b) FROM @raw.land/2024/ PATTERN = '.*[.]csv' ON_ERROR = CONTINUE FORCE = TRUE");
+  ASSERT_EQ(c.kind, StatementKind::kCopy);
+  EXPECT_FALSE(c.copy->into_location);
+  EXPECT_EQ(c.copy->location, "@raw.land/2024/");
+  EXPECT_EQ(c.copy->columns, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(c.copy->options.size(), 3u);
+
+  Statement t = parse_statement("COPY INTO t FROM (SELECT $1, $2:x::int, metadata$filename FROM @s (PATTERN => '.*'))");
+  ASSERT_TRUE(t.copy->query);
+  EXPECT_EQ(t.copy->query_text, "SELECT $1, $2:x::int, metadata$filename FROM @s (PATTERN => '.*')");
+
+  Statement u = parse_statement("COPY INTO @out/x/ FROM t PARTITION BY (day) FILE_FORMAT = (TYPE = PARQUET)");
+  EXPECT_TRUE(u.copy->into_location);
+  EXPECT_EQ(u.copy->partition_by_text, "(day)");
+
+  Statement put = parse_statement("PUT file:///tmp/a/*.csv @~/in AUTO_COMPRESS = FALSE");
+  ASSERT_EQ(put.kind, StatementKind::kStageCommand);
+  EXPECT_EQ(put.stage_command->local, "/tmp/a/*.csv");
+  EXPECT_EQ(put.stage_command->stage, "@~/in");
+
+  Statement pipe = parse_statement("CREATE PIPE p AUTO_INGEST = TRUE AS COPY INTO t FROM @s");
+  ASSERT_TRUE(pipe.create_object->copy);
+  EXPECT_EQ(pipe.create_object->copy_text, "COPY INTO t FROM @s");
+
+  Statement dq = parse_statement("CREATE DATA QUALITY RULESET r ON TABLE raw.t RULES = 'Rules = [ RowCount > 0 ]'");
+  EXPECT_EQ(dq.create_object->kind, ObjectKind::kQualityRuleset);
+  EXPECT_EQ(dq.create_object->on_table, (ObjectName{"raw", "t"}));
+
+  EXPECT_THROW(parse_statement("COPY INTO t FROM"), SyntaxError);
+  EXPECT_THROW(parse_statement("PUT /tmp/a.csv @s"), SyntaxError);
+  EXPECT_THROW(parse_statement("LIST land"), SyntaxError);
 }
 
 }  // namespace
