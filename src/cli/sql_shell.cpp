@@ -3,6 +3,7 @@
 // libedit's readline interface (BSD editline), not GNU readline.
 #include <editline/readline.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -20,6 +21,31 @@
 namespace floe::cli {
 
 namespace {
+
+// Ctrl-C while a statement runs cancels it (the shell stays); at the prompt it ends the shell
+// as before. The handler only sets this flag; the statement checks it at each batch a scan
+// reads and stops with an error, so nothing it was writing is committed.
+std::atomic<bool> g_cancel_requested{false};
+
+extern "C" void on_interrupt(int) { g_cancel_requested.store(true); }
+
+// Installs the Ctrl-C handler for the scope of one statement run.
+class CancelOnInterrupt {
+ public:
+  CancelOnInterrupt() {
+    g_cancel_requested = false;
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &previous_);
+  }
+  ~CancelOnInterrupt() { sigaction(SIGINT, &previous_, nullptr); }
+  CancelOnInterrupt(const CancelOnInterrupt&) = delete;
+  CancelOnInterrupt& operator=(const CancelOnInterrupt&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+};
 
 using Clock = std::chrono::steady_clock;
 
@@ -142,8 +168,10 @@ void run_sql_shell(sql::Session& session, ShellOptions options) {
   if (!history.empty()) read_history(history.c_str());
 
   ProgressLine progress(::isatty(STDERR_FILENO) == 1);
-  session.set_progress_callback(
-      [&progress](int64_t done, int64_t total) { progress.report(done, total); });
+  session.set_progress_callback([&progress](int64_t done, int64_t total) {
+    if (g_cancel_requested.load()) throw InvalidInputError("statement cancelled (Ctrl-C); nothing it was changing was committed");
+    progress.report(done, total);
+  });
 
   fmt::print("floe {} SQL shell: statements end with ';', .help for commands, .quit to leave\n",
              FLOE_VERSION);
@@ -189,6 +217,7 @@ void run_sql_shell(sql::Session& session, ShellOptions options) {
     if (!entry.empty()) add_history(entry.c_str());
 
     progress.begin();
+    CancelOnInterrupt cancel_on_interrupt;
     try {
       run_sql_script(session, buffer, [&](sql::StatementResult& result, double seconds) {
         progress.end();

@@ -215,16 +215,21 @@ void produce_scan(const PlanNode& node, ExecContext& ctx, Consumer& out) {
   run_workers(pieces, ctx.threads(), [&](size_t piece, int worker) {
     src.read(piece, [&](Batch&& b) {
       b.schema = schema;
-      int64_t done = ctx.rows_scanned += b.num_rows();
-      if (ctx.options.progress) ctx.options.progress(done, ctx.rows_total);
       int64_t rows = b.num_rows();
+      // Progress (and, through its callback, cancellation) once per morsel.
+      auto report = [&](int64_t n) {
+        int64_t done = ctx.rows_scanned += n;
+        if (ctx.options.progress) ctx.options.progress(done, ctx.rows_total);
+      };
       if (rows <= kMorselRows || b.columns.empty()) {
+        report(rows);
         target->consume(std::move(b), worker);
         return;
       }
       // A row group is cut into morsels that the operators above keep in cache.
       for (int64_t off = 0; off < rows; off += kMorselRows) {
         int64_t n = std::min(kMorselRows, rows - off);
+        report(n);
         Batch m;
         m.schema = schema;
         m.rows_without_columns = n;

@@ -208,3 +208,43 @@ def test_help_names_the_options():
     for option in ("--warehouse", "--catalog", "-c", "-f", "--format", "-o", "--threads",
                    "--timing"):
         assert option in proc.stdout, option
+
+
+def test_ctrl_c_cancels_the_running_statement_and_the_shell_stays(tmp_path):
+    import pty
+    import select
+    import time
+    wh = tmp_path / "wh"
+    values = ",".join(f"({i})" for i in range(1000))
+    floe_sql("-c", f"CREATE TABLE big AS SELECT a.column1 * 1000 + b.column1 AS x FROM (VALUES {values}) a, "
+             f"(VALUES {values}) b", warehouse=wh)
+    before = sorted(p.name for p in (wh / "default" / "big" / "metadata").iterdir())
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(floe_binary(), [floe_binary(), "sql", "--warehouse", str(wh)])
+
+    def read_until(needle, seconds):
+        buf = b""
+        end = time.time() + seconds
+        while time.time() < end and needle not in buf:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    buf += os.read(fd, 4096)
+                except OSError:
+                    break
+        return buf
+
+    try:
+        assert b"floe> " in read_until(b"floe> ", 30)
+        # Minutes of work, stopped after a second.
+        os.write(fd, b"INSERT INTO big SELECT x FROM big WHERE sha2(x::varchar || repeat('y', 50000)) LIKE 'ab%';\n")
+        time.sleep(1.0)
+        os.write(fd, b"\x03")
+        out = read_until(b"floe> ", 60)
+        assert b"statement cancelled" in out, out
+        os.write(fd, b"SELECT count(*) FROM big;\n")
+        assert b"1000000" in read_until(b"1000000", 30)  # the table is as it was, the shell still here
+        os.write(fd, b".quit\n")
+    finally:
+        os.waitpid(pid, 0)
+    assert sorted(p.name for p in (wh / "default" / "big" / "metadata").iterdir()) == before
