@@ -9,6 +9,7 @@
 #include "columnar/batch.h"
 #include "columnar/value_compare.h"
 #include "columnar/value_text.h"
+#include "exec/row_comparator.h"
 #include "exec/row_keys.h"
 #include "exec/type_rules.h"
 #include "exec/vector_ops.h"
@@ -549,6 +550,63 @@ class DistinctAccumulator : public Accumulator {
   std::vector<Pending> pending_;
 };
 
+// --- WITHIN GROUP (ORDER BY ..): the group's values handed to the inner aggregate sorted ---
+
+class OrderedAccumulator : public Accumulator {
+ public:
+  OrderedAccumulator(std::unique_ptr<Accumulator> inner, std::vector<std::pair<bool, bool>> order)
+      : inner_(std::move(inner)), order_(std::move(order)) {}
+  void resize(size_t) override {}
+  void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
+    if (rows == 0) return;
+    Pending p;
+    for (const Column* c : in) p.values.push_back(c->slice(0, rows));
+    p.groups.assign(gid, gid + rows);
+    pending_.push_back(std::move(p));
+  }
+  void merge(Accumulator& o, const uint32_t* map) override {
+    auto& other = static_cast<OrderedAccumulator&>(o);
+    for (auto& p : other.pending_) {
+      for (auto& g : p.groups) g = map[g];
+      pending_.push_back(std::move(p));
+    }
+    other.pending_.clear();
+  }
+  Column finalize(size_t groups) override {
+    inner_->resize(groups);
+    if (pending_.empty()) return inner_->finalize(groups);
+    // Every row in one set of columns, sorted by (group, keys...), fed in that order.
+    std::vector<Column> all;
+    for (const auto& c : pending_[0].values) all.emplace_back(c.type());
+    Column group_col(columnar::DataType(TypeId::kInt64));
+    for (auto& p : pending_) {
+      for (size_t i = 0; i < all.size(); ++i) all[i].append_column(p.values[i]);
+      for (uint32_t g : p.groups) group_col.append<int64_t>(int64_t(g));
+    }
+    std::vector<SortColumn> keys;
+    keys.push_back({&group_col, false, false});
+    for (size_t k = 0; k < order_.size(); ++k) keys.push_back({&all[1 + k], order_[k].first, order_[k].second});
+    RowComparator cmp(keys);
+    auto sorted = sorted_order(cmp, group_col.size());
+    Column values = all[0].take(sorted);
+    std::vector<uint32_t> gids;
+    gids.reserve(sorted.size());
+    for (uint32_t r : sorted) gids.push_back(uint32_t(group_col.value<int64_t>(r)));
+    const Column* cols[] = {&values};
+    inner_->update(gids.data(), cols, int64_t(gids.size()));
+    return inner_->finalize(groups);
+  }
+
+ private:
+  struct Pending {
+    std::vector<Column> values;  // the value, then the sort keys
+    std::vector<uint32_t> groups;
+  };
+  std::unique_ptr<Accumulator> inner_;
+  std::vector<std::pair<bool, bool>> order_;
+  std::vector<Pending> pending_;
+};
+
 std::string signature_list(std::string_view name) {
   return fmt::format("{}(<value>)", name);
 }
@@ -593,6 +651,10 @@ std::optional<AggregateFunction> resolve_aggregate(std::string_view name,
   f.name = std::string(name);
   f.distinct = distinct;
   auto wrap = [&](std::function<std::unique_ptr<Accumulator>()> make) {
+    if (!opt.order.empty()) {
+      auto order = opt.order;
+      make = [make, order] { return std::make_unique<OrderedAccumulator>(make(), order); };
+    }
     if (distinct) {
       f.make = [make] { return std::make_unique<DistinctAccumulator>(make()); };
     } else {
@@ -700,9 +762,17 @@ std::optional<AggregateFunction> resolve_aggregate(std::string_view name,
     wrap([fraction, discrete] { return std::make_unique<PercentileAccumulator>(fraction, discrete); });
     return f;
   }
+  // ORDER BY keys come after the value (only LISTAGG and ARRAY_AGG take them).
+  const size_t keys = opt.order.size();
+  auto key_types = [&] {
+    std::vector<DataType> t;
+    for (size_t k = 0; k < keys; ++k) t.push_back(args[1 + k].id() == TypeId::kNull ? bigint_type() : args[1 + k]);
+    return t;
+  };
   if (name == "array_agg") {
-    need(1);
+    need(1 + keys);
     f.arg_types = {args[0].id() == TypeId::kNull ? varchar_type() : args[0]};
+    for (auto& t : key_types()) f.arg_types.push_back(t);
     f.result_type = varchar_type();  // a VARIANT array: JSON text
     wrap([] { return std::make_unique<ArrayAggAccumulator>(); });
     return f;
@@ -719,8 +789,9 @@ std::optional<AggregateFunction> resolve_aggregate(std::string_view name,
     return f;
   }
   if (name == "listagg" || name == "string_agg" || name == "group_concat") {
-    need(1);
+    need(1 + keys);
     f.arg_types = {varchar_type()};
+    for (auto& t : key_types()) f.arg_types.push_back(t);
     f.result_type = varchar_type();
     std::string sep = opt.separator;
     wrap([sep] { return std::make_unique<ListaggAccumulator>(sep); });

@@ -46,6 +46,9 @@ struct AggregateOptions {
   double fraction = 0.5;
   std::string separator;
   bool star = false;  // COUNT(*)
+  // LISTAGG / ARRAY_AGG .. WITHIN GROUP (ORDER BY ..): the sort keys follow the value among
+  // the arguments; per key (descending, nulls_first).
+  std::vector<std::pair<bool, bool>> order;
 };
 
 // nullopt when `name` is not an aggregate; BinderError when the arguments do not fit.

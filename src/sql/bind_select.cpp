@@ -286,8 +286,6 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
         nargs = 0;
       } else if (!a->order_by.empty() && name != "listagg" && name != "string_agg" && name != "array_agg") {
         bind_error(a->pos, fmt::format("{} does not take ORDER BY", name));
-      } else if (!a->order_by.empty()) {
-        bind_error(a->pos, fmt::format("ordered {} (WITHIN GROUP / ORDER BY) is not supported yet", name));
       }
       if (name == "count_if") {
         if (nargs != 1) bind_error(a->pos, "COUNT_IF takes one argument");
@@ -305,6 +303,17 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
           bind_error(a->args[i]->pos, "aggregate calls cannot be nested");
         args.push_back(bind(*a->args[i], in));
       }
+      std::string order_text;
+      if (!a->order_by.empty() && (name == "listagg" || name == "string_agg" || name == "array_agg")) {
+        // WITHIN GROUP (ORDER BY ..): the keys follow the value.
+        for (const auto& o : a->order_by) {
+          if (contains_aggregate(*o.expr)) bind_error(o.expr->pos, "aggregate calls cannot be nested");
+          args.push_back(bind(*o.expr, in));
+          bool nulls_first = o.nulls_first.value_or(o.descending);
+          opts.order.emplace_back(o.descending, nulls_first);
+          order_text += fmt::format(" order {}{}", o.descending ? "d" : "a", nulls_first ? "f" : "l");
+        }
+      }
       std::vector<DataType> types;
       for (const auto& x : args) types.push_back(x->type);
       auto fn = exec::resolve_aggregate(name, types, a->distinct, opts);
@@ -318,7 +327,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       std::string text = name + (a->distinct ? " distinct" : "") + "(";
       for (const auto& x : call.args) text += x->to_string(true) + ",";
       text += call.filter ? " filter " + call.filter->to_string(true) : "";
-      text += ")" + opts.separator + std::to_string(opts.fraction);
+      text += ")" + opts.separator + std::to_string(opts.fraction) + order_text;
       auto it = seen.find(text);
       if (it != seen.end()) {
         slots.aggregate_index[a] = it->second;
