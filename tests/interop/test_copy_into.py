@@ -387,3 +387,12 @@ def test_columns_the_copy_leaves_out_take_their_default(wh, land):
              warehouse=wh.path)
     copy_status(wh, "COPY INTO raw.dd (id, who) FROM @raw.land PATTERN = 'two.csv' FILE_FORMAT = (TYPE = CSV)")
     assert csv_rows(wh, "SELECT id, who, status, n FROM raw.dd ORDER BY id")[1:] == [["1", "ann", "landed", "7"], ["2", "bob", "landed", "7"]]
+
+
+def test_json_strip_outer_array(wh, land):
+    (land / "arr.json").write_text('[{"id": 1, "customer": "a"}, {"id": 2, "customer": "b"},\n {"id": 3}]')
+    floe_sql("-c", "CREATE TABLE raw.ja (v VARIANT); CREATE TABLE raw.jb (v VARIANT)", warehouse=wh.path)
+    copy_status(wh, "COPY INTO raw.ja FROM @raw.land PATTERN = 'arr.json' FILE_FORMAT = (TYPE = JSON STRIP_OUTER_ARRAY = TRUE)")
+    copy_status(wh, "COPY INTO raw.jb FROM @raw.land PATTERN = 'arr.json' FILE_FORMAT = (TYPE = JSON)")
+    assert csv_rows(wh, "SELECT v:id::int FROM raw.ja ORDER BY 1")[1:] == [["1"], ["2"], ["3"]]
+    assert csv_rows(wh, "SELECT array_size(v), v[1]:customer::varchar FROM raw.jb")[1:] == [["3", "b"]]
