@@ -33,19 +33,6 @@ class PipeRunner {
 
 namespace {
 
-std::string quoted_name(const catalog::TableIdentifier& id) {
-  std::string out;
-  auto add = [&](const std::string& part) {
-    if (!out.empty()) out += '.';
-    out += '"';
-    for (char c : part) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    out += '"';
-  };
-  for (const auto& p : id.namespace_levels) add(p);
-  add(id.name);
-  return out;
-}
-
 // The local folder a pipe's stage reads, for notifications (nullopt for S3 stages and for
 // pipes whose COPY cannot be read: their refresh reports why).
 std::optional<std::string> local_stage_folder(catalog::SqlCatalog& cat, const catalog::TableIdentifier& pipe,
@@ -127,7 +114,9 @@ void PipeService::poll_once(PipeRunner& runner) {
     std::string name = p.id.to_string();
     std::string outcome;
     try {
-      auto r = runner.session().execute_one("ALTER PIPE " + quoted_name(p.id) + " REFRESH");
+      std::vector<std::string> parts = p.id.namespace_levels;
+      parts.push_back(p.id.name);
+      auto r = runner.session().execute_one("ALTER PIPE " + sql::quoted_name(parts) + " REFRESH");
       int64_t files = 0, rows = 0;
       if (r.has_rows && r.schema.find("rows_loaded") >= 0) {
         int col = r.schema.find("rows_loaded");

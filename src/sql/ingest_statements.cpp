@@ -49,14 +49,6 @@ std::string upper(std::string s) {
   return s;
 }
 
-catalog::TableIdentifier qualify(const IngestContext& ctx, const ObjectName& n) {
-  catalog::TableIdentifier id;
-  id.name = n.back();
-  if (n.size() == 1) id.namespace_levels = ctx.current_namespace;
-  else id.namespace_levels.assign(n.begin(), n.end() - 1);
-  return id;
-}
-
 std::string format_time_ms(int64_t ms) {
   if (ms <= 0) return "";
   std::time_t secs = std::time_t(ms / 1000);
@@ -572,7 +564,7 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
   std::optional<Transformation> tr;
   std::string source = c.location;
   if (c.query) {
-    auto meta = (ctx.transaction ? ctx.transaction->table_operations(id) : ctx.catalog.table_operations(id))->current();
+    auto meta = table_metadata(ctx, id);
     const Schema& ts = meta->current_schema().schema;
     std::vector<bool> text;
     if (c.columns.empty()) {
@@ -705,7 +697,7 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
   // the one column, or, by MATCH_BY_COLUMN_NAME, each column from the key of its name.
   if (!tr && (req.format.type == ingest::FileType::kJson ||
               (req.format.type == ingest::FileType::kParquet && req.match == ingest::MatchByColumnName::kNone))) {
-    auto meta = (ctx.transaction ? ctx.transaction->table_operations(id) : ctx.catalog.table_operations(id))->current();
+    auto meta = table_metadata(ctx, id);
     const Schema& ts = meta->current_schema().schema;
     std::vector<std::string> cols = c.columns;
     if (cols.empty())
@@ -742,7 +734,7 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
   // TO_DATE / TO_TIME / TO_TIMESTAMP with the format, the others as usual.
   if (!tr && req.format.type == ingest::FileType::kCsv && !req.format.parse_header &&
       (req.format.date_format != "AUTO" || req.format.time_format != "AUTO" || req.format.timestamp_format != "AUTO")) {
-    auto meta = (ctx.transaction ? ctx.transaction->table_operations(id) : ctx.catalog.table_operations(id))->current();
+    auto meta = table_metadata(ctx, id);
     const Schema& ts = meta->current_schema().schema;
     std::vector<std::string> cols = c.columns;
     if (cols.empty())
@@ -777,7 +769,7 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
   {
     // DEFAULTs of the table's columns (floe.column-default.<field id>), for the columns the
     // COPY leaves out.
-    auto meta = (ctx.transaction ? ctx.transaction->table_operations(id) : ctx.catalog.table_operations(id))->current();
+    auto meta = table_metadata(ctx, id);
     Binder binder(ctx.bind_catalog, ctx.bind_options);
     for (const auto& f : meta->current_schema().schema.fields) {
       if (!f.field_id) continue;
@@ -897,15 +889,6 @@ StatementResult copy_into_table(IngestContext& ctx, Copy& c, const PipeLoad* pip
 
 // --- COPY INTO <stage> (unloading) ----------------------------------------------------------
 
-std::string sql_quote_name(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 StatementResult copy_into_location(IngestContext& ctx, Copy& c) {
   auto stage = resolve(ctx, c.location);
   ingest::FileType type = ingest::FileType::kCsv;
@@ -943,11 +926,7 @@ StatementResult copy_into_location(IngestContext& ctx, Copy& c) {
   }
   if (type == ingest::FileType::kParquet && !compression_set) compression = formats::StreamCompression::kNone;
 
-  std::string query = c.query ? c.query_text : "SELECT * FROM " + [&] {
-    std::string n;
-    for (size_t i = 0; i < c.table.size(); ++i) n += (i ? "." : "") + sql_quote_name(c.table[i]);
-    return n;
-  }();
+  std::string query = c.query ? c.query_text : "SELECT * FROM " + quoted_name(c.table);
   bool partitioned = c.partition_by != nullptr;
   if (partitioned) query = "SELECT *, CAST((" + c.partition_by_text + ") AS VARCHAR) AS \"__floe_partition\" FROM (" + query + ")";
   StatementResult rows = ctx.run_query(query);
@@ -1038,6 +1017,18 @@ StatementResult copy_into_location(IngestContext& ctx, Copy& c) {
 }
 
 }  // namespace
+
+catalog::TableIdentifier qualify(const IngestContext& ctx, const ObjectName& n) {
+  catalog::TableIdentifier id;
+  id.name = n.back();
+  if (n.size() == 1) id.namespace_levels = ctx.current_namespace;
+  else id.namespace_levels.assign(n.begin(), n.end() - 1);
+  return id;
+}
+
+std::shared_ptr<const iceberg::TableMetadata> table_metadata(IngestContext& ctx, const catalog::TableIdentifier& id) {
+  return (ctx.transaction ? ctx.transaction->table_operations(id) : ctx.catalog.table_operations(id))->current();
+}
 
 StatementResult run_ingest_statement(IngestContext& ctx, Statement& st) {
   switch (st.kind) {

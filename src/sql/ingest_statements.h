@@ -32,6 +32,11 @@ struct IngestContext {
 };
 
 StatementResult run_ingest_statement(IngestContext& ctx, Statement& st);
+
+// A name in the session's current namespace unless it has its own.
+catalog::TableIdentifier qualify(const IngestContext& ctx, const ObjectName& name);
+// The table as the statement sees it (staged in an open transaction, else committed).
+std::shared_ptr<const iceberg::TableMetadata> table_metadata(IngestContext& ctx, const catalog::TableIdentifier& id);
 // DROP STAGE / FILE FORMAT / PIPE.
 StatementResult drop_ingest_object(IngestContext& ctx, const Drop& d);
 // SHOW STAGES / FILE FORMATS / PIPES.

@@ -278,4 +278,15 @@ Statement parse_statement(std::string_view text) { return Parser(text).single_st
 
 ExprPtr parse_expression(std::string_view text) { return Parser(text).single_expression(); }
 
+std::string quoted_name(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += '.';
+    out += '"';
+    for (char c : p) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    out += '"';
+  }
+  return out;
+}
+
 }  // namespace floe::sql

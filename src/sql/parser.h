@@ -26,6 +26,10 @@ Statement parse_statement(std::string_view text);
 // Parses one expression (for filters given on the command line, defaults, checks).
 ExprPtr parse_expression(std::string_view text);
 
+// A dotted name with every part "double-quoted" (embedded quotes doubled), so that it reads
+// back as exactly these parts: {"raw", "My Table"} -> "raw"."My Table".
+std::string quoted_name(const std::vector<std::string>& parts);
+
 // Splits a script into statement texts without parsing them: quotes ('..', "..", $$..$$),
 // comments (-- .., /* .. */) and nesting are respected. `last_complete` (when given) is set
 // to false when the text after the last ';' holds something other than blanks and

@@ -12,6 +12,7 @@
 #include "iceberg/table_metadata.h"
 #include "ingest/option_value.h"
 #include "ingest/quality_rules.h"
+#include "sql/parser.h"
 #include "sql/result_builders.h"
 
 namespace floe::sql {
@@ -24,25 +25,10 @@ using columnar::Schema;
 
 constexpr const char* kRulesetKind = "data_quality_ruleset";
 
-catalog::TableIdentifier qualify(const IngestContext& ctx, const ObjectName& n) {
-  catalog::TableIdentifier id;
-  id.name = n.back();
-  if (n.size() == 1) id.namespace_levels = ctx.current_namespace;
-  else id.namespace_levels.assign(n.begin(), n.end() - 1);
-  return id;
-}
-
 std::string quoted(const catalog::TableIdentifier& id) {
-  std::string out;
-  auto add = [&](const std::string& p) {
-    if (!out.empty()) out += '.';
-    out += '"';
-    for (char c : p) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    out += '"';
-  };
-  for (const auto& p : id.namespace_levels) add(p);
-  add(id.name);
-  return out;
+  std::vector<std::string> parts = id.namespace_levels;
+  parts.push_back(id.name);
+  return quoted_name(parts);
 }
 
 std::optional<double> metric_of(IngestContext& ctx, const std::string& sql) {
