@@ -13,6 +13,7 @@ std::string_view error_kind_name(ErrorKind kind) {
     case ErrorKind::kCorruptData: return "corrupt data";
     case ErrorKind::kUnsupported: return "unsupported";
     case ErrorKind::kInvalidInput: return "invalid input";
+    case ErrorKind::kResource: return "resource limit";
     case ErrorKind::kInternal: return "internal error";
   }
   return "error";

@@ -21,6 +21,7 @@ enum class ErrorKind {
   kCorruptData,   // bytes that do not follow their format's specification
   kUnsupported,   // valid input that floe does not handle (yet), said plainly
   kInvalidInput,  // a user's argument or value is wrong
+  kResource,      // a limit was reached (memory), said with what to change
   kInternal,      // a broken invariant: a bug in floe
 };
 
@@ -62,6 +63,10 @@ class SyntaxError : public Error {
 class BinderError : public Error {
  public:
   explicit BinderError(const std::string& m) : Error(ErrorKind::kBinder, m) {}
+};
+class ResourceError : public Error {
+ public:
+  explicit ResourceError(const std::string& m) : Error(ErrorKind::kResource, m) {}
 };
 class InternalError : public Error {
  public:

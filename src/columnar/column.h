@@ -102,6 +102,12 @@ class Column {
   // Appends all rows of `other` (same type).
   void append_column(const Column& other) { append_range(other, 0, other.size()); }
   void append_range(const Column& other, int64_t offset, int64_t length);
+  // Bytes the column's buffers hold (capacity, children included), for memory accounting.
+  size_t memory_bytes() const {
+    size_t n = validity_.capacity() + data_.capacity() + offsets_.capacity();
+    for (const auto& c : children_) n += c.memory_bytes();
+    return n;
+  }
 
  private:
   // Appends `length` offsets copied from src[offset+1 ..], rebased onto this column's end.

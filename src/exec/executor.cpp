@@ -1,5 +1,7 @@
 #include "exec/executor.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <map>
 #include <thread>
@@ -41,7 +43,40 @@ void run_workers(size_t n, int threads, const std::function<void(size_t, int)>& 
   if (error) std::rethrow_exception(error);
 }
 
+int64_t batch_memory(const Batch& b) {
+  int64_t n = 0;
+  for (const auto& c : b.columns) n += int64_t(c.memory_bytes());
+  return n;
+}
+
+void ExecContext::hold(int64_t bytes, const char* what) {
+  int64_t now = memory_held += bytes;
+  if (bytes > 0 && options.memory_limit > 0 && now > options.memory_limit) {
+    memory_held -= bytes;
+    auto gib = [](int64_t b) {
+      return b >= (1LL << 30) ? fmt::format("{:.2f} GiB", double(b) / double(1LL << 30))
+                              : fmt::format("{:.1f} MiB", double(b) / double(1LL << 20));
+    };
+    throw ResourceError(fmt::format(
+        "the query needs more than its memory limit of {} (the {} holds {} with the other operators); "
+        "floe does not spill to disk yet: raise it with SET memory_limit = '..GB', or read less (filters, fewer columns)",
+        gib(options.memory_limit), what, gib(now)));
+  }
+}
+
+CollectConsumer::~CollectConsumer() {
+  if (ctx_ && held_) ctx_->hold(-held_, what_);
+}
+
 void CollectConsumer::consume(Batch&& batch, int) {
+  if (ctx_) {
+    int64_t bytes = batch_memory(batch);
+    ctx_->hold(bytes, what_);
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ += bytes;
+    batches_.push_back(std::move(batch));
+    return;
+  }
   std::lock_guard<std::mutex> lock(mu_);
   batches_.push_back(std::move(batch));
 }
@@ -321,7 +356,7 @@ std::vector<Batch> execute_plan(const PlanNode& plan, const ExecOptions& options
   ExecContext ctx;
   ctx.options = options;
   ctx.stats = stats;
-  CollectConsumer collect;
+  CollectConsumer collect(ctx, "query result");
   produce(plan, ctx, collect);
   auto batches = collect.take();
   columnar::Schema schema = plan.schema();

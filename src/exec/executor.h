@@ -27,6 +27,10 @@ struct ExecOptions {
   // Rows read by scans so far and the total expected (-1 unknown).
   std::function<void(int64_t rows_done, int64_t rows_total)> progress;
   bool collect_stats = false;  // EXPLAIN ANALYZE
+  // Bytes the operators that hold rows (sort, join build, aggregation, set operations) may
+  // keep at once; 0 = no limit. Past it the query stops with ResourceError naming the
+  // operator (nothing spills to disk yet).
+  int64_t memory_limit = 0;
 };
 
 struct ExecStats {

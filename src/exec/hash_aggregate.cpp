@@ -23,7 +23,7 @@ struct GroupTable {
 
 class AggregateSink : public Consumer {
  public:
-  AggregateSink(const PlanNode& node, int workers) : node_(node) {
+  AggregateSink(const PlanNode& node, int workers, ExecContext& ctx) : node_(node), ctx_(ctx) {
     if (node.grouping_sets.empty()) {
       std::vector<int> all;
       for (size_t k = 0; k < node.group_keys.size(); ++k) all.push_back(int(k));
@@ -32,6 +32,7 @@ class AggregateSink : public Consumer {
       sets_ = node.grouping_sets;
     }
     tables_.resize(size_t(workers));
+    held_.assign(size_t(workers), 0);
     for (auto& w : tables_) {
       for (const auto& set : sets_) {
         auto t = std::make_unique<GroupTable>();
@@ -97,6 +98,22 @@ class AggregateSink : public Consumer {
         t.accumulators[a]->update(sub.data(), in, int64_t(sel.size()));
       }
     }
+    // The groups this worker holds, against the query's memory limit.
+    int64_t bytes = 0;
+    for (const auto& t : tables_[size_t(worker)]) {
+      bytes += int64_t(t->keys.memory_bytes());
+      for (const auto& c : t->key_values) bytes += int64_t(c.memory_bytes());
+      for (const auto& a : t->accumulators) bytes += int64_t(a->memory_bytes());
+    }
+    int64_t& held = held_[size_t(worker)];
+    if (bytes != held) {
+      ctx_.hold(bytes - held, "hash aggregation");
+      held = bytes;
+    }
+  }
+
+  ~AggregateSink() override {
+    for (int64_t h : held_) ctx_.hold(-h, "hash aggregation");
   }
 
   void finish(Consumer& out) {
@@ -164,6 +181,8 @@ class AggregateSink : public Consumer {
   }
 
   const PlanNode& node_;
+  ExecContext& ctx_;
+  std::vector<int64_t> held_;  // bytes accounted per worker
   std::vector<std::vector<int>> sets_;
   std::vector<std::vector<std::unique_ptr<GroupTable>>> tables_;  // [worker][set]
 };
@@ -171,7 +190,7 @@ class AggregateSink : public Consumer {
 }  // namespace
 
 void produce_aggregate(const PlanNode& node, ExecContext& ctx, Consumer& out) {
-  AggregateSink sink(node, ctx.threads());
+  AggregateSink sink(node, ctx.threads(), ctx);
   produce(*node.children[0], ctx, sink);
   sink.finish(out);
 }

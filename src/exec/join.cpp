@@ -173,7 +173,7 @@ class JoinProbe : public Consumer {
 };
 
 void build(const PlanNode& node, ExecContext& ctx, BuildSide& b) {
-  CollectConsumer collect;
+  CollectConsumer collect(ctx, "join build side");
   produce(*node.children[1], ctx, collect);
   b.rows = collect.concatenated(node.children[1]->schema());
   int64_t n = b.rows.num_rows();

@@ -20,8 +20,15 @@ struct ExecContext {
   ExecStats* stats = nullptr;
   std::atomic<int64_t> rows_scanned{0};
   int64_t rows_total = -1;
+  std::atomic<int64_t> memory_held{0};  // bytes the row-holding operators keep now
   int threads() const { return options.threads < 1 ? 1 : options.threads; }
+  // Accounts `bytes` more (or fewer, when negative) held by `what`; throws ResourceError when
+  // the total passes options.memory_limit.
+  void hold(int64_t bytes, const char* what);
 };
+
+// Memory a batch's columns hold.
+int64_t batch_memory(const columnar::Batch& b);
 
 // Produces `node`'s output into `out`.
 void produce(const PlanNode& node, ExecContext& ctx, Consumer& out);
@@ -29,6 +36,10 @@ void produce(const PlanNode& node, ExecContext& ctx, Consumer& out);
 // Collects every batch produced (thread-safe), in arrival order.
 class CollectConsumer : public Consumer {
  public:
+  CollectConsumer() = default;
+  // Accounts what it collects against ctx's memory limit, as `what` ("sort", "join build").
+  CollectConsumer(ExecContext& ctx, const char* what) : ctx_(&ctx), what_(what) {}
+  ~CollectConsumer() override;
   void consume(columnar::Batch&& batch, int worker) override;
   std::vector<columnar::Batch> take() { return std::move(batches_); }
   // All rows in one batch of `schema` (empty batch when nothing arrived).
@@ -37,6 +48,9 @@ class CollectConsumer : public Consumer {
  private:
   std::mutex mu_;
   std::vector<columnar::Batch> batches_;
+  ExecContext* ctx_ = nullptr;
+  const char* what_ = "";
+  int64_t held_ = 0;
 };
 
 // Runs fn(task, worker) for task in [0, n) on up to `threads` workers.

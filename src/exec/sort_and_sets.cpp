@@ -11,7 +11,7 @@ using columnar::Batch;
 using columnar::Column;
 
 void produce_sort(const PlanNode& node, ExecContext& ctx, Consumer& out) {
-  CollectConsumer collect;
+  CollectConsumer collect(ctx, "sort");
   produce(*node.children[0], ctx, collect);
   Batch all = collect.concatenated(node.children[0]->schema());
   std::vector<Column> keys;
@@ -40,7 +40,7 @@ EncodedKeys encode_all(const Batch& b) {
 }  // namespace
 
 void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out) {
-  CollectConsumer collect;
+  CollectConsumer collect(ctx, "DISTINCT");
   produce(*node.children[0], ctx, collect);
   Batch all = collect.concatenated(node.children[0]->schema());
   EncodedKeys enc = encode_all(all);

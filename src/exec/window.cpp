@@ -317,7 +317,7 @@ Column compute_window(const WindowCall& w, const Batch& all) {
 }  // namespace
 
 void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
-  CollectConsumer collect;
+  CollectConsumer collect(ctx, "window");
   produce(*node.children[0], ctx, collect);
   Batch all = collect.concatenated(node.children[0]->schema());
   Batch result;

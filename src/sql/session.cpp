@@ -2,9 +2,9 @@
 // warehouse's Iceberg catalog. Queries are bound and executed; DDL goes to the catalog;
 // INSERT writes new Parquet files and commits one snapshot per statement.
 #include "sql/session.h"
-#include "sql/result_builders.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <map>
@@ -12,6 +12,7 @@
 #include "base/parallel_for.h"
 #include "catalog/sql_catalog.h"
 #include "columnar/column_cast.h"
+#include "columnar/value_text.h"
 #include "exec/executor.h"
 #include "exec/expression_evaluator.h"
 #include "exec/table_sources.h"
@@ -26,6 +27,7 @@
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
 #include "sql/ingest_statements.h"
+#include "sql/result_builders.h"
 #include "sql/parser.h"
 #include "sql/merge_rows.h"
 #include "sql/table_rewrite.h"
@@ -58,6 +60,24 @@ std::string key_of(const ObjectName& n) {
 
 }  // namespace
 
+// '8GB' / '512 MB' / '2GiB' / '1e9' / 'none' to bytes (-1 = no limit).
+int64_t parse_memory_size(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (text == "NONE" || text == "0" || text == "UNLIMITED") return -1;
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  std::string unit = end ? std::string(end) : "";
+  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+  double mult = unit.empty() || unit == "B" ? 1
+                : unit == "KB" || unit == "KIB" ? 1024.0
+                : unit == "MB" || unit == "MIB" ? 1024.0 * 1024
+                : unit == "GB" || unit == "GIB" ? 1024.0 * 1024 * 1024
+                : unit == "TB" || unit == "TIB" ? 1024.0 * 1024 * 1024 * 1024 : -1;
+  if (!end || end == text.c_str() || mult < 0 || v <= 0)
+    throw InvalidInputError(fmt::format("memory_limit '{}' is not a size (e.g. '8GB', '512MB', or 'none')", text));
+  return int64_t(v * mult);
+}
+
 struct Session::State : public BindCatalog {
   SessionOptions options;
   std::function<void(int64_t, int64_t)> progress;
@@ -68,6 +88,12 @@ struct Session::State : public BindCatalog {
   std::vector<std::string> current_namespace{"default"};
 
   int threads() const { return options.threads > 0 ? options.threads : default_thread_count(); }
+  int64_t memory_limit() const {
+    if (options.memory_limit < 0) return 0;
+    if (options.memory_limit > 0) return options.memory_limit;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? int64_t(double(pages) * double(page) * 0.8) : 0;
+  }
 
   catalog::SqlCatalog& warehouse() {
     if (!catalog) {
@@ -272,6 +298,15 @@ struct Session::State : public BindCatalog {
         current_namespace = st.use->name;
         return status("USE");
       case StatementKind::kSet:
+        if (st.set->name == "memory_limit") {
+          // '8GB', '512MB', '1.5GiB', a number of bytes, or 0 / 'none' for no limit.
+          Binder binder(*this, {options.dialect, threads()});
+          Column v = evaluate_constant_expr(binder, *st.set->value);
+          std::string t;
+          columnar::append_value_text(v, 0, t);
+          options.memory_limit = parse_memory_size(t);
+          return status("SET");
+        }
         if (st.set->name == "threads") {
           Binder binder(*this, {options.dialect, threads()});
           Column v = columnar::cast_column(evaluate_constant_expr(binder, *st.set->value), DataType(columnar::TypeId::kInt64));
@@ -320,6 +355,7 @@ struct Session::State : public BindCatalog {
     exec::ExecOptions eo;
     eo.threads = threads();
     eo.progress = progress;
+    eo.memory_limit = memory_limit();
     return exec::execute_plan(plan, eo);
   }
 
@@ -341,6 +377,7 @@ struct Session::State : public BindCatalog {
       exec::ExecStats stats;
       exec::ExecOptions eo;
       eo.threads = threads();
+      eo.memory_limit = memory_limit();
       eo.collect_stats = true;
       auto start = std::chrono::steady_clock::now();
       exec::execute_plan(*b.plan, eo, &stats);

@@ -27,6 +27,9 @@ struct SessionOptions {
   bool in_memory = false;  // tables live in memory only, nothing touches disk
   Dialect dialect = Dialect::kFloe;
   int threads = 0;         // 0 = one per core
+  // Bytes a query's sorts, join builds and aggregations may hold; 0 = 80 % of the machine's
+  // memory; negative = no limit. `SET memory_limit = '8GB'` changes it for the session.
+  int64_t memory_limit = 0;
 };
 
 struct StatementResult {
