@@ -578,7 +578,7 @@ class OrderedAccumulator : public Accumulator {
     // Every row in one set of columns, sorted by (group, keys...), fed in that order.
     std::vector<Column> all;
     for (const auto& c : pending_[0].values) all.emplace_back(c.type());
-    Column group_col(columnar::DataType(TypeId::kInt64));
+    Column group_col{columnar::DataType(TypeId::kInt64)};
     for (auto& p : pending_) {
       for (size_t i = 0; i < all.size(); ++i) all[i].append_column(p.values[i]);
       for (uint32_t g : p.groups) group_col.append<int64_t>(int64_t(g));

@@ -49,13 +49,13 @@ OptionValue value_from_json(const nlohmann::ordered_json& j) {
   } else if (j.is_array()) {
     v.kind = OptionValue::Kind::kList;
     for (const auto& i : j) v.items.push_back(value_from_json(i));
-  } else if (j.is_object() && j.contains("number")) {
+  } else if (j.is_object() && j.contains("number") && j["number"].is_string()) {
     v.kind = OptionValue::Kind::kNumber;
     v.text = j["number"].get<std::string>();
-  } else if (j.is_object() && j.contains("word")) {
+  } else if (j.is_object() && j.contains("word") && j["word"].is_string()) {
     v.kind = OptionValue::Kind::kWord;
     v.text = j["word"].get<std::string>();
-  } else if (j.is_object() && j.contains("group")) {
+  } else if (j.is_object() && j.contains("group") && j["group"].is_object()) {
     v.kind = OptionValue::Kind::kGroup;
     v.group = group_from_json(j["group"]);
   } else {
