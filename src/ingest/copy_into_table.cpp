@@ -581,11 +581,11 @@ CopyIntoTableResult copy_into_table(io::FileIO& table_io, const CopyIntoTableReq
                                         req.transform->columns.size(), targets.size()));
 
   // Files to load: new ones (or all with FORCE), up to SIZE_LIMIT.
-  std::vector<const io::FileInfo*> todo;
+  std::vector<const io::FileInfo*> to_load;
   std::vector<std::string> sums(req.files.size());
   int64_t bytes = 0;
   for (const auto& f : req.files) {
-    if (req.size_limit >= 0 && bytes > req.size_limit && !todo.empty()) break;
+    if (req.size_limit >= 0 && bytes > req.size_limit && !to_load.empty()) break;
     if (!req.force && !req.loaded.empty()) {
       std::string sum = file_checksum(f.location);
       if (req.loaded.count({f.location, sum})) {
@@ -593,18 +593,18 @@ CopyIntoTableResult copy_into_table(io::FileIO& table_io, const CopyIntoTableReq
         continue;
       }
     }
-    todo.push_back(&f);
+    to_load.push_back(&f);
     bytes += int64_t(f.size);
   }
   int64_t scan_time = iceberg::now_ms();
-  std::vector<FileOutcome> outcomes(todo.size());
+  std::vector<FileOutcome> outcomes(to_load.size());
   std::mutex mu;
   try {
     // Files in parallel; a single file uses the threads to parse and encode.
     int threads = std::max(1, req.threads);
-    int per_file = todo.size() == 1 ? threads : 1;
-    parallel_for(int64_t(todo.size()), threads, [&](int64_t i) {
-      FileLoad load(table_io, req, *todo[size_t(i)], table_schema, targets, scan_time, per_file);
+    int per_file = to_load.size() == 1 ? threads : 1;
+    parallel_for(int64_t(to_load.size()), threads, [&](int64_t i) {
+      FileLoad load(table_io, req, *to_load[size_t(i)], table_schema, targets, scan_time, per_file);
       outcomes[size_t(i)] = load.run(result.data_files, result.written, result.validation_batches, mu);
     });
   } catch (...) {
