@@ -69,7 +69,7 @@ TEST(DeliveryStreamDefinition, ValidatesAndRoundTrips) {
   DeliveryStreamDefinition d;
   d.id = parse_stream_name("orders");
   EXPECT_EQ(d.id.to_string(), "default.orders");
-  d.location = "file:///tmp/x/";
+  d.location = "s3://landing-bucket/x/";
   d.prefix = "in/";
   d.buffer_mb = 7;
   d.buffer_seconds = 0;

@@ -1371,9 +1371,9 @@ TEST(ParserIngestion, StagesCopyAndPipes) {
   EXPECT_TRUE(u.copy->into_location);
   EXPECT_EQ(u.copy->partition_by_text, "(day)");
 
-  Statement put = parse_statement("PUT file:///tmp/a/*.csv @~/in AUTO_COMPRESS = FALSE");
+  Statement put = parse_statement("PUT file://landing/a/*.csv @~/in AUTO_COMPRESS = FALSE");
   ASSERT_EQ(put.kind, StatementKind::kStageCommand);
-  EXPECT_EQ(put.stage_command->local, "/tmp/a/*.csv");
+  EXPECT_EQ(put.stage_command->local, "landing/a/*.csv");
   EXPECT_EQ(put.stage_command->stage, "@~/in");
 
   Statement pipe = parse_statement("CREATE PIPE p AUTO_INGEST = TRUE AS COPY INTO t FROM @s");
@@ -1385,7 +1385,7 @@ TEST(ParserIngestion, StagesCopyAndPipes) {
   EXPECT_EQ(dq.create_object->on_table, (ObjectName{"raw", "t"}));
 
   EXPECT_THROW(parse_statement("COPY INTO t FROM"), SyntaxError);
-  EXPECT_THROW(parse_statement("PUT /tmp/a.csv @s"), SyntaxError);
+  EXPECT_THROW(parse_statement("PUT landing/a.csv @s"), SyntaxError);
   EXPECT_THROW(parse_statement("LIST land"), SyntaxError);
 }
 
