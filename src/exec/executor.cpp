@@ -320,7 +320,11 @@ void produce_node(const PlanNode& node, ExecContext& ctx, Consumer& out) {
       produce_nested_loop_join(node, ctx, out);
       return;
     case PlanKind::kSort:
-      produce_sort(node, ctx, out);
+      // A small LIMIT needs only the best rows: a streaming top-N, not a full sort.
+      if (node.limit >= 0 && node.limit + node.offset <= kTopNMaxRows)
+        produce_top_n(node, ctx, out);
+      else
+        produce_sort(node, ctx, out);
       return;
     case PlanKind::kWindow:
       produce_window(node, ctx, out);

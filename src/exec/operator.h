@@ -61,6 +61,10 @@ void produce_aggregate(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_hash_join(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_nested_loop_join(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_sort(const PlanNode& node, ExecContext& ctx, Consumer& out);
+// ORDER BY .. LIMIT keeping only the best limit + offset rows per worker; used when that
+// is at most kTopNMaxRows.
+void produce_top_n(const PlanNode& node, ExecContext& ctx, Consumer& out);
+constexpr int64_t kTopNMaxRows = 1 << 20;
 void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_set_operation(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out);

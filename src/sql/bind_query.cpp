@@ -11,6 +11,7 @@
 #include "columnar/column_cast.h"
 #include "columnar/type_parse.h"
 #include "exec/expression_evaluator.h"
+#include "exec/range_source.h"
 #include "exec/table_sources.h"
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
@@ -399,6 +400,34 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
           std::string name = i < t.column_aliases.size() ? t.column_aliases[i] : schema.fields[i].name;
           r.columns.push_back({alias, name, schema.fields[i].type});
         }
+        scan->source = std::move(source);
+        r.plan = std::move(scan);
+        return r;
+      }
+      if (fname == "range" || fname == "generate_series") {
+        if (t.args.empty() || t.args.size() > 3)
+          bind_error(t.pos, fmt::format("{} takes (stop), (start, stop) or (start, stop, step)", fname));
+        std::vector<int64_t> v;
+        for (const auto& a : t.args) {
+          Column c = evaluate_constant_expr_for(*this, *a);
+          Column n = columnar::cast_column(c, columnar::DataType(TypeId::kInt64), fname + " argument");
+          if (n.is_null(0)) bind_error(a->pos, fmt::format("{}: an argument is NULL", fname));
+          v.push_back(n.value<int64_t>(0));
+        }
+        int64_t start = v.size() == 1 ? 0 : v[0];
+        int64_t stop = v.size() == 1 ? v[0] : v[1];
+        int64_t step = v.size() == 3 ? v[2] : 1;
+        if (step == 0) bind_error(t.args.back()->pos, fmt::format("{}: the step cannot be 0", fname));
+        auto source = std::make_shared<exec::RangeSource>(fname, start, stop, step,
+                                                          fname == "generate_series");
+        auto scan = node(PlanKind::kScan);
+        std::string alias = t.alias.empty() ? fname : t.alias;
+        scan->scan_columns.push_back(0);
+        scan->output.push_back(source->schema().fields[0]);
+        std::string name = t.column_aliases.empty() ? fname : t.column_aliases[0];
+        r.columns.push_back({alias, name, source->schema().fields[0].type});
+        scan->estimated_rows = source->estimated_rows();
+        r.estimated_rows = scan->estimated_rows;
         scan->source = std::move(source);
         r.plan = std::move(scan);
         return r;
