@@ -116,9 +116,14 @@ struct Session::State : public BindCatalog {
     return warehouse().table_operations(id);
   }
 
-  void no_ddl_in_transaction(const char* what) {
-    if (transaction)
-      throw UnsupportedError(fmt::format("{} inside BEGIN ... COMMIT is not supported; COMMIT or ROLLBACK first", what));
+  // Snowflake's rule: a DDL statement inside BEGIN .. COMMIT first commits the open
+  // transaction, then runs as its own transaction; the statements after it run on their
+  // own until the next BEGIN, and the COMMIT or ROLLBACK that was meant for the ended
+  // transaction is accepted and does nothing.
+  void commit_before_ddl() {
+    if (!transaction) return;
+    commit();
+    ended_by_ddl = true;
   }
 
   StatementResult begin() {
@@ -127,10 +132,13 @@ struct Session::State : public BindCatalog {
     else transaction = nullptr;
     memory_at_begin = memory_tables;
     in_transaction = true;
+    ended_by_ddl = false;
     return status("BEGIN");
   }
 
   StatementResult commit() {
+    if (!in_transaction && std::exchange(ended_by_ddl, false))
+      return status("COMMIT (the transaction was committed before a DDL statement)");
     if (!in_transaction) throw InvalidInputError("COMMIT without BEGIN");
     in_transaction = false;
     memory_at_begin.clear();
@@ -144,6 +152,8 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult rollback() {
+    if (!in_transaction && std::exchange(ended_by_ddl, false))
+      return status("ROLLBACK (nothing to roll back: the transaction was committed before a DDL statement)");
     if (!in_transaction) throw InvalidInputError("ROLLBACK without BEGIN");
     in_transaction = false;
     memory_tables = std::move(memory_at_begin);
@@ -153,6 +163,7 @@ struct Session::State : public BindCatalog {
     return status("ROLLBACK");
   }
   bool in_transaction = false;
+  bool ended_by_ddl = false;  // the last transaction was committed by a DDL statement
 
   // A session that ends inside a transaction rolls it back.
   ~State() override {
@@ -316,6 +327,8 @@ struct Session::State : public BindCatalog {
         throw UnsupportedError(fmt::format("setting '{}' does not exist", st.set->name));
       case StatementKind::kCreateObject:
       case StatementKind::kAlterObject:
+        commit_before_ddl();
+        [[fallthrough]];
       case StatementKind::kStageCommand:
       case StatementKind::kCopy: {
         auto ctx = ingest_context();
@@ -408,7 +421,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult create_table(CreateTable& ct) {
-    no_ddl_in_transaction("CREATE TABLE");
+    commit_before_ddl();
     bool exists = table_exists(ct.name);
     if (exists && ct.if_not_exists) return status("CREATE TABLE (already exists)");
     if (exists && !ct.or_replace) throw CatalogError(fmt::format("table '{}' already exists", key_of(ct.name)));
@@ -498,7 +511,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult create_view(CreateView& cv) {
-    no_ddl_in_transaction("CREATE VIEW");
+    commit_before_ddl();
     if (!options.in_memory && !cv.temporary) return create_warehouse_view(cv);
     std::string key = memory_key(cv.name);
     if (memory_views.count(key) && !cv.or_replace) {
@@ -554,7 +567,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult create_namespace(CreateNamespace& cn) {
-    no_ddl_in_transaction("CREATE SCHEMA");
+    commit_before_ddl();
     if (options.in_memory) return status("CREATE SCHEMA");
     auto& cat = warehouse();
     if (cat.namespace_exists(cn.name)) {
@@ -573,7 +586,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult drop(Drop& d) {
-    no_ddl_in_transaction("DROP");
+    commit_before_ddl();
     switch (d.kind) {
       case ObjectKind::kTable:
         if (!table_exists(d.name)) {
@@ -1021,7 +1034,7 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult alter(AlterTable& a) {
-    no_ddl_in_transaction("ALTER TABLE");
+    commit_before_ddl();
     if (!table_exists(a.table)) {
       if (a.if_exists) return status("ALTER TABLE (did not exist)");
       throw CatalogError(fmt::format("table '{}' does not exist", key_of(a.table)));

@@ -87,6 +87,27 @@ def test_commit_moves_two_tables_at_once_and_rollback_leaves_both(wh):
     assert [r[0] for r in rows_of(wh, "db.t")] == [1, 2, 3]
 
 
+def test_ddl_inside_a_transaction_commits_it_first(wh):
+    # Snowflake's rule: DDL commits the open transaction, then runs on its own; the
+    # statements after it are not part of a transaction, and the ROLLBACK meant for the
+    # ended transaction does nothing.
+    t0 = wh.metadata_location("db.t")
+    out = floe_sql("-c", "BEGIN; INSERT INTO db.t VALUES (7, 'g', 70); CREATE TABLE db.w (id INTEGER); "
+                   "INSERT INTO db.w VALUES (1); ROLLBACK", warehouse=wh.path)
+    assert "nothing to roll back" in out.stdout
+    assert wh.metadata_location("db.t") != t0
+    assert (7, "g", 70) in rows_of(wh, "db.t")
+    assert rows_of(wh, "db.w") == [(1,)]
+    # A failing DDL statement still commits what came before it.
+    proc = floe_sql("-c", "BEGIN; INSERT INTO db.w VALUES (2); CREATE TABLE db.w (id INTEGER)",
+                    warehouse=wh.path, check=False)
+    assert proc.returncode != 0 and "already exists" in proc.stderr
+    assert rows_of(wh, "db.w") == [(1,), (2,)]
+    # A second COMMIT outside any transaction is still an error.
+    proc = floe_sql("-c", "COMMIT", warehouse=wh.path, check=False)
+    assert proc.returncode != 0 and "COMMIT without BEGIN" in proc.stderr
+
+
 def test_views_live_in_the_catalog(wh):
     floe_sql("-c", "CREATE VIEW db.big AS SELECT id, n FROM db.t WHERE n >= 30", warehouse=wh.path)
     assert floe_csv(wh, "SELECT * FROM db.big ORDER BY id") == ["id,n", "3,30", "4,40"]
