@@ -25,6 +25,26 @@ using exec::ExpressionPtr;
   throw BinderError(fmt::format("line {}, column {}: {}", pos.line, pos.column, message));
 }
 
+int64_t interval_literal(const Expr& iv, std::string& unit) {
+  std::string text = iv.text, u = iv.interval_unit;
+  if (u.empty()) {
+    size_t sp = text.find(' ');
+    if (sp != std::string::npos) {
+      u = text.substr(sp + 1);
+      text = text.substr(0, sp);
+    }
+  }
+  if (u.empty()) bind_error(iv.pos, "INTERVAL needs a unit");
+  // Plural to singular ("days" -> "day"), leaving short units as they are ("ms", "us").
+  if (u.size() > 2 && (u.back() == 's' || u.back() == 'S')) u.pop_back();
+  for (char& ch : u) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  unit = u;
+  Column n{exec::bigint_type()};
+  if (!columnar::append_parsed_value(n, text) || n.is_null(0))
+    bind_error(iv.pos, fmt::format("INTERVAL '{}': not a whole number", iv.text));
+  return n.value<int64_t>(0);
+}
+
 std::string name_text(const ObjectName& name) {
   std::string s;
   for (size_t i = 0; i < name.size(); ++i) s += (i ? "." : "") + name[i];
@@ -341,21 +361,8 @@ ExpressionPtr Binder::Impl::bind_binary(const Expr& e, BindContext& ctx) {
         std::string unit = "day";
         ExpressionPtr amount = std::move(b);
         if (e.args[1]->kind == ExprKind::kInterval) {
-          const Expr& iv = *e.args[1];
-          std::string text = iv.text, u = iv.interval_unit;
-          if (u.empty()) {
-            size_t sp = text.find(' ');
-            if (sp != std::string::npos) {
-              u = text.substr(sp + 1);
-              text = text.substr(0, sp);
-            }
-          }
-          if (u.empty()) bind_error(iv.pos, "INTERVAL needs a unit");
-          while (!u.empty() && (u.back() == 's' || u.back() == 'S')) u.pop_back();
-          unit = u;
           Column n{exec::bigint_type()};
-          if (!columnar::append_parsed_value(n, text))
-            bind_error(iv.pos, fmt::format("INTERVAL '{}': not a whole number", iv.text));
+          n.append<int64_t>(interval_literal(*e.args[1], unit));
           amount = exec::make_constant(std::move(n));
         }
         if (e.binary_op == BinaryOp::kSubtract) {
@@ -364,7 +371,6 @@ ExpressionPtr Binder::Impl::bind_binary(const Expr& e, BindContext& ctx) {
           amount = exec::make_expression(ExprOp::kNegate, exec::bigint_type(), std::move(k));
         }
         Column u{exec::varchar_type()};
-        for (char& ch : unit) ch = char(std::tolower(static_cast<unsigned char>(ch)));
         u.append_string(unit);
         std::vector<DataType> types{exec::varchar_type(), amount->type, a->type};
         auto fn = exec::resolve_scalar_function("dateadd", types);

@@ -3,6 +3,9 @@
 // SELECT blocks: set operations, VALUES, WITH.
 #include <fmt/format.h>
 
+#include <cmath>
+#include <map>
+
 #include "columnar/value_text.h"
 #include "exec/expression_evaluator.h"
 #include "exec/type_rules.h"
@@ -46,6 +49,31 @@ double constant_range_offset(Binder::Impl& impl, const Expr& e) {
   Column c = exec::evaluate_constant(*cast_to(std::move(b), exec::double_type(), e.pos));
   if (c.is_null(0) || c.value<double>(0) < 0) bind_error(e.pos, "a RANGE frame offset must be a non-negative number");
   return c.value<double>(0);
+}
+
+// An INTERVAL frame offset in the units of the ORDER BY key `key` (days for a DATE, the
+// timestamp's own unit). Only fixed-length units: a month or a year is not a fixed number
+// of days, so their frames are refused rather than approximated.
+double range_interval_offset(const Expr& iv, const DataType& key) {
+  std::string unit;
+  int64_t n = interval_literal(iv, unit);
+  if (n < 0) bind_error(iv.pos, "a RANGE frame offset must not be negative");
+  static const std::map<std::string, double> seconds = {
+      {"week", 604800}, {"day", 86400}, {"hour", 3600}, {"minute", 60}, {"second", 1},
+      {"millisecond", 1e-3}, {"microsecond", 1e-6}, {"w", 604800}, {"d", 86400}, {"h", 3600},
+      {"min", 60}, {"mi", 60}, {"m", 60}, {"s", 1}, {"sec", 1}, {"ms", 1e-3}, {"us", 1e-6}};
+  auto it = seconds.find(unit);
+  if (it == seconds.end())
+    bind_error(iv.pos, fmt::format("a RANGE frame offset of INTERVAL '{}' has no fixed length; use "
+                                   "weeks, days, hours, minutes, seconds, milliseconds or microseconds", iv.text));
+  if (key.id() == TypeId::kDate) {
+    if (std::fmod(it->second, 86400) != 0)
+      bind_error(iv.pos, "a RANGE frame over a DATE key takes an INTERVAL of whole days or weeks");
+    return double(n) * (it->second / 86400);
+  }
+  if (key.id() != TypeId::kTimestamp && key.id() != TypeId::kTimestampTz)
+    bind_error(iv.pos, "an INTERVAL frame offset needs a DATE or TIMESTAMP ORDER BY key");
+  return double(n) * it->second * double(columnar::units_per_second(key.unit()));
 }
 
 int64_t constant_count(Binder::Impl& impl, const Expr& e, const char* what) {
@@ -424,6 +452,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       if (frame) {
         call.frame.whole_partition = false;
         call.frame.rows = frame->unit == FrameUnit::kRows;
+        std::vector<std::pair<const Expr*, double*>> intervals;
         auto conv = [&](const FrameBound& b, exec::FrameBoundType& t, int64_t& off) {
           switch (b.kind) {
             case FrameBoundKind::kUnboundedPreceding: t = exec::FrameBoundType::kUnboundedPreceding; break;
@@ -435,9 +464,11 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
               if (call.frame.rows) {
                 off = constant_count(*this, *b.offset, "a frame offset");
               } else {
-                // RANGE: a non-negative number in the ORDER BY key's units.
-                (&b == &frame->start ? call.frame.start_range : call.frame.end_range) =
-                    constant_range_offset(*this, *b.offset);
+                // RANGE: a non-negative number in the ORDER BY key's units, or an INTERVAL
+                // (converted to them below, once the key's type is checked).
+                double& off_range = &b == &frame->start ? call.frame.start_range : call.frame.end_range;
+                if (b.offset->kind == ExprKind::kInterval) intervals.push_back({b.offset.get(), &off_range});
+                else off_range = constant_range_offset(*this, *b.offset);
               }
               break;
           }
@@ -452,13 +483,21 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
           bool ok = call.order_by.size() == 1;
           if (ok) {
             auto t = call.order_by[0].expr->type.id();
+            bool timestamp = t == TypeId::kTimestamp || t == TypeId::kTimestampTz;
             ok = exec::is_integer(call.order_by[0].expr->type) || exec::is_floating(call.order_by[0].expr->type) ||
-                 t == TypeId::kDecimal || t == TypeId::kDate;
+                 t == TypeId::kDecimal || t == TypeId::kDate || timestamp;
+            if (ok && timestamp && intervals.size() != size_t(call.frame.start == exec::FrameBoundType::kPreceding ||
+                                                              call.frame.start == exec::FrameBoundType::kFollowing) +
+                                                           size_t(call.frame.end == exec::FrameBoundType::kPreceding ||
+                                                                  call.frame.end == exec::FrameBoundType::kFollowing))
+              bind_error(spec->pos, "a RANGE frame over a TIMESTAMP key needs INTERVAL offsets, e.g. INTERVAL '1 hour'");
           }
           if (!ok)
             bind_error(spec->pos,
-                       "a RANGE frame with an offset needs exactly one ORDER BY key of a number or DATE type "
-                       "(the offset is in its units: days for a DATE); use ROWS otherwise");
+                       "a RANGE frame with an offset needs exactly one ORDER BY key of a number, DATE or TIMESTAMP "
+                       "type (the offset is in its units: days or an INTERVAL for a DATE, an INTERVAL for a "
+                       "TIMESTAMP); use ROWS otherwise");
+          for (auto& [iv, off] : intervals) *off = range_interval_offset(*iv, call.order_by[0].expr->type);
         }
       }
       if (is_agg) {

@@ -150,6 +150,8 @@ bool contains_aggregate(const Expr& e);
 void collect_aggregates(const Expr& e, std::vector<const Expr*>& out);
 void collect_windows(const Expr& e, std::vector<const Expr*>& out);
 columnar::Column evaluate_constant_expr_for(Binder::Impl& impl, const Expr& e);
+// An INTERVAL literal's whole amount and its unit, lower case and singular ("day").
+int64_t interval_literal(const Expr& interval, std::string& unit);
 exec::ExpressionPtr cast_to(exec::ExpressionPtr e, const columnar::DataType& type,
                             const SourcePos& pos);
 
