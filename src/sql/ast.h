@@ -411,6 +411,9 @@ struct Merge {
   TableRefPtr source;
   ExprPtr on;
   std::vector<MergeClause> clauses;
+  // UPDATE .. FROM: when several source rows match a target row, one of them updates it
+  // (Snowflake's default, ERROR_ON_NONDETERMINISTIC_UPDATE = FALSE); MERGE raises an error.
+  bool any_match_updates = false;
 };
 
 enum class AlterAction {

@@ -12,6 +12,7 @@ using exec::ExpressionPtr;
 BoundMerge Binder::bind_merge(const Merge& m, const columnar::Schema& target) {
   Impl& impl = *impl_;
   BoundMerge out;
+  out.any_match_updates = m.any_match_updates;
   Relation src = impl.from_item(*m.source, nullptr, nullptr);
   out.source_width = src.columns.size();
   out.source = std::move(src.plan);

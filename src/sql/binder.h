@@ -56,6 +56,7 @@ struct BoundMerge {
   size_t source_width = 0;
   exec::ExpressionPtr on;
   std::vector<BoundMergeClause> clauses;
+  bool any_match_updates = false;  // see Merge::any_match_updates
 };
 
 struct BindOptions {

@@ -62,6 +62,7 @@ MergeRows::MergeRows(BoundMerge& merge, const columnar::Schema& target, Batch so
     : target_(target), source_(std::move(source)) {
   n_ = target.fields.size();
   m_ = merge.source_width;
+  any_match_updates_ = merge.any_match_updates;
   // [T(n), S(m)] -> pair layout [T(n), tid, S(m), sid].
   std::vector<int> to_pairs(n_ + m_);
   for (size_t i = 0; i < n_; ++i) to_pairs[i] = int(i);
@@ -183,6 +184,8 @@ bool MergeRows::apply(const Batch& target_rows, std::vector<Batch>& out) {
       // Several source rows that only delete it agree (Snowflake's rule: deterministic).
       auto action_of = [&](int64_t pair) { return matched_[size_t(chosen[size_t(pair)])].bound->action; };
       if (action_of(i) == MergeAction::kDelete && action_of(acting[size_t(t)]) == MergeAction::kDelete) continue;
+      // UPDATE .. FROM: the first matching source row updates it.
+      if (any_match_updates_) continue;
       throw InvalidInputError(
           "MERGE: a target row matches more than one source row (the update would depend on "
           "which came first); make the ON condition match at most one source row per target row");

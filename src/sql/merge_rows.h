@@ -44,6 +44,7 @@ class MergeRows {
   const columnar::Schema& target_;
   columnar::Batch source_;
   size_t n_ = 0, m_ = 0;  // target and source widths
+  bool any_match_updates_ = false;
   std::vector<exec::ExpressionPtr> left_keys_, right_keys_;
   exec::ExpressionPtr residual_;  // over the pair layout
   std::vector<Clause> matched_, by_source_, not_matched_;

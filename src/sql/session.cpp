@@ -833,6 +833,7 @@ struct Session::State : public BindCatalog {
     c.action = sets ? MergeAction::kUpdate : MergeAction::kDelete;
     if (sets) c.assignments = std::move(*sets);
     m.clauses.push_back(std::move(c));
+    m.any_match_updates = sets != nullptr;
     StatementResult r;
     try {
       r = merge(m);
