@@ -161,9 +161,17 @@ Column Column::take(std::span<const uint32_t> rows) const {
       case 1:
         for (size_t i = 0; i < rows.size(); ++i) dst[i] = src[rows[i]];
         break;
+      case 2:
+        for (size_t i = 0; i < rows.size(); ++i)
+          std::memcpy(dst + i * 2, src + size_t(rows[i]) * 2, 2);
+        break;
       case 4:
         for (size_t i = 0; i < rows.size(); ++i)
           std::memcpy(dst + i * 4, src + size_t(rows[i]) * 4, 4);
+        break;
+      case 16:  // decimals, UUIDs: a constant size lets the copy be two moves, not a call
+        for (size_t i = 0; i < rows.size(); ++i)
+          std::memcpy(dst + i * 16, src + size_t(rows[i]) * 16, 16);
         break;
       case 8:
         for (size_t i = 0; i < rows.size(); ++i)
@@ -174,21 +182,46 @@ Column Column::take(std::span<const uint32_t> rows) const {
           std::memcpy(dst + i * w, src + size_t(rows[i]) * w, w);
     }
     c.size_ = int64_t(rows.size());
-    if (null_count_ > 0) {
-      c.validity_.resize_zeroed(bitmap_bytes(c.size_));
-      int64_t nulls = 0;
-      for (size_t i = 0; i < rows.size(); ++i) {
-        bool v = is_valid(rows[i]);
-        if (v) bit_set(c.validity_.data(), int64_t(i));
-        nulls += !v;
-      }
-      c.null_count_ = nulls;
-      c.drop_validity_if_all_valid();
+    c.take_validity(*this, rows);
+    return c;
+  }
+  if (type_.id() == TypeId::kString || type_.id() == TypeId::kBinary) {
+    // Offsets first (they give the bytes to reserve), then the bytes, value by value.
+    const int32_t* so = offsets();
+    c.offsets_.resize((rows.size() + 1) * 4);
+    int32_t* o = reinterpret_cast<int32_t*>(c.offsets_.data());
+    int64_t total = 0;
+    o[0] = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      total += so[rows[i] + 1] - so[rows[i]];
+      if (total > std::numeric_limits<int32_t>::max())
+        throw UnsupportedError("a column vector holds at most 2^31 bytes of string data");
+      o[i + 1] = int32_t(total);
     }
+    c.data_.resize(size_t(total));
+    uint8_t* dst = c.data_.data();
+    const uint8_t* src = data_.data();
+    for (size_t i = 0; i < rows.size(); ++i)
+      std::memcpy(dst + o[i], src + so[rows[i]], size_t(o[i + 1] - o[i]));
+    c.size_ = int64_t(rows.size());
+    c.take_validity(*this, rows);
     return c;
   }
   for (uint32_t r : rows) c.append_range(*this, r, 1);
   return c;
+}
+
+void Column::take_validity(const Column& from, std::span<const uint32_t> rows) {
+  if (from.null_count_ == 0) return;
+  validity_.resize_zeroed(bitmap_bytes(size_));
+  int64_t nulls = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    bool v = from.is_valid(rows[i]);
+    if (v) bit_set(validity_.data(), int64_t(i));
+    nulls += !v;
+  }
+  null_count_ = nulls;
+  drop_validity_if_all_valid();
 }
 
 }  // namespace floe::columnar

@@ -110,6 +110,8 @@ class Column {
   }
 
  private:
+  // The validity of `from`'s `rows` for this column of rows.size() values (take's last step).
+  void take_validity(const Column& from, std::span<const uint32_t> rows);
   // Appends `length` offsets copied from src[offset+1 ..], rebased onto this column's end.
   void append_offsets(const int32_t* src, int64_t offset, int64_t length, const char* what);
   void mark_valid() {

@@ -53,6 +53,39 @@ TEST(Column, SliceTakeAndAppendRange) {
   EXPECT_EQ(text(t, 2), "50");
 }
 
+TEST(Column, TakeOfEveryWidthKeepsValuesNullsAndOffsets) {
+  Column s(DataType(TypeId::kString)), d(DataType::decimal(20, 2)), h(DataType(TypeId::kInt16));
+  for (int i = 0; i < 50; ++i) {
+    if (i % 5 == 0) {
+      s.append_null();
+      d.append_null();
+      h.append_null();
+      continue;
+    }
+    s.append_string(i % 3 == 0 ? std::string() : std::string(size_t(i), 'a' + char(i % 26)));
+    d.append<__int128>(__int128(i) * 1000000000000LL);
+    h.append<int16_t>(int16_t(-i));
+  }
+  std::vector<uint32_t> rows = {49, 3, 0, 7, 7, 10};
+  Column ts = s.take(rows), td = d.take(rows), th = h.take(rows);
+  ASSERT_EQ(ts.size(), 6);
+  EXPECT_EQ(ts.string_at(0), std::string(49, 'a' + char(49 % 26)));
+  EXPECT_EQ(ts.string_at(1), "");
+  EXPECT_TRUE(ts.is_null(2) && td.is_null(2) && th.is_null(2) && ts.is_null(5));
+  EXPECT_EQ(ts.string_at(3), ts.string_at(4));
+  EXPECT_EQ(ts.null_count(), 2);
+  EXPECT_EQ(td.value<__int128>(3), __int128(7) * 1000000000000LL);
+  EXPECT_EQ(th.value<int16_t>(0), -49);
+  // A taken column keeps growing correctly.
+  ts.append_string("tail");
+  EXPECT_EQ(ts.string_at(6), "tail");
+  EXPECT_EQ(ts.string_at(3), std::string(7, 'a' + char(7)));
+  Column none = s.take(std::vector<uint32_t>{});
+  EXPECT_EQ(none.size(), 0);
+  none.append_string("x");
+  EXPECT_EQ(none.string_at(0), "x");
+}
+
 TEST(Column, NestedListsAndStructs) {
   DataType list = DataType::list_of(Field("element", DataType(TypeId::kInt32)));
   Column c(list);
