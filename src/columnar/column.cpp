@@ -201,8 +201,16 @@ Column Column::take(std::span<const uint32_t> rows) const {
     c.data_.resize(size_t(total));
     uint8_t* dst = c.data_.data();
     const uint8_t* src = data_.data();
-    for (size_t i = 0; i < rows.size(); ++i)
-      std::memcpy(dst + o[i], src + so[rows[i]], size_t(o[i + 1] - o[i]));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      size_t n = size_t(o[i + 1] - o[i]);
+      const uint8_t* from = src + so[rows[i]];
+      uint8_t* to = dst + o[i];
+      if (n <= 16) {
+        for (size_t k = 0; k < n; ++k) to[k] = from[k];  // short values: no call
+      } else {
+        std::memcpy(to, from, n);
+      }
+    }
     c.size_ = int64_t(rows.size());
     c.take_validity(*this, rows);
     return c;

@@ -284,7 +284,13 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
           }
           out.columns.push_back(std::move(c));
         } else {
-          out.columns.push_back(to_table_type(fb.columns[size_t(slot[k])], tf.type, tf.name));
+          Column& fc = fb.columns[size_t(slot[k])];
+          // The batch is ours: a column of the table's type is moved, not copied, unless
+          // another field reads the same file column.
+          if (fc.type() == tf.type && std::count(slot.begin(), slot.end(), slot[k]) == 1)
+            out.columns.push_back(std::move(fc));
+          else
+            out.columns.push_back(to_table_type(fc, tf.type, tf.name));
         }
       }
       out.rows_without_columns = n;
