@@ -1,5 +1,7 @@
 #include "exec/row_keys.h"
 
+// Inlined: most keys are a few bytes, where a call costs as much as the hash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <cmath>
@@ -156,13 +158,43 @@ void KeyTable::grow() {
   mask_ = mask;
 }
 
+namespace {
+
+// Key equality without a library call for the short keys that are the common case.
+inline bool same_key(const uint8_t* a, const char* b, size_t n) {
+  auto load8 = [](const void* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  };
+  if (n >= 8 && n <= 16)  // two overlapping 8-byte words
+    return load8(a) == load8(b) && load8(a + n - 8) == load8(b + n - 8);
+  if (n < 8) {
+    for (size_t i = 0; i < n; ++i)
+      if (a[i] != uint8_t(b[i])) return false;
+    return true;
+  }
+  return std::memcmp(a, b, n) == 0;
+}
+
+}  // namespace
+
+bool KeyTable::key_equals(uint32_t id, std::string_view k) const {
+  if (fixed_len_ >= 0) {
+    return size_t(fixed_len_) == k.size() &&
+           same_key(arena_.data() + size_t(id) * size_t(fixed_len_), k.data(), k.size());
+  }
+  uint64_t b = key_offsets_[id], e = key_offsets_[id + 1];
+  return e - b == k.size() && same_key(arena_.data() + b, k.data(), k.size());
+}
+
 uint32_t KeyTable::find_or_insert(std::string_view k, uint64_t h, bool& inserted) {
   size_t s = h & mask_;
   const uint64_t tag = h & 0xffffffff00000000ull;
   while (uint64_t v = slots_[s]) {
     if ((v & 0xffffffff00000000ull) == tag) {
       uint32_t id = uint32_t(v) - 1;
-      if (key(id) == k) {
+      if (key_equals(id, k)) {
         inserted = false;
         return id;
       }
@@ -172,6 +204,8 @@ uint32_t KeyTable::find_or_insert(std::string_view k, uint64_t h, bool& inserted
   uint32_t id = uint32_t(hashes_.size());
   slots_[s] = tag | uint64_t(id + 1);
   hashes_.push_back(h);
+  if (id == 0) fixed_len_ = int64_t(k.size());
+  else if (fixed_len_ != int64_t(k.size())) fixed_len_ = -1;
   arena_.append(k.data(), k.size());
   key_offsets_.push_back(arena_.size());
   inserted = true;
@@ -185,11 +219,43 @@ int64_t KeyTable::find(std::string_view k, uint64_t h) const {
   while (uint64_t v = slots_[s]) {
     if ((v & 0xffffffff00000000ull) == tag) {
       uint32_t id = uint32_t(v) - 1;
-      if (key(id) == k) return id;
+      if (key_equals(id, k)) return id;
     }
     s = (s + 1) & mask_;
   }
   return -1;
+}
+
+// Rows ahead whose slot is prefetched, and (half as far) whose first candidate key is: a
+// probe of a table larger than the caches waits on memory, and several probes in flight
+// overlap those waits.
+constexpr size_t kSlotsAhead = 16, kKeysAhead = 8;
+
+void KeyTable::prefetch_key_of(uint64_t h) const {
+  uint64_t v = slots_[h & mask_];
+  if (!v) return;
+  uint32_t id = uint32_t(v) - 1;
+  if (fixed_len_ >= 0) __builtin_prefetch(arena_.data() + size_t(id) * size_t(fixed_len_));
+  else __builtin_prefetch(&key_offsets_[id]);
+}
+
+void KeyTable::find_all(const EncodedKeys& enc, int64_t* ids) const {
+  const size_t n = enc.rows();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kSlotsAhead < n) __builtin_prefetch(&slots_[enc.hashes[i + kSlotsAhead] & mask_]);
+    if (i + kKeysAhead < n) prefetch_key_of(enc.hashes[i + kKeysAhead]);
+    ids[i] = find(enc.key(i), enc.hashes[i]);
+  }
+}
+
+void KeyTable::find_or_insert_all(const EncodedKeys& enc, uint32_t* ids) {
+  const size_t n = enc.rows();
+  bool inserted;
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kSlotsAhead < n) __builtin_prefetch(&slots_[enc.hashes[i + kSlotsAhead] & mask_]);
+    if (i + kKeysAhead < n) prefetch_key_of(enc.hashes[i + kKeysAhead]);
+    ids[i] = find_or_insert(enc.key(i), enc.hashes[i], inserted);
+  }
 }
 
 size_t KeyTable::memory_bytes() const {

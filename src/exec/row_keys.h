@@ -36,6 +36,12 @@ class KeyTable {
   uint32_t find_or_insert(std::string_view key, uint64_t h, bool& inserted);
   // The id of `key`, or -1.
   int64_t find(std::string_view key, uint64_t h) const;
+  // find() of every row of `enc` into ids[0 .. enc.rows()), faster than one at a time on
+  // large tables (memory reads overlap).
+  void find_all(const EncodedKeys& enc, int64_t* ids) const;
+  // find_or_insert() of every row of `enc`. A row whose id is new is the first row of its
+  // key: ids are handed out in order, so ids[i] == size() before that row means inserted.
+  void find_or_insert_all(const EncodedKeys& enc, uint32_t* ids);
   size_t size() const { return key_offsets_.size() - 1; }
   std::string_view key(uint32_t id) const {
     return {reinterpret_cast<const char*>(arena_.data()) + key_offsets_[id],
@@ -46,6 +52,8 @@ class KeyTable {
 
  private:
   void grow();
+  bool key_equals(uint32_t id, std::string_view k) const;
+  void prefetch_key_of(uint64_t h) const;
   // Each slot: the upper 32 bits of the key's hash (compared before touching the key) and
   // id + 1 in the lower 32 bits; 0 = empty.
   std::vector<uint64_t> slots_;
@@ -53,6 +61,9 @@ class KeyTable {
   std::vector<uint64_t> key_offsets_;
   Buffer arena_;
   size_t mask_ = 0;
+  // The length every key has so far (keys of fixed-width columns), or -1: a key's bytes are
+  // then found without reading key_offsets_.
+  int64_t fixed_len_ = -1;
 };
 
 }  // namespace floe::exec

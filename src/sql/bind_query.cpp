@@ -656,9 +656,10 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
   // or, when none is, the smallest of the rest (a cross join). Each step takes the
   // conjuncts whose columns are now all present.
   size_t n = rels.size();
-  std::vector<double> est(n);
+  std::vector<double> est(n), raw(n);  // rows after / before the relation's own filters
   for (size_t r = 0; r < n; ++r) {
     double e = rels[r].plan->estimated_rows >= 0 ? double(rels[r].plan->estimated_rows) : 1e6;
+    raw[r] = e;
     const PlanNode& p = *rels[r].plan;
     if (p.predicate || p.kind == PlanKind::kFilter) e *= 0.2;
     est[r] = e;
@@ -709,13 +710,19 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
     double best_out = 0;
     for (size_t r = 0; r < n; ++r) {
       if (used[r]) continue;
-      double sel = 1;
-      bool conn = false;
+      double ndv = 1;
+      int keys = 0;
       for (const auto& e : edges)
         if ((e.a == r && used[e.b]) || (e.b == r && used[e.a])) {
-          conn = true;
-          sel /= std::max(1.0, e.ndv);
+          ++keys;
+          ndv *= std::max(1.0, e.ndv);
         }
+      bool conn = keys > 0;
+      // Several equalities to one relation are usually its composite key (partsupp's
+      // (partkey, suppkey)): together they have at most as many values as it has rows,
+      // not the product of their distinct counts.
+      if (keys > 1) ndv = std::min(ndv, std::max(1.0, raw[r]));
+      double sel = 1 / ndv;
       double out = current * std::max(1.0, est[r]) * sel;
       bool better = best < 0 || (conn && !best_connected) ||
                     (conn == best_connected &&
