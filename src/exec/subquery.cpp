@@ -134,7 +134,8 @@ ScalarFunction single_row_value(const DataType& type) {
     const Column& count = *args.columns[0];
     for (int64_t i = 0; i < args.rows; ++i) {
       int64_t k = args.constant[0] ? 0 : i;
-      if (count.is_valid(k) && count.value<int64_t>(k) > 1) throw_too_many_rows(count.value<int64_t>(k));
+      if (count.is_valid(k) && count.value<int64_t>(k) > 1)
+        throw_too_many_rows(count.value<int64_t>(k));
     }
     const Column& value = *args.columns[1];
     Column out(result);

@@ -164,8 +164,9 @@ struct Binder::Impl {
   // allows it are joined onto `plan`, whose columns ctx.scope lists; the joined columns are
   // appended to that scope, hidden, and `joins` maps each subquery to its value over them.
   // The others are left to per-value evaluation.
-  void join_subqueries(const std::vector<const Expr*>& exprs, const std::set<const Expr*>& skip,
-                       exec::PlanPtr& plan, BindContext& ctx, SubqueryJoins& joins);
+  void join_subqueries(const std::vector<const Expr*>& exprs,
+                       const std::set<const Expr*>& skip, exec::PlanPtr& plan, BindContext& ctx,
+                       SubqueryJoins& joins);
   // One subquery: its value over the joined columns, or nullptr (nothing changed).
   exec::ExpressionPtr join_subquery(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
   // false when the subquery's FROM does not bind on its own.
