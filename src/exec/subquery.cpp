@@ -22,6 +22,11 @@ struct Subquery::Result {
 
 namespace {
 
+[[noreturn]] void throw_too_many_rows(int64_t rows) {
+  throw InvalidInputError(
+      fmt::format("a scalar subquery returned {} rows; it must return at most one", rows));
+}
+
 std::shared_ptr<Subquery::Result> run(Subquery& sq, const DataType& type) {
   ExecOptions opts;
   opts.threads = sq.threads;
@@ -35,9 +40,7 @@ std::shared_ptr<Subquery::Result> run(Subquery& sq, const DataType& type) {
       r->exists = rows > 0;
       break;
     case SubqueryKind::kScalar: {
-      if (rows > 1)
-        throw InvalidInputError(
-            fmt::format("a scalar subquery returned {} rows; it must return at most one", rows));
+      if (rows > 1) throw_too_many_rows(rows);
       r->scalar = Column(type);
       bool found = false;
       for (const auto& b : batches)
@@ -120,6 +123,31 @@ Column evaluate_subquery(const Expression& e, std::vector<Column>& inputs, int64
     }
   }
   return out;
+}
+
+ScalarFunction single_row_value(const DataType& type) {
+  ScalarFunction f;
+  f.name = "single_row_value";
+  f.result_type = type;
+  f.arg_types = {DataType(TypeId::kInt64), type};
+  f.kernel = [](const ScalarArgs& args, const DataType& result) {
+    const Column& count = *args.columns[0];
+    for (int64_t i = 0; i < args.rows; ++i) {
+      int64_t k = args.constant[0] ? 0 : i;
+      if (count.is_valid(k) && count.value<int64_t>(k) > 1)
+        throw_too_many_rows(count.value<int64_t>(k));
+    }
+    const Column& value = *args.columns[1];
+    Column out(result);
+    out.reserve(args.rows);
+    if (!args.constant[1]) {
+      out.append_range(value, 0, args.rows);
+    } else {
+      for (int64_t i = 0; i < args.rows; ++i) out.append_range(value, 0, 1);
+    }
+    return out;
+  };
+  return f;
 }
 
 }  // namespace floe::exec

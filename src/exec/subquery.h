@@ -13,6 +13,7 @@
 #include "columnar/batch.h"
 #include "exec/expression.h"
 #include "exec/plan.h"
+#include "exec/scalar_function.h"
 
 namespace floe::exec {
 
@@ -35,5 +36,10 @@ struct Subquery {
 // column per param; for IN, the needle first).
 columnar::Column evaluate_subquery(const Expression& e, std::vector<columnar::Column>& inputs,
                                    int64_t rows);
+
+// The value of a scalar subquery that the binder turned into a join: the function takes the
+// subquery's row count for each outer row (BIGINT) and its value, and returns the value;
+// a count above one is the error a scalar subquery evaluated per value raises.
+ScalarFunction single_row_value(const columnar::DataType& type);
 
 }  // namespace floe::exec

@@ -122,9 +122,11 @@ Relation Binder::Impl::filtered_from(const std::vector<TableRefPtr>& from_items,
                                      Correlation* corr) {
   ExpressionPtr remaining;
   std::vector<const Expr*> plain, subqueries, scalars;
+  std::vector<const Expr*> unjoined;
   for (const Expr* c : conjuncts) {
     if (is_semi_join_candidate(*c)) subqueries.push_back(c);
     else if (scalar_join_candidate(*c)) scalars.push_back(c);
+    else if (mentions_subquery(*c)) unjoined.push_back(c);  // after the joins below
     else plain.push_back(c);
   }
   Relation from = from_clause(from_items, plain, outer, corr, &remaining);
@@ -137,7 +139,6 @@ Relation Binder::Impl::filtered_from(const std::vector<TableRefPtr>& from_items,
     from.plan = std::move(filter);
   };
   if (remaining) add_filter(std::move(remaining));
-  std::vector<const Expr*> unjoined;
   for (const Expr* c : subqueries)
     if (!semi_join(*c, from, outer, corr)) unjoined.push_back(c);
   for (const Expr* c : scalars) {
@@ -152,6 +153,11 @@ Relation Binder::Impl::filtered_from(const std::vector<TableRefPtr>& from_items,
     all.correlation = corr;
     BindContext wctx;
     wctx.scope = &all;
+    // Its subqueries that can be joins become them; the filter reads their columns.
+    SubqueryJoins joins;
+    join_subqueries({c}, {}, from.plan, wctx, joins);
+    from.columns = all.columns;
+    if (!joins.subs.empty()) wctx.substitutions = &joins.subs;
     add_filter(to_boolean(bind(*c, wctx), c->pos, "WHERE"));
   }
   return from;
@@ -165,6 +171,12 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     if (!hooks || std::find(hooks->skip_where.begin(), hooks->skip_where.end(), c) == hooks->skip_where.end())
       kept.push_back(c);
   Relation from = filtered_from(s.from, kept, outer, corr);
+  if (hooks && hooks->empty_input) {
+    auto none = make_node(PlanKind::kEmpty);
+    none->output = from.plan->output;
+    none->estimated_rows = 0;
+    from.plan = std::move(none);
+  }
   PlanPtr plan = std::move(from.plan);
   Scope scope;
   scope.columns = from.columns;
@@ -406,6 +418,19 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
   BindContext ctx;
   ctx.scope = cur;
   ctx.aggregates = aggregated ? &slots : nullptr;
+  // Correlated subqueries of the select list, HAVING, QUALIFY and ORDER BY become joins onto
+  // the rows these clauses read (after aggregation, those outside aggregate calls).
+  SubqueryJoins joins;
+  {
+    std::vector<const Expr*> exprs;
+    for (const auto& it : items) exprs.push_back(it.expr);
+    exprs.push_back(s.having.get());
+    exprs.push_back(s.qualify.get());
+    for (const auto& o : q.order_by) exprs.push_back(o.expr.get());
+    std::set<const Expr*> skip(aggs.begin(), aggs.end());
+    join_subqueries(exprs, skip, plan, ctx, joins);
+    if (!joins.subs.empty()) ctx.substitutions = &joins.subs;
+  }
   if (s.having) {
     if (!aggregated) bind_error(s.having->pos, "HAVING needs GROUP BY or an aggregate");
     auto f = make_node(PlanKind::kFilter);
@@ -602,7 +627,14 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     } else {
       e = bind(*it.expr, ctx);
     }
-    names.push_back(it.expr ? output_name(*it.expr, it.alias, *e) : it.alias);
+    std::string name = it.expr ? output_name(*it.expr, it.alias, *e) : it.alias;
+    if (it.expr && it.alias.empty() && !joins.subs.empty() && mentions_subquery(*it.expr)) {
+      // Named as it was before its subqueries became joins.
+      BindContext shown = ctx;
+      shown.substitutions = &joins.display;
+      name = output_name(*it.expr, it.alias, *bind(*it.expr, shown));
+    }
+    names.push_back(name);
     exprs.push_back(std::move(e));
   }
   if (hooks && !hooks->extra_keys.empty()) {

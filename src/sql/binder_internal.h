@@ -21,9 +21,11 @@ struct ColumnBinding {
 // How a decorrelated scalar subquery is bound: its correlated conditions are left out of
 // its WHERE and the inner sides of their equalities become extra GROUP BY keys, output
 // before the select list.
+// empty_input: the FROM clause yields no rows (for the value an aggregate has over none).
 struct SelectHooks {
   std::vector<const Expr*> extra_keys;
   std::vector<const Expr*> skip_where;
+  bool empty_input = false;
 };
 
 struct Correlation;
@@ -65,6 +67,24 @@ struct BindContext {
   AggregateSlots* aggregates = nullptr;  // set after aggregation
   WindowSlots* windows = nullptr;        // set after the window operator
   bool allow_aggregates = false;
+};
+
+// Subqueries of an expression that became joins: each stands for an expression over the
+// joined columns (ctx.substitutions while the expression binds).
+// `display` renders as the subquery did before (for output column names).
+struct SubqueryJoins {
+  std::map<const Expr*, const exec::Expression*> subs, display;
+  std::vector<exec::ExpressionPtr> values;
+};
+
+// A subquery's WHERE conditions, by what they read: its own FROM only, or outer columns
+// too; of the latter, equalities of an inner and an outer expression are correlation keys.
+struct CorrelatedConditions {
+  std::vector<const Expr*> inner;
+  std::vector<const Expr*> correlated;
+  std::vector<const Expr*> inner_keys;
+  std::vector<exec::ExpressionPtr> outer_keys;  // bound in the outer context
+  std::vector<const Expr*> residual;            // correlated, not key equalities
 };
 
 struct Relation {
@@ -138,11 +158,36 @@ struct Binder::Impl {
   // x IN (subquery) becomes a semi or anti join of `rel` with the subquery's FROM; false
   // (nothing changed) when the subquery's shape does not allow it.
   bool semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr);
+
+  // Subqueries inside expressions (subquery_joins.cpp): the correlated scalar, EXISTS and
+  // IN subqueries of `exprs` (and uncorrelated IN), outside the nodes of `skip`, whose shape
+  // allows it are joined onto `plan`, whose columns ctx.scope lists; the joined columns are
+  // appended to that scope, hidden, and `joins` maps each subquery to its value over them.
+  // The others are left to per-value evaluation.
+  void join_subqueries(const std::vector<const Expr*>& exprs,
+                       const std::set<const Expr*>& skip, exec::PlanPtr& plan, BindContext& ctx,
+                       SubqueryJoins& joins);
+  // One subquery: its value over the joined columns, or nullptr (nothing changed).
+  exec::ExpressionPtr join_subquery(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
+  // false when the subquery's FROM does not bind on its own.
+  bool split_conditions(const Select& sub, BindContext& outer_ctx, CorrelatedConditions& out);
+  exec::ExpressionPtr join_scalar_aggregate(const Expr& sq, CorrelatedConditions& cc,
+                                            exec::PlanPtr& plan, Scope& scope);
+  exec::ExpressionPtr join_scalar_value(const Expr& sq, CorrelatedConditions& cc,
+                                        exec::PlanPtr& plan, Scope& scope);
+  exec::ExpressionPtr join_exists(const Expr& sq, CorrelatedConditions& cc, exec::PlanPtr& plan,
+                                  BindContext& ctx);
+  exec::ExpressionPtr join_in(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
 };
 
 // Helpers shared by binder files.
 void flatten_conjuncts(const Expr* e, std::vector<const Expr*>& out);
 bool is_semi_join_candidate(const Expr& e);
+bool mentions_subquery(const Expr& e);  // a subquery node outside nested subqueries
+// Bound expressions of a decorrelated condition over [outer columns, inner columns].
+void shift_columns_by(exec::Expression& e, int by);
+exec::ExpressionPtr substitute_outer(exec::ExpressionPtr e, const Correlation& corr);
+bool contains_subquery(const exec::Expression& e);
 const Expr* scalar_join_candidate(const Expr& conjunct);  // the subquery node, or nullptr
 [[noreturn]] void bind_error(const SourcePos& pos, const std::string& message);
 std::string name_text(const ObjectName& name);

@@ -53,22 +53,6 @@ bool simple_select(const Query& q) {
   return true;
 }
 
-void shift(exec::Expression& e, int by) {
-  if (e.op == ExprOp::kColumn) e.column_index += by;
-  for (auto& c : e.children) shift(*c, by);
-}
-
-// Replaces the parameter constants of `corr` by the outer values they stand for.
-ExpressionPtr substitute(ExpressionPtr e, const Correlation& corr) {
-  if (e->op == ExprOp::kConstant) {
-    for (size_t i = 0; i < corr.params.size(); ++i)
-      if (e->constant.get() == corr.params[i].get()) return corr.outer_values[i]->clone();
-    return e;
-  }
-  for (auto& c : e->children) c = substitute(std::move(c), corr);
-  return e;
-}
-
 // Which sides an expression reads: bit 1 the outer columns (< width), bit 2 the inner.
 int sides(const exec::Expression& e, int width) {
   std::vector<int> cols;
@@ -78,14 +62,30 @@ int sides(const exec::Expression& e, int width) {
   return s;
 }
 
-bool has_subquery(const exec::Expression& e) {
-  if (e.op == ExprOp::kSubquery) return true;
-  for (const auto& c : e.children)
-    if (has_subquery(*c)) return true;
-  return false;
+}  // namespace
+
+void shift_columns_by(exec::Expression& e, int by) {
+  if (e.op == ExprOp::kColumn) e.column_index += by;
+  for (auto& c : e.children) shift_columns_by(*c, by);
 }
 
-}  // namespace
+// Replaces the parameter constants of `corr` by the outer values they stand for.
+ExpressionPtr substitute_outer(ExpressionPtr e, const Correlation& corr) {
+  if (e->op == ExprOp::kConstant) {
+    for (size_t i = 0; i < corr.params.size(); ++i)
+      if (e->constant.get() == corr.params[i].get()) return corr.outer_values[i]->clone();
+    return e;
+  }
+  for (auto& c : e->children) c = substitute_outer(std::move(c), corr);
+  return e;
+}
+
+bool contains_subquery(const exec::Expression& e) {
+  if (e.op == ExprOp::kSubquery) return true;
+  for (const auto& c : e.children)
+    if (contains_subquery(*c)) return true;
+  return false;
+}
 
 bool is_semi_join_candidate(const Expr& e) {
   bool negated;
@@ -143,15 +143,15 @@ bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, 
     } catch (const BinderError&) {
       return false;
     }
-    if (has_subquery(*b)) return false;
-    shift(*b, width);
-    b = substitute(std::move(b), local);
+    if (contains_subquery(*b)) return false;
+    shift_columns_by(*b, width);
+    b = substitute_outer(std::move(b), local);
     if (b->op == ExprOp::kEqual) {
       int l = sides(*b->children[0], width), r = sides(*b->children[1], width);
       if ((l == 1 && r == 2) || (l == 2 && r == 1)) {
         ExpressionPtr ok = std::move(l == 1 ? b->children[0] : b->children[1]);
         ExpressionPtr ik = std::move(l == 1 ? b->children[1] : b->children[0]);
-        shift(*ik, -width);
+        shift_columns_by(*ik, -width);
         join->left_keys.push_back(std::move(ok));
         join->right_keys.push_back(std::move(ik));
         continue;
@@ -174,7 +174,7 @@ bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, 
     } catch (const BinderError&) {
       return false;
     }
-    if (has_subquery(*item) || has_subquery(*needle)) return false;
+    if (contains_subquery(*item) || contains_subquery(*needle)) return false;
     auto t = exec::common_type(needle->type, item->type);
     if (!t) return false;
     columnar::DataType common = t->id() == columnar::TypeId::kNull ? exec::bigint_type() : *t;

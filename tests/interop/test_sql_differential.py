@@ -228,6 +228,20 @@ SUBQUERIES = [
     "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 20) "
     "SELECT i, (SELECT count(*) FROM {F} WHERE k = i) AS c FROM r",
     "SELECT id FROM {F} f WHERE x > (SELECT avg(x) FROM {F} f2 WHERE f2.g = f.g) AND id < 400",
+    # correlated subqueries outside WHERE conjuncts (joins in floe), NOT IN with NULLs
+    "SELECT id, (SELECT max(x) FROM {M} m WHERE m.k = f.k AND m.g = f.g) AS mx, "
+    "(SELECT count(*) FROM {M} m WHERE m.k = f.k) + 1 AS c FROM {F} f WHERE id < 500",
+    "SELECT id, CASE WHEN x > 0 THEN (SELECT avg(x) FROM {M} m WHERE m.g = f.g) "
+    "ELSE (SELECT min(weight) FROM {D} d WHERE d.k = f.k) END AS v FROM {F} f WHERE id < 400",
+    "SELECT g, count(*) AS n, (SELECT count(*) FROM {M} m WHERE m.g = f.g) AS mc FROM {F} f "
+    "GROUP BY g",
+    "SELECT id FROM {F} f WHERE k NOT IN (SELECT k FROM {M} m WHERE m.g = f.g AND m.b)",
+    "SELECT id, k NOT IN (SELECT k FROM {M} WHERE x > 50) AS ni, "
+    "k NOT IN (SELECT k FROM {M} WHERE x > 50 AND k IS NOT NULL) AS nn FROM {F} WHERE id < 300",
+    "SELECT id, k IN (SELECT k FROM {M} m WHERE m.g = f.g AND m.x > 90) AS i FROM {F} f "
+    "WHERE id < 300",
+    "SELECT id FROM {F} f WHERE x > 95 OR EXISTS (SELECT 1 FROM {M} m WHERE m.k = f.k "
+    "AND m.g = f.g AND m.x < -99)",
 ]
 
 LIMITS = [  # (query, ordered): the ORDER BY decides every position

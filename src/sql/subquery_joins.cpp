@@ -1,0 +1,521 @@
+// Subqueries inside expressions (the select list, HAVING, ORDER BY, CASE branches, function
+// arguments, WHERE conditions under OR or NOT) become joins, so that the inner query runs
+// once for all outer rows instead of once per distinct outer value. A correlated scalar
+// subquery is grouped by its correlation keys and LEFT JOINed on them; EXISTS is a MARK join
+// on the keys; IN a MARK join on the keys and the value, with per-key counts of rows and of
+// NULLs for IN's unknown answers (an uncorrelated IN is one null-aware MARK join). What the
+// shapes here do not cover stays with per-value evaluation (exec/subquery.cpp).
+#include <fmt/format.h>
+
+#include "exec/aggregate_function.h"
+#include "exec/type_rules.h"
+#include "sql/binder_internal.h"
+
+namespace floe::sql {
+
+using columnar::Column;
+using columnar::DataType;
+using columnar::TypeId;
+using exec::ExprOp;
+using exec::ExpressionPtr;
+using exec::PlanKind;
+using exec::PlanNode;
+using exec::PlanPtr;
+
+namespace {
+
+bool is_subquery_node(const Expr& e) {
+  return e.kind == ExprKind::kScalarSubquery || e.kind == ExprKind::kExists ||
+         e.kind == ExprKind::kInSubquery;
+}
+
+// The subquery nodes of `e`, not looking inside subqueries, lambdas or the nodes of `skip`.
+void collect_subqueries(const Expr& e, const std::set<const Expr*>& skip,
+                        std::vector<const Expr*>& out) {
+  if (skip.count(&e) || !e.lambda_params.empty() || e.kind == ExprKind::kQuantified) return;
+  if (is_subquery_node(e)) {
+    out.push_back(&e);
+    return;
+  }
+  for (const auto& a : e.args)
+    if (a) collect_subqueries(*a, skip, out);
+  if (e.filter) collect_subqueries(*e.filter, skip, out);
+  if (e.case_operand) collect_subqueries(*e.case_operand, skip, out);
+  for (const auto& [w, t] : e.when_then) {
+    collect_subqueries(*w, skip, out);
+    collect_subqueries(*t, skip, out);
+  }
+  if (e.else_expr) collect_subqueries(*e.else_expr, skip, out);
+  for (const auto& o : e.order_by) collect_subqueries(*o.expr, skip, out);
+}
+
+// SELECT .. FROM .. WHERE .. without grouping, windows, LIMIT or WITH.
+bool plain_select(const Query& q) {
+  if (q.kind != QueryKind::kSelect || !q.ctes.empty() || q.limit || q.offset) return false;
+  const Select& s = *q.select;
+  return !s.group_by && !s.having && !s.qualify && s.windows.empty() && !s.from.empty() &&
+         s.distinct_on.empty();
+}
+
+bool single_item(const Select& s) {
+  return s.items.size() == 1 && s.items[0].expr->kind != ExprKind::kStar;
+}
+
+bool has_window(const Expr& e) {
+  std::vector<const Expr*> w;
+  collect_windows(e, w);
+  return !w.empty();
+}
+
+PlanPtr node(PlanKind kind) {
+  auto p = std::make_unique<PlanNode>();
+  p->kind = kind;
+  return p;
+}
+
+// Casts both sides of a join key to their common type; false when they have none.
+bool unify_keys(ExpressionPtr& a, ExpressionPtr& b, const SourcePos& pos) {
+  auto t = exec::common_type(a->type, b->type);
+  if (!t) return false;
+  DataType common = t->id() == TypeId::kNull ? exec::bigint_type() : *t;
+  a = cast_to(std::move(a), common, pos);
+  b = cast_to(std::move(b), common, pos);
+  return true;
+}
+
+ExpressionPtr unary(ExprOp op, ExpressionPtr x) {
+  std::vector<ExpressionPtr> k;
+  k.push_back(std::move(x));
+  return exec::make_expression(op, exec::boolean_type(), std::move(k));
+}
+
+ExpressionPtr boolean_constant(std::optional<bool> v) {
+  if (v) return exec::make_bool_constant(*v);
+  return exec::make_null_constant(exec::boolean_type());
+}
+
+// CASE WHEN w0 THEN t0 .. ELSE e END.
+ExpressionPtr case_of(std::vector<std::pair<ExpressionPtr, ExpressionPtr>> branches,
+                      ExpressionPtr otherwise) {
+  DataType t = otherwise->type;
+  std::vector<ExpressionPtr> kids;
+  for (auto& [w, v] : branches) {
+    kids.push_back(std::move(w));
+    kids.push_back(std::move(v));
+  }
+  kids.push_back(std::move(otherwise));
+  auto c = exec::make_expression(ExprOp::kCase, t, std::move(kids));
+  c->has_else = true;
+  return c;
+}
+
+exec::AggregateCall aggregate_call(const std::string& name, std::vector<ExpressionPtr> args,
+                                   bool star, const SourcePos& pos) {
+  std::vector<DataType> types;
+  for (const auto& a : args) types.push_back(a->type);
+  exec::AggregateOptions opts;
+  opts.star = star;
+  auto fn = exec::resolve_aggregate(name, types, false, opts);
+  if (!fn) bind_error(pos, fmt::format("aggregate {} does not exist", name));
+  for (size_t i = 0; i < args.size() && i < fn->arg_types.size(); ++i)
+    args[i] = cast_to(std::move(args[i]), fn->arg_types[i], pos);
+  exec::AggregateCall call;
+  call.function = *fn;
+  call.args = std::move(args);
+  return call;
+}
+
+// Joins `right` to `plan`, whose columns `scope` lists; the right side's columns (a MARK
+// join's mark) are appended to the scope, hidden. Returns the index of the first of them.
+int attach(PlanPtr& plan, Scope& scope, PlanPtr right, exec::JoinKind kind,
+           std::vector<ExpressionPtr> left_keys, std::vector<ExpressionPtr> right_keys,
+           ExpressionPtr residual = nullptr, bool null_aware = false) {
+  int first = int(plan->output.size());
+  auto join = node(left_keys.empty() ? PlanKind::kNestedLoopJoin : PlanKind::kHashJoin);
+  join->join_type = kind;
+  join->left_keys = std::move(left_keys);
+  join->right_keys = std::move(right_keys);
+  join->residual = std::move(residual);
+  join->mark_null_aware = null_aware;
+  join->output = plan->output;
+  if (kind == exec::JoinKind::kMark) {
+    join->output.emplace_back("#mark", exec::boolean_type());
+  } else {
+    join->output.insert(join->output.end(), right->output.begin(), right->output.end());
+  }
+  join->estimated_rows = plan->estimated_rows;
+  for (size_t i = size_t(first); i < join->output.size(); ++i)
+    scope.columns.push_back({"", "#subquery", join->output[i].type, true});
+  join->children.push_back(std::move(plan));
+  join->children.push_back(std::move(right));
+  plan = std::move(join);
+  return first;
+}
+
+ExpressionPtr column(const PlanNode& plan, int index) {
+  return exec::make_column_ref(index, plan.output[size_t(index)].type, "#subquery");
+}
+
+}  // namespace
+
+bool mentions_subquery(const Expr& e) {
+  std::vector<const Expr*> found;
+  collect_subqueries(e, {}, found);
+  return !found.empty();
+}
+
+void Binder::Impl::join_subqueries(const std::vector<const Expr*>& exprs,
+                                   const std::set<const Expr*>& skip, PlanPtr& plan,
+                                   BindContext& ctx, SubqueryJoins& joins) {
+  std::vector<const Expr*> found;
+  for (const Expr* e : exprs)
+    if (e) collect_subqueries(*e, skip, found);
+  for (const Expr* sq : found) {
+    if (joins.subs.count(sq)) continue;
+    ExpressionPtr v;
+    try {
+      v = join_subquery(*sq, plan, ctx);
+    } catch (const BinderError&) {
+      v = nullptr;  // per-value evaluation binds it again and reports what is wrong
+    }
+    if (!v) continue;
+    auto shown = std::make_unique<exec::Expression>();
+    shown->op = ExprOp::kSubquery;
+    shown->type = v->type;
+    if (sq->negated) shown = unary(ExprOp::kNot, std::move(shown));
+    joins.subs[sq] = v.get();
+    joins.display[sq] = shown.get();
+    joins.values.push_back(std::move(v));
+    joins.values.push_back(std::move(shown));
+  }
+}
+
+bool Binder::Impl::split_conditions(const Select& sub, BindContext& outer_ctx,
+                                    CorrelatedConditions& out) {
+  Relation probe;
+  {
+    ExpressionPtr rest;
+    probe = from_clause(sub.from, {}, nullptr, nullptr, &rest);
+  }
+  Scope inner_alone;
+  inner_alone.columns = probe.columns;
+  Scope outer_alone = *outer_ctx.scope;
+  outer_alone.outer = nullptr;
+  outer_alone.correlation = nullptr;
+  auto binds_inner = [&](const Expr& e) {
+    BindContext c;
+    c.scope = &inner_alone;
+    try {
+      bind(e, c);
+      return true;
+    } catch (const BinderError&) {
+      return false;
+    }
+  };
+  auto bind_outer = [&](const Expr& e) -> ExpressionPtr {
+    BindContext c = outer_ctx;
+    c.scope = &outer_alone;
+    c.substitutions = nullptr;
+    try {
+      ExpressionPtr b = bind(e, c);
+      return contains_subquery(*b) ? nullptr : std::move(b);
+    } catch (const BinderError&) {
+      return nullptr;
+    }
+  };
+  std::vector<const Expr*> conds;
+  flatten_conjuncts(sub.where.get(), conds);
+  for (const Expr* c : conds) {
+    if (binds_inner(*c)) {
+      out.inner.push_back(c);
+      continue;
+    }
+    out.correlated.push_back(c);
+    if (c->kind == ExprKind::kBinary && c->binary_op == BinaryOp::kEqual &&
+        !mentions_subquery(*c)) {
+      const Expr& a = *c->args[0];
+      const Expr& b = *c->args[1];
+      ExpressionPtr o;
+      if (binds_inner(a) && (o = bind_outer(b))) {
+        out.inner_keys.push_back(&a);
+        out.outer_keys.push_back(std::move(o));
+        continue;
+      }
+      if (binds_inner(b) && (o = bind_outer(a))) {
+        out.inner_keys.push_back(&b);
+        out.outer_keys.push_back(std::move(o));
+        continue;
+      }
+    }
+    out.residual.push_back(c);
+  }
+  return true;
+}
+
+ExpressionPtr Binder::Impl::join_subquery(const Expr& sq, PlanPtr& plan, BindContext& ctx) {
+  const Query& q = *sq.subquery;
+  if (sq.kind == ExprKind::kInSubquery) return join_in(sq, plan, ctx);
+  if (!plain_select(q)) return nullptr;
+  const Select& sub = *q.select;
+  CorrelatedConditions cc;
+  if (!split_conditions(sub, ctx, cc)) return nullptr;
+  if (cc.inner_keys.empty()) return nullptr;  // not correlated by keys: it runs per value
+  if (sq.kind == ExprKind::kExists) return join_exists(sq, cc, plan, ctx);
+  if (!cc.residual.empty() || !single_item(sub) || sub.distinct) return nullptr;
+  const Expr& item = *sub.items[0].expr;
+  if (has_window(item)) return nullptr;
+  if (contains_aggregate(item)) return join_scalar_aggregate(sq, cc, plan, *ctx.scope);
+  return join_scalar_value(sq, cc, plan, *ctx.scope);
+}
+
+// (SELECT agg(..) FROM s WHERE s.k = t.k): grouped by s.k and LEFT JOINed. An outer row
+// without a group gets the item's value over no rows: 0 for a bare COUNT, NULL for the
+// aggregates that are NULL over no rows, else that value computed once.
+ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedConditions& cc,
+                                                  PlanPtr& plan, Scope& scope) {
+  const Query& q = *sq.subquery;
+  const Select& sub = *q.select;
+  SelectHooks hooks;
+  hooks.extra_keys = cc.inner_keys;
+  hooks.skip_where = cc.correlated;
+  BoundQuery grouped = select(sub, q, nullptr, nullptr, &hooks);
+  size_t k = cc.inner_keys.size();
+  if (grouped.plan->output.size() != k + 1) return nullptr;
+  DataType value_type = grouped.plan->output[k].type;
+  if (value_type.id() == TypeId::kNull) return nullptr;
+  const Expr& item = *sub.items[0].expr;
+  std::string fn = item.kind == ExprKind::kFunction && !item.over && !item.filter
+                       ? item.names.back()
+                       : std::string();
+  ExpressionPtr zero, over_none;
+  if (fn == "count" || fn == "count_if") {
+    Column z{exec::bigint_type()};
+    z.append<int64_t>(0);
+    zero = cast_to(exec::make_constant(std::move(z)), value_type, sq.pos);
+  } else if (fn != "min" && fn != "max" && fn != "sum" && fn != "avg" && fn != "any_value") {
+    SelectHooks none;
+    none.skip_where = cc.correlated;
+    none.empty_input = true;
+    BoundQuery empty = select(sub, q, nullptr, nullptr, &none);
+    if (empty.plan->output.size() != 1) return nullptr;
+    auto s = std::make_shared<exec::Subquery>();
+    s->kind = exec::SubqueryKind::kScalar;
+    s->threads = options.threads;
+    auto e = std::make_unique<exec::Expression>();
+    e->op = ExprOp::kSubquery;
+    e->type = empty.plan->output[0].type;
+    e->subquery = s;
+    s->plan = std::move(empty.plan);
+    over_none = cast_to(std::move(e), value_type, sq.pos);
+  }
+  std::vector<ExpressionPtr> lk, rk;
+  for (size_t i = 0; i < k; ++i) {
+    lk.push_back(std::move(cc.outer_keys[i]));
+    rk.push_back(column(*grouped.plan, int(i)));
+    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
+  }
+  int base = attach(plan, scope, std::move(grouped.plan), exec::JoinKind::kLeft, std::move(lk),
+                    std::move(rk));
+  ExpressionPtr value = column(*plan, base + int(k));
+  if (zero) {
+    std::vector<ExpressionPtr> kids;
+    kids.push_back(std::move(value));
+    kids.push_back(std::move(zero));
+    return exec::make_expression(ExprOp::kCoalesce, value_type, std::move(kids));
+  }
+  if (over_none) {
+    std::vector<std::pair<ExpressionPtr, ExpressionPtr>> b;
+    b.emplace_back(unary(ExprOp::kIsNull, column(*plan, base)), std::move(over_none));
+    return case_of(std::move(b), std::move(value));
+  }
+  return value;
+}
+
+// (SELECT v FROM s WHERE s.k = t.k): s grouped by s.k with COUNT(*) and ANY_VALUE(v), LEFT
+// JOINed; a key with more than one row is the single-row error when an outer row reads it.
+ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditions& cc,
+                                              PlanPtr& plan, Scope& scope) {
+  const Select& sub = *sq.subquery->select;
+  Relation inner = filtered_from(sub.from, cc.inner, nullptr, nullptr);
+  Scope is;
+  is.columns = inner.columns;
+  BindContext ictx;
+  ictx.scope = &is;
+  auto agg = node(PlanKind::kAggregate);
+  size_t k = cc.inner_keys.size();
+  for (size_t i = 0; i < k; ++i) {
+    agg->group_keys.push_back(bind(*cc.inner_keys[i], ictx));
+    agg->output.emplace_back("#key" + std::to_string(i), agg->group_keys.back()->type);
+  }
+  ExpressionPtr v = bind(*sub.items[0].expr, ictx);
+  if (v->type.id() == TypeId::kNull) v = cast_to(std::move(v), exec::bigint_type(), sq.pos);
+  agg->aggregates.push_back(aggregate_call("count", {}, true, sq.pos));
+  std::vector<ExpressionPtr> args;
+  args.push_back(std::move(v));
+  agg->aggregates.push_back(aggregate_call("any_value", std::move(args), false, sq.pos));
+  agg->output.emplace_back("#rows", agg->aggregates[0].function.result_type);
+  agg->output.emplace_back("#value", agg->aggregates[1].function.result_type);
+  agg->estimated_rows = inner.plan->estimated_rows;
+  agg->children.push_back(std::move(inner.plan));
+  std::vector<ExpressionPtr> lk, rk;
+  for (size_t i = 0; i < k; ++i) {
+    lk.push_back(std::move(cc.outer_keys[i]));
+    rk.push_back(column(*agg, int(i)));
+    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
+  }
+  DataType value_type = agg->output[k + 1].type;
+  int base = attach(plan, scope, std::move(agg), exec::JoinKind::kLeft, std::move(lk),
+                    std::move(rk));
+  std::vector<ExpressionPtr> kids;
+  kids.push_back(cast_to(column(*plan, base + int(k)), exec::bigint_type(), sq.pos));
+  kids.push_back(column(*plan, base + int(k) + 1));
+  auto call = exec::make_expression(ExprOp::kFunction, value_type, std::move(kids));
+  call->function = exec::single_row_value(value_type);
+  call->name = call->function.name;
+  return call;
+}
+
+// [NOT] EXISTS (SELECT .. FROM s WHERE s.k = t.k [AND s.x < t.y]): a MARK join on the keys,
+// the other correlated conditions its residual.
+ExpressionPtr Binder::Impl::join_exists(const Expr& sq, CorrelatedConditions& cc, PlanPtr& plan,
+                                        BindContext& ctx) {
+  const Select& sub = *sq.subquery->select;
+  for (const auto& it : sub.items)
+    if (it.expr->kind != ExprKind::kStar && contains_aggregate(*it.expr)) return nullptr;
+  if (!cc.residual.empty() && ctx.aggregates) return nullptr;
+  Scope& scope = *ctx.scope;
+  Relation inner = filtered_from(sub.from, cc.inner, nullptr, nullptr);
+  int width = int(plan->output.size());
+  std::vector<ExpressionPtr> residual;
+  Scope outer_alone = scope;
+  outer_alone.outer = nullptr;
+  outer_alone.correlation = nullptr;
+  for (const Expr* c : cc.residual) {
+    Scope inner_scope;
+    inner_scope.columns = inner.columns;
+    inner_scope.outer = &outer_alone;
+    Correlation local;
+    inner_scope.correlation = &local;
+    BindContext rctx;
+    rctx.scope = &inner_scope;
+    ExpressionPtr b = to_boolean(bind(*c, rctx), c->pos, "WHERE");
+    if (contains_subquery(*b)) return nullptr;
+    shift_columns_by(*b, width);
+    residual.push_back(substitute_outer(std::move(b), local));
+  }
+  Scope is;
+  is.columns = inner.columns;
+  BindContext ictx;
+  ictx.scope = &is;
+  std::vector<ExpressionPtr> lk, rk;
+  for (size_t i = 0; i < cc.inner_keys.size(); ++i) {
+    lk.push_back(std::move(cc.outer_keys[i]));
+    rk.push_back(bind(*cc.inner_keys[i], ictx));
+    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
+  }
+  int mark = attach(plan, scope, std::move(inner.plan), exec::JoinKind::kMark, std::move(lk),
+                    std::move(rk), exec::make_conjunction(residual));
+  ExpressionPtr v = column(*plan, mark);
+  return sq.negated ? unary(ExprOp::kNot, std::move(v)) : std::move(v);
+}
+
+// x [NOT] IN (subquery). Uncorrelated: one null-aware MARK join on x. Correlated by keys
+// (s.k = t.k): a MARK join on (keys, x) says whether x is found, and a LEFT JOIN with the
+// rows and non-NULL values per key gives the rest of IN's answer: FALSE with no rows, else
+// NULL when x is NULL or not found among values that include a NULL, else FALSE.
+ExpressionPtr Binder::Impl::join_in(const Expr& sq, PlanPtr& plan, BindContext& ctx) {
+  const Query& q = *sq.subquery;
+  Scope& scope = *ctx.scope;
+  ExpressionPtr needle;
+  {
+    BindContext nctx = ctx;
+    nctx.substitutions = nullptr;
+    needle = bind(*sq.args[0], nctx);
+  }
+  if (contains_subquery(*needle)) return nullptr;
+  auto finish = [&](ExpressionPtr v) {
+    return sq.negated ? unary(ExprOp::kNot, std::move(v)) : std::move(v);
+  };
+  std::optional<BoundQuery> alone;
+  try {
+    alone = query(q, nullptr, nullptr);
+  } catch (const BinderError&) {
+    alone.reset();  // it reads outer columns
+  }
+  if (alone) {
+    if (alone->plan->output.size() != 1) return nullptr;
+    std::vector<ExpressionPtr> lk, rk;
+    lk.push_back(std::move(needle));
+    rk.push_back(column(*alone->plan, 0));
+    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
+    int mark = attach(plan, scope, std::move(alone->plan), exec::JoinKind::kMark, std::move(lk),
+                      std::move(rk), nullptr, true);
+    return finish(column(*plan, mark));
+  }
+  if (!plain_select(q)) return nullptr;
+  const Select& sub = *q.select;
+  if (!single_item(sub) || contains_aggregate(*sub.items[0].expr) ||
+      has_window(*sub.items[0].expr))
+    return nullptr;
+  CorrelatedConditions cc;
+  if (!split_conditions(sub, ctx, cc)) return nullptr;
+  if (cc.inner_keys.empty() || !cc.residual.empty()) return nullptr;
+  size_t k = cc.inner_keys.size();
+  // Whether x is found among its key's values.
+  Relation values = filtered_from(sub.from, cc.inner, nullptr, nullptr);
+  Scope vs;
+  vs.columns = values.columns;
+  BindContext vctx;
+  vctx.scope = &vs;
+  std::vector<ExpressionPtr> lk, rk;
+  for (size_t i = 0; i < k; ++i) {
+    lk.push_back(cc.outer_keys[i]->clone());
+    rk.push_back(bind(*cc.inner_keys[i], vctx));
+    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
+  }
+  ExpressionPtr item = bind(*sub.items[0].expr, vctx);
+  if (contains_subquery(*item)) return nullptr;
+  lk.push_back(needle->clone());
+  rk.push_back(item->clone());
+  if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
+  // Rows and non-NULL values per key.
+  Relation counted = filtered_from(sub.from, cc.inner, nullptr, nullptr);
+  Scope cs;
+  cs.columns = counted.columns;
+  BindContext cctx;
+  cctx.scope = &cs;
+  auto agg = node(PlanKind::kAggregate);
+  for (size_t i = 0; i < k; ++i) {
+    agg->group_keys.push_back(bind(*cc.inner_keys[i], cctx));
+    agg->output.emplace_back("#key" + std::to_string(i), agg->group_keys.back()->type);
+  }
+  agg->aggregates.push_back(aggregate_call("count", {}, true, sq.pos));
+  std::vector<ExpressionPtr> args;
+  args.push_back(bind(*sub.items[0].expr, cctx));
+  agg->aggregates.push_back(aggregate_call("count", std::move(args), false, sq.pos));
+  agg->output.emplace_back("#rows", agg->aggregates[0].function.result_type);
+  agg->output.emplace_back("#values", agg->aggregates[1].function.result_type);
+  agg->estimated_rows = counted.plan->estimated_rows;
+  agg->children.push_back(std::move(counted.plan));
+  std::vector<ExpressionPtr> clk, crk;
+  for (size_t i = 0; i < k; ++i) {
+    clk.push_back(std::move(cc.outer_keys[i]));
+    crk.push_back(column(*agg, int(i)));
+    if (!unify_keys(clk.back(), crk.back(), sq.pos)) return nullptr;
+  }
+  int found = attach(plan, scope, std::move(values.plan), exec::JoinKind::kMark, std::move(lk),
+                     std::move(rk));
+  int base = attach(plan, scope, std::move(agg), exec::JoinKind::kLeft, std::move(clk),
+                    std::move(crk));
+  ExpressionPtr rows = column(*plan, base + int(k));
+  ExpressionPtr non_null = column(*plan, base + int(k) + 1);
+  std::vector<std::pair<ExpressionPtr, ExpressionPtr>> b;
+  b.emplace_back(unary(ExprOp::kIsNull, rows->clone()), boolean_constant(false));
+  b.emplace_back(column(*plan, found), boolean_constant(true));
+  b.emplace_back(unary(ExprOp::kIsNull, std::move(needle)), boolean_constant(std::nullopt));
+  b.emplace_back(comparison(ExprOp::kGreater, std::move(rows), std::move(non_null), sq.pos),
+                 boolean_constant(std::nullopt));
+  return finish(case_of(std::move(b), boolean_constant(false)));
+}
+
+}  // namespace floe::sql
