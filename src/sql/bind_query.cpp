@@ -569,7 +569,8 @@ void Binder::Impl::flatten(const TableRef& t, Relation& rel, Scope* outer, Corre
 
 Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
                                    const std::vector<const Expr*>& where, Scope* outer,
-                                   Correlation* corr, ExpressionPtr* remaining) {
+                                   Correlation* corr, ExpressionPtr* remaining,
+                                   std::vector<const Expr*>* pushable) {
   std::vector<Relation> rels;
   for (const auto& t : from) {
     if (t->kind == TableRefKind::kFunction && t->name.back() == "flatten") {
@@ -651,6 +652,20 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
       rels[size_t(r)].plan = std::move(f);
     }
   }
+  // Subquery tests that read one FROM item join it alone, before the items are joined.
+  // They are bound without the enclosing scopes, so a test that reads more than that item
+  // does not bind and stays for after the joins.
+  if (pushable && rels.size() > 1) {
+    std::vector<const Expr*> kept;
+    for (const Expr* c : *pushable) {
+      bool pushed = false;
+      for (size_t r = 0; r < rels.size() && !pushed; ++r)
+        pushed = is_semi_join_candidate(*c) ? semi_join(*c, rels[r], nullptr, nullptr)
+                                            : uncorrelated_in_join(*c, rels[r]);
+      if (!pushed) kept.push_back(c);
+    }
+    *pushable = std::move(kept);
+  }
   // Join order: the largest relation streams (probe side); each step adds the smallest
   // relation joined to the ones so far by an equality (the build side of a hash join),
   // or, when none is, the smallest of the rest (a cross join). Each step takes the
@@ -661,7 +676,9 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
     double e = rels[r].plan->estimated_rows >= 0 ? double(rels[r].plan->estimated_rows) : 1e6;
     raw[r] = e;
     const PlanNode& p = *rels[r].plan;
-    if (p.predicate || p.kind == PlanKind::kFilter) e *= 0.2;
+    bool semi = (p.kind == PlanKind::kHashJoin || p.kind == PlanKind::kNestedLoopJoin) &&
+                (p.join_type == exec::JoinKind::kSemi || p.join_type == exec::JoinKind::kAnti);
+    if (p.predicate || p.kind == PlanKind::kFilter || semi) e *= 0.2;
     est[r] = e;
   }
   // Equalities between a column of one relation and a column of another: their

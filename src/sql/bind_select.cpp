@@ -123,13 +123,16 @@ Relation Binder::Impl::filtered_from(const std::vector<TableRefPtr>& from_items,
   ExpressionPtr remaining;
   std::vector<const Expr*> plain, subqueries, scalars;
   std::vector<const Expr*> unjoined;
+  std::vector<const Expr*> pushable;  // may join one FROM item before the items are joined
   for (const Expr* c : conjuncts) {
-    if (is_semi_join_candidate(*c)) subqueries.push_back(c);
+    if (is_semi_join_candidate(*c)) pushable.push_back(c);
     else if (scalar_join_candidate(*c)) scalars.push_back(c);
+    else if (is_in_subquery_conjunct(*c)) pushable.push_back(c);
     else if (mentions_subquery(*c)) unjoined.push_back(c);  // after the joins below
     else plain.push_back(c);
   }
-  Relation from = from_clause(from_items, plain, outer, corr, &remaining);
+  Relation from = from_clause(from_items, plain, outer, corr, &remaining, &pushable);
+  for (const Expr* c : pushable) (is_semi_join_candidate(*c) ? subqueries : unjoined).push_back(c);
   auto add_filter = [&](ExpressionPtr f) {
     auto filter = make_node(PlanKind::kFilter);
     filter->output = from.plan->output;

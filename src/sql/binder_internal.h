@@ -145,9 +145,12 @@ struct Binder::Impl {
   // LATERAL FLATTEN(INPUT => .., PATH => .., OUTER => .., RECURSIVE => .., MODE => ..) over
   // the rows of `rel`, whose columns it extends.
   void flatten(const TableRef& t, Relation& rel, Scope* outer, Correlation* corr);
+  // `pushable`: WHERE conjuncts testing a subquery (EXISTS, IN) that may become a semi or
+  // anti join of the one FROM item they read, before the items are joined (so that the
+  // join order sees the smaller item); those pushed are removed from it.
   Relation from_clause(const std::vector<TableRefPtr>& from,
                        const std::vector<const Expr*>& where, Scope* outer, Correlation* corr,
-                       exec::ExpressionPtr* remaining);
+                       exec::ExpressionPtr* remaining, std::vector<const Expr*>* pushable = nullptr);
 
   // FROM and WHERE: from_clause, then the subquery conjuncts that become joins, then the
   // rest as a filter.
@@ -158,6 +161,9 @@ struct Binder::Impl {
   // x IN (subquery) becomes a semi or anti join of `rel` with the subquery's FROM; false
   // (nothing changed) when the subquery's shape does not allow it.
   bool semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr);
+  // x IN (subquery) of any shape, when the subquery is uncorrelated and x reads only `rel`:
+  // a semi join of `rel` with the subquery's rows; false (nothing changed) otherwise.
+  bool uncorrelated_in_join(const Expr& conjunct, Relation& rel);
 
   // Subqueries inside expressions (subquery_joins.cpp): the correlated scalar, EXISTS and
   // IN subqueries of `exprs` (and uncorrelated IN), outside the nodes of `skip`, whose shape
@@ -183,6 +189,8 @@ struct Binder::Impl {
 // Helpers shared by binder files.
 void flatten_conjuncts(const Expr* e, std::vector<const Expr*>& out);
 bool is_semi_join_candidate(const Expr& e);
+// x IN (subquery), not negated, of any subquery shape.
+bool is_in_subquery_conjunct(const Expr& e);
 bool mentions_subquery(const Expr& e);  // a subquery node outside nested subqueries
 // Bound expressions of a decorrelated condition over [outer columns, inner columns].
 void shift_columns_by(exec::Expression& e, int by);

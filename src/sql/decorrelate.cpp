@@ -93,6 +93,42 @@ bool is_semi_join_candidate(const Expr& e) {
   return t && simple_select(*t->subquery);
 }
 
+bool is_in_subquery_conjunct(const Expr& e) {
+  return e.kind == ExprKind::kInSubquery && !e.negated;
+}
+
+bool Binder::Impl::uncorrelated_in_join(const Expr& conjunct, Relation& rel) {
+  if (!is_in_subquery_conjunct(conjunct)) return false;
+  Scope rel_scope;
+  rel_scope.columns = rel.columns;
+  BindContext octx;
+  octx.scope = &rel_scope;
+  ExpressionPtr needle;
+  BoundQuery sub;
+  try {
+    needle = bind(*conjunct.args[0], octx);
+    sub = query(*conjunct.subquery, nullptr, nullptr);  // fails when it is correlated
+  } catch (const BinderError&) {
+    return false;
+  }
+  if (contains_subquery(*needle) || sub.plan->output.size() != 1) return false;
+  exec::ExpressionPtr item = exec::make_column_ref(0, sub.plan->output[0].type, sub.plan->output[0].name);
+  auto t = exec::common_type(needle->type, item->type);
+  if (!t) return false;
+  columnar::DataType common = t->id() == columnar::TypeId::kNull ? exec::bigint_type() : *t;
+  auto join = std::make_unique<PlanNode>();
+  join->kind = PlanKind::kHashJoin;
+  join->join_type = exec::JoinKind::kSemi;
+  join->left_keys.push_back(cast_to(std::move(needle), common, conjunct.pos));
+  join->right_keys.push_back(cast_to(std::move(item), common, conjunct.pos));
+  join->output = rel.plan->output;
+  join->estimated_rows = rel.plan->estimated_rows;
+  join->children.push_back(std::move(rel.plan));
+  join->children.push_back(std::move(sub.plan));
+  rel.plan = std::move(join);
+  return true;
+}
+
 bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr) {
   bool negated;
   const Expr* test = subquery_test(conjunct, negated);
