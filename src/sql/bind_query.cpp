@@ -175,6 +175,48 @@ void factor_disjunction(ExpressionPtr e, std::vector<ExpressionPtr>& out) {
   if (!always && rest) out.push_back(std::move(rest));
 }
 
+// An OR over several relations implies, for a relation every branch restricts, the OR of
+// those restrictions: (n1 = 'FRANCE' AND n2 = 'GERMANY') OR (n1 = 'GERMANY' AND n2 =
+// 'FRANCE') implies n1 IN ('FRANCE', 'GERMANY') and the same of n2. The implied filters
+// (added beside the OR, which stays) go onto their relation before it is joined.
+// `rel_of` gives each column's relation.
+void implied_filters(const exec::Expression& e, const std::vector<int>& rel_of, size_t relations,
+                     std::vector<ExpressionPtr>& out) {
+  if (e.op != ExprOp::kOr || !e.is_deterministic()) return;
+  std::vector<ExpressionPtr> branches;
+  exec::split_chain(ExprOp::kOr, e.clone(), branches);
+  std::vector<std::vector<ExpressionPtr>> parts(branches.size());
+  for (size_t b = 0; b < branches.size(); ++b) split_conjuncts(std::move(branches[b]), parts[b]);
+  auto only_rel = [&](const exec::Expression& x) -> int {
+    std::vector<int> cols;
+    exec::collect_columns(x, cols);
+    if (cols.empty() || has_subquery(x)) return -1;
+    int r = rel_of[size_t(cols[0])];
+    for (int c : cols)
+      if (rel_of[size_t(c)] != r) return -1;
+    return r;
+  };
+  for (size_t r = 0; r < relations; ++r) {
+    std::vector<ExpressionPtr> per_branch;
+    for (auto& branch : parts) {
+      std::vector<ExpressionPtr> mine;
+      for (const auto& p : branch)
+        if (only_rel(*p) == int(r)) mine.push_back(p->clone());
+      if (mine.empty()) break;
+      per_branch.push_back(conjunction(mine));
+    }
+    if (per_branch.size() != parts.size()) continue;
+    ExpressionPtr any = std::move(per_branch[0]);
+    for (size_t b = 1; b < per_branch.size(); ++b) {
+      std::vector<ExpressionPtr> k;
+      k.push_back(std::move(any));
+      k.push_back(std::move(per_branch[b]));
+      any = exec::make_expression(ExprOp::kOr, exec::boolean_type(), std::move(k));
+    }
+    out.push_back(std::move(any));
+  }
+}
+
 }  // namespace
 
 formats::ScanPredicate pushdown_predicate(const exec::Expression& condition,
@@ -619,6 +661,11 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
   std::vector<int> rel_of(all.columns.size());
   for (size_t r = 0; r < rels.size(); ++r)
     for (size_t c = 0; c < rels[r].columns.size(); ++c) rel_of[size_t(offset[r]) + c] = int(r);
+  if (rels.size() > 1) {
+    std::vector<ExpressionPtr> implied;
+    for (const auto& c : conjuncts) implied_filters(*c, rel_of, rels.size(), implied);
+    for (auto& i : implied) conjuncts.push_back(std::move(i));
+  }
   std::vector<ExpressionPtr> multi;
   for (auto& c : conjuncts) {
     int lo = INT32_MAX, hi = -1;
