@@ -609,13 +609,88 @@ void Binder::Impl::flatten(const TableRef& t, Relation& rel, Scope* outer, Corre
   rel.estimated_rows = rel.estimated_rows >= 0 ? rel.estimated_rows * 4 : -1;
 }
 
+namespace {
+
+bool is_flatten_call(const TableRef& t) {
+  return t.kind == TableRefKind::kFunction && t.name.back() == "flatten";
+}
+
+// The FROM items of an inner or cross JOIN tree written with ON (or nothing), and its ON
+// conjuncts: such a join means the same as those items with the conjuncts in WHERE, so it
+// gets the same join ordering, pushdown and inference. Outer joins, USING, NATURAL and
+// LATERAL items keep their tree (one FROM item).
+void flatten_inner_joins(const TableRef& t, std::vector<const TableRef*>& items,
+                         std::vector<const Expr*>& on) {
+  auto plain = [](const TableRef& x) { return !x.lateral && !is_flatten_call(x); };
+  if (t.kind == TableRefKind::kJoin &&
+      (t.join_type == JoinType::kInner || t.join_type == JoinType::kCross) && !t.natural &&
+      t.using_columns.empty() && plain(*t.left) && plain(*t.right)) {
+    flatten_inner_joins(*t.left, items, on);
+    flatten_inner_joins(*t.right, items, on);
+    flatten_conjuncts(t.on.get(), on);
+    return;
+  }
+  items.push_back(&t);
+}
+
+// Equalities between columns of two FROM items make their values the same, so a filter on
+// one column holds of the other: a.k = b.k AND a.k = 3 gives b.k = 3 too, which prunes b's
+// scan. Only between columns of one type (the filter is re-used as bound) that is not
+// floating point (-0.0 = 0.0 yet they differ).
+void infer_across_equalities(std::vector<ExpressionPtr>& conjuncts, const std::vector<int>& rel_of) {
+  std::vector<int> parent(rel_of.size());
+  for (size_t i = 0; i < parent.size(); ++i) parent[i] = int(i);
+  std::function<int(int)> root = [&](int x) { return parent[size_t(x)] == x ? x : parent[size_t(x)] = root(parent[size_t(x)]); };
+  bool any = false;
+  for (const auto& c : conjuncts) {
+    if (c->op != ExprOp::kEqual) continue;
+    const auto& a = *c->children[0];
+    const auto& b = *c->children[1];
+    if (a.op != ExprOp::kColumn || b.op != ExprOp::kColumn || !(a.type == b.type) ||
+        exec::is_floating(a.type) || rel_of[size_t(a.column_index)] == rel_of[size_t(b.column_index)])
+      continue;
+    parent[size_t(root(a.column_index))] = root(b.column_index);
+    any = true;
+  }
+  if (!any) return;
+  std::set<std::string> have;
+  for (const auto& c : conjuncts) have.insert(c->to_string(true));
+  std::vector<ExpressionPtr> derived;
+  for (const auto& c : conjuncts) {
+    if (!c->is_deterministic() || has_subquery(*c)) continue;
+    std::vector<int> cols;
+    exec::collect_columns(*c, cols);
+    if (cols.empty() || std::any_of(cols.begin(), cols.end(), [&](int x) { return x != cols[0]; })) continue;
+    int g = cols[0];
+    for (size_t other = 0; other < parent.size(); ++other) {
+      if (int(other) == g || root(int(other)) != root(g) || rel_of[other] == rel_of[size_t(g)]) continue;
+      std::vector<int> mapping(rel_of.size());
+      for (size_t i = 0; i < mapping.size(); ++i) mapping[i] = int(i);
+      mapping[size_t(g)] = int(other);
+      ExpressionPtr d = c->clone();
+      exec::remap_columns(*d, mapping);
+      if (have.insert(d->to_string(true)).second) derived.push_back(std::move(d));
+    }
+  }
+  for (auto& d : derived) conjuncts.push_back(std::move(d));
+}
+
+}  // namespace
+
 Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
-                                   const std::vector<const Expr*>& where, Scope* outer,
+                                   const std::vector<const Expr*>& where_in, Scope* outer,
                                    Correlation* corr, ExpressionPtr* remaining,
                                    std::vector<const Expr*>* pushable) {
   std::vector<Relation> rels;
-  for (const auto& t : from) {
-    if (t->kind == TableRefKind::kFunction && t->name.back() == "flatten") {
+  std::vector<const Expr*> where = where_in;
+  std::vector<const TableRef*> items;
+  for (size_t i = 0; i < from.size(); ++i) {
+    // A LATERAL FLATTEN reads the whole FROM item before it: that item stays one.
+    if (i + 1 < from.size() && is_flatten_call(*from[i + 1])) items.push_back(from[i].get());
+    else flatten_inner_joins(*from[i], items, where);
+  }
+  for (const TableRef* t : items) {
+    if (is_flatten_call(*t)) {
       // LATERAL FLATTEN reads the FROM item before it (or a constant).
       if (rels.empty()) {
         Relation one;
@@ -665,6 +740,7 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
     std::vector<ExpressionPtr> implied;
     for (const auto& c : conjuncts) implied_filters(*c, rel_of, rels.size(), implied);
     for (auto& i : implied) conjuncts.push_back(std::move(i));
+    infer_across_equalities(conjuncts, rel_of);
   }
   std::vector<ExpressionPtr> multi;
   for (auto& c : conjuncts) {
