@@ -463,6 +463,21 @@ Column to_variant_kernel(const ScalarArgs& a, const DataType& rt) {
   });
 }
 
+// The value of a column declared VARIANT: its text when that is JSON, else the text as a
+// JSON string (a plain string written into the column by an INSERT of text).
+Column variant_of_text_kernel(const ScalarArgs& a, const DataType& rt) {
+  const Column& s = *a.columns[0];
+  std::string buf;
+  return map_string(a.columns, a.rows, rt, string_bytes(s), [&](int64_t i, StringBuilder& b) {
+    std::string_view text = s.string_at(i);
+    buf.clear();
+    if (!trim_json_space(text).empty() && normalize_json(text, buf, nullptr, true)) return b.append(buf);
+    buf.clear();
+    append_variant(s, i, buf);
+    b.append(buf);
+  });
+}
+
 // TO_VARIANT takes any value: text becomes a JSON string (never parsed), numbers numbers.
 std::optional<ScalarFunction> bind_to_variant(std::span<const DataType> args) {
   if (args.size() != 1) return std::nullopt;
@@ -517,6 +532,7 @@ void register_json_functions(FunctionTable& t) {
 
   t.add("to_json").overload({V}, V, to_json_kernel);
   t.add("to_variant").rule("to_variant(ANY)", bind_to_variant);
+  t.add("variant_of_text").overload({V}, V, variant_of_text_kernel);
   register_json_construct_functions(t);
 }
 

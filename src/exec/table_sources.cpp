@@ -90,6 +90,12 @@ IcebergTableSource::~IcebergTableSource() = default;
 
 const Schema& IcebergTableSource::schema() const { return schema_->schema; }
 
+bool IcebergTableSource::variant_column(int column) const {
+  const auto& f = schema_->schema.fields.at(size_t(column));
+  if (!f.field_id) return false;
+  return metadata_->properties.count(std::string(kVariantTypeProperty) + std::to_string(*f.field_id)) > 0;
+}
+
 int64_t IcebergTableSource::estimated_rows() const {
   if (!snapshot_) return 0;
   auto it = snapshot_->summary.find("total-records");

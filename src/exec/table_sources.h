@@ -19,6 +19,11 @@
 
 namespace floe::exec {
 
+// A text column declared VARIANT, OBJECT or ARRAY is kept as the table property
+// floe.column-type.<field id> = <that type> (Iceberg has no such type: other engines read
+// the column as a string of JSON).
+inline constexpr const char* kVariantTypeProperty = "floe.column-type.";
+
 // Rows held in memory. The batches are shared and never changed in place: a write
 // replaces the whole list, so a running scan keeps reading the version it started on.
 class MemoryTableSource : public TableSource {
@@ -31,6 +36,10 @@ class MemoryTableSource : public TableSource {
   void read(size_t piece, const std::function<void(columnar::Batch&&)>& sink) override;
   std::string describe() const override { return name_ + " (memory)"; }
   int64_t distinct_estimate(int column) override;
+  bool variant_column(int column) const override {
+    return size_t(column) < variant_.size() && variant_[size_t(column)];
+  }
+  void set_variant_columns(std::vector<bool> v) { variant_ = std::move(v); }
 
  private:
   std::string name_;
@@ -38,6 +47,7 @@ class MemoryTableSource : public TableSource {
   std::shared_ptr<const std::vector<columnar::Batch>> batches_;
   std::map<int, int64_t> distinct_;
   std::vector<int> columns_;
+  std::vector<bool> variant_;
 };
 
 class IcebergTableSource : public TableSource {
@@ -57,6 +67,8 @@ class IcebergTableSource : public TableSource {
   // From the files' lower and upper bounds: an integer or date column has at most
   // upper - lower + 1 values.
   int64_t distinct_estimate(int column) override;
+  // From the table property floe.column-type.<field id> = VARIANT | OBJECT | ARRAY.
+  bool variant_column(int column) const override;
 
  private:
   struct State;

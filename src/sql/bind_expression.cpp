@@ -596,7 +596,11 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
                             : name == "array_contains" ? i == 0
                             : name == "object_insert" ? i == 2
                                                       : true;
-      if (!value_position || !exec::is_text(args[i]->type) || is_variant_syntax(*e.args[i])) continue;
+      if (!value_position || !exec::is_text(args[i]->type)) continue;
+      if (is_variant_expr(*e.args[i], ctx)) {
+        args[i] = variant_value(*e.args[i], std::move(args[i]), ctx);
+        continue;
+      }
       std::vector<ExpressionPtr> k;
       k.push_back(std::move(args[i]));
       args[i] = call_function("to_variant", std::move(k), e.args[i]->pos);
@@ -872,8 +876,9 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
     case ExprKind::kCast: {
       ExpressionPtr a = bind(*e.args[0], ctx);
       DataType t = Binder::resolve_type(e.type);
-      if (is_variant_syntax(*e.args[0]) && e.type.name != "VARIANT" && e.type.name != "OBJECT" &&
+      if (is_variant_expr(*e.args[0], ctx) && e.type.name != "VARIANT" && e.type.name != "OBJECT" &&
           e.type.name != "ARRAY") {
+        a = variant_value(*e.args[0], std::move(a), ctx);
         // A VARIANT to a SQL type: strings lose their quotes, numbers and booleans convert.
         const char* via = exec::is_integer(t) ? "variant_to_bigint"
                           : (exec::is_floating(t) || t.id() == TypeId::kDecimal) ? "variant_to_double"
@@ -1036,7 +1041,9 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
       std::vector<ExpressionPtr> args;
       for (const auto& a : e.args) {
         ExpressionPtr v = bind(*a, ctx);
-        if (exec::is_text(v->type) && !is_variant_syntax(*a)) {
+        if (exec::is_text(v->type) && is_variant_expr(*a, ctx)) {
+          v = variant_value(*a, std::move(v), ctx);
+        } else if (exec::is_text(v->type)) {
           std::vector<ExpressionPtr> k;
           k.push_back(std::move(v));
           v = call_function("to_variant", std::move(k), a->pos);
@@ -1051,6 +1058,26 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
       bind_error(e.pos, "an INTERVAL is only allowed added to or subtracted from a date or timestamp");
   }
   bind_error(e.pos, "unsupported expression");
+}
+
+ExpressionPtr Binder::Impl::variant_value(const Expr& e, ExpressionPtr bound, BindContext& ctx) {
+  if (is_variant_syntax(e)) return bound;
+  std::vector<ExpressionPtr> k;
+  k.push_back(std::move(bound));
+  return call_function("variant_of_text", std::move(k), e.pos);
+}
+
+bool Binder::Impl::is_variant_expr(const Expr& e, BindContext& ctx) {
+  if (is_variant_syntax(e)) return true;
+  if (e.kind != ExprKind::kColumnRef || !ctx.scope) return false;
+  ExpressionPtr c;
+  try {
+    c = bind_column(e, ctx);
+  } catch (const BinderError&) {
+    return false;
+  }
+  return c->op == ExprOp::kColumn && size_t(c->column_index) < ctx.scope->columns.size() &&
+         ctx.scope->columns[size_t(c->column_index)].variant;
 }
 
 }  // namespace floe::sql

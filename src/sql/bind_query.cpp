@@ -386,6 +386,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
         scan->scan_columns.push_back(int(i));
         scan->output.push_back(schema.fields[i]);
         r.columns.push_back({alias, schema.fields[i].name, schema.fields[i].type});
+        r.columns.back().variant = source->variant_column(int(i));
       }
       scan->estimated_rows = source->estimated_rows();
       r.estimated_rows = scan->estimated_rows;

@@ -16,6 +16,7 @@ struct ColumnBinding {
   std::string name;
   columnar::DataType type;
   bool hidden = false;  // a column the binder added (a decorrelated subquery's): not in *
+  bool variant = false;  // a table's text column declared VARIANT, OBJECT or ARRAY
 };
 
 // How a decorrelated scalar subquery is bound: its correlated conditions are left out of
@@ -142,6 +143,12 @@ struct Binder::Impl {
   bool scalar_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr,
                    exec::ExpressionPtr* filter);
   Relation from_item(const TableRef& t, Scope* outer, Correlation* corr);
+  // Whether `e` yields VARIANT text: by its syntax (a path, PARSE_JSON, ..) or as a column
+  // declared VARIANT, OBJECT or ARRAY.
+  bool is_variant_expr(const Expr& e, BindContext& ctx);
+  // `bound` (the value of `e`, which is_variant_expr) as valid VARIANT text: a declared
+  // VARIANT column's text is JSON, or a plain string that becomes a JSON string.
+  exec::ExpressionPtr variant_value(const Expr& e, exec::ExpressionPtr bound, BindContext& ctx);
   // LATERAL FLATTEN(INPUT => .., PATH => .., OUTER => .., RECURSIVE => .., MODE => ..) over
   // the rows of `rel`, whose columns it extends.
   void flatten(const TableRef& t, Relation& rel, Scope* outer, Correlation* corr);

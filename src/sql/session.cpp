@@ -42,8 +42,14 @@ using columnar::Schema;
 
 namespace {
 
+// VARIANT, OBJECT, JSON and ARRAY without an element type: JSON text in a string column.
+bool declared_variant(const TypeName& t) {
+  return t.name == "VARIANT" || t.name == "OBJECT" || t.name == "JSON" || (t.name == "ARRAY" && t.fields.empty());
+}
+
 struct MemoryTable {
   Schema schema;
+  std::set<std::string> variant;  // columns declared VARIANT, OBJECT or ARRAY
   std::shared_ptr<const std::vector<Batch>> batches = std::make_shared<std::vector<Batch>>();
   std::map<std::string, std::string> defaults;  // column -> DEFAULT expression text
 };
@@ -191,7 +197,11 @@ struct Session::State : public BindCatalog {
     auto it = memory_tables.find(memory_key(name));
     if (it != memory_tables.end()) {
       if (tt) throw UnsupportedError("time travel on an in-memory table");
-      return std::make_shared<exec::MemoryTableSource>(it->first, it->second.schema, it->second.batches);
+      auto source = std::make_shared<exec::MemoryTableSource>(it->first, it->second.schema, it->second.batches);
+      std::vector<bool> variant;
+      for (const auto& f : it->second.schema.fields) variant.push_back(it->second.variant.count(f.name) > 0);
+      source->set_variant_columns(std::move(variant));
+      return source;
     }
     if (options.in_memory) return nullptr;
     if (auto system = open_ingest_system_table(warehouse(), name)) return system;
@@ -466,6 +476,8 @@ struct Session::State : public BindCatalog {
       MemoryTable t;
       t.schema = schema;
       t.defaults = defaults;
+      for (const auto& col : ct.columns)
+        if (declared_variant(col.type)) t.variant.insert(col.name);
       auto v = std::make_shared<std::vector<Batch>>(std::move(rows));
       t.batches = v;
       memory_tables[memory_key(ct.name)] = std::move(t);
@@ -490,6 +502,12 @@ struct Session::State : public BindCatalog {
       const auto& fields = m.current_schema().schema.fields;
       for (const auto& f : fields)
         if (f.name == name && f.field_id) m.properties[kDefaultProperty + std::to_string(*f.field_id)] = text;
+    }
+    for (const auto& col : ct.columns) {
+      if (!declared_variant(col.type)) continue;
+      for (const auto& f : m.current_schema().schema.fields)
+        if (f.name == col.name && f.field_id)
+          m.properties[exec::kVariantTypeProperty + std::to_string(*f.field_id)] = col.type.name;
     }
     cat.table_operations(id, true)->commit(nullptr, m);
     if (!rows.empty()) append_warehouse(id, std::move(rows));
@@ -1159,6 +1177,19 @@ struct Session::State : public BindCatalog {
         throw UnsupportedError("this ALTER TABLE action is not supported yet");
     }
     iceberg::commit_table_changes(*ops, changes);
+    if (a.action == AlterAction::kAddColumn && declared_variant(a.column.type)) {
+      // The new column's field id exists once the schema change is committed.
+      auto after = table_ops(id);
+      auto now = after->current();
+      for (const auto& f : now->current_schema().schema.fields)
+        if (f.name == a.column.name && f.field_id) {
+          std::vector<iceberg::TableChange> mark(1);
+          mark[0].kind = K::kSetProperty;
+          mark[0].name = exec::kVariantTypeProperty + std::to_string(*f.field_id);
+          mark[0].new_name = a.column.type.name;
+          iceberg::commit_table_changes(*after, mark);
+        }
+    }
     return status("ALTER TABLE");
   }
 
@@ -1190,6 +1221,7 @@ struct Session::State : public BindCatalog {
         DataType type = Binder::resolve_type(a.column.type);
         if (a.column.not_null && !t.batches->empty()) throw InvalidInputError("a NOT NULL column needs a value for existing rows");
         t.schema.fields.emplace_back(a.column.name, type, !a.column.not_null);
+        if (declared_variant(a.column.type)) t.variant.insert(a.column.name);
         rebuild([&](Batch& b) {
           Column c(type);
           for (int64_t i = 0; i < b.num_rows(); ++i) c.append_null();

@@ -108,6 +108,18 @@ def test_ddl_inside_a_transaction_commits_it_first(wh):
     assert proc.returncode != 0 and "COMMIT without BEGIN" in proc.stderr
 
 
+def test_variant_columns_keep_their_type_across_sessions(wh):
+    # Iceberg has no VARIANT: the column is a string of JSON to peers, and floe keeps the
+    # declared type as a table property, so a later session still reads it as VARIANT.
+    floe_sql("-c", "CREATE TABLE db.docs (id INTEGER, doc VARIANT, note VARCHAR); "
+             "INSERT INTO db.docs VALUES (1, '\"hi\"', '\"hi\"'), (2, '{\"n\": 7}', 'x')", warehouse=wh.path)
+    assert floe_csv(wh, "SELECT id, doc::string AS d, note::string AS n FROM db.docs ORDER BY id") == \
+        ["id,d,n", "1,hi,\"\"\"hi\"\"\"", '2,"{""n"":7}",x']
+    tbl = wh.pyiceberg_table("db.docs")
+    assert str(tbl.schema().find_field("doc").field_type) == "string"
+    assert any(k.startswith("floe.column-type.") and v == "VARIANT" for k, v in tbl.properties.items())
+
+
 def test_views_live_in_the_catalog(wh):
     floe_sql("-c", "CREATE VIEW db.big AS SELECT id, n FROM db.t WHERE n >= 30", warehouse=wh.path)
     assert floe_csv(wh, "SELECT * FROM db.big ORDER BY id") == ["id,n", "3,30", "4,40"]
