@@ -229,11 +229,23 @@ Column cast_column(const Column& c, const DataType& to, const std::string& what,
   }
   if (f == TypeId::kDecimal && t == TypeId::kDecimal) {
     int ds = to.scale() - from.scale();
+    if (ds >= 0 && to.precision() - ds >= from.precision()) {
+      // Every value fits: the same unscaled values (times 10^ds), no checks.
+      out.append_range(c, 0, n);
+      if (ds > 0) {
+        // Unsigned: a NULL slot's arbitrary value may not fit, and is never read.
+        auto m = static_cast<unsigned __int128>(pow10(ds));
+        __int128* v = out.mutable_values<__int128>();
+        for (int64_t i = 0; i < n; ++i) v[i] = static_cast<__int128>(static_cast<unsigned __int128>(v[i]) * m);
+      }
+      return out;
+    }
     __int128 limit = pow10(to.precision());
+    const __int128 up = ds >= 0 ? pow10(ds) : 1;
     each([&](int64_t i) {
       __int128 v = c.value<__int128>(i);
       if (ds >= 0) {
-        v *= pow10(ds);
+        v *= up;
       } else {
         __int128 p = pow10(-ds);
         __int128 q = v / p, r = v % p;
