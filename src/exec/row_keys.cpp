@@ -70,40 +70,55 @@ void encode_keys(const std::vector<const Column*>& keys, int64_t rows, EncodedKe
   }
   out.bytes.resize(off[size_t(rows)]);
   uint8_t* base = out.bytes.data();
-  for (int64_t i = 0; i < rows; ++i) {
-    uint8_t* p = base + off[size_t(i)];
-    for (const Column* k : keys) {
-      bool valid = k->is_valid(i);
-      *p++ = valid ? 1 : 0;
-      if (!valid) out.has_null[size_t(i)] = 1;
-      TypeId id = k->type().id();
-      if (k->type().is_nested()) {
-        continue;
-      } else if (is_var(*k)) {
+  // Column by column (one type dispatch per column, not per value), each row's bytes
+  // written at its cursor: per key a valid byte, then the value (a nested value's bytes
+  // follow the last key).
+  std::vector<uint32_t> at(off.begin(), off.end() - 1);
+  auto valid_byte = [&](const Column* k, int64_t i) {
+    bool valid = k->is_valid(i);
+    base[at[size_t(i)]++] = valid ? 1 : 0;
+    if (!valid) out.has_null[size_t(i)] = 1;
+    return valid;
+  };
+  for (const Column* k : keys) {
+    TypeId id = k->type().id();
+    if (k->type().is_nested()) {
+      for (int64_t i = 0; i < rows; ++i) valid_byte(k, i);
+    } else if (is_var(*k)) {
+      for (int64_t i = 0; i < rows; ++i) {
+        bool valid = valid_byte(k, i);
         std::string_view s = valid ? k->string_at(i) : std::string_view();
+        uint8_t* p = base + at[size_t(i)];
         uint32_t len = uint32_t(s.size());
         std::memcpy(p, &len, 4);
-        p += 4;
-        std::memcpy(p, s.data(), s.size());
-        p += s.size();
-      } else if (id == TypeId::kFixedBinary || id == TypeId::kUuid) {
-        int w = k->type().byte_width();
-        if (valid) std::memcpy(p, k->fixed_at(i).data(), size_t(w));
-        else std::memset(p, 0, size_t(w));
-        p += w;
-      } else {
-        bool done = visit_fixed_width(id, [&](auto tag) {
-          using T = decltype(tag);
-          T v = valid ? normalize(k->value<T>(i)) : T{};
-          std::memcpy(p, &v, sizeof(T));
-          p += sizeof(T);
-        });
-        FLOE_CHECK(done, "key column of type {}", k->type().to_string());
+        std::memcpy(p + 4, s.data(), s.size());
+        at[size_t(i)] += 4 + len;
       }
+    } else if (id == TypeId::kFixedBinary || id == TypeId::kUuid) {
+      size_t w = size_t(k->type().byte_width());
+      for (int64_t i = 0; i < rows; ++i) {
+        uint8_t* p = base + at[size_t(i)] + 1;
+        if (valid_byte(k, i)) std::memcpy(p, k->fixed_at(i).data(), w);
+        else std::memset(p, 0, w);
+        at[size_t(i)] += uint32_t(w);
+      }
+    } else {
+      bool done = visit_fixed_width(id, [&](auto tag) {
+        using T = decltype(tag);
+        const T* values = k->values<T>();
+        for (int64_t i = 0; i < rows; ++i) {
+          T v = valid_byte(k, i) ? normalize(values[i]) : T{};
+          std::memcpy(base + at[size_t(i)], &v, sizeof(T));
+          at[size_t(i)] += sizeof(T);
+        }
+      });
+      FLOE_CHECK(done, "key column of type {}", k->type().to_string());
     }
+  }
+  for (int64_t i = 0; i < rows; ++i) {
     if (nested) {
       const std::string& s = nested_parts[size_t(i)];
-      std::memcpy(p, s.data(), s.size());
+      std::memcpy(base + at[size_t(i)], s.data(), s.size());
     }
     out.hashes[size_t(i)] = XXH3_64bits(base + off[size_t(i)], off[size_t(i) + 1] - off[size_t(i)]);
   }
