@@ -23,12 +23,13 @@ ExpressionPtr Expression::clone() const {
   e->case_insensitive = case_insensitive;
   e->null_on_divide_by_zero = null_on_divide_by_zero;
   e->name = name;
+  e->parameter = parameter;
   e->subquery = subquery;
   return e;
 }
 
 bool Expression::is_foldable() const {
-  if (op == ExprOp::kColumn || op == ExprOp::kRowMark || op == ExprOp::kSubquery) return false;
+  if (op == ExprOp::kColumn || op == ExprOp::kRowMark || op == ExprOp::kSubquery || parameter) return false;
   if (op == ExprOp::kFunction && !function.deterministic) return false;
   for (const auto& c : children)
     if (!c->is_foldable()) return false;

@@ -53,9 +53,12 @@ struct Expression {
   bool null_on_divide_by_zero = false;  // kDivide/kIntegerDivide/kModulo: NULL, not an error
   std::string name;                 // for messages and EXPLAIN: column name, function name
   std::shared_ptr<Subquery> subquery;  // kSubquery
+  // kConstant that is a subquery's correlation parameter: its column is set before each run
+  // of the subquery, so it is not a constant to fold.
+  bool parameter = false;
 
   ExpressionPtr clone() const;
-  bool is_constant() const { return op == ExprOp::kConstant; }
+  bool is_constant() const { return op == ExprOp::kConstant && !parameter; }
   // True when the expression reads no column (it can be folded).
   bool is_foldable() const;
   bool is_deterministic() const;

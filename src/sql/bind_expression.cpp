@@ -235,6 +235,7 @@ ExpressionPtr Binder::Impl::bind_column(const Expr& e, BindContext& ctx) {
       p->op = ExprOp::kConstant;
       p->type = outer->type;
       p->constant = param;
+      p->parameter = true;
       p->name = outer->name;
       corr.params.push_back(param);
       corr.outer_values.push_back(std::move(outer));
