@@ -175,6 +175,57 @@ void factor_disjunction(ExpressionPtr e, std::vector<ExpressionPtr>& out) {
   if (!always && rest) out.push_back(std::move(rest));
 }
 
+// Puts the filter `c` (over `plan`'s output columns) as low in `plan` as it means the same:
+// into a scan (whose pushed predicate prunes files, row groups and pages), or below a join
+// onto the side it reads when that side's rows are not null-extended by the join (either
+// side of an inner join, the left of a LEFT, semi, anti or MARK join, the right of a RIGHT
+// join); otherwise a filter node above.
+void attach_filter(PlanPtr& plan, ExpressionPtr c) {
+  PlanNode& p = *plan;
+  if (p.kind == PlanKind::kScan) {
+    lower_to_scan(*c, p.scan_columns, p.source->schema(), p.pushed);
+    if (p.predicate) {
+      std::vector<ExpressionPtr> two;
+      two.push_back(std::move(p.predicate));
+      two.push_back(std::move(c));
+      p.predicate = conjunction(two);
+    } else {
+      p.predicate = std::move(c);
+    }
+    return;
+  }
+  if ((p.kind == PlanKind::kHashJoin || p.kind == PlanKind::kNestedLoopJoin) && c->is_deterministic() &&
+      !has_subquery(*c)) {
+    std::vector<int> cols;
+    exec::collect_columns(*c, cols);
+    int left_width = int(p.children[0]->output.size());
+    bool left_only = !cols.empty(), right_only = !cols.empty();
+    for (int x : cols) {
+      left_only = left_only && x < left_width;
+      right_only = right_only && x >= left_width;
+    }
+    exec::JoinKind k = p.join_type;
+    if (left_only &&
+        (k == exec::JoinKind::kInner || k == exec::JoinKind::kLeft || k == exec::JoinKind::kSemi ||
+         k == exec::JoinKind::kAnti || k == exec::JoinKind::kMark)) {
+      attach_filter(p.children[0], std::move(c));
+      return;
+    }
+    if (right_only && (k == exec::JoinKind::kInner || k == exec::JoinKind::kRight)) {
+      shift_columns(*c, left_width);
+      attach_filter(p.children[1], std::move(c));
+      return;
+    }
+  }
+  auto f = std::make_unique<PlanNode>();
+  f->kind = PlanKind::kFilter;
+  f->output = p.output;
+  f->predicate = std::move(c);
+  f->estimated_rows = p.estimated_rows;
+  f->children.push_back(std::move(plan));
+  plan = std::move(f);
+}
+
 // An OR over several relations implies, for a relation every branch restricts, the OR of
 // those restrictions: (n1 = 'FRANCE' AND n2 = 'GERMANY') OR (n1 = 'GERMANY' AND n2 =
 // 'FRANCE') implies n1 IN ('FRANCE', 'GERMANY') and the same of n2. The implied filters
@@ -537,6 +588,26 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
               continue;
             }
           }
+          // A condition on the side whose rows the join may null-extend filters that side
+          // before the join (an unmatched row is null-extended either way); conditions on
+          // the preserved side decide matches and stay.
+          std::vector<int> cols;
+          exec::collect_columns(*p, cols);
+          bool right_only = !cols.empty(), left_only = !cols.empty();
+          for (int x : cols) {
+            right_only = right_only && x >= left_width;
+            left_only = left_only && x < left_width;
+          }
+          bool pushable = p->is_deterministic() && !has_subquery(*p);
+          if (pushable && right_only && (jt == JoinType::kLeft || jt == JoinType::kInner || jt == JoinType::kCross)) {
+            shift_columns(*p, left_width);
+            attach_filter(right.plan, std::move(p));
+            continue;
+          }
+          if (pushable && left_only && (jt == JoinType::kRight || jt == JoinType::kInner || jt == JoinType::kCross)) {
+            attach_filter(left.plan, std::move(p));
+            continue;
+          }
           rest.push_back(std::move(p));
         }
         j->residual = conjunction(rest);
@@ -757,24 +828,7 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
       continue;
     }
     shift_columns(*c, offset[size_t(r)]);
-    PlanNode& p = *rels[size_t(r)].plan;
-    if (p.kind == PlanKind::kScan) {
-      lower_to_scan(*c, p.scan_columns, p.source->schema(), p.pushed);
-      if (p.predicate) {
-        std::vector<ExpressionPtr> two;
-        two.push_back(std::move(p.predicate));
-        two.push_back(std::move(c));
-        p.predicate = conjunction(two);
-      } else {
-        p.predicate = std::move(c);
-      }
-    } else {
-      auto f = node(PlanKind::kFilter);
-      f->output = p.output;
-      f->predicate = std::move(c);
-      f->children.push_back(std::move(rels[size_t(r)].plan));
-      rels[size_t(r)].plan = std::move(f);
-    }
+    attach_filter(rels[size_t(r)].plan, std::move(c));
   }
   // Subquery tests that read one FROM item join it alone, before the items are joined.
   // They are bound without the enclosing scopes, so a test that reads more than that item
