@@ -30,6 +30,9 @@ struct SessionOptions {
   // Bytes a query's sorts, join builds and aggregations may hold; 0 = 80 % of the machine's
   // memory; negative = no limit. `SET memory_limit = '8GB'` changes it for the session.
   int64_t memory_limit = 0;
+  // Folder for the files queries spill to past memory_limit ("" = the system's temporary
+  // folder, $TMPDIR). `SET temp_directory = '...'` changes it for the session.
+  std::string temp_directory;
 };
 
 struct StatementResult {
