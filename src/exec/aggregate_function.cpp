@@ -40,7 +40,8 @@ class CountAccumulator : public Accumulator {
   }
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<CountAccumulator&>(o);
-    for (size_t g = 0; g < other.counts_.size(); ++g) counts_[map[g]] += other.counts_[g];
+    for (size_t g = 0; g < other.counts_.size(); ++g)
+      if (map[g] != kNoGroup) counts_[map[g]] += other.counts_[g];
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kInt64)};
@@ -79,7 +80,7 @@ class SumAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<SumAccumulator&>(o);
     for (size_t g = 0; g < other.sums_.size(); ++g) {
-      if (!other.counts_[g]) continue;
+      if (!other.counts_[g] || map[g] == kNoGroup) continue;
       add(sums_[map[g]], other.sums_[g]);
       counts_[map[g]] += other.counts_[g];
     }
@@ -148,7 +149,7 @@ class PickFixedAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<PickFixedAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g]) offer(map[g], other.values_[g]);
+      if (other.has_[g] && map[g] != kNoGroup) offer(map[g], other.values_[g]);
   }
   Column finalize(size_t groups) override {
     Column out(type_);
@@ -202,7 +203,7 @@ class PickStringAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<PickStringAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g]) offer(map[g], other.values_[g]);
+      if (other.has_[g] && map[g] != kNoGroup) offer(map[g], other.values_[g]);
   }
   Column finalize(size_t groups) override {
     Column out(type_);
@@ -252,7 +253,7 @@ class BoolAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<BoolAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g]) offer(map[g], other.values_[g]);
+      if (other.has_[g] && map[g] != kNoGroup) offer(map[g], other.values_[g]);
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kBoolean)};
@@ -297,7 +298,7 @@ class MomentAccumulator : public Accumulator {
     auto& other = static_cast<MomentAccumulator&>(o);
     for (size_t g = 0; g < other.s_.size(); ++g) {
       const State& b = other.s_[g];
-      if (!b.n) continue;
+      if (!b.n || map[g] == kNoGroup) continue;
       State& a = s_[map[g]];
       if (!a.n) {
         a = b;
@@ -351,6 +352,7 @@ class PercentileAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<PercentileAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g) {
+      if (map[g] == kNoGroup) continue;
       auto& dst = values_[map[g]];
       dst.insert(dst.end(), other.values_[g].begin(), other.values_[g].end());
     }
@@ -400,7 +402,7 @@ class ListaggAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<ListaggAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g]) append(map[g], other.values_[g]);
+      if (other.has_[g] && map[g] != kNoGroup) append(map[g], other.values_[g]);
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kString)};
@@ -441,7 +443,7 @@ class ArrayAggAccumulator : public Accumulator {
     auto& other = static_cast<ArrayAggAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g) {
       const std::string& src = other.values_[g];
-      if (src.empty()) continue;
+      if (src.empty() || map[g] == kNoGroup) continue;
       std::string& dst = values_[map[g]];
       if (dst.empty()) dst = src;
       else dst.append(",").append(src, 1, std::string::npos);
@@ -473,7 +475,8 @@ class PickByAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<PickByAccumulator&>(o);
     for (size_t g = 0; g < other.best_.size(); ++g)
-      if (other.best_[g]) offer(map[g], other.best_[g]->first, other.best_[g]->second, 0);
+      if (other.best_[g] && map[g] != kNoGroup)
+        offer(map[g], other.best_[g]->first, other.best_[g]->second, 0);
   }
   Column finalize(size_t groups) override {
     Column out(x_);
@@ -524,9 +527,21 @@ class DistinctAccumulator : public Accumulator {
     auto& other = static_cast<DistinctAccumulator&>(o);
     for (auto& p : other.pending_) {
       std::vector<uint32_t> mapped;
-      for (uint32_t g : p.groups) mapped.push_back(map[g]);
+      columnar::SelectionVector rows;
+      for (size_t i = 0; i < p.groups.size(); ++i) {
+        if (map[p.groups[i]] == kNoGroup) continue;
+        mapped.push_back(map[p.groups[i]]);
+        rows.push_back(uint32_t(i));
+      }
+      if (mapped.empty()) continue;
+      std::vector<Column> taken;
       std::vector<const Column*> cols;
-      for (auto& c : p.values) cols.push_back(&c);
+      if (rows.size() == p.groups.size()) {
+        for (auto& c : p.values) cols.push_back(&c);
+      } else {
+        for (auto& c : p.values) taken.push_back(c.take(rows));
+        for (auto& c : taken) cols.push_back(&c);
+      }
       update(mapped.data(), cols, int64_t(mapped.size()));
     }
   }
@@ -566,11 +581,32 @@ class OrderedAccumulator : public Accumulator {
   }
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<OrderedAccumulator&>(o);
+    std::vector<Pending> kept;  // rows of groups the mapping leaves in `other`
     for (auto& p : other.pending_) {
-      for (auto& g : p.groups) g = map[g];
-      pending_.push_back(std::move(p));
+      columnar::SelectionVector moved, stay;
+      for (size_t i = 0; i < p.groups.size(); ++i)
+        (map[p.groups[i]] == kNoGroup ? stay : moved).push_back(uint32_t(i));
+      if (stay.empty()) {
+        for (auto& g : p.groups) g = map[g];
+        pending_.push_back(std::move(p));
+        continue;
+      }
+      if (!moved.empty()) {
+        Pending m;
+        for (auto& c : p.values) m.values.push_back(c.take(moved));
+        for (uint32_t r : moved) m.groups.push_back(map[p.groups[r]]);
+        pending_.push_back(std::move(m));
+      }
+      if (moved.empty()) {
+        kept.push_back(std::move(p));
+        continue;
+      }
+      Pending k;
+      for (auto& c : p.values) k.values.push_back(c.take(stay));
+      for (uint32_t r : stay) k.groups.push_back(p.groups[r]);
+      kept.push_back(std::move(k));
     }
-    other.pending_.clear();
+    other.pending_ = std::move(kept);
   }
   Column finalize(size_t groups) override {
     inner_->resize(groups);
