@@ -27,6 +27,7 @@ namespace {
 class CountAccumulator : public Accumulator {
  public:
   void resize(size_t g) override { counts_.resize(g, 0); }
+  size_t memory_bytes() const override { return counts_.size() * sizeof(int64_t); }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     if (in.empty()) {
       for (int64_t i = 0; i < rows; ++i) ++counts_[gid[i]];
@@ -66,6 +67,9 @@ class SumAccumulator : public Accumulator {
   void resize(size_t g) override {
     sums_.resize(g, Acc{});
     counts_.resize(g, 0);
+  }
+  size_t memory_bytes() const override {
+    return sums_.size() * sizeof(Acc) + counts_.size() * sizeof(int64_t);
   }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
@@ -137,6 +141,7 @@ class PickFixedAccumulator : public Accumulator {
     values_.resize(g, T{});
     has_.resize(g, 0);
   }
+  size_t memory_bytes() const override { return values_.size() * sizeof(T) + has_.size(); }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     const T* v = c.values<T>();
@@ -192,6 +197,10 @@ class PickStringAccumulator : public Accumulator {
     values_.resize(g);
     has_.resize(g, 0);
   }
+  // Short values live inside the strings; longer ones are not counted.
+  size_t memory_bytes() const override {
+    return values_.size() * sizeof(std::string) + has_.size();
+  }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     bool fixed = !c.type().is_variable_width();
@@ -243,6 +252,7 @@ class BoolAccumulator : public Accumulator {
     values_.resize(g, is_and_ ? 1 : 0);
     has_.resize(g, 0);
   }
+  size_t memory_bytes() const override { return values_.size() + has_.size(); }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     for (int64_t i = 0; i < rows; ++i) {
@@ -282,6 +292,7 @@ class MomentAccumulator : public Accumulator {
  public:
   explicit MomentAccumulator(Moment m) : moment_(m) {}
   void resize(size_t g) override { s_.resize(g); }
+  size_t memory_bytes() const override { return s_.size() * sizeof(State); }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     const double* v = c.values<double>();
@@ -343,11 +354,17 @@ class PercentileAccumulator : public Accumulator {
  public:
   PercentileAccumulator(double fraction, bool discrete) : fraction_(fraction), discrete_(discrete) {}
   void resize(size_t g) override { values_.resize(g); }
+  size_t memory_bytes() const override {
+    return values_.size() * sizeof(std::vector<double>) + kept_ * sizeof(double);
+  }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     const double* v = c.values<double>();
     for (int64_t i = 0; i < rows; ++i)
-      if (c.is_valid(i)) values_[gid[i]].push_back(v[i]);
+      if (c.is_valid(i)) {
+        values_[gid[i]].push_back(v[i]);
+        ++kept_;
+      }
   }
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<PercentileAccumulator&>(o);
@@ -355,6 +372,7 @@ class PercentileAccumulator : public Accumulator {
       if (map[g] == kNoGroup) continue;
       auto& dst = values_[map[g]];
       dst.insert(dst.end(), other.values_[g].begin(), other.values_[g].end());
+      kept_ += other.values_[g].size();
     }
   }
   Column finalize(size_t groups) override {
@@ -383,6 +401,7 @@ class PercentileAccumulator : public Accumulator {
   double fraction_;
   bool discrete_;
   std::vector<std::vector<double>> values_;
+  size_t kept_ = 0;  // values held over all groups
 };
 
 // --- LISTAGG -----------------------------------------------------------------------------
@@ -393,6 +412,9 @@ class ListaggAccumulator : public Accumulator {
   void resize(size_t g) override {
     values_.resize(g);
     has_.resize(g, 0);
+  }
+  size_t memory_bytes() const override {
+    return values_.size() * sizeof(std::string) + has_.size() + text_;
   }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
@@ -419,10 +441,12 @@ class ListaggAccumulator : public Accumulator {
     if (has_[g]) values_[g] += separator_;
     values_[g].append(v);
     has_[g] = 1;
+    text_ += v.size() + separator_.size();
   }
   std::string separator_;
   std::vector<std::string> values_;
   std::vector<uint8_t> has_;
+  size_t text_ = 0;  // bytes appended over all groups
 };
 
 // --- ARRAY_AGG: a VARIANT array (JSON text) of the group's non-NULL values ---------------
@@ -430,13 +454,16 @@ class ListaggAccumulator : public Accumulator {
 class ArrayAggAccumulator : public Accumulator {
  public:
   void resize(size_t g) override { values_.resize(g); }
+  size_t memory_bytes() const override { return values_.size() * sizeof(std::string) + text_; }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     for (int64_t i = 0; i < rows; ++i) {
       if (c.is_null(i)) continue;
       std::string& v = values_[gid[i]];
+      size_t before = v.size();
       v += v.empty() ? "[" : ",";
       columnar::append_value_json(c, i, v);
+      text_ += v.size() - before;
     }
   }
   void merge(Accumulator& o, const uint32_t* map) override {
@@ -447,6 +474,7 @@ class ArrayAggAccumulator : public Accumulator {
       std::string& dst = values_[map[g]];
       if (dst.empty()) dst = src;
       else dst.append(",").append(src, 1, std::string::npos);
+      text_ += src.size();
     }
   }
   Column finalize(size_t groups) override {
@@ -458,6 +486,7 @@ class ArrayAggAccumulator : public Accumulator {
 
  private:
   std::vector<std::string> values_;  // "[a,b" while open
+  size_t text_ = 0;                  // bytes appended over all groups
 };
 
 // --- MIN_BY / MAX_BY: the value of x on the row with the least / greatest y ---------------
@@ -466,6 +495,10 @@ class PickByAccumulator : public Accumulator {
  public:
   PickByAccumulator(DataType x, DataType y, bool max) : x_(std::move(x)), y_(std::move(y)), max_(max) {}
   void resize(size_t g) override { best_.resize(g); }
+  // A group's best row is two one-row columns (a few small buffers each).
+  size_t memory_bytes() const override {
+    return best_.size() * (sizeof(best_[0]) + 4 * Buffer::kAlignment);
+  }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     for (int64_t i = 0; i < rows; ++i) {
       if (in[1]->is_null(i)) continue;
@@ -508,6 +541,9 @@ class DistinctAccumulator : public Accumulator {
  public:
   explicit DistinctAccumulator(std::unique_ptr<Accumulator> inner) : inner_(std::move(inner)) {}
   void resize(size_t g) override { seen_.resize(g); }
+  size_t memory_bytes() const override {
+    return seen_.size() * sizeof(seen_[0]) + held_ + inner_->memory_bytes();
+  }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     EncodedKeys keys;
     std::vector<const Column*> cols(in.begin(), in.end());
@@ -515,12 +551,19 @@ class DistinctAccumulator : public Accumulator {
     columnar::SelectionVector sel;
     for (int64_t i = 0; i < rows; ++i) {
       if (keys.has_null[size_t(i)]) continue;
-      if (seen_[gid[i]].insert(std::string(keys.key(size_t(i)))).second) sel.push_back(uint32_t(i));
+      if (seen_[gid[i]].insert(std::string(keys.key(size_t(i)))).second) {
+        sel.push_back(uint32_t(i));
+        held_ += keys.key(size_t(i)).size() + kSetEntryBytes;
+      }
     }
     if (sel.empty()) return;
     Pending p;
-    for (const Column* c : in) p.values.push_back(c->take(sel));
+    for (const Column* c : in) {
+      p.values.push_back(c->take(sel));
+      held_ += p.values.back().memory_bytes();
+    }
     for (uint32_t r : sel) p.groups.push_back(gid[r]);
+    held_ += p.groups.capacity() * sizeof(uint32_t);
     pending_.push_back(std::move(p));
   }
   void merge(Accumulator& o, const uint32_t* map) override {
@@ -560,9 +603,12 @@ class DistinctAccumulator : public Accumulator {
     std::vector<Column> values;
     std::vector<uint32_t> groups;
   };
+  // A value in a group's set: the string, its node and bucket.
+  static constexpr size_t kSetEntryBytes = 64;
   std::unique_ptr<Accumulator> inner_;
   std::vector<std::unordered_set<std::string>> seen_;
   std::vector<Pending> pending_;
+  size_t held_ = 0;  // the sets' values and the pending rows
 };
 
 // --- WITHIN GROUP (ORDER BY ..): the group's values handed to the inner aggregate sorted ---
@@ -572,11 +618,13 @@ class OrderedAccumulator : public Accumulator {
   OrderedAccumulator(std::unique_ptr<Accumulator> inner, std::vector<std::pair<bool, bool>> order)
       : inner_(std::move(inner)), order_(std::move(order)) {}
   void resize(size_t) override {}
+  size_t memory_bytes() const override { return held_ + inner_->memory_bytes(); }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     if (rows == 0) return;
     Pending p;
     for (const Column* c : in) p.values.push_back(c->slice(0, rows));
     p.groups.assign(gid, gid + rows);
+    held_ += p.bytes();
     pending_.push_back(std::move(p));
   }
   void merge(Accumulator& o, const uint32_t* map) override {
@@ -607,6 +655,10 @@ class OrderedAccumulator : public Accumulator {
       kept.push_back(std::move(k));
     }
     other.pending_ = std::move(kept);
+    held_ = 0;
+    for (const auto& p : pending_) held_ += p.bytes();
+    other.held_ = 0;
+    for (const auto& p : other.pending_) other.held_ += p.bytes();
   }
   Column finalize(size_t groups) override {
     inner_->resize(groups);
@@ -637,10 +689,16 @@ class OrderedAccumulator : public Accumulator {
   struct Pending {
     std::vector<Column> values;  // the value, then the sort keys
     std::vector<uint32_t> groups;
+    size_t bytes() const {
+      size_t n = groups.capacity() * sizeof(uint32_t);
+      for (const auto& c : values) n += c.memory_bytes();
+      return n;
+    }
   };
   std::unique_ptr<Accumulator> inner_;
   std::vector<std::pair<bool, bool>> order_;
   std::vector<Pending> pending_;
+  size_t held_ = 0;  // bytes of the pending rows
 };
 
 std::string signature_list(std::string_view name) {

@@ -34,6 +34,9 @@ class Accumulator {
   virtual void merge(Accumulator& other, const uint32_t* mapping) = 0;
   // The result for groups [0, groups).
   virtual columnar::Column finalize(size_t groups) = 0;
+  // Bytes the group states hold, for the memory limit: counted by size, leaving out the
+  // spare capacity of containers, so that the figure grows smoothly with the groups (a
+  // hash aggregation decides to spill by it).
   virtual size_t memory_bytes() const { return 0; }
 };
 

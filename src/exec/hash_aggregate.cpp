@@ -22,17 +22,32 @@ using columnar::Column;
 
 namespace {
 
-// A table at spill level L stops taking new groups when the query's memory passes this share
-// of the limit: half for the tables built from the input, then half of what is left for each
-// level of partitions aggregated while the levels above stay in memory.
-double spill_share(int level) { return 1.0 - 1.0 / double(int64_t(2) << level); }
+// How a table takes rows: all in memory; only rows of groups it has (the others go to
+// disk); none (every row goes to disk, for when even its groups' state keeps growing, as
+// MEDIAN's or LISTAGG's does).
+enum class Intake { kAll, kKnownGroups, kNone };
+
+// The share of the memory limit past which a table at spill level L stops taking new groups,
+// and past which it takes no rows at all. The input's tables (level 0) leave more than half
+// the limit to the partitions aggregated later while they stay in memory; each deeper level
+// gets half of what is left.
+double new_groups_share(int level) { return level == 0 ? 0.4 : 1.0 - 1.0 / double(int64_t(2) << level); }
+double any_rows_share(int level) { return level == 0 ? 0.5 : 1.0 - 1.0 / double(int64_t(4) << level); }
+
+Intake intake_for(double over_share, int level) {
+  if (over_share >= any_rows_share(level)) return Intake::kNone;
+  if (over_share >= new_groups_share(level)) return Intake::kKnownGroups;
+  return Intake::kAll;
+}
 
 // Batches are aggregated in pieces of at most this many rows near the limit, so that one
-// piece's new groups cannot overshoot it by much.
+// piece's growth cannot overshoot it by much.
 constexpr int64_t kPieceRows = 2048;
-// What a new group may take in a table (hash slots, key bytes, key values, accumulators), to
-// tell whether a batch could bring the table near the limit.
-constexpr int64_t kGroupBytesGuess = 96;
+// What a row may add to a table before the sink has seen one (a new group's hash slot and
+// key, and some state per aggregate), to tell whether a batch could bring the table near the
+// limit; the sink learns larger values as it goes.
+constexpr int64_t kRowBytesGuess = 96;
+constexpr int64_t kRowBytesPerAggregate = 128;
 
 struct GroupTable {
   KeyTable keys;
@@ -61,7 +76,10 @@ struct GroupInput {
 
 class AggregateSink : public Consumer {
  public:
-  AggregateSink(const PlanNode& node, int workers, ExecContext& ctx) : node_(node), ctx_(ctx) {
+  AggregateSink(const PlanNode& node, int workers, ExecContext& ctx)
+      : node_(node),
+        ctx_(ctx),
+        row_bytes_(kRowBytesGuess + kRowBytesPerAggregate * int64_t(node.aggregates.size())) {
     if (node.grouping_sets.empty()) {
       std::vector<int> all;
       for (size_t k = 0; k < node.group_keys.size(); ++k) all.push_back(int(k));
@@ -78,22 +96,14 @@ class AggregateSink : public Consumer {
   void consume(Batch&& b, int worker) override {
     int64_t rows = b.num_rows();
     if (rows == 0) return;
-    // Near the limit, a batch is aggregated in pieces so that spilling starts in time: the
-    // new groups of one piece per worker and set may pass the spill share together.
-    int64_t piece_rows = kPieceRows;
-    if (int64_t limit = ctx_.options.memory_limit; limit > 0)
-      piece_rows = std::clamp<int64_t>(
-          limit / (256 * int64_t(tables_.size()) * int64_t(sets_.size())), 64, kPieceRows);
-    if (rows > piece_rows && !spilling_.load(std::memory_order_relaxed) &&
-        ctx_.would_exceed(rows * kGroupBytesGuess + batch_memory(b), spill_share(0))) {
-      for (int64_t off = 0; off < rows; off += piece_rows) {
-        int64_t n = std::min(piece_rows, rows - off);
-        Batch piece;
-        piece.schema = b.schema;
-        piece.rows_without_columns = n;
-        for (const auto& c : b.columns) piece.columns.push_back(c.slice(off, n));
-        consume_piece(piece, worker);
-      }
+    // Near the limit, a batch is aggregated in pieces so that spilling starts in time: one
+    // piece per worker and set may grow the tables at once.
+    Intake intake = intake_.load(std::memory_order_relaxed);
+    double next_share = intake == Intake::kAll ? new_groups_share(0) : any_rows_share(0);
+    if (intake != Intake::kNone &&
+        ctx_.would_exceed(rows * row_bytes_.load() + batch_memory(b), next_share)) {
+      in_pieces(b, int64_t(tables_.size() * sets_.size()),
+                [&](const Batch& piece) { consume_piece(piece, worker); });
       return;
     }
     consume_piece(b, worker);
@@ -160,29 +170,64 @@ class AggregateSink : public Consumer {
         in.filters[a] = &filters[a];
       }
     }
-    bool spilling = spilling_.load(std::memory_order_relaxed);
+    Intake intake = intake_.load(std::memory_order_relaxed);
     for (size_t s = 0; s < sets_.size(); ++s) {
       in.keys.clear();
       for (int k : sets_[s]) in.keys.push_back(&keys[size_t(k)]);
       GroupTable& t = *tables_[size_t(worker)][s];
-      bool spill_new = spilling && !sets_[s].empty();
-      add(t, s, in, spill_new, spill_new ? &level0_partitions(s) : nullptr);
+      // A global aggregate's one group never spills.
+      Intake set_intake = sets_[s].empty() ? Intake::kAll : intake;
+      add(t, s, in, set_intake, set_intake != Intake::kAll ? &level0_partitions(s) : nullptr);
     }
-    // The groups this worker holds, against the query's memory limit: past the spill share
-    // new groups go to disk from the next batch on.
-    for (size_t s = 0; s < sets_.size(); ++s)
-      if (account(*tables_[size_t(worker)][s], spill_share(0))) spilling_ = true;
+    // What this worker holds, against the query's memory limit: past the shares, new groups
+    // (then all rows) go to disk from the next batch on.
+    int64_t grown = 0;
+    for (size_t s = 0; s < sets_.size(); ++s) grown += account(*tables_[size_t(worker)][s]);
+    if (grown > rows * row_bytes_.load()) row_bytes_ = grown / rows;
+    Intake now = intake_for(memory_share(), 0);
+    Intake was = intake_.load();
+    while (now > was && !intake_.compare_exchange_weak(was, now)) {
+    }
   }
 
-  // Accounts what `t` holds now; true when the query's memory is past `share` of its limit.
-  bool account(GroupTable& t, double share = 1.0) {
+  // Calls fn on `b` in slices small enough that `tables` tables growing by one slice each at
+  // the rate seen so far stay within a sixteenth of the limit.
+  template <typename Fn>
+  void in_pieces(const Batch& b, int64_t tables, Fn&& fn) {
+    int64_t rows = b.num_rows();
+    int64_t limit = ctx_.options.memory_limit;
+    int64_t piece_rows =
+        limit > 0 ? std::clamp<int64_t>(limit / (16 * row_bytes_.load() * tables), 16, kPieceRows)
+                  : rows;
+    if (rows <= piece_rows) {
+      fn(b);
+      return;
+    }
+    for (int64_t off = 0; off < rows; off += piece_rows) {
+      int64_t n = std::min(piece_rows, rows - off);
+      Batch piece;
+      piece.schema = b.schema;
+      piece.rows_without_columns = n;
+      for (const auto& c : b.columns) piece.columns.push_back(c.slice(off, n));
+      fn(piece);
+    }
+  }
+
+  // Accounts what `t` holds now; returns how much it grew.
+  int64_t account(GroupTable& t) {
     int64_t bytes = t.memory_bytes();
-    bool over = ctx_.would_exceed(bytes - t.held, share);
-    if (bytes != t.held) {
-      ctx_.hold(bytes - t.held, "hash aggregation");
+    int64_t grown = bytes - t.held;
+    if (grown) {
+      ctx_.hold(grown, "hash aggregation");
       t.held = bytes;
     }
-    return over;
+    return grown;
+  }
+
+  // The query's memory as a share of its limit (0 without a limit).
+  double memory_share() const {
+    int64_t limit = ctx_.options.memory_limit;
+    return limit > 0 ? double(ctx_.memory_held.load()) / double(limit) : 0.0;
   }
 
   SpillPartitions& level0_partitions(size_t s) {
@@ -191,9 +236,9 @@ class AggregateSink : public Consumer {
     return *spilled_[s];
   }
 
-  // Aggregates `in` into `t`. With `spilling`, rows whose group `t` does not have yet are
-  // written to `parts` instead of becoming new groups.
-  void add(GroupTable& t, size_t s, const GroupInput& in, bool spilling, SpillPartitions* parts) {
+  // Aggregates `in` into `t` as `intake` says; the rows it does not take are written to
+  // `parts` (by key hash).
+  void add(GroupTable& t, size_t s, const GroupInput& in, Intake intake, SpillPartitions* parts) {
     int64_t rows = in.rows;
     std::vector<uint32_t> gids(size_t(rows), 0);
     columnar::SelectionVector to_disk;
@@ -202,8 +247,8 @@ class AggregateSink : public Consumer {
       encode_keys(in.keys, rows, enc);
       for (int64_t i = 0; i < rows; ++i) {
         size_t r = size_t(i);
-        if (spilling) {
-          int64_t id = t.keys.find(enc.key(r), enc.hashes[r]);
+        if (intake != Intake::kAll) {
+          int64_t id = intake == Intake::kNone ? -1 : t.keys.find(enc.key(r), enc.hashes[r]);
           if (id < 0) {
             to_disk.push_back(uint32_t(i));
             gids[r] = kNoGroup;
@@ -290,21 +335,25 @@ class AggregateSink : public Consumer {
       if (!file) continue;
       auto part = new_table(s);
       std::unique_ptr<SpillPartitions> deeper;
-      bool spilling = false;
+      Intake intake = Intake::kAll;
       {
         SpillFile::Reader reader(*file);
         Batch b;
         while (reader.next(b)) {
-          if (spilling && !deeper) {
-            if (level > SpillPartitions::kMaxLevel)
-              throw ResourceError(fmt::format(
-                  "hash aggregation: groups still do not fit in the memory limit after {} "
-                  "levels of spilling; raise SET memory_limit",
-                  level));
-            deeper = std::make_unique<SpillPartitions>(ctx_.spill_directory(), level);
-          }
-          add(*part, s, spilled_input(b, s), spilling, deeper.get());
-          if (account(*part, spill_share(level))) spilling = true;
+          in_pieces(b, 1, [&](const Batch& piece) {
+            if (intake != Intake::kAll && !deeper) {
+              if (level > SpillPartitions::kMaxLevel)
+                throw ResourceError(fmt::format(
+                    "hash aggregation: groups still do not fit in the memory limit after {} "
+                    "levels of spilling; raise SET memory_limit",
+                    level));
+              deeper = std::make_unique<SpillPartitions>(ctx_.spill_directory(), level);
+            }
+            add(*part, s, spilled_input(piece, s), intake, deeper.get());
+            int64_t grown = account(*part);
+            if (grown > piece.num_rows() * row_bytes_.load()) row_bytes_ = grown / piece.num_rows();
+            intake = std::max(intake, intake_for(memory_share(), level));
+          });
         }
       }
       for (GroupTable* from : resident) take_over(*part, *from);
@@ -410,7 +459,8 @@ class AggregateSink : public Consumer {
   ExecContext& ctx_;
   std::vector<std::vector<int>> sets_;
   std::vector<std::vector<std::unique_ptr<GroupTable>>> tables_;  // [worker][set]
-  std::atomic<bool> spilling_{false};  // past the spill share: new groups go to disk
+  std::atomic<Intake> intake_{Intake::kAll};  // of the input's tables (level 0)
+  std::atomic<int64_t> row_bytes_;  // the most a row added to the tables
   std::mutex spill_mu_;
   std::vector<std::unique_ptr<SpillPartitions>> spilled_;  // per set, level 0
 };
