@@ -76,8 +76,12 @@ struct GroupInput {
 
 class AggregateSink : public Consumer {
  public:
-  AggregateSink(const PlanNode& node, int workers, ExecContext& ctx)
+  // `stats_node` is the plan node whose statistics count what spills (the node itself
+  // unless it stands in for another operator).
+  AggregateSink(const PlanNode& node, int workers, ExecContext& ctx,
+                const PlanNode* stats_node = nullptr)
       : node_(node),
+        stats_node_(stats_node ? *stats_node : node),
         ctx_(ctx),
         row_bytes_(kRowBytesGuess + kRowBytesPerAggregate * int64_t(node.aggregates.size())) {
     if (node.grouping_sets.empty()) {
@@ -328,7 +332,7 @@ class AggregateSink : public Consumer {
   // resident ones while its own partitions are done.
   void finish_partitions(SpillPartitions& parts, size_t s, std::vector<GroupTable*>& resident,
                          Consumer& out) {
-    ctx_.record_spill(node_, parts.rows(), parts.bytes());
+    ctx_.record_spill(stats_node_, parts.rows(), parts.bytes());
     int level = parts.level() + 1;
     for (int p = 0; p < SpillPartitions::kCount; ++p) {
       SpillFile* file = parts.file(p);
@@ -456,6 +460,7 @@ class AggregateSink : public Consumer {
   }
 
   const PlanNode& node_;
+  const PlanNode& stats_node_;
   ExecContext& ctx_;
   std::vector<std::vector<int>> sets_;
   std::vector<std::vector<std::unique_ptr<GroupTable>>> tables_;  // [worker][set]
@@ -469,6 +474,19 @@ class AggregateSink : public Consumer {
 
 void produce_aggregate(const PlanNode& node, ExecContext& ctx, Consumer& out) {
   AggregateSink sink(node, ctx.threads(), ctx);
+  produce(*node.children[0], ctx, sink);
+  sink.finish(out);
+}
+
+void produce_distinct_by_grouping(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  // DISTINCT is GROUP BY every column without aggregates, so it spills the same way.
+  PlanNode grouping;
+  grouping.kind = PlanKind::kAggregate;
+  grouping.output = node.output;
+  const auto& in = node.children[0]->output;
+  for (size_t c = 0; c < in.size(); ++c)
+    grouping.group_keys.push_back(make_column_ref(int(c), in[c].type, in[c].name));
+  AggregateSink sink(grouping, ctx.threads(), ctx, &node);
   produce(*node.children[0], ctx, sink);
   sink.finish(out);
 }

@@ -80,6 +80,8 @@ void produce_sort(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_set_operation(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out);
+// DISTINCT over at least one column as a hash aggregation by every column (which spills).
+void produce_distinct_by_grouping(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_flatten(const PlanNode& node, ExecContext& ctx, Consumer& out);
 
 // Emits `batch` in slices of at most `max_rows` rows to `out` from worker 0.

@@ -1,6 +1,6 @@
 // Pipeline breakers that need all their input: ORDER BY (and top-N), DISTINCT, INTERSECT
 // and EXCEPT. Their input is gathered, then processed in one piece (ORDER BY spills sorted
-// runs past the memory limit, see external_sort.h).
+// runs past the memory limit, see external_sort.h; DISTINCT runs as a hash aggregation).
 #include "exec/expression_evaluator.h"
 #include "exec/external_sort.h"
 #include "exec/operator.h"
@@ -31,6 +31,11 @@ EncodedKeys encode_all(const Batch& b) {
 }  // namespace
 
 void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  // A grouping by zero columns would give one row even for no input.
+  if (!node.children[0]->output.empty()) {
+    produce_distinct_by_grouping(node, ctx, out);
+    return;
+  }
   CollectConsumer collect(ctx, "DISTINCT");
   produce(*node.children[0], ctx, collect);
   Batch all = collect.concatenated(node.children[0]->schema());
