@@ -46,6 +46,10 @@ struct StatementResult {
   int64_t num_rows() const;
 };
 
+// '8GB', '512 MB', '2GiB', a number of bytes: the bytes; 'none' / '0': -1 (no limit), as
+// SessionOptions::memory_limit takes them. InvalidInputError for other text.
+int64_t parse_memory_size(std::string text);
+
 class Session {
  public:
   explicit Session(SessionOptions options);
