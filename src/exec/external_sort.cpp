@@ -184,22 +184,31 @@ void SortSink::finish(Consumer& out) {
     return;
   }
   if (!pending_.empty()) spill_run();
-  // More runs than fit in memory together are merged in groups first; the group takes the
-  // first run's place so that ties still come out in arrival order.
+  // More runs than fit in memory together are merged in passes: each pass merges neighbouring
+  // groups of runs into one run each, keeping their order, so ties still come out in arrival
+  // order and every row is rewritten once per pass.
   int64_t limit = ctx_.options.memory_limit;
   size_t fan_in = runs_.size();
   if (limit > 0 && largest_run_batch_ > 0)
     fan_in = size_t(std::max<int64_t>(
         2, int64_t(double(limit) * kMergeShare) / (2 * largest_run_batch_)));
   while (runs_.size() > fan_in) {
-    std::vector<std::unique_ptr<SpillFile>> group;
-    for (size_t i = 0; i < fan_in; ++i) group.push_back(std::move(runs_[i]));
-    runs_.erase(runs_.begin(), runs_.begin() + long(fan_in));
-    auto merged = std::make_unique<SpillFile>(ctx_.spill_directory());
-    merge_runs(std::move(group), false, nullptr, merged.get());
-    merged->finish_writing();
-    ctx_.record_spill(node_, merged->rows(), merged->bytes());
-    runs_.insert(runs_.begin(), std::move(merged));
+    std::vector<std::unique_ptr<SpillFile>> merged_runs;
+    for (size_t first = 0; first < runs_.size(); first += fan_in) {
+      size_t end = std::min(runs_.size(), first + fan_in);
+      if (end - first == 1) {
+        merged_runs.push_back(std::move(runs_[first]));
+        continue;
+      }
+      std::vector<std::unique_ptr<SpillFile>> group;
+      for (size_t i = first; i < end; ++i) group.push_back(std::move(runs_[i]));
+      auto merged = std::make_unique<SpillFile>(ctx_.spill_directory());
+      merge_runs(std::move(group), false, nullptr, merged.get());
+      merged->finish_writing();
+      ctx_.record_spill(node_, merged->rows(), merged->bytes());
+      merged_runs.push_back(std::move(merged));
+    }
+    runs_ = std::move(merged_runs);
   }
   merge_runs(std::move(runs_), true, &out, nullptr);
   runs_.clear();
