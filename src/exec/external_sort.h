@@ -41,8 +41,8 @@ class SortSink : public Consumer {
   std::vector<columnar::Batch> pending_;
   int64_t held_ = 0;
   std::vector<std::unique_ptr<SpillFile>> runs_;
-  int64_t largest_run_batch_ = 0;
-  std::vector<columnar::DataType> key_types_;  // of the sort key columns stored in runs  // bytes of the largest batch written to a run
+  int64_t largest_run_batch_ = 0;              // bytes of the largest batch written to a run
+  std::vector<columnar::DataType> key_types_;  // of the sort key columns stored in runs
 };
 
 }  // namespace floe::exec

@@ -31,8 +31,12 @@ enum class Intake { kAll, kKnownGroups, kNone };
 // and past which it takes no rows at all. The input's tables (level 0) leave more than half
 // the limit to the partitions aggregated later while they stay in memory; each deeper level
 // gets half of what is left.
-double new_groups_share(int level) { return level == 0 ? 0.4 : 1.0 - 1.0 / double(int64_t(2) << level); }
-double any_rows_share(int level) { return level == 0 ? 0.5 : 1.0 - 1.0 / double(int64_t(4) << level); }
+double new_groups_share(int level) {
+  return level == 0 ? 0.4 : 1.0 - 1.0 / double(int64_t(2) << level);
+}
+double any_rows_share(int level) {
+  return level == 0 ? 0.5 : 1.0 - 1.0 / double(int64_t(4) << level);
+}
 
 Intake intake_for(double over_share, int level) {
   if (over_share >= any_rows_share(level)) return Intake::kNone;
@@ -264,7 +268,8 @@ class AggregateSink : public Consumer {
         bool inserted;
         gids[r] = t.keys.find_or_insert(enc.key(r), enc.hashes[r], inserted);
         if (inserted)
-          for (size_t k = 0; k < in.keys.size(); ++k) t.key_values[k].append_range(*in.keys[k], i, 1);
+          for (size_t k = 0; k < in.keys.size(); ++k)
+            t.key_values[k].append_range(*in.keys[k], i, 1);
       }
       if (!to_disk.empty()) spill_rows(in, to_disk, enc, *parts);
     }
@@ -317,7 +322,8 @@ class AggregateSink : public Consumer {
     for (size_t k = 0; k < sets_[s].size(); ++k) in.keys.push_back(&b.columns[c++]);
     in.args.resize(node_.aggregates.size());
     for (size_t a = 0; a < node_.aggregates.size(); ++a)
-      for (size_t i = 0; i < node_.aggregates[a].args.size(); ++i) in.args[a].push_back(&b.columns[c++]);
+      for (size_t i = 0; i < node_.aggregates[a].args.size(); ++i)
+        in.args[a].push_back(&b.columns[c++]);
     in.filters.assign(node_.aggregates.size(), nullptr);
     for (size_t a = 0; a < node_.aggregates.size(); ++a)
       if (node_.aggregates[a].filter) in.filters[a] = &b.columns[c++];

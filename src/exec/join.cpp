@@ -263,7 +263,8 @@ class BuildCollector : public Consumer {
     int64_t bytes = batch_memory(b);
     if (may_spill_ && ctx_.would_exceed(bytes, build_share(0))) {
       parts_ = std::make_unique<SpillPartitions>(ctx_.spill_directory(), 0);
-      for (auto& held : rows_.take()) parts_->append_by_hash(held, key_hashes(node_.right_keys, held));
+      for (auto& held : rows_.take())
+        parts_->append_by_hash(held, key_hashes(node_.right_keys, held));
       ctx_.hold(-held_, "join build side");
       held_ = 0;
       parts_->append_by_hash(b, key_hashes(node_.right_keys, b));

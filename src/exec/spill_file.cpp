@@ -148,8 +148,9 @@ void SpillFile::append(const Batch& batch) {
     }
   }
   FLOE_CHECK(out_, "spill file {} appended to after reading began", path_.string());
-  FLOE_CHECK(batch.columns.size() == schema_.fields.size(), "spill file {}: {} columns, expected {}",
-             path_.string(), batch.columns.size(), schema_.fields.size());
+  FLOE_CHECK(batch.columns.size() == schema_.fields.size(),
+             "spill file {}: {} columns, expected {}", path_.string(), batch.columns.size(),
+             schema_.fields.size());
   scratch_.clear();
   put<uint64_t>(scratch_, 0);  // payload length, filled below
   put<int64_t>(scratch_, rows);
@@ -205,7 +206,8 @@ bool SpillFile::Reader::next(Batch& out) {
   uint32_t cols = r.get<uint32_t>();
   FLOE_CHECK(cols == file_.schema_.fields.size(), "spill file {}: {} columns, expected {}",
              file_.path_.string(), cols, file_.schema_.fields.size());
-  for (uint32_t c = 0; c < cols; ++c) out.columns.push_back(r.get_column(file_.schema_.fields[c].type));
+  for (uint32_t c = 0; c < cols; ++c)
+    out.columns.push_back(r.get_column(file_.schema_.fields[c].type));
   FLOE_CHECK(r.at_end(), "spill file {}: bytes left after a batch", file_.path_.string());
   if (payload_.capacity() > (size_t(1) << 20)) std::vector<uint8_t>().swap(payload_);
   return true;

@@ -92,7 +92,8 @@ Batch every_type() {
     add("uuid", std::move(c));
   }
   {
-    Column c(DataType::struct_of({Field("a", DataType(TypeId::kInt64)), Field("t", DataType(TypeId::kString))}));
+    Column c(DataType::struct_of(
+        {Field("a", DataType(TypeId::kInt64)), Field("t", DataType(TypeId::kString))}));
     c.child(0).append<int64_t>(1);
     c.child(1).append_string("x");
     c.append_struct_valid();

@@ -24,8 +24,9 @@ std::unique_ptr<Session> session_with_big_table(int threads) {
   s->execute(
       "CREATE TABLE v AS SELECT a.x * 10 + b.x AS x FROM (VALUES (0), (1), (2), (3), (4), (5), "
       "(6), (7), (8), (9)) a(x), (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) b(x);"
-      "CREATE TABLE big AS SELECT a.x * 1000 + b.x AS x, md5(CAST(a.x * 1000 + b.x AS VARCHAR)) AS s "
-      "FROM v a, (SELECT x FROM v UNION ALL SELECT x + 100 FROM v UNION ALL SELECT x + 200 FROM v) b");
+      "CREATE TABLE big AS SELECT a.x * 1000 + b.x AS x, "
+      "md5(CAST(a.x * 1000 + b.x AS VARCHAR)) AS s FROM v a, "
+      "(SELECT x FROM v UNION ALL SELECT x + 100 FROM v UNION ALL SELECT x + 200 FROM v) b");
   return s;
 }
 
@@ -33,7 +34,8 @@ std::string explain_analyze(Session& s, const std::string& query) {
   StatementResult r = s.execute_one("EXPLAIN ANALYZE " + query);
   std::string text;
   for (const auto& b : r.batches)
-    for (int64_t i = 0; i < b.num_rows(); ++i) text += std::string(b.columns[0].string_at(i)) + "\n";
+    for (int64_t i = 0; i < b.num_rows(); ++i)
+      text += std::string(b.columns[0].string_at(i)) + "\n";
   return text;
 }
 
@@ -54,7 +56,8 @@ TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
   EXPECT_EQ(single_int(*s, "SELECT count(*) FROM big a JOIN big b ON a.s = b.s"), 30000);
   // Without a limit nothing spills.
   s->execute_one("SET memory_limit = 'none'");
-  std::string plan = explain_analyze(*s, "SELECT count(*) FROM (SELECT x, count(*) FROM big GROUP BY x)");
+  std::string plan =
+      explain_analyze(*s, "SELECT count(*) FROM (SELECT x, count(*) FROM big GROUP BY x)");
   EXPECT_EQ(plan.find("spilled "), std::string::npos) << plan;
 }
 
