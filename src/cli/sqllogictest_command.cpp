@@ -43,6 +43,8 @@ struct SltCommandOptions {
   double timeout_seconds = 0;
   std::string dialect = "sqlite";
   bool in_process = false;
+  std::string memory_limit;
+  int threads = 1;
 };
 
 // One file's run as the parent sees it.
@@ -140,6 +142,8 @@ SltRunOptions run_options(const SltCommandOptions& o, std::function<void(std::st
   r.default_dialect = dialect_from_name(o.dialect);
   r.verbose = o.verbose;
   r.fail_fast = o.fail_fast;
+  if (!o.memory_limit.empty()) r.memory_limit = sql::parse_memory_size(o.memory_limit);
+  r.threads = o.threads;
   r.report = std::move(rep);
   return r;
 }
@@ -409,6 +413,10 @@ void register_sqllogictest_command(CLI::App& app) {
   c->add_option("--dialect", o->dialect,
                 "Dialect of files without a '# dialect: floe|sqlite' line: sqlite (default) or "
                 "floe");
+  c->add_option("--memory-limit", o->memory_limit,
+                "Each file's session starts with this memory_limit ('64KB', 'none'): a tiny one "
+                "makes sorts, aggregations and joins spill");
+  c->add_option("--threads", o->threads, "Worker threads of each file's session (default 1)");
   c->add_flag("--in-process", o->in_process,
               "Run the files one after another in this process (for a debugger)");
   c->callback([o] {

@@ -252,7 +252,8 @@ class FileRun {
     }
     sql::SessionOptions session_options;
     session_options.in_memory = true;
-    session_options.threads = 1;
+    session_options.threads = options_.threads;
+    session_options.memory_limit = options_.memory_limit;
     session_options.dialect = dialect_of(lines);
     session_ = std::make_unique<sql::Session>(session_options);
 

@@ -36,6 +36,10 @@ struct SltRunOptions {
   sql::Dialect default_dialect = sql::Dialect::kSqlite;
   bool verbose = false;    // report every failure (SQL, expected, actual, error)
   bool fail_fast = false;  // stop at the first failure
+  // Session settings every file starts with (to re-run the corpus under stress: a tiny
+  // memory limit makes sorts, aggregations and joins spill; several threads).
+  int64_t memory_limit = 0;  // as SessionOptions::memory_limit
+  int threads = 1;
   // Called with the text of each failure worth reporting (every failure when verbose;
   // internal errors always).
   std::function<void(std::string_view)> report;

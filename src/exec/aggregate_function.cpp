@@ -27,6 +27,7 @@ namespace {
 class CountAccumulator : public Accumulator {
  public:
   void resize(size_t g) override { counts_.resize(g, 0); }
+  size_t memory_bytes() const override { return counts_.size() * sizeof(int64_t); }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     if (in.empty()) {
       for (int64_t i = 0; i < rows; ++i) ++counts_[gid[i]];
@@ -40,7 +41,8 @@ class CountAccumulator : public Accumulator {
   }
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<CountAccumulator&>(o);
-    for (size_t g = 0; g < other.counts_.size(); ++g) counts_[map[g]] += other.counts_[g];
+    for (size_t g = 0; g < other.counts_.size(); ++g)
+      if (map[g] != kNoGroup) counts_[map[g]] += other.counts_[g];
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kInt64)};
@@ -66,6 +68,9 @@ class SumAccumulator : public Accumulator {
     sums_.resize(g, Acc{});
     counts_.resize(g, 0);
   }
+  size_t memory_bytes() const override {
+    return sums_.size() * sizeof(Acc) + counts_.size() * sizeof(int64_t);
+  }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     const In* v = c.values<In>();
@@ -79,7 +84,7 @@ class SumAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<SumAccumulator&>(o);
     for (size_t g = 0; g < other.sums_.size(); ++g) {
-      if (!other.counts_[g]) continue;
+      if (!other.counts_[g] || map[g] == kNoGroup) continue;
       add(sums_[map[g]], other.sums_[g]);
       counts_[map[g]] += other.counts_[g];
     }
@@ -136,6 +141,7 @@ class PickFixedAccumulator : public Accumulator {
     values_.resize(g, T{});
     has_.resize(g, 0);
   }
+  size_t memory_bytes() const override { return values_.size() * sizeof(T) + has_.size(); }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     const T* v = c.values<T>();
@@ -148,7 +154,7 @@ class PickFixedAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<PickFixedAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g]) offer(map[g], other.values_[g]);
+      if (other.has_[g] && map[g] != kNoGroup) offer(map[g], other.values_[g]);
   }
   Column finalize(size_t groups) override {
     Column out(type_);
@@ -191,6 +197,10 @@ class PickStringAccumulator : public Accumulator {
     values_.resize(g);
     has_.resize(g, 0);
   }
+  // Short values live inside the strings; longer ones are not counted.
+  size_t memory_bytes() const override {
+    return values_.size() * sizeof(std::string) + has_.size();
+  }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     bool fixed = !c.type().is_variable_width();
@@ -202,7 +212,7 @@ class PickStringAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<PickStringAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g]) offer(map[g], other.values_[g]);
+      if (other.has_[g] && map[g] != kNoGroup) offer(map[g], other.values_[g]);
   }
   Column finalize(size_t groups) override {
     Column out(type_);
@@ -242,6 +252,7 @@ class BoolAccumulator : public Accumulator {
     values_.resize(g, is_and_ ? 1 : 0);
     has_.resize(g, 0);
   }
+  size_t memory_bytes() const override { return values_.size() + has_.size(); }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     for (int64_t i = 0; i < rows; ++i) {
@@ -252,7 +263,7 @@ class BoolAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<BoolAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g]) offer(map[g], other.values_[g]);
+      if (other.has_[g] && map[g] != kNoGroup) offer(map[g], other.values_[g]);
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kBoolean)};
@@ -281,6 +292,7 @@ class MomentAccumulator : public Accumulator {
  public:
   explicit MomentAccumulator(Moment m) : moment_(m) {}
   void resize(size_t g) override { s_.resize(g); }
+  size_t memory_bytes() const override { return s_.size() * sizeof(State); }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     const double* v = c.values<double>();
@@ -297,7 +309,7 @@ class MomentAccumulator : public Accumulator {
     auto& other = static_cast<MomentAccumulator&>(o);
     for (size_t g = 0; g < other.s_.size(); ++g) {
       const State& b = other.s_[g];
-      if (!b.n) continue;
+      if (!b.n || map[g] == kNoGroup) continue;
       State& a = s_[map[g]];
       if (!a.n) {
         a = b;
@@ -342,17 +354,25 @@ class PercentileAccumulator : public Accumulator {
  public:
   PercentileAccumulator(double fraction, bool discrete) : fraction_(fraction), discrete_(discrete) {}
   void resize(size_t g) override { values_.resize(g); }
+  size_t memory_bytes() const override {
+    return values_.size() * sizeof(std::vector<double>) + kept_ * sizeof(double);
+  }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     const double* v = c.values<double>();
     for (int64_t i = 0; i < rows; ++i)
-      if (c.is_valid(i)) values_[gid[i]].push_back(v[i]);
+      if (c.is_valid(i)) {
+        values_[gid[i]].push_back(v[i]);
+        ++kept_;
+      }
   }
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<PercentileAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g) {
+      if (map[g] == kNoGroup) continue;
       auto& dst = values_[map[g]];
       dst.insert(dst.end(), other.values_[g].begin(), other.values_[g].end());
+      kept_ += other.values_[g].size();
     }
   }
   Column finalize(size_t groups) override {
@@ -381,6 +401,7 @@ class PercentileAccumulator : public Accumulator {
   double fraction_;
   bool discrete_;
   std::vector<std::vector<double>> values_;
+  size_t kept_ = 0;  // values held over all groups
 };
 
 // --- LISTAGG -----------------------------------------------------------------------------
@@ -392,6 +413,9 @@ class ListaggAccumulator : public Accumulator {
     values_.resize(g);
     has_.resize(g, 0);
   }
+  size_t memory_bytes() const override {
+    return values_.size() * sizeof(std::string) + has_.size() + text_;
+  }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     for (int64_t i = 0; i < rows; ++i)
@@ -400,7 +424,7 @@ class ListaggAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<ListaggAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g]) append(map[g], other.values_[g]);
+      if (other.has_[g] && map[g] != kNoGroup) append(map[g], other.values_[g]);
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kString)};
@@ -417,10 +441,12 @@ class ListaggAccumulator : public Accumulator {
     if (has_[g]) values_[g] += separator_;
     values_[g].append(v);
     has_[g] = 1;
+    text_ += v.size() + separator_.size();
   }
   std::string separator_;
   std::vector<std::string> values_;
   std::vector<uint8_t> has_;
+  size_t text_ = 0;  // bytes appended over all groups
 };
 
 // --- ARRAY_AGG: a VARIANT array (JSON text) of the group's non-NULL values ---------------
@@ -428,23 +454,27 @@ class ListaggAccumulator : public Accumulator {
 class ArrayAggAccumulator : public Accumulator {
  public:
   void resize(size_t g) override { values_.resize(g); }
+  size_t memory_bytes() const override { return values_.size() * sizeof(std::string) + text_; }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     const Column& c = *in[0];
     for (int64_t i = 0; i < rows; ++i) {
       if (c.is_null(i)) continue;
       std::string& v = values_[gid[i]];
+      size_t before = v.size();
       v += v.empty() ? "[" : ",";
       columnar::append_value_json(c, i, v);
+      text_ += v.size() - before;
     }
   }
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<ArrayAggAccumulator&>(o);
     for (size_t g = 0; g < other.values_.size(); ++g) {
       const std::string& src = other.values_[g];
-      if (src.empty()) continue;
+      if (src.empty() || map[g] == kNoGroup) continue;
       std::string& dst = values_[map[g]];
       if (dst.empty()) dst = src;
       else dst.append(",").append(src, 1, std::string::npos);
+      text_ += src.size();
     }
   }
   Column finalize(size_t groups) override {
@@ -456,6 +486,7 @@ class ArrayAggAccumulator : public Accumulator {
 
  private:
   std::vector<std::string> values_;  // "[a,b" while open
+  size_t text_ = 0;                  // bytes appended over all groups
 };
 
 // --- MIN_BY / MAX_BY: the value of x on the row with the least / greatest y ---------------
@@ -464,6 +495,10 @@ class PickByAccumulator : public Accumulator {
  public:
   PickByAccumulator(DataType x, DataType y, bool max) : x_(std::move(x)), y_(std::move(y)), max_(max) {}
   void resize(size_t g) override { best_.resize(g); }
+  // A group's best row is two one-row columns (a few small buffers each).
+  size_t memory_bytes() const override {
+    return best_.size() * (sizeof(best_[0]) + 4 * Buffer::kAlignment);
+  }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     for (int64_t i = 0; i < rows; ++i) {
       if (in[1]->is_null(i)) continue;
@@ -473,7 +508,8 @@ class PickByAccumulator : public Accumulator {
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<PickByAccumulator&>(o);
     for (size_t g = 0; g < other.best_.size(); ++g)
-      if (other.best_[g]) offer(map[g], other.best_[g]->first, other.best_[g]->second, 0);
+      if (other.best_[g] && map[g] != kNoGroup)
+        offer(map[g], other.best_[g]->first, other.best_[g]->second, 0);
   }
   Column finalize(size_t groups) override {
     Column out(x_);
@@ -505,6 +541,9 @@ class DistinctAccumulator : public Accumulator {
  public:
   explicit DistinctAccumulator(std::unique_ptr<Accumulator> inner) : inner_(std::move(inner)) {}
   void resize(size_t g) override { seen_.resize(g); }
+  size_t memory_bytes() const override {
+    return seen_.size() * sizeof(seen_[0]) + held_ + inner_->memory_bytes();
+  }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     EncodedKeys keys;
     std::vector<const Column*> cols(in.begin(), in.end());
@@ -512,21 +551,40 @@ class DistinctAccumulator : public Accumulator {
     columnar::SelectionVector sel;
     for (int64_t i = 0; i < rows; ++i) {
       if (keys.has_null[size_t(i)]) continue;
-      if (seen_[gid[i]].insert(std::string(keys.key(size_t(i)))).second) sel.push_back(uint32_t(i));
+      if (seen_[gid[i]].insert(std::string(keys.key(size_t(i)))).second) {
+        sel.push_back(uint32_t(i));
+        held_ += keys.key(size_t(i)).size() + kSetEntryBytes;
+      }
     }
     if (sel.empty()) return;
     Pending p;
-    for (const Column* c : in) p.values.push_back(c->take(sel));
+    for (const Column* c : in) {
+      p.values.push_back(c->take(sel));
+      held_ += p.values.back().memory_bytes();
+    }
     for (uint32_t r : sel) p.groups.push_back(gid[r]);
+    held_ += p.groups.capacity() * sizeof(uint32_t);
     pending_.push_back(std::move(p));
   }
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<DistinctAccumulator&>(o);
     for (auto& p : other.pending_) {
       std::vector<uint32_t> mapped;
-      for (uint32_t g : p.groups) mapped.push_back(map[g]);
+      columnar::SelectionVector rows;
+      for (size_t i = 0; i < p.groups.size(); ++i) {
+        if (map[p.groups[i]] == kNoGroup) continue;
+        mapped.push_back(map[p.groups[i]]);
+        rows.push_back(uint32_t(i));
+      }
+      if (mapped.empty()) continue;
+      std::vector<Column> taken;
       std::vector<const Column*> cols;
-      for (auto& c : p.values) cols.push_back(&c);
+      if (rows.size() == p.groups.size()) {
+        for (auto& c : p.values) cols.push_back(&c);
+      } else {
+        for (auto& c : p.values) taken.push_back(c.take(rows));
+        for (auto& c : taken) cols.push_back(&c);
+      }
       update(mapped.data(), cols, int64_t(mapped.size()));
     }
   }
@@ -545,9 +603,12 @@ class DistinctAccumulator : public Accumulator {
     std::vector<Column> values;
     std::vector<uint32_t> groups;
   };
+  // A value in a group's set: the string, its node and bucket.
+  static constexpr size_t kSetEntryBytes = 64;
   std::unique_ptr<Accumulator> inner_;
   std::vector<std::unordered_set<std::string>> seen_;
   std::vector<Pending> pending_;
+  size_t held_ = 0;  // the sets' values and the pending rows
 };
 
 // --- WITHIN GROUP (ORDER BY ..): the group's values handed to the inner aggregate sorted ---
@@ -557,20 +618,47 @@ class OrderedAccumulator : public Accumulator {
   OrderedAccumulator(std::unique_ptr<Accumulator> inner, std::vector<std::pair<bool, bool>> order)
       : inner_(std::move(inner)), order_(std::move(order)) {}
   void resize(size_t) override {}
+  size_t memory_bytes() const override { return held_ + inner_->memory_bytes(); }
   void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
     if (rows == 0) return;
     Pending p;
     for (const Column* c : in) p.values.push_back(c->slice(0, rows));
     p.groups.assign(gid, gid + rows);
+    held_ += p.bytes();
     pending_.push_back(std::move(p));
   }
   void merge(Accumulator& o, const uint32_t* map) override {
     auto& other = static_cast<OrderedAccumulator&>(o);
+    std::vector<Pending> kept;  // rows of groups the mapping leaves in `other`
     for (auto& p : other.pending_) {
-      for (auto& g : p.groups) g = map[g];
-      pending_.push_back(std::move(p));
+      columnar::SelectionVector moved, stay;
+      for (size_t i = 0; i < p.groups.size(); ++i)
+        (map[p.groups[i]] == kNoGroup ? stay : moved).push_back(uint32_t(i));
+      if (stay.empty()) {
+        for (auto& g : p.groups) g = map[g];
+        pending_.push_back(std::move(p));
+        continue;
+      }
+      if (!moved.empty()) {
+        Pending m;
+        for (auto& c : p.values) m.values.push_back(c.take(moved));
+        for (uint32_t r : moved) m.groups.push_back(map[p.groups[r]]);
+        pending_.push_back(std::move(m));
+      }
+      if (moved.empty()) {
+        kept.push_back(std::move(p));
+        continue;
+      }
+      Pending k;
+      for (auto& c : p.values) k.values.push_back(c.take(stay));
+      for (uint32_t r : stay) k.groups.push_back(p.groups[r]);
+      kept.push_back(std::move(k));
     }
-    other.pending_.clear();
+    other.pending_ = std::move(kept);
+    held_ = 0;
+    for (const auto& p : pending_) held_ += p.bytes();
+    other.held_ = 0;
+    for (const auto& p : other.pending_) other.held_ += p.bytes();
   }
   Column finalize(size_t groups) override {
     inner_->resize(groups);
@@ -601,10 +689,16 @@ class OrderedAccumulator : public Accumulator {
   struct Pending {
     std::vector<Column> values;  // the value, then the sort keys
     std::vector<uint32_t> groups;
+    size_t bytes() const {
+      size_t n = groups.capacity() * sizeof(uint32_t);
+      for (const auto& c : values) n += c.memory_bytes();
+      return n;
+    }
   };
   std::unique_ptr<Accumulator> inner_;
   std::vector<std::pair<bool, bool>> order_;
   std::vector<Pending> pending_;
+  size_t held_ = 0;  // bytes of the pending rows
 };
 
 std::string signature_list(std::string_view name) {

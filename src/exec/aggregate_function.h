@@ -16,6 +16,9 @@
 
 namespace floe::exec {
 
+// In a merge mapping: the other accumulator's group is left out (it stays there).
+inline constexpr uint32_t kNoGroup = 0xffffffffu;
+
 class Accumulator {
  public:
   virtual ~Accumulator() = default;
@@ -25,10 +28,15 @@ class Accumulator {
   // row i into group group_ids[i].
   virtual void update(const uint32_t* group_ids, std::span<const columnar::Column* const> inputs,
                       int64_t rows) = 0;
-  // Adds `other`'s groups into this one's: other group g goes into mapping[g].
+  // Adds `other`'s groups into this one's: other group g goes into mapping[g], or nowhere
+  // when mapping[g] is kNoGroup (hash aggregation's spilled partitions take over only the
+  // groups they share with a table in memory).
   virtual void merge(Accumulator& other, const uint32_t* mapping) = 0;
   // The result for groups [0, groups).
   virtual columnar::Column finalize(size_t groups) = 0;
+  // Bytes the group states hold, for the memory limit: counted by size, leaving out the
+  // spare capacity of containers, so that the figure grows smoothly with the groups (a
+  // hash aggregation decides to spill by it).
   virtual size_t memory_bytes() const { return 0; }
 };
 

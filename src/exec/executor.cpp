@@ -59,9 +59,25 @@ void ExecContext::hold(int64_t bytes, const char* what) {
     };
     throw ResourceError(fmt::format(
         "the query needs more than its memory limit of {} (the {} holds {} with the other operators); "
-        "floe does not spill to disk yet: raise it with SET memory_limit = '..GB', or read less (filters, fewer columns)",
+        "raise it with SET memory_limit = '..GB', or read less (filters, fewer columns)",
         gib(options.memory_limit), what, gib(now)));
   }
+}
+
+SpillDirectory& ExecContext::spill_directory() {
+  std::lock_guard<std::mutex> lock(spill_mu_);
+  if (!spill_) spill_ = std::make_unique<SpillDirectory>(options.temp_directory);
+  return *spill_;
+}
+
+void ExecContext::record_spill(const PlanNode& node, int64_t rows, int64_t bytes) {
+  if (!stats || rows == 0) return;
+  std::lock_guard<std::mutex> lock(stats->mu);
+  auto& s = stats->per_operator[&node];
+  s.spilled_rows += rows;
+  s.spilled_bytes += bytes;
+  stats->spilled_rows += rows;
+  stats->spilled_bytes += bytes;
 }
 
 CollectConsumer::~CollectConsumer() {
@@ -441,7 +457,13 @@ void render(const PlanNode& n, int depth, ExecStats* stats, std::string& out) {
   if (stats) {
     auto it = stats->per_operator.find(&n);
     if (it != stats->per_operator.end())
-      out += fmt::format("  [{} rows, {:.3f} s]", it->second.rows_out, it->second.seconds);
+    {
+      out += fmt::format("  [{} rows, {:.3f} s", it->second.rows_out, it->second.seconds);
+      if (it->second.spilled_rows)
+        out += fmt::format(", spilled {} rows / {} bytes", it->second.spilled_rows,
+                           it->second.spilled_bytes);
+      out += "]";
+    }
   }
   if (n.kind == PlanKind::kScan) {
     std::string p = n.source->explain_pruning();

@@ -20,6 +20,8 @@ struct OperatorStats {
   int64_t rows_out = 0;
   int64_t batches_out = 0;
   double seconds = 0;  // wall time inside the operator's own work (approximate)
+  int64_t spilled_rows = 0;   // rows written to spill files past the memory limit
+  int64_t spilled_bytes = 0;
 };
 
 struct ExecOptions {
@@ -28,14 +30,19 @@ struct ExecOptions {
   std::function<void(int64_t rows_done, int64_t rows_total)> progress;
   bool collect_stats = false;  // EXPLAIN ANALYZE
   // Bytes the operators that hold rows (sort, join build, aggregation, set operations) may
-  // keep at once; 0 = no limit. Past it the query stops with ResourceError naming the
-  // operator (nothing spills to disk yet).
+  // keep at once; 0 = no limit. Past it sorts, hash aggregations and hash joins spill rows to
+  // files under temp_directory; the other operators stop with ResourceError naming them.
   int64_t memory_limit = 0;
+  // Where spill files go (a per-query folder inside it); "" = the system's temporary folder.
+  std::string temp_directory;
 };
 
 struct ExecStats {
   std::mutex mu;
   std::map<const PlanNode*, OperatorStats> per_operator;
+  // Totals over the query: what went to spill files.
+  int64_t spilled_rows = 0;
+  int64_t spilled_bytes = 0;
 };
 
 // Runs `plan` and returns its result batches in order (ordered plans keep their order).

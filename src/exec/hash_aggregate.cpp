@@ -1,6 +1,13 @@
 // Hash aggregation: each worker groups its batches into its own table (keys encoded as
 // bytes, one accumulator per aggregate); the tables are merged when the input ends.
 // GROUPING SETS / ROLLUP / CUBE run one table per set over the same input.
+//
+// Past the memory limit the aggregation spills (Grace-style): rows of groups a worker's table
+// already has keep aggregating in memory, rows of new groups are written with their evaluated
+// keys and arguments to partition files chosen by the key hash. At the end each partition is
+// aggregated in a fresh table (which spills again, by the next hash bits, when it does not
+// fit), takes over the state the tables in memory hold for its groups, and is emitted; the
+// tables in memory then emit the groups left to them.
 #include <mutex>
 
 #include "exec/expression_evaluator.h"
@@ -15,15 +22,72 @@ using columnar::Column;
 
 namespace {
 
+// How a table takes rows: all in memory; only rows of groups it has (the others go to
+// disk); none (every row goes to disk, for when even its groups' state keeps growing, as
+// MEDIAN's or LISTAGG's does).
+enum class Intake { kAll, kKnownGroups, kNone };
+
+// The share of the memory limit past which a table at spill level L stops taking new groups,
+// and past which it takes no rows at all. The input's tables (level 0) leave more than half
+// the limit to the partitions aggregated later while they stay in memory; each deeper level
+// gets half of what is left.
+double new_groups_share(int level) {
+  return level == 0 ? 0.4 : 1.0 - 1.0 / double(int64_t(2) << level);
+}
+double any_rows_share(int level) {
+  return level == 0 ? 0.5 : 1.0 - 1.0 / double(int64_t(4) << level);
+}
+
+Intake intake_for(double over_share, int level) {
+  if (over_share >= any_rows_share(level)) return Intake::kNone;
+  if (over_share >= new_groups_share(level)) return Intake::kKnownGroups;
+  return Intake::kAll;
+}
+
+// Batches are aggregated in pieces of at most this many rows near the limit, so that one
+// piece's growth cannot overshoot it by much.
+constexpr int64_t kPieceRows = 2048;
+// What a row may add to a table before the sink has seen one (a new group's hash slot and
+// key, and some state per aggregate), to tell whether a batch could bring the table near the
+// limit; the sink learns larger values as it goes.
+constexpr int64_t kRowBytesGuess = 96;
+constexpr int64_t kRowBytesPerAggregate = 128;
+
 struct GroupTable {
   KeyTable keys;
   std::vector<Column> key_values;  // one per key of the set, a value per group
   std::vector<std::unique_ptr<Accumulator>> accumulators;
+  std::vector<uint8_t> moved;  // group taken over by a spilled partition's table
+  int64_t held = 0;            // bytes accounted for this table
+
+  int64_t memory_bytes() const {
+    int64_t bytes = int64_t(keys.memory_bytes());
+    for (const auto& c : key_values) bytes += int64_t(c.memory_bytes());
+    for (const auto& a : accumulators) bytes += int64_t(a->memory_bytes());
+    return bytes;
+  }
+};
+
+// One set's rows to aggregate: its key columns, each aggregate's arguments and, for
+// aggregates with a FILTER, a BOOLEAN column saying which rows pass. Spill files hold exactly
+// these columns in this order.
+struct GroupInput {
+  std::vector<const Column*> keys;
+  std::vector<std::vector<const Column*>> args;
+  std::vector<const Column*> filters;  // nullptr: no FILTER
+  int64_t rows = 0;
 };
 
 class AggregateSink : public Consumer {
  public:
-  AggregateSink(const PlanNode& node, int workers, ExecContext& ctx) : node_(node), ctx_(ctx) {
+  // `stats_node` is the plan node whose statistics count what spills (the node itself
+  // unless it stands in for another operator).
+  AggregateSink(const PlanNode& node, int workers, ExecContext& ctx,
+                const PlanNode* stats_node = nullptr)
+      : node_(node),
+        stats_node_(stats_node ? *stats_node : node),
+        ctx_(ctx),
+        row_bytes_(kRowBytesGuess + kRowBytesPerAggregate * int64_t(node.aggregates.size())) {
     if (node.grouping_sets.empty()) {
       std::vector<int> all;
       for (size_t k = 0; k < node.group_keys.size(); ++k) all.push_back(int(k));
@@ -32,134 +96,355 @@ class AggregateSink : public Consumer {
       sets_ = node.grouping_sets;
     }
     tables_.resize(size_t(workers));
-    held_.assign(size_t(workers), 0);
-    for (auto& w : tables_) {
-      for (const auto& set : sets_) {
-        auto t = std::make_unique<GroupTable>();
-        for (int k : set) t->key_values.emplace_back(node.group_keys[size_t(k)]->type);
-        for (const auto& a : node.aggregates) t->accumulators.push_back(a.function.make());
-        w.push_back(std::move(t));
-      }
-    }
-    // A global aggregate has exactly one group, even without input rows.
-    for (size_t s = 0; s < sets_.size(); ++s)
-      if (sets_[s].empty())
-        for (auto& w : tables_) add_empty_group(*w[s]);
+    for (auto& w : tables_)
+      for (size_t s = 0; s < sets_.size(); ++s) w.push_back(new_table(s));
+    spilled_.resize(sets_.size());
   }
 
   void consume(Batch&& b, int worker) override {
     int64_t rows = b.num_rows();
     if (rows == 0) return;
-    std::vector<Column> keys;
-    for (const auto& k : node_.group_keys) keys.push_back(evaluate(*k, b));
-    std::vector<std::vector<Column>> args(node_.aggregates.size());
-    std::vector<columnar::SelectionVector> filters(node_.aggregates.size());
-    std::vector<uint8_t> filtered(node_.aggregates.size(), 0);
-    for (size_t a = 0; a < node_.aggregates.size(); ++a) {
-      const auto& call = node_.aggregates[a];
-      for (const auto& e : call.args) args[a].push_back(evaluate(*e, b));
-      if (call.filter) {
-        filters[a] = evaluate_filter(*call.filter, b);
-        filtered[a] = 1;
-      }
+    // Near the limit, a batch is aggregated in pieces so that spilling starts in time: one
+    // piece per worker and set may grow the tables at once.
+    Intake intake = intake_.load(std::memory_order_relaxed);
+    double next_share = intake == Intake::kAll ? new_groups_share(0) : any_rows_share(0);
+    if (intake != Intake::kNone &&
+        ctx_.would_exceed(rows * row_bytes_.load() + batch_memory(b), next_share)) {
+      in_pieces(b, int64_t(tables_.size() * sets_.size()),
+                [&](const Batch& piece) { consume_piece(piece, worker); });
+      return;
     }
-    for (size_t s = 0; s < sets_.size(); ++s) {
-      GroupTable& t = *tables_[size_t(worker)][s];
-      std::vector<uint32_t> gids(size_t(rows), 0);
-      if (!sets_[s].empty()) {
-        std::vector<const Column*> set_keys;
-        for (int k : sets_[s]) set_keys.push_back(&keys[size_t(k)]);
-        EncodedKeys enc;
-        encode_keys(set_keys, rows, enc);
-        for (int64_t i = 0; i < rows; ++i) {
-          bool inserted;
-          gids[size_t(i)] = t.keys.find_or_insert(enc.key(size_t(i)), enc.hashes[size_t(i)], inserted);
-          if (inserted)
-            for (size_t k = 0; k < set_keys.size(); ++k) t.key_values[k].append_range(*set_keys[k], i, 1);
-        }
-      }
-      size_t groups = group_count(t, s);
-      for (size_t a = 0; a < node_.aggregates.size(); ++a) {
-        t.accumulators[a]->resize(groups);
-        std::vector<const Column*> in;
-        if (!filtered[a]) {
-          for (auto& c : args[a]) in.push_back(&c);
-          t.accumulators[a]->update(gids.data(), in, rows);
-          continue;
-        }
-        const auto& sel = filters[a];
-        if (sel.empty()) continue;
-        std::vector<Column> taken;
-        for (auto& c : args[a]) taken.push_back(c.take(sel));
-        for (auto& c : taken) in.push_back(&c);
-        std::vector<uint32_t> sub;
-        sub.reserve(sel.size());
-        for (uint32_t r : sel) sub.push_back(gids[r]);
-        t.accumulators[a]->update(sub.data(), in, int64_t(sel.size()));
-      }
-    }
-    // The groups this worker holds, against the query's memory limit.
-    int64_t bytes = 0;
-    for (const auto& t : tables_[size_t(worker)]) {
-      bytes += int64_t(t->keys.memory_bytes());
-      for (const auto& c : t->key_values) bytes += int64_t(c.memory_bytes());
-      for (const auto& a : t->accumulators) bytes += int64_t(a->memory_bytes());
-    }
-    int64_t& held = held_[size_t(worker)];
-    if (bytes != held) {
-      ctx_.hold(bytes - held, "hash aggregation");
-      held = bytes;
-    }
+    consume_piece(b, worker);
   }
 
   ~AggregateSink() override {
-    for (int64_t h : held_) ctx_.hold(-h, "hash aggregation");
+    for (auto& w : tables_)
+      for (auto& t : w)
+        if (t) ctx_.hold(-t->held, "hash aggregation");
   }
 
   void finish(Consumer& out) {
     for (size_t s = 0; s < sets_.size(); ++s) {
-      GroupTable& t0 = *tables_[0][s];
-      for (size_t w = 1; w < tables_.size(); ++w) merge_into(t0, *tables_[w][s], s);
-      size_t groups = group_count(t0, s);
-      Batch result;
-      result.schema.fields = node_.output;
-      result.rows_without_columns = int64_t(groups);
-      size_t pos = 0;
-      for (size_t k = 0; k < node_.group_keys.size(); ++k) {
-        auto it = std::find(sets_[s].begin(), sets_[s].end(), int(k));
-        if (it == sets_[s].end()) {
-          result.columns.push_back(null_column(node_.group_keys[k]->type, int64_t(groups)));
-        } else {
-          result.columns.push_back(std::move(t0.key_values[size_t(it - sets_[s].begin())]));
-        }
-        ++pos;
+      if (!spilled_[s]) {
+        GroupTable& t0 = *tables_[0][s];
+        for (size_t w = 1; w < tables_.size(); ++w) merge_into(t0, *tables_[w][s], s);
+        emit(t0, s, out);
+        continue;
       }
-      for (auto& acc : t0.accumulators) {
-        acc->resize(groups);
-        result.columns.push_back(acc->finalize(groups));
+      // After spilling the worker tables are not merged (that would need their memory
+      // twice): the partitions take over from all of them, then each takes over from the
+      // ones after it the groups they share.
+      std::vector<GroupTable*> resident;
+      for (auto& w : tables_) resident.push_back(w[s].get());
+      finish_partitions(*spilled_[s], s, resident, out);
+      for (size_t w = 0; w < resident.size(); ++w) {
+        for (size_t v = w + 1; v < resident.size(); ++v) take_over(*resident[w], *resident[v]);
+        emit(*resident[w], s, out);
       }
-      if (!node_.grouping_sets.empty()) {
-        int64_t id = 0;
-        for (size_t k = 0; k < node_.group_keys.size(); ++k) {
-          bool in_set = std::find(sets_[s].begin(), sets_[s].end(), int(k)) != sets_[s].end();
-          id = (id << 1) | (in_set ? 0 : 1);
-        }
-        Column g{columnar::DataType(columnar::TypeId::kInt64)};
-        g.reserve(int64_t(groups));
-        for (size_t i = 0; i < groups; ++i) g.append<int64_t>(id);
-        result.columns.push_back(std::move(g));
-      }
-      emit_in_slices(std::move(result), out);
     }
   }
 
  private:
+  std::unique_ptr<GroupTable> new_table(size_t s) const {
+    auto t = std::make_unique<GroupTable>();
+    for (int k : sets_[s]) t->key_values.emplace_back(node_.group_keys[size_t(k)]->type);
+    for (const auto& a : node_.aggregates) t->accumulators.push_back(a.function.make());
+    // A global aggregate has exactly one group, even without input rows.
+    if (sets_[s].empty())
+      for (auto& acc : t->accumulators) acc->resize(1);
+    return t;
+  }
+
+  void consume_piece(const Batch& b, int worker) {
+    int64_t rows = b.num_rows();
+    std::vector<Column> keys;
+    for (const auto& k : node_.group_keys) keys.push_back(evaluate(*k, b));
+    std::vector<std::vector<Column>> args(node_.aggregates.size());
+    std::vector<Column> filters(node_.aggregates.size());
+    GroupInput in;
+    in.rows = rows;
+    in.args.resize(node_.aggregates.size());
+    in.filters.assign(node_.aggregates.size(), nullptr);
+    for (size_t a = 0; a < node_.aggregates.size(); ++a) {
+      const auto& call = node_.aggregates[a];
+      for (const auto& e : call.args) args[a].push_back(evaluate(*e, b));
+      for (auto& c : args[a]) in.args[a].push_back(&c);
+      if (call.filter) {
+        auto sel = evaluate_filter(*call.filter, b);
+        Buffer pass;
+        pass.resize_zeroed(size_t(rows));
+        for (uint32_t r : sel) pass.data()[r] = 1;
+        filters[a] = bool_column(std::move(pass), rows);
+        in.filters[a] = &filters[a];
+      }
+    }
+    Intake intake = intake_.load(std::memory_order_relaxed);
+    for (size_t s = 0; s < sets_.size(); ++s) {
+      in.keys.clear();
+      for (int k : sets_[s]) in.keys.push_back(&keys[size_t(k)]);
+      GroupTable& t = *tables_[size_t(worker)][s];
+      // A global aggregate's one group never spills.
+      Intake set_intake = sets_[s].empty() ? Intake::kAll : intake;
+      add(t, s, in, set_intake, set_intake != Intake::kAll ? &level0_partitions(s) : nullptr);
+    }
+    // What this worker holds, against the query's memory limit: past the shares, new groups
+    // (then all rows) go to disk from the next batch on.
+    int64_t grown = 0;
+    for (size_t s = 0; s < sets_.size(); ++s) grown += account(*tables_[size_t(worker)][s]);
+    if (grown > rows * row_bytes_.load()) row_bytes_ = grown / rows;
+    Intake now = intake_for(memory_share(), 0);
+    Intake was = intake_.load();
+    while (now > was && !intake_.compare_exchange_weak(was, now)) {
+    }
+  }
+
+  // Calls fn on `b` in slices small enough that `tables` tables growing by one slice each at
+  // the rate seen so far stay within a sixteenth of the limit.
+  template <typename Fn>
+  void in_pieces(const Batch& b, int64_t tables, Fn&& fn) {
+    int64_t rows = b.num_rows();
+    int64_t limit = ctx_.options.memory_limit;
+    int64_t piece_rows =
+        limit > 0 ? std::clamp<int64_t>(limit / (16 * row_bytes_.load() * tables), 16, kPieceRows)
+                  : rows;
+    if (rows <= piece_rows) {
+      fn(b);
+      return;
+    }
+    for (int64_t off = 0; off < rows; off += piece_rows) {
+      int64_t n = std::min(piece_rows, rows - off);
+      Batch piece;
+      piece.schema = b.schema;
+      piece.rows_without_columns = n;
+      for (const auto& c : b.columns) piece.columns.push_back(c.slice(off, n));
+      fn(piece);
+    }
+  }
+
+  // Accounts what `t` holds now; returns how much it grew.
+  int64_t account(GroupTable& t) {
+    int64_t bytes = t.memory_bytes();
+    int64_t grown = bytes - t.held;
+    if (grown) {
+      ctx_.hold(grown, "hash aggregation");
+      t.held = bytes;
+    }
+    return grown;
+  }
+
+  // The query's memory as a share of its limit (0 without a limit).
+  double memory_share() const {
+    int64_t limit = ctx_.options.memory_limit;
+    return limit > 0 ? double(ctx_.memory_held.load()) / double(limit) : 0.0;
+  }
+
+  SpillPartitions& level0_partitions(size_t s) {
+    std::lock_guard<std::mutex> lock(spill_mu_);
+    if (!spilled_[s]) spilled_[s] = std::make_unique<SpillPartitions>(ctx_.spill_directory(), 0);
+    return *spilled_[s];
+  }
+
+  // Aggregates `in` into `t` as `intake` says; the rows it does not take are written to
+  // `parts` (by key hash).
+  void add(GroupTable& t, size_t s, const GroupInput& in, Intake intake, SpillPartitions* parts) {
+    int64_t rows = in.rows;
+    std::vector<uint32_t> gids(size_t(rows), 0);
+    columnar::SelectionVector to_disk;
+    if (!in.keys.empty()) {
+      EncodedKeys enc;
+      encode_keys(in.keys, rows, enc);
+      for (int64_t i = 0; i < rows; ++i) {
+        size_t r = size_t(i);
+        if (intake != Intake::kAll) {
+          int64_t id = intake == Intake::kNone ? -1 : t.keys.find(enc.key(r), enc.hashes[r]);
+          if (id < 0) {
+            to_disk.push_back(uint32_t(i));
+            gids[r] = kNoGroup;
+          } else {
+            gids[r] = uint32_t(id);
+          }
+          continue;
+        }
+        bool inserted;
+        gids[r] = t.keys.find_or_insert(enc.key(r), enc.hashes[r], inserted);
+        if (inserted)
+          for (size_t k = 0; k < in.keys.size(); ++k)
+            t.key_values[k].append_range(*in.keys[k], i, 1);
+      }
+      if (!to_disk.empty()) spill_rows(in, to_disk, enc, *parts);
+    }
+    size_t groups = group_count(t, s);
+    for (size_t a = 0; a < node_.aggregates.size(); ++a) {
+      t.accumulators[a]->resize(groups);
+      const Column* pass = in.filters[a];
+      if (!pass && to_disk.empty()) {
+        t.accumulators[a]->update(gids.data(), in.args[a], rows);
+        continue;
+      }
+      // The rows that stay in memory and pass the aggregate's FILTER.
+      columnar::SelectionVector sel;
+      const uint8_t* p = pass ? pass->values<uint8_t>() : nullptr;
+      for (int64_t i = 0; i < rows; ++i)
+        if (gids[size_t(i)] != kNoGroup && (!p || p[i])) sel.push_back(uint32_t(i));
+      if (sel.empty()) continue;
+      std::vector<Column> taken;
+      for (const Column* c : in.args[a]) taken.push_back(c->take(sel));
+      std::vector<const Column*> cols;
+      for (auto& c : taken) cols.push_back(&c);
+      std::vector<uint32_t> sub;
+      sub.reserve(sel.size());
+      for (uint32_t r : sel) sub.push_back(gids[r]);
+      t.accumulators[a]->update(sub.data(), cols, int64_t(sel.size()));
+    }
+  }
+
+  // Writes rows `sel` of `in` to the partitions of their key hashes.
+  void spill_rows(const GroupInput& in, const columnar::SelectionVector& sel,
+                  const EncodedKeys& enc, SpillPartitions& parts) {
+    Batch b;
+    b.rows_without_columns = int64_t(sel.size());
+    for (const Column* c : in.keys) b.columns.push_back(c->take(sel));
+    for (const auto& args : in.args)
+      for (const Column* c : args) b.columns.push_back(c->take(sel));
+    for (const Column* f : in.filters)
+      if (f) b.columns.push_back(f->take(sel));
+    std::vector<uint64_t> hashes;
+    hashes.reserve(sel.size());
+    for (uint32_t r : sel) hashes.push_back(enc.hashes[r]);
+    parts.append_by_hash(b, hashes);
+  }
+
+  // The columns of a spilled batch as a GroupInput (the layout spill_rows wrote).
+  GroupInput spilled_input(const Batch& b, size_t s) const {
+    GroupInput in;
+    in.rows = b.num_rows();
+    size_t c = 0;
+    for (size_t k = 0; k < sets_[s].size(); ++k) in.keys.push_back(&b.columns[c++]);
+    in.args.resize(node_.aggregates.size());
+    for (size_t a = 0; a < node_.aggregates.size(); ++a)
+      for (size_t i = 0; i < node_.aggregates[a].args.size(); ++i)
+        in.args[a].push_back(&b.columns[c++]);
+    in.filters.assign(node_.aggregates.size(), nullptr);
+    for (size_t a = 0; a < node_.aggregates.size(); ++a)
+      if (node_.aggregates[a].filter) in.filters[a] = &b.columns[c++];
+    FLOE_CHECK(c == b.columns.size(), "spilled aggregation batch has {} columns, expected {}",
+               b.columns.size(), c);
+    return in;
+  }
+
+  // Aggregates and emits each partition of `parts`: a fresh table per partition takes over
+  // its groups' state from the `resident` tables (which emit what is left to them later);
+  // a partition that does not fit spills again by the next hash bits, its table joining the
+  // resident ones while its own partitions are done.
+  void finish_partitions(SpillPartitions& parts, size_t s, std::vector<GroupTable*>& resident,
+                         Consumer& out) {
+    ctx_.record_spill(stats_node_, parts.rows(), parts.bytes());
+    int level = parts.level() + 1;
+    for (int p = 0; p < SpillPartitions::kCount; ++p) {
+      SpillFile* file = parts.file(p);
+      if (!file) continue;
+      auto part = new_table(s);
+      std::unique_ptr<SpillPartitions> deeper;
+      Intake intake = Intake::kAll;
+      {
+        SpillFile::Reader reader(*file);
+        Batch b;
+        while (reader.next(b)) {
+          in_pieces(b, 1, [&](const Batch& piece) {
+            if (intake != Intake::kAll && !deeper) {
+              if (level > SpillPartitions::kMaxLevel)
+                throw ResourceError(fmt::format(
+                    "hash aggregation: groups still do not fit in the memory limit after {} "
+                    "levels of spilling; raise SET memory_limit",
+                    level));
+              deeper = std::make_unique<SpillPartitions>(ctx_.spill_directory(), level);
+            }
+            add(*part, s, spilled_input(piece, s), intake, deeper.get());
+            int64_t grown = account(*part);
+            if (grown > piece.num_rows() * row_bytes_.load()) row_bytes_ = grown / piece.num_rows();
+            intake = std::max(intake, intake_for(memory_share(), level));
+          });
+        }
+      }
+      for (GroupTable* from : resident) take_over(*part, *from);
+      if (deeper) {
+        resident.push_back(part.get());
+        finish_partitions(*deeper, s, resident, out);
+        resident.pop_back();
+      }
+      emit(*part, s, out);
+      ctx_.hold(-part->held, "hash aggregation");
+      part->held = 0;
+    }
+  }
+
+  // Moves into `to` the state `from` holds for groups `to` has (and nobody took yet).
+  void take_over(GroupTable& to, GroupTable& from) {
+    size_t n = from.keys.size();
+    if (n == 0 || to.keys.size() == 0) return;
+    from.moved.resize(n, 0);
+    to.moved.resize(to.keys.size(), 0);
+    std::vector<uint32_t> mapping(n, kNoGroup);
+    bool any = false;
+    for (uint32_t g = 0; g < to.keys.size(); ++g) {
+      if (to.moved[g]) continue;
+      int64_t id = from.keys.find(to.keys.key(g), to.keys.hash(g));
+      if (id < 0 || from.moved[size_t(id)]) continue;
+      mapping[size_t(id)] = g;
+      from.moved[size_t(id)] = 1;
+      any = true;
+    }
+    if (!any) return;
+    for (size_t a = 0; a < to.accumulators.size(); ++a) {
+      to.accumulators[a]->resize(to.keys.size());
+      from.accumulators[a]->resize(n);
+      to.accumulators[a]->merge(*from.accumulators[a], mapping.data());
+    }
+  }
+
+  void emit(GroupTable& t, size_t s, Consumer& out) {
+    size_t groups = group_count(t, s);
+    Batch result;
+    result.schema.fields = node_.output;
+    result.rows_without_columns = int64_t(groups);
+    for (size_t k = 0; k < node_.group_keys.size(); ++k) {
+      auto it = std::find(sets_[s].begin(), sets_[s].end(), int(k));
+      if (it == sets_[s].end()) {
+        result.columns.push_back(null_column(node_.group_keys[k]->type, int64_t(groups)));
+      } else {
+        result.columns.push_back(std::move(t.key_values[size_t(it - sets_[s].begin())]));
+      }
+    }
+    for (auto& acc : t.accumulators) {
+      acc->resize(groups);
+      result.columns.push_back(acc->finalize(groups));
+    }
+    if (!node_.grouping_sets.empty()) {
+      int64_t id = 0;
+      for (size_t k = 0; k < node_.group_keys.size(); ++k) {
+        bool in_set = std::find(sets_[s].begin(), sets_[s].end(), int(k)) != sets_[s].end();
+        id = (id << 1) | (in_set ? 0 : 1);
+      }
+      Column g{columnar::DataType(columnar::TypeId::kInt64)};
+      g.reserve(int64_t(groups));
+      for (size_t i = 0; i < groups; ++i) g.append<int64_t>(id);
+      result.columns.push_back(std::move(g));
+    }
+    // Groups a spilled partition took over were emitted with it.
+    if (std::find(t.moved.begin(), t.moved.end(), 1) != t.moved.end()) {
+      columnar::SelectionVector keep;
+      for (size_t g = 0; g < groups; ++g)
+        if (g >= t.moved.size() || !t.moved[g]) keep.push_back(uint32_t(g));
+      result = take_rows(result, keep);
+      result.schema.fields = node_.output;
+    }
+    emit_in_slices(std::move(result), out);
+  }
+
   size_t group_count(GroupTable& t, size_t set) const {
     return sets_[set].empty() ? 1 : t.keys.size();
   }
-  void add_empty_group(GroupTable& t) {
-    for (auto& acc : t.accumulators) acc->resize(1);
-  }
+
   void merge_into(GroupTable& dst, GroupTable& src, size_t set) {
     size_t n = group_count(src, set);
     std::vector<uint32_t> mapping(n, 0);
@@ -181,16 +466,33 @@ class AggregateSink : public Consumer {
   }
 
   const PlanNode& node_;
+  const PlanNode& stats_node_;
   ExecContext& ctx_;
-  std::vector<int64_t> held_;  // bytes accounted per worker
   std::vector<std::vector<int>> sets_;
   std::vector<std::vector<std::unique_ptr<GroupTable>>> tables_;  // [worker][set]
+  std::atomic<Intake> intake_{Intake::kAll};  // of the input's tables (level 0)
+  std::atomic<int64_t> row_bytes_;  // the most a row added to the tables
+  std::mutex spill_mu_;
+  std::vector<std::unique_ptr<SpillPartitions>> spilled_;  // per set, level 0
 };
 
 }  // namespace
 
 void produce_aggregate(const PlanNode& node, ExecContext& ctx, Consumer& out) {
   AggregateSink sink(node, ctx.threads(), ctx);
+  produce(*node.children[0], ctx, sink);
+  sink.finish(out);
+}
+
+void produce_distinct_by_grouping(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  // DISTINCT is GROUP BY every column without aggregates, so it spills the same way.
+  PlanNode grouping;
+  grouping.kind = PlanKind::kAggregate;
+  grouping.output = node.output;
+  const auto& in = node.children[0]->output;
+  for (size_t c = 0; c < in.size(); ++c)
+    grouping.group_keys.push_back(make_column_ref(int(c), in[c].type, in[c].name));
+  AggregateSink sink(grouping, ctx.threads(), ctx, &node);
   produce(*node.children[0], ctx, sink);
   sink.finish(out);
 }

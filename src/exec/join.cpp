@@ -2,7 +2,12 @@
 // (the probe side), in parallel when the left side is a parallel scan. A hash join finds
 // candidate pairs by encoded keys; a nested-loop join pairs every row; both then apply the
 // residual condition and the join kind's rules for unmatched rows.
+//
+// A hash join whose build side passes the memory limit spills (Grace hash join): both sides
+// are written to partition files by key hash and joined partition by partition, each build
+// partition in memory. Rows with NULL keys never match, so any partition is right for them.
 #include <memory>
+#include <mutex>
 
 #include "exec/expression_evaluator.h"
 #include "exec/operator.h"
@@ -172,10 +177,8 @@ class JoinProbe : public Consumer {
   std::vector<columnar::Field> left_fields_;
 };
 
-void build(const PlanNode& node, ExecContext& ctx, BuildSide& b) {
-  CollectConsumer collect(ctx, "join build side");
-  produce(*node.children[1], ctx, collect);
-  b.rows = collect.concatenated(node.children[1]->schema());
+// The hash table (and the matched flags of right/full joins) over b.rows.
+void index_build_side(const PlanNode& node, BuildSide& b) {
   int64_t n = b.rows.num_rows();
   if (node.join_type == JoinKind::kRight || node.join_type == JoinKind::kFull) {
     b.matched.reset(new std::atomic<uint8_t>[size_t(std::max<int64_t>(n, 1))]);
@@ -203,31 +206,186 @@ void build(const PlanNode& node, ExecContext& ctx, BuildSide& b) {
   }
 }
 
-void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
-  BuildSide b;
-  build(node, ctx, b);
+// Right and full joins: the build rows nothing matched, with NULLs for the left columns.
+void emit_unmatched_build(const PlanNode& node, BuildSide& b, Consumer& out) {
+  if (node.join_type != JoinKind::kRight && node.join_type != JoinKind::kFull) return;
+  columnar::SelectionVector sel;
+  for (int64_t i = 0; i < b.rows.num_rows(); ++i)
+    if (!b.matched[i].load()) sel.push_back(uint32_t(i));
+  if (sel.empty()) return;
+  Batch rest;
+  rest.schema.fields = node.output;
+  rest.rows_without_columns = int64_t(sel.size());
+  for (const auto& f : node.children[0]->output)
+    rest.columns.push_back(null_column(f.type, int64_t(sel.size())));
+  for (const auto& c : b.rows.columns) rest.columns.push_back(c.take(sel));
+  emit_in_slices(std::move(rest), out);
+}
+
+// Inner, semi and right joins against an empty build side have no output.
+bool nothing_to_join(const PlanNode& node, const BuildSide& b) {
   JoinKind kind = node.join_type;
-  // Inner and semi joins against an empty build side have no output.
-  if (b.rows.num_rows() == 0 && (kind == JoinKind::kInner || kind == JoinKind::kSemi ||
-                                 kind == JoinKind::kRight))
+  return b.rows.num_rows() == 0 &&
+         (kind == JoinKind::kInner || kind == JoinKind::kSemi || kind == JoinKind::kRight);
+}
+
+// The key hashes of `rows` under `keys` (the same hashes the build side's table uses).
+std::vector<uint64_t> key_hashes(const std::vector<ExpressionPtr>& keys, const Batch& rows) {
+  std::vector<Column> cols;
+  for (const auto& k : keys) cols.push_back(evaluate(*k, rows));
+  std::vector<const Column*> ptrs;
+  for (auto& c : cols) ptrs.push_back(&c);
+  EncodedKeys enc;
+  encode_keys(ptrs, rows.num_rows(), enc);
+  return std::move(enc.hashes);
+}
+
+// Grace hash join: a build partition stays in memory up to this share of the limit at
+// level 1, and a growing share at each deeper level (the input is 16 times smaller there).
+double build_share(int level) { return 1.0 - 1.0 / double(int64_t(2) << level); }
+
+// Gathers the build side. A hash join whose build side passes half the memory limit writes
+// it, and from then on everything arriving, to partition files by key hash instead.
+class BuildCollector : public Consumer {
+ public:
+  BuildCollector(const PlanNode& node, ExecContext& ctx, bool may_spill)
+      : node_(node), ctx_(ctx), may_spill_(may_spill) {}
+  ~BuildCollector() override {
+    if (held_) ctx_.hold(-held_, "join build side");
+  }
+  void consume(Batch&& b, int) override {
+    if (b.num_rows() == 0) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (parts_) {
+      parts_->append_by_hash(b, key_hashes(node_.right_keys, b));
+      return;
+    }
+    int64_t bytes = batch_memory(b);
+    if (may_spill_ && ctx_.would_exceed(bytes, build_share(0))) {
+      parts_ = std::make_unique<SpillPartitions>(ctx_.spill_directory(), 0);
+      for (auto& held : rows_.take())
+        parts_->append_by_hash(held, key_hashes(node_.right_keys, held));
+      ctx_.hold(-held_, "join build side");
+      held_ = 0;
+      parts_->append_by_hash(b, key_hashes(node_.right_keys, b));
+      return;
+    }
+    ctx_.hold(bytes, "join build side");
+    held_ += bytes;
+    rows_.consume(std::move(b), 0);
+  }
+  // Null while everything stayed in memory.
+  SpillPartitions* partitions() { return parts_.get(); }
+  Batch rows() { return rows_.concatenated(node_.children[1]->schema()); }
+
+ private:
+  const PlanNode& node_;
+  ExecContext& ctx_;
+  bool may_spill_;
+  std::mutex mu_;
+  CollectConsumer rows_;
+  int64_t held_ = 0;
+  std::unique_ptr<SpillPartitions> parts_;
+};
+
+// Writes the probe side's rows to partitions by key hash.
+class ProbePartitioner : public Consumer {
+ public:
+  ProbePartitioner(const PlanNode& node, SpillPartitions& parts) : node_(node), parts_(parts) {}
+  void consume(Batch&& b, int) override {
+    if (b.num_rows() == 0) return;
+    parts_.append_by_hash(b, key_hashes(node_.left_keys, b));
+  }
+
+ private:
+  const PlanNode& node_;
+  SpillPartitions& parts_;
+};
+
+// Joins one pair of partitions: the build rows in memory, the probe rows streamed through.
+// A build partition that still does not fit is split again (with the probe partition) by the
+// next hash bits; one that cannot be split (one key) is joined in memory or fails honestly.
+void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, SpillFile* build_file,
+                    SpillFile* probe_file, int level) {
+  CollectConsumer rows;
+  int64_t held = 0;
+  struct Release {
+    ExecContext& ctx;
+    int64_t& held;
+    ~Release() { ctx.hold(-held, "join build side"); }
+  } release{ctx, held};
+  std::unique_ptr<SpillFile::Reader> build_reader;
+  if (build_file) build_reader = std::make_unique<SpillFile::Reader>(*build_file);
+  Batch b;
+  while (build_reader && build_reader->next(b)) {
+    int64_t bytes = batch_memory(b);
+    if (level <= SpillPartitions::kMaxLevel && ctx.would_exceed(bytes, build_share(level))) {
+      SpillPartitions build_parts(ctx.spill_directory(), level);
+      SpillPartitions probe_parts(ctx.spill_directory(), level);
+      for (auto& r : rows.take()) build_parts.append_by_hash(r, key_hashes(node.right_keys, r));
+      ctx.hold(-held, "join build side");
+      held = 0;
+      do {
+        build_parts.append_by_hash(b, key_hashes(node.right_keys, b));
+      } while (build_reader->next(b));
+      build_reader.reset();
+      if (probe_file) {
+        SpillFile::Reader probe_reader(*probe_file);
+        while (probe_reader.next(b)) probe_parts.append_by_hash(b, key_hashes(node.left_keys, b));
+      }
+      ctx.record_spill(node, build_parts.rows() + probe_parts.rows(),
+                       build_parts.bytes() + probe_parts.bytes());
+      for (int p = 0; p < SpillPartitions::kCount; ++p) {
+        SpillFile* sub = build_parts.file(p);
+        // All rows in one partition again: their keys are equal, splitting cannot help.
+        int next = sub && sub->rows() == build_file->rows() ? SpillPartitions::kMaxLevel + 1
+                                                            : level + 1;
+        join_partition(node, ctx, out, sub, probe_parts.file(p), next);
+      }
+      return;
+    }
+    ctx.hold(bytes, "join build side");
+    held += bytes;
+    rows.consume(std::move(b), 0);
+  }
+  BuildSide side;
+  side.rows = rows.concatenated(node.children[1]->schema());
+  index_build_side(node, side);
+  if (nothing_to_join(node, side)) return;
+  if (probe_file) {
+    JoinProbe probe(node, side, out);
+    SpillFile::Reader probe_reader(*probe_file);
+    while (probe_reader.next(b)) probe.consume(std::move(b), 0);
+  }
+  emit_unmatched_build(node, side, out);
+}
+
+void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  // A mark join's NULL answers depend on the whole build side, so it stays in memory.
+  bool may_spill = node.kind == PlanKind::kHashJoin && node.join_type != JoinKind::kMark;
+  BuildCollector collect(node, ctx, may_spill);
+  produce(*node.children[1], ctx, collect);
+  if (SpillPartitions* build_parts = collect.partitions()) {
+    SpillPartitions probe_parts(ctx.spill_directory(), 0);
+    {
+      ProbePartitioner partitioner(node, probe_parts);
+      produce(*node.children[0], ctx, partitioner);
+    }
+    ctx.record_spill(node, build_parts->rows() + probe_parts.rows(),
+                     build_parts->bytes() + probe_parts.bytes());
+    for (int p = 0; p < SpillPartitions::kCount; ++p)
+      join_partition(node, ctx, out, build_parts->file(p), probe_parts.file(p), 1);
     return;
+  }
+  BuildSide b;
+  b.rows = collect.rows();
+  index_build_side(node, b);
+  if (nothing_to_join(node, b)) return;
   {
     JoinProbe probe(node, b, out);
     produce(*node.children[0], ctx, probe);
   }
-  if (kind == JoinKind::kRight || kind == JoinKind::kFull) {
-    columnar::SelectionVector sel;
-    for (int64_t i = 0; i < b.rows.num_rows(); ++i)
-      if (!b.matched[i].load()) sel.push_back(uint32_t(i));
-    if (sel.empty()) return;
-    Batch rest;
-    rest.schema.fields = node.output;
-    rest.rows_without_columns = int64_t(sel.size());
-    for (const auto& f : node.children[0]->output)
-      rest.columns.push_back(null_column(f.type, int64_t(sel.size())));
-    for (const auto& c : b.rows.columns) rest.columns.push_back(c.take(sel));
-    emit_in_slices(std::move(rest), out);
-  }
+  emit_unmatched_build(node, b, out);
 }
 
 }  // namespace

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 
 #include "exec/executor.h"
+#include "exec/spill_file.h"
 
 namespace floe::exec {
 
@@ -25,6 +27,20 @@ struct ExecContext {
   // Accounts `bytes` more (or fewer, when negative) held by `what`; throws ResourceError when
   // the total passes options.memory_limit.
   void hold(int64_t bytes, const char* what);
+  // Whether holding `bytes` more would pass `fraction` of the memory limit (never without a
+  // limit). Spilling operators ask before they grow, and spill instead.
+  bool would_exceed(int64_t bytes, double fraction = 1.0) const {
+    return options.memory_limit > 0 &&
+           double(memory_held.load() + bytes) > double(options.memory_limit) * fraction;
+  }
+  // The query's spill folder (created with its first file, removed with the context).
+  SpillDirectory& spill_directory();
+  // Adds what `node` wrote to spill files to the statistics (EXPLAIN ANALYZE).
+  void record_spill(const PlanNode& node, int64_t rows, int64_t bytes);
+
+ private:
+  std::mutex spill_mu_;
+  std::unique_ptr<SpillDirectory> spill_;
 };
 
 // Memory a batch's columns hold.
@@ -68,6 +84,8 @@ constexpr int64_t kTopNMaxRows = 1 << 20;
 void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_set_operation(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out);
+// DISTINCT over at least one column as a hash aggregation by every column (which spills).
+void produce_distinct_by_grouping(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_flatten(const PlanNode& node, ExecContext& ctx, Consumer& out);
 
 // Emits `batch` in slices of at most `max_rows` rows to `out` from worker 0.

@@ -53,6 +53,51 @@ RowComparator::RowComparator(std::vector<SortColumn> keys) {
   }
 }
 
+namespace {
+
+// One key's values (both valid), as RowComparator's per-type comparisons order them.
+int compare_valid(const Column& x, int64_t a, const Column& y, int64_t b) {
+  int result = 0;
+  bool fixed = visit_fixed_width(x.type().id(), [&](auto tag) {
+    using T = decltype(tag);
+    T u = x.values<T>()[a], v = y.values<T>()[b];
+    if constexpr (std::is_floating_point_v<T>) {
+      bool un = std::isnan(u), vn = std::isnan(v);
+      if (un || vn) {
+        result = un == vn ? 0 : (un ? 1 : -1);
+        return;
+      }
+    }
+    result = u < v ? -1 : (u > v ? 1 : 0);
+  });
+  if (fixed) return result;
+  if (x.type().is_variable_width()) {
+    int r = x.string_at(a).compare(y.string_at(b));
+    return r < 0 ? -1 : (r > 0 ? 1 : 0);
+  }
+  return columnar::compare_values(x, a, y, b);
+}
+
+}  // namespace
+
+int compare_rows(const std::vector<SortColumn>& left, int64_t a,
+                 const std::vector<const Column*>& right, int64_t b) {
+  for (size_t i = 0; i < left.size(); ++i) {
+    const Column& x = *left[i].column;
+    const Column& y = *right[i];
+    bool na = x.is_null(a), nb = y.is_null(b);
+    int c;
+    if (na || nb) {
+      int null_order = left[i].nulls_first ? -1 : 1;
+      c = na == nb ? 0 : (na ? null_order : -null_order);
+    } else {
+      c = (left[i].descending ? -1 : 1) * compare_valid(x, a, y, b);
+    }
+    if (c) return c;
+  }
+  return 0;
+}
+
 std::vector<uint32_t> sorted_order(const RowComparator& cmp, int64_t rows, int64_t limit) {
   std::vector<uint32_t> order(static_cast<size_t>(rows));
   std::iota(order.begin(), order.end(), 0u);

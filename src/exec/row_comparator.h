@@ -31,6 +31,12 @@ class RowComparator {
   std::vector<std::function<int(uint32_t, uint32_t)>> keys_;
 };
 
+// Row `a` of `left` against row `b` of `right`: key i is left[i].column against right[i]
+// (same type), with left[i]'s direction and NULL placement, by RowComparator's rules. For
+// merging rows of different batches (sorted runs).
+int compare_rows(const std::vector<SortColumn>& left, int64_t a,
+                 const std::vector<const columnar::Column*>& right, int64_t b);
+
 // Row indices of [0, rows) in sorted order (stable: ties keep input order). With `limit`
 // >= 0 only the first `limit` positions are guaranteed sorted (and returned).
 std::vector<uint32_t> sorted_order(const RowComparator& cmp, int64_t rows, int64_t limit = -1);

@@ -155,7 +155,9 @@ void append_nested_key(const Column& c, int64_t row, std::string& out) {
 }  // namespace
 
 KeyTable::KeyTable() {
-  slots_.assign(1024, 0);
+  // Small to start: there is a table per worker, grouping set and spilled partition, and
+  // what it holds counts against the memory limit; doubling is cheap next to the inserts.
+  slots_.assign(64, 0);
   mask_ = slots_.size() - 1;
   key_offsets_.push_back(0);
 }

@@ -1,6 +1,8 @@
 // Pipeline breakers that need all their input: ORDER BY (and top-N), DISTINCT, INTERSECT
-// and EXCEPT. Their input is gathered, then processed in one piece.
+// and EXCEPT. Their input is gathered, then processed in one piece (ORDER BY spills sorted
+// runs past the memory limit, see external_sort.h; DISTINCT runs as a hash aggregation).
 #include "exec/expression_evaluator.h"
+#include "exec/external_sort.h"
 #include "exec/operator.h"
 #include "exec/row_comparator.h"
 #include "exec/row_keys.h"
@@ -11,20 +13,9 @@ using columnar::Batch;
 using columnar::Column;
 
 void produce_sort(const PlanNode& node, ExecContext& ctx, Consumer& out) {
-  CollectConsumer collect(ctx, "sort");
-  produce(*node.children[0], ctx, collect);
-  Batch all = collect.concatenated(node.children[0]->schema());
-  std::vector<Column> keys;
-  for (const auto& k : node.sort_keys) keys.push_back(evaluate(*k.expr, all));
-  std::vector<SortColumn> cols;
-  for (size_t i = 0; i < keys.size(); ++i)
-    cols.push_back({&keys[i], node.sort_keys[i].descending, node.sort_keys[i].nulls_first});
-  RowComparator cmp(std::move(cols));
-  int64_t limit = node.limit >= 0 ? node.limit + node.offset : -1;
-  auto order = sorted_order(cmp, all.num_rows(), limit);
-  Batch sorted = take_rows(all, order);
-  sorted.schema.fields = node.output;
-  emit_in_slices(std::move(sorted), out);
+  SortSink sort(node, ctx);
+  produce(*node.children[0], ctx, sort);
+  sort.finish(out);
 }
 
 namespace {
@@ -40,6 +31,11 @@ EncodedKeys encode_all(const Batch& b) {
 }  // namespace
 
 void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  // A grouping by zero columns would give one row even for no input.
+  if (!node.children[0]->output.empty()) {
+    produce_distinct_by_grouping(node, ctx, out);
+    return;
+  }
   CollectConsumer collect(ctx, "DISTINCT");
   produce(*node.children[0], ctx, collect);
   Batch all = collect.concatenated(node.children[0]->schema());

@@ -328,6 +328,15 @@ struct Session::State : public BindCatalog {
           options.memory_limit = parse_memory_size(t);
           return status("SET");
         }
+        if (st.set->name == "temp_directory") {
+          // Where sorts, aggregations and joins spill past memory_limit; '' = the system's.
+          Binder binder(*this, {options.dialect, threads()});
+          Column v = evaluate_constant_expr(binder, *st.set->value);
+          std::string t;
+          if (v.size() > 0 && v.is_valid(0)) columnar::append_value_text(v, 0, t);
+          options.temp_directory = t;
+          return status("SET");
+        }
         if (st.set->name == "threads") {
           Binder binder(*this, {options.dialect, threads()});
           Column v = columnar::cast_column(evaluate_constant_expr(binder, *st.set->value), DataType(columnar::TypeId::kInt64));
@@ -379,6 +388,7 @@ struct Session::State : public BindCatalog {
     eo.threads = threads();
     eo.progress = progress;
     eo.memory_limit = memory_limit();
+    eo.temp_directory = options.temp_directory;
     return exec::execute_plan(plan, eo);
   }
 
@@ -401,6 +411,7 @@ struct Session::State : public BindCatalog {
       exec::ExecOptions eo;
       eo.threads = threads();
       eo.memory_limit = memory_limit();
+      eo.temp_directory = options.temp_directory;
       eo.collect_stats = true;
       auto start = std::chrono::steady_clock::now();
       exec::execute_plan(*b.plan, eo, &stats);

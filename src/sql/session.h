@@ -30,6 +30,9 @@ struct SessionOptions {
   // Bytes a query's sorts, join builds and aggregations may hold; 0 = 80 % of the machine's
   // memory; negative = no limit. `SET memory_limit = '8GB'` changes it for the session.
   int64_t memory_limit = 0;
+  // Folder for the files queries spill to past memory_limit ("" = the system's temporary
+  // folder, $TMPDIR). `SET temp_directory = '...'` changes it for the session.
+  std::string temp_directory;
 };
 
 struct StatementResult {
@@ -42,6 +45,10 @@ struct StatementResult {
 
   int64_t num_rows() const;
 };
+
+// '8GB', '512 MB', '2GiB', a number of bytes: the bytes; 'none' / '0': -1 (no limit), as
+// SessionOptions::memory_limit takes them. InvalidInputError for other text.
+int64_t parse_memory_size(std::string text);
 
 class Session {
  public:

@@ -1,0 +1,100 @@
+// Spilling as a session sees it: EXPLAIN ANALYZE names what each operator spilled, spill
+// folders go where temp_directory says and are gone when the query ends, and a folder that
+// cannot be written is an error naming it. The results themselves are checked by
+// tests/sql/dialect/memory_limit.test.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "base/error.h"
+#include "sql/session.h"
+
+namespace floe::sql {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::unique_ptr<Session> session_with_big_table(int threads) {
+  SessionOptions o;
+  o.in_memory = true;
+  o.threads = threads;
+  auto s = std::make_unique<Session>(o);
+  s->execute(
+      "CREATE TABLE v AS SELECT a.x * 10 + b.x AS x FROM (VALUES (0), (1), (2), (3), (4), (5), "
+      "(6), (7), (8), (9)) a(x), (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) b(x);"
+      "CREATE TABLE big AS SELECT a.x * 1000 + b.x AS x, "
+      "md5(CAST(a.x * 1000 + b.x AS VARCHAR)) AS s FROM v a, "
+      "(SELECT x FROM v UNION ALL SELECT x + 100 FROM v UNION ALL SELECT x + 200 FROM v) b");
+  return s;
+}
+
+std::string explain_analyze(Session& s, const std::string& query) {
+  StatementResult r = s.execute_one("EXPLAIN ANALYZE " + query);
+  std::string text;
+  for (const auto& b : r.batches)
+    for (int64_t i = 0; i < b.num_rows(); ++i)
+      text += std::string(b.columns[0].string_at(i)) + "\n";
+  return text;
+}
+
+int64_t single_int(Session& s, const std::string& query) {
+  StatementResult r = s.execute_one(query);
+  return r.batches.at(0).columns.at(0).value<int64_t>(0);
+}
+
+TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
+  auto s = session_with_big_table(2);
+  s->execute_one("SET memory_limit = '1MB'");
+  for (const char* q : {"SELECT count(*) FROM (SELECT x, count(*) FROM big GROUP BY x)",
+                        "SELECT x FROM big ORDER BY s LIMIT 1 OFFSET 20000",
+                        "SELECT count(*) FROM big a JOIN big b ON a.s = b.s"}) {
+    std::string plan = explain_analyze(*s, q);
+    EXPECT_NE(plan.find("spilled "), std::string::npos) << q << "\n" << plan;
+  }
+  EXPECT_EQ(single_int(*s, "SELECT count(*) FROM big a JOIN big b ON a.s = b.s"), 30000);
+  // Without a limit nothing spills.
+  s->execute_one("SET memory_limit = 'none'");
+  std::string plan =
+      explain_analyze(*s, "SELECT count(*) FROM (SELECT x, count(*) FROM big GROUP BY x)");
+  EXPECT_EQ(plan.find("spilled "), std::string::npos) << plan;
+}
+
+TEST(Spill, TempDirectoryHoldsSpillsOnlyWhileTheQueryRuns) {
+  fs::path dir = fs::temp_directory_path() / fmt::format("floe-spill-sql-test-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto s = session_with_big_table(1);
+  s->execute_one("SET memory_limit = '1MB'");
+  s->execute_one(fmt::format("SET temp_directory = '{}'", dir.string()));
+  std::string plan = explain_analyze(*s, "SELECT x FROM big ORDER BY s DESC LIMIT 1 OFFSET 25000");
+  EXPECT_NE(plan.find("spilled "), std::string::npos) << plan;
+  EXPECT_TRUE(fs::is_empty(dir));
+  // A query that fails after spilling cleans up too.
+  EXPECT_THROW(s->execute_one("SELECT count(*) FROM big a JOIN big b ON a.s = b.s WHERE "
+                              "CAST(a.s AS INTEGER) > 0"),
+               Error);
+  EXPECT_TRUE(fs::is_empty(dir));
+  fs::remove_all(dir);
+}
+
+TEST(Spill, UnwritableTempDirectoryIsAClearError) {
+  fs::path blocker = fs::temp_directory_path() / fmt::format("floe-spill-sql-file-{}", ::getpid());
+  std::ofstream(blocker) << "a file, not a folder";
+  auto s = session_with_big_table(1);
+  s->execute_one("SET memory_limit = '1MB'");
+  s->execute_one(fmt::format("SET temp_directory = '{}'", (blocker / "spill").string()));
+  try {
+    s->execute_one("SELECT count(*) FROM (SELECT x, count(*) FROM big GROUP BY x)");
+    ADD_FAILURE() << "expected an IoError";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("spilling to " + (blocker / "spill").string()),
+              std::string::npos)
+        << e.what();
+  }
+  fs::remove(blocker);
+}
+
+}  // namespace
+}  // namespace floe::sql
