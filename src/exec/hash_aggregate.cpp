@@ -253,23 +253,26 @@ class AggregateSink : public Consumer {
     if (!in.keys.empty()) {
       EncodedKeys enc;
       encode_keys(in.keys, rows, enc);
-      for (int64_t i = 0; i < rows; ++i) {
-        size_t r = size_t(i);
-        if (intake != Intake::kAll) {
-          int64_t id = intake == Intake::kNone ? -1 : t.keys.find(enc.key(r), enc.hashes[r]);
-          if (id < 0) {
-            to_disk.push_back(uint32_t(i));
-            gids[r] = kNoGroup;
-          } else {
-            gids[r] = uint32_t(id);
-          }
-          continue;
+      if (intake == Intake::kAll) {
+        // The common case, all rows into the table: batched, with the lookups overlapped.
+        uint32_t next_new = uint32_t(t.keys.size());
+        t.keys.find_or_insert_all(enc, gids.data());
+        for (int64_t i = 0; i < rows; ++i) {
+          if (gids[size_t(i)] != next_new) continue;
+          ++next_new;
+          for (size_t k = 0; k < in.keys.size(); ++k) t.key_values[k].append_range(*in.keys[k], i, 1);
         }
-        bool inserted;
-        gids[r] = t.keys.find_or_insert(enc.key(r), enc.hashes[r], inserted);
-        if (inserted)
-          for (size_t k = 0; k < in.keys.size(); ++k)
-            t.key_values[k].append_range(*in.keys[k], i, 1);
+      }
+      for (int64_t i = 0; i < rows && intake != Intake::kAll; ++i) {
+        // Spilling: rows of groups the table holds aggregate here, the others go to disk.
+        size_t r = size_t(i);
+        int64_t id = intake == Intake::kNone ? -1 : t.keys.find(enc.key(r), enc.hashes[r]);
+        if (id < 0) {
+          to_disk.push_back(uint32_t(i));
+          gids[r] = kNoGroup;
+        } else {
+          gids[r] = uint32_t(id);
+        }
       }
       if (!to_disk.empty()) spill_rows(in, to_disk, enc, *parts);
     }

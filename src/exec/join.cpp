@@ -65,12 +65,14 @@ class JoinProbe : public Consumer {
       for (auto& k : keys) ptrs.push_back(&k);
       EncodedKeys enc;
       encode_keys(ptrs, rows, enc);
+      std::vector<int64_t> found(static_cast<size_t>(rows));
+      build_.keys.find_all(enc, found.data());
       for (int64_t i = 0; i < rows; ++i) {
         if (enc.has_null[size_t(i)]) {
           left_null_key[size_t(i)] = 1;
           continue;
         }
-        int64_t id = build_.keys.find(enc.key(size_t(i)), enc.hashes[size_t(i)]);
+        int64_t id = found[size_t(i)];
         if (id < 0) continue;
         for (int64_t r = build_.head[size_t(id)]; r >= 0; r = build_.next[size_t(r)]) {
           li.push_back(uint32_t(i));

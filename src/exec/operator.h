@@ -78,9 +78,10 @@ void produce_hash_join(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_nested_loop_join(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_sort(const PlanNode& node, ExecContext& ctx, Consumer& out);
 // ORDER BY .. LIMIT keeping only the best limit + offset rows per worker; used when that
-// is at most kTopNMaxRows.
+// is at most kTopNMaxRows: it holds a few times that many rows per worker and never spills,
+// so larger limits go to the sort, whose runs keep limit + offset rows each and spill.
 void produce_top_n(const PlanNode& node, ExecContext& ctx, Consumer& out);
-constexpr int64_t kTopNMaxRows = 1 << 20;
+constexpr int64_t kTopNMaxRows = 10000;
 void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_set_operation(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out);
