@@ -563,6 +563,7 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
     if (it != ctx.aggregates->aggregate_index.end())
       return exec::make_column_ref(it->second, ctx.scope->columns[size_t(it->second)].type, name);
   }
+  if (name == "grouping" || name == "grouping_id") return bind_grouping(e, ctx);
   if (name.rfind("system$", 0) == 0) {
     // SYSTEM$ functions ask the catalog (SYSTEM$PIPE_STATUS('p')): constant arguments, a
     // constant VARCHAR result.
@@ -1079,6 +1080,48 @@ bool Binder::Impl::is_variant_expr(const Expr& e, BindContext& ctx) {
   }
   return c->op == ExprOp::kColumn && size_t(c->column_index) < ctx.scope->columns.size() &&
          ctx.scope->columns[size_t(c->column_index)].variant;
+}
+
+// GROUPING(a, b, ..) (and GROUPING_ID): per argument, from the first, one bit that is 1 when
+// the row's grouping set leaves that key out (a subtotal over it), as in Snowflake and the
+// SQL standard. The aggregate's grouping-id column has one bit per key, the first key
+// highest; without grouping sets every key is in every row's set, so it is 0.
+ExpressionPtr Binder::Impl::bind_grouping(const Expr& e, BindContext& ctx) {
+  if (!ctx.aggregates || !ctx.aggregates->input)
+    bind_error(e.pos, "GROUPING is only allowed with GROUP BY (in the select list, HAVING or ORDER BY)");
+  if (e.args.empty()) bind_error(e.pos, "GROUPING needs at least one GROUP BY key");
+  const AggregateSlots& slots = *ctx.aggregates;
+  std::vector<size_t> keys;
+  for (const auto& a : e.args) {
+    BindContext in;
+    in.scope = slots.input;
+    std::string text = bind(*a, in)->to_string(true);
+    auto it = std::find(slots.key_text.begin(), slots.key_text.end(), text);
+    if (it == slots.key_text.end()) bind_error(a->pos, "a GROUPING argument must be a GROUP BY key");
+    keys.push_back(size_t(it - slots.key_text.begin()));
+  }
+  auto number = [](int64_t v) {
+    Column c{exec::bigint_type()};
+    c.append<int64_t>(v);
+    return exec::make_constant(std::move(c));
+  };
+  if (slots.grouping_id_column < 0) return number(0);
+  auto op = [](ExprOp o, ExpressionPtr a, ExpressionPtr b) {
+    std::vector<ExpressionPtr> k;
+    k.push_back(std::move(a));
+    k.push_back(std::move(b));
+    return exec::make_expression(o, exec::bigint_type(), std::move(k));
+  };
+  const size_t n = slots.key_text.size();
+  ExpressionPtr sum;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    ExpressionPtr id = exec::make_column_ref(slots.grouping_id_column, exec::bigint_type(), "grouping_id");
+    // (id >> (n - 1 - key)) & 1, moved to the argument's place.
+    ExpressionPtr bit = op(ExprOp::kModulo, op(ExprOp::kIntegerDivide, std::move(id), number(int64_t(1) << (n - 1 - keys[i]))), number(2));
+    bit = op(ExprOp::kMultiply, std::move(bit), number(int64_t(1) << (keys.size() - 1 - i)));
+    sum = sum ? op(ExprOp::kAdd, std::move(sum), std::move(bit)) : std::move(bit);
+  }
+  return sum;
 }
 
 }  // namespace floe::sql

@@ -265,14 +265,29 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
             }
             ke = item.expr;
           } else if (ke->kind == ExprKind::kColumnRef && ke->names.size() == 1) {
+            const std::string name = ke->names[0];  // ke changes below
             bool in_from = false;
-            for (const auto& c : scope.columns) in_from = in_from || c.name == ke->names[0];
+            for (const auto& c : scope.columns) in_from = in_from || c.name == name;
             if (!in_from)
               for (const auto& item : items)
-                if (item.expr && item.alias == ke->names[0]) ke = item.expr;
+                if (item.expr && item.alias == name) {
+                  ke = item.expr;
+                  break;
+                }
+          }
+          // A key named in several grouping sets is one key (its column is NULL only in the
+          // sets without it).
+          ExpressionPtr bound = bind(*ke, in);
+          std::string text = bound->to_string(true);
+          int same = -1;
+          for (size_t g = 0; g < agg->group_keys.size() && same < 0; ++g)
+            if (agg->group_keys[g]->to_string(true) == text) same = int(g);
+          if (same >= 0) {
+            ids.push_back(same);
+            continue;
           }
           key_asts.push_back(ke);
-          agg->group_keys.push_back(bind(*ke, in));
+          agg->group_keys.push_back(std::move(bound));
           ids.push_back(int(agg->group_keys.size() - 1));
         }
         elem_keys.push_back(ids);
@@ -408,8 +423,9 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       post.columns.push_back({"", agg->aggregates[i].function.name, slots.aggregate_types[i]});
     }
     if (!sets.empty()) {
+      slots.grouping_id_column = int(post.columns.size());
       agg->output.emplace_back("grouping_id", exec::bigint_type());
-      post.columns.push_back({"", "grouping_id", exec::bigint_type()});
+      post.columns.push_back({"", "grouping_id", exec::bigint_type(), true});
     }
     agg->children.push_back(std::move(plan));
     plan = std::move(agg);

@@ -146,6 +146,7 @@ struct Binder::Impl {
   // Whether `e` yields VARIANT text: by its syntax (a path, PARSE_JSON, ..) or as a column
   // declared VARIANT, OBJECT or ARRAY.
   bool is_variant_expr(const Expr& e, BindContext& ctx);
+  exec::ExpressionPtr bind_grouping(const Expr& e, BindContext& ctx);
   // `bound` (the value of `e`, which is_variant_expr) as valid VARIANT text: a declared
   // VARIANT column's text is JSON, or a plain string that becomes a JSON string.
   exec::ExpressionPtr variant_value(const Expr& e, exec::ExpressionPtr bound, BindContext& ctx);
