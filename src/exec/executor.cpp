@@ -97,24 +97,36 @@ void CollectConsumer::consume(Batch&& batch, int) {
   batches_.push_back(std::move(batch));
 }
 
-Batch CollectConsumer::concatenated(const columnar::Schema& schema) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (batches_.size() == 1) {
-    Batch b = std::move(batches_[0]);
-    batches_.clear();
+Batch concatenate_batches(std::vector<Batch>& parts, const columnar::Schema& schema) {
+  if (parts.size() == 1) {
+    Batch b = std::move(parts[0]);
+    parts.clear();
     b.schema = schema;
     return b;
   }
   Batch out = Batch::empty_of(schema);
   int64_t rows = 0;
-  for (auto& b : batches_) rows += b.num_rows();
+  for (auto& b : parts) rows += b.num_rows();
   for (size_t c = 0; c < out.columns.size(); ++c) {
     out.columns[c].reserve(rows);
-    for (auto& b : batches_) out.columns[c].append_column(b.columns[c]);
+    for (auto& b : parts) out.columns[c].append_column(b.columns[c]);
   }
   out.rows_without_columns = rows;
-  batches_.clear();
+  parts.clear();
   return out;
+}
+
+Batch batch_slice(const Batch& batch, int64_t offset, int64_t rows) {
+  Batch part;
+  part.schema = batch.schema;
+  part.rows_without_columns = rows;
+  for (const auto& c : batch.columns) part.columns.push_back(c.slice(offset, rows));
+  return part;
+}
+
+Batch CollectConsumer::concatenated(const columnar::Schema& schema) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return concatenate_batches(batches_, schema);
 }
 
 void emit_in_slices(Batch&& batch, Consumer& out, int64_t max_rows) {

@@ -87,12 +87,7 @@ void SortSink::consume(Batch&& batch, int) {
     int64_t slice = std::max<int64_t>(
         32, rows * int64_t(double(limit) * kGatherShare / 8) / std::max<int64_t>(bytes, 1));
     for (int64_t off = 0; off < rows; off += slice) {
-      int64_t n = std::min(slice, rows - off);
-      Batch part;
-      part.schema = batch.schema;
-      part.rows_without_columns = n;
-      for (const auto& c : batch.columns) part.columns.push_back(c.slice(off, n));
-      gather(std::move(part));
+      gather(batch_slice(batch, off, std::min(slice, rows - off)));
     }
     return;
   }
@@ -109,20 +104,8 @@ void SortSink::gather(Batch&& batch) {
 }
 
 Batch SortSink::take_pending() {
-  if (pending_.size() == 1) {
-    Batch b = std::move(pending_[0]);
-    pending_.clear();
-    b.schema = input_schema_;
-    return b;
-  }
-  Batch all = Batch::empty_of(input_schema_);
-  int64_t rows = 0;
-  for (auto& b : pending_) rows += b.num_rows();
-  for (size_t c = 0; c < all.columns.size(); ++c) {
-    all.columns[c].reserve(rows);
-    for (auto& b : pending_) all.columns[c].append_column(b.columns[c]);
-  }
-  all.rows_without_columns = rows;
+  if (pending_.size() == 1) return concatenate_batches(pending_, input_schema_);
+  Batch all = concatenate_batches(pending_, input_schema_);
   int64_t bytes = batch_memory(all);
   ctx_.hold(bytes, "sort");
   ctx_.hold(-held_, "sort");

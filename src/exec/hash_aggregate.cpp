@@ -212,11 +212,7 @@ class AggregateSink : public Consumer {
       return;
     }
     for (int64_t off = 0; off < rows; off += piece_rows) {
-      int64_t n = std::min(piece_rows, rows - off);
-      Batch piece;
-      piece.schema = b.schema;
-      piece.rows_without_columns = n;
-      for (const auto& c : b.columns) piece.columns.push_back(c.slice(off, n));
+      Batch piece = batch_slice(b, off, std::min(piece_rows, rows - off));
       fn(piece);
     }
   }

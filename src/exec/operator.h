@@ -89,6 +89,13 @@ void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_distinct_by_grouping(const PlanNode& node, ExecContext& ctx, Consumer& out);
 void produce_flatten(const PlanNode& node, ExecContext& ctx, Consumer& out);
 
+// All rows of `parts` (batches of `schema`) in one batch, in order; a single part is moved,
+// not copied. `parts` is left empty.
+columnar::Batch concatenate_batches(std::vector<columnar::Batch>& parts, const columnar::Schema& schema);
+
+// Rows [offset, offset + rows) of `batch`, copied.
+columnar::Batch batch_slice(const columnar::Batch& batch, int64_t offset, int64_t rows);
+
 // Emits `batch` in slices of at most `max_rows` rows to `out` from worker 0.
 void emit_in_slices(columnar::Batch&& batch, Consumer& out, int64_t max_rows = 65536);
 

@@ -28,25 +28,6 @@ Batch best_rows(const PlanNode& node, Batch&& rows, int64_t keep) {
   return take_rows(rows, order);
 }
 
-Batch concatenate(std::vector<Batch>& parts, const columnar::Schema& schema) {
-  if (parts.size() == 1) {
-    Batch b = std::move(parts[0]);
-    parts.clear();
-    b.schema = schema;
-    return b;
-  }
-  Batch out = Batch::empty_of(schema);
-  int64_t rows = 0;
-  for (auto& b : parts) rows += b.num_rows();
-  for (size_t c = 0; c < out.columns.size(); ++c) {
-    out.columns[c].reserve(rows);
-    for (auto& b : parts) out.columns[c].append_range(b.columns[c], 0, b.num_rows());
-  }
-  out.rows_without_columns = rows;
-  parts.clear();
-  return out;
-}
-
 class TopNSink : public Consumer {
  public:
   TopNSink(const PlanNode& node, ExecContext& ctx, int64_t keep)
@@ -75,7 +56,7 @@ class TopNSink : public Consumer {
     for (auto& w : workers_)
       for (auto& p : w.parts) parts.push_back(std::move(p));
     Batch best = parts.empty() ? Batch::empty_of(schema_)
-                               : best_rows(node_, concatenate(parts, schema_), keep_);
+                               : best_rows(node_, concatenate_batches(parts, schema_), keep_);
     best.schema.fields = node_.output;
     emit_in_slices(std::move(best), out);
   }
@@ -88,7 +69,7 @@ class TopNSink : public Consumer {
   };
 
   void compact(Worker& w) {
-    Batch best = best_rows(node_, concatenate(w.parts, schema_), keep_);
+    Batch best = best_rows(node_, concatenate_batches(w.parts, schema_), keep_);
     w.rows = best.num_rows();
     w.parts.push_back(std::move(best));
   }

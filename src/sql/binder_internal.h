@@ -172,6 +172,8 @@ struct Binder::Impl {
   // x IN (subquery) of any shape, when the subquery is uncorrelated and x reads only `rel`:
   // a semi join of `rel` with the subquery's rows; false (nothing changed) otherwise.
   bool uncorrelated_in_join(const Expr& conjunct, Relation& rel);
+  // Whether `e` binds in `scope` (its enclosing scopes as the scope says).
+  bool binds_alone(const Expr& e, Scope& scope);
 
   // Subqueries inside expressions (subquery_joins.cpp): the correlated scalar, EXISTS and
   // IN subqueries of `exprs` (and uncorrelated IN), outside the nodes of `skip`, whose shape

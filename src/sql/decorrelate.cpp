@@ -97,6 +97,17 @@ bool is_in_subquery_conjunct(const Expr& e) {
   return e.kind == ExprKind::kInSubquery && !e.negated;
 }
 
+bool Binder::Impl::binds_alone(const Expr& e, Scope& scope) {
+  BindContext ctx;
+  ctx.scope = &scope;
+  try {
+    bind(e, ctx);
+    return true;
+  } catch (const BinderError&) {
+    return false;
+  }
+}
+
 bool Binder::Impl::uncorrelated_in_join(const Expr& conjunct, Relation& rel) {
   if (!is_in_subquery_conjunct(conjunct)) return false;
   Scope rel_scope;
@@ -300,16 +311,7 @@ bool Binder::Impl::scalar_join(const Expr& conjunct, Relation& rel, Scope* outer
   }
   Scope inner_alone;
   inner_alone.columns = probe.columns;
-  auto binds_in = [&](const Expr& e, Scope& sc) {
-    BindContext ctx;
-    ctx.scope = &sc;
-    try {
-      bind(e, ctx);
-      return true;
-    } catch (const BinderError&) {
-      return false;
-    }
-  };
+  auto binds_in = [&](const Expr& e, Scope& sc) { return binds_alone(e, sc); };
   std::vector<const Expr*> conds;
   flatten_conjuncts(sub.where.get(), conds);
   SelectHooks hooks;

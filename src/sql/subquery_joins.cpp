@@ -202,16 +202,7 @@ bool Binder::Impl::split_conditions(const Select& sub, BindContext& outer_ctx,
   Scope outer_alone = *outer_ctx.scope;
   outer_alone.outer = nullptr;
   outer_alone.correlation = nullptr;
-  auto binds_inner = [&](const Expr& e) {
-    BindContext c;
-    c.scope = &inner_alone;
-    try {
-      bind(e, c);
-      return true;
-    } catch (const BinderError&) {
-      return false;
-    }
-  };
+  auto binds_inner = [&](const Expr& e) { return binds_alone(e, inner_alone); };
   auto bind_outer = [&](const Expr& e) -> ExpressionPtr {
     BindContext c = outer_ctx;
     c.scope = &outer_alone;
