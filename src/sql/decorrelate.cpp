@@ -62,6 +62,26 @@ int sides(const exec::Expression& e, int width) {
   return s;
 }
 
+// x IN (..) as a join key pair: the needle and the subquery's item in their common type;
+// false when they have none.
+bool add_in_keys(PlanNode& join, ExpressionPtr needle, ExpressionPtr item, const SourcePos& pos) {
+  auto t = exec::common_type(needle->type, item->type);
+  if (!t) return false;
+  columnar::DataType common = t->id() == columnar::TypeId::kNull ? exec::bigint_type() : *t;
+  join.left_keys.push_back(cast_to(std::move(needle), common, pos));
+  join.right_keys.push_back(cast_to(std::move(item), common, pos));
+  return true;
+}
+
+// `rel` becomes the semi or anti `join` of its rows with `inner`'s (rel's columns only).
+void join_onto(std::unique_ptr<PlanNode> join, Relation& rel, exec::PlanPtr inner) {
+  join->output = rel.plan->output;
+  join->estimated_rows = rel.plan->estimated_rows;
+  join->children.push_back(std::move(rel.plan));
+  join->children.push_back(std::move(inner));
+  rel.plan = std::move(join);
+}
+
 }  // namespace
 
 void shift_columns_by(exec::Expression& e, int by) {
@@ -124,19 +144,11 @@ bool Binder::Impl::uncorrelated_in_join(const Expr& conjunct, Relation& rel) {
   }
   if (contains_subquery(*needle) || sub.plan->output.size() != 1) return false;
   exec::ExpressionPtr item = exec::make_column_ref(0, sub.plan->output[0].type, sub.plan->output[0].name);
-  auto t = exec::common_type(needle->type, item->type);
-  if (!t) return false;
-  columnar::DataType common = t->id() == columnar::TypeId::kNull ? exec::bigint_type() : *t;
   auto join = std::make_unique<PlanNode>();
   join->kind = PlanKind::kHashJoin;
   join->join_type = exec::JoinKind::kSemi;
-  join->left_keys.push_back(cast_to(std::move(needle), common, conjunct.pos));
-  join->right_keys.push_back(cast_to(std::move(item), common, conjunct.pos));
-  join->output = rel.plan->output;
-  join->estimated_rows = rel.plan->estimated_rows;
-  join->children.push_back(std::move(rel.plan));
-  join->children.push_back(std::move(sub.plan));
-  rel.plan = std::move(join);
+  if (!add_in_keys(*join, std::move(needle), std::move(item), conjunct.pos)) return false;
+  join_onto(std::move(join), rel, std::move(sub.plan));
   return true;
 }
 
@@ -222,19 +234,11 @@ bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, 
       return false;
     }
     if (contains_subquery(*item) || contains_subquery(*needle)) return false;
-    auto t = exec::common_type(needle->type, item->type);
-    if (!t) return false;
-    columnar::DataType common = t->id() == columnar::TypeId::kNull ? exec::bigint_type() : *t;
-    join->left_keys.push_back(cast_to(std::move(needle), common, test->pos));
-    join->right_keys.push_back(cast_to(std::move(item), common, test->pos));
+    if (!add_in_keys(*join, std::move(needle), std::move(item), test->pos)) return false;
   }
   join->residual = exec::make_conjunction(residual);
   join->kind = join->left_keys.empty() ? PlanKind::kNestedLoopJoin : PlanKind::kHashJoin;
-  join->output = rel.plan->output;
-  join->estimated_rows = rel.plan->estimated_rows;
-  join->children.push_back(std::move(rel.plan));
-  join->children.push_back(std::move(inner.plan));
-  rel.plan = std::move(join);
+  join_onto(std::move(join), rel, std::move(inner.plan));
   return true;
 }
 
