@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "columnar/column_cast.h"
+#include "columnar/value_compare.h"
 #include "columnar/value_parse.h"
 #include "exec/expression_evaluator.h"
 #include "exec/type_rules.h"
@@ -246,12 +247,46 @@ ExpressionPtr Binder::Impl::bind_column(const Expr& e, BindContext& ctx) {
   bind_error(e.pos, fmt::format("column '{}' does not exist", name_text(parts)));
 }
 
+namespace {
+
+bool is_exact_number(const DataType& t) { return exec::is_integer(t) || t.id() == TypeId::kDecimal; }
+
+// `constant` in the type of the column side `other` of a comparison, when it converts to it
+// exactly (24 for a DECIMAL(15,2) column is 24.00): then the column is compared as it is,
+// not cast to the common type on every row, and the scan can prune by the comparison.
+// nullptr when the constant does not fit or would be rounded.
+ExpressionPtr constant_in_type_of(const ExpressionPtr& constant, const ExpressionPtr& other,
+                                  const DataType& common) {
+  if (!constant->is_constant() || other->is_foldable()) return nullptr;
+  if (!is_exact_number(constant->type) || !is_exact_number(other->type) || !is_exact_number(common))
+    return nullptr;
+  if (other->type == common || constant->constant->is_null(0)) return nullptr;
+  try {
+    Column narrow = columnar::cast_column(*constant->constant, other->type);
+    Column back = columnar::cast_column(narrow, common);
+    Column wide = columnar::cast_column(*constant->constant, common);
+    if (columnar::compare_values(back, 0, wide, 0) != 0) return nullptr;
+    return exec::make_constant(std::move(narrow));
+  } catch (const std::exception&) {
+    return nullptr;  // out of the column type's range: compared in the common type
+  }
+}
+
+}  // namespace
+
 ExpressionPtr Binder::Impl::comparison(ExprOp op, ExpressionPtr a, ExpressionPtr b,
                                        const SourcePos& pos) {
   auto t = exec::common_type(a->type, b->type);
   if (!t)
     bind_error(pos, fmt::format("cannot compare {} with {}", a->type.to_string(), b->type.to_string()));
   DataType common = t->id() == TypeId::kNull ? exec::bigint_type() : *t;
+  if (auto nb = constant_in_type_of(b, a, common)) {
+    b = std::move(nb);
+    common = a->type;
+  } else if (auto na = constant_in_type_of(a, b, common)) {
+    a = std::move(na);
+    common = b->type;
+  }
   std::vector<ExpressionPtr> kids;
   kids.push_back(cast_to(std::move(a), common, pos));
   kids.push_back(cast_to(std::move(b), common, pos));
