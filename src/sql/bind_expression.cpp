@@ -473,6 +473,28 @@ void unify(std::vector<ExpressionPtr>& es, const SourcePos& pos, const char* wha
   for (auto& e : es) e = cast_to(std::move(e), t, pos);
 }
 
+// For `x IN (constants)`: the constants cast to x's type when each converts exactly, so x is
+// compared as it is stored (see constant_in_type_of). False, with `es` unchanged, otherwise.
+bool narrow_in_list(std::vector<ExpressionPtr>& es) {
+  DataType t(TypeId::kNull);
+  for (const auto& e : es) {
+    auto c = exec::common_type(t, e->type);
+    if (!c) return false;
+    t = *c;
+  }
+  const ExpressionPtr& x = es[0];
+  if (x->type.id() == TypeId::kNull) return false;
+  std::vector<ExpressionPtr> narrow(es.size());
+  for (size_t i = 1; i < es.size(); ++i) {
+    if (es[i]->type == x->type) continue;
+    narrow[i] = constant_in_type_of(es[i], x, t);
+    if (!narrow[i]) return false;
+  }
+  for (size_t i = 1; i < es.size(); ++i)
+    if (narrow[i]) es[i] = std::move(narrow[i]);
+  return true;
+}
+
 }  // namespace
 
 namespace {
@@ -976,7 +998,7 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
       std::vector<ExpressionPtr> all;
       all.push_back(bind(*e.args[0], ctx));
       for (size_t i = 1; i < e.args.size(); ++i) all.push_back(bind(*e.args[i], ctx));
-      unify(all, e.pos, "IN");
+      if (!narrow_in_list(all)) unify(all, e.pos, "IN");
       auto in = exec::make_expression(ExprOp::kInList, exec::boolean_type(), std::move(all));
       if (!e.negated) return in;
       std::vector<ExpressionPtr> k;

@@ -97,6 +97,22 @@ bool lower_to_scan(const exec::Expression& e, const std::vector<int>& scan_colum
                            Column()});
       return true;
     }
+    case ExprOp::kInList: {
+      // col IN (constants of its type); a NULL in the list never makes a row pass.
+      int c = col_of(*e.children[0]);
+      if (c < 0) return false;
+      const Field& f = schema.fields[size_t(scan_columns[size_t(c)])];
+      if (!(f.type == e.children[0]->type)) return false;
+      Column values(f.type);
+      for (size_t i = 1; i < e.children.size(); ++i) {
+        const exec::Expression& k = *e.children[i];
+        if (!k.is_constant() || !(k.type == f.type)) return false;
+        if (!k.constant->is_null(0)) values.append_range(*k.constant, 0, 1);
+      }
+      if (values.size() == 0) return false;
+      out.terms.push_back({f.name, formats::CompareOp::kIn, std::move(values)});
+      return true;
+    }
     default: return false;
   }
   int c = col_of(*e.children[0]);
