@@ -1,11 +1,15 @@
 // Buffer: a growable, 64-byte aligned byte region that does not zero what it grows
 // (unlike std::vector), so column vectors can be filled without paying twice.
-// Layer: base. Move-only; copy explicitly with copy().
+// Layer: base. Move-only; copy explicitly with copy(). A buffer can also be a view of a
+// range of a shared buffer (view()): it reads and writes that range in place, and growing
+// it copies the range into memory of its own first, so views of disjoint ranges of one
+// buffer can be used independently (by different threads too).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <utility>
 
@@ -22,16 +26,27 @@ class Buffer {
   Buffer(Buffer&& o) noexcept
       : data_(std::exchange(o.data_, nullptr)),
         size_(std::exchange(o.size_, 0)),
-        capacity_(std::exchange(o.capacity_, 0)) {}
+        capacity_(std::exchange(o.capacity_, 0)),
+        owner_(std::move(o.owner_)) {}
   Buffer& operator=(Buffer&& o) noexcept {
     if (this != &o) {
       release();
       data_ = std::exchange(o.data_, nullptr);
       size_ = std::exchange(o.size_, 0);
       capacity_ = std::exchange(o.capacity_, 0);
+      owner_ = std::move(o.owner_);
     }
     return *this;
   }
+  // A view of bytes [offset, offset + size) of `shared`, which it keeps alive.
+  static Buffer view(const std::shared_ptr<Buffer>& shared, size_t offset, size_t size) {
+    Buffer b;
+    b.data_ = shared->data_ + offset;
+    b.size_ = b.capacity_ = size;
+    b.owner_ = shared;
+    return b;
+  }
+  bool is_view() const { return owner_ != nullptr; }
   ~Buffer() { release(); }
 
   Buffer copy() const {
@@ -89,6 +104,7 @@ class Buffer {
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;
+  std::shared_ptr<Buffer> owner_;  // set for a view: the buffer that owns data_
 };
 
 }  // namespace floe

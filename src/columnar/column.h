@@ -97,6 +97,10 @@ class Column {
 
   // Copies rows [offset, offset+length) into a new column.
   Column slice(int64_t offset, int64_t length) const;
+  // Cuts the column into columns of `rows` rows each (the last one shorter), leaving it
+  // empty. Flat columns become views of its buffers (strings copy only their offsets);
+  // nested ones are copied. `rows` must be a positive multiple of 8.
+  std::vector<Column> split(int64_t rows) &&;
   // Copies the rows named by `rows` (in order) into a new column.
   Column take(std::span<const uint32_t> rows) const;
   // Appends all rows of `other` (same type).

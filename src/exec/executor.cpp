@@ -289,14 +289,17 @@ void produce_scan(const PlanNode& node, ExecContext& ctx, Consumer& out) {
         target->consume(std::move(b), worker);
         return;
       }
-      // A row group is cut into morsels that the operators above keep in cache.
-      for (int64_t off = 0; off < rows; off += kMorselRows) {
+      // A row group is cut into morsels that the operators above keep in cache; they are
+      // views of the row group's columns, not copies.
+      std::vector<std::vector<Column>> pieces;
+      for (auto& c : b.columns) pieces.push_back(std::move(c).split(kMorselRows));
+      for (int64_t off = 0, i = 0; off < rows; off += kMorselRows, ++i) {
         int64_t n = std::min(kMorselRows, rows - off);
         report(n);
         Batch m;
         m.schema = schema;
         m.rows_without_columns = n;
-        for (const auto& c : b.columns) m.columns.push_back(c.slice(off, n));
+        for (auto& p : pieces) m.columns.push_back(std::move(p[size_t(i)]));
         target->consume(std::move(m), worker);
       }
     });

@@ -158,3 +158,79 @@ TEST(ArrowCData, ExportImportRoundTrip) {
 }
 
 }  // namespace floe::columnar
+
+namespace floe::columnar {
+
+TEST(Column, SplitMakesViewsOfFlatColumns) {
+  Column ints(DataType(TypeId::kInt64));
+  Column s(DataType(TypeId::kString));
+  for (int i = 0; i < 37; ++i) {
+    if (i % 5 == 0) {
+      ints.append_null();
+      s.append_null();
+    } else {
+      ints.append<int64_t>(i * 10);
+      s.append_string(std::string(size_t(i % 4), char('a' + i % 26)));
+    }
+  }
+  const uint8_t* int_data = ints.values<uint8_t>();
+  std::vector<Column> ip = std::move(ints).split(16);
+  std::vector<Column> sp = std::move(s).split(16);
+  ASSERT_EQ(ip.size(), 3u);
+  ASSERT_EQ(sp.size(), 3u);
+  EXPECT_EQ(ints.size(), 0);
+  EXPECT_EQ(ip[2].size(), 5);
+  EXPECT_EQ(ip[1].values<uint8_t>(), int_data + 16 * 8);  // a view: no copy
+  EXPECT_TRUE(ip[1].data_buffer().is_view());
+  int64_t nulls = 0;
+  for (int i = 0; i < 37; ++i) {
+    const Column& a = ip[size_t(i / 16)];
+    const Column& b = sp[size_t(i / 16)];
+    int r = i % 16;
+    if (i % 5 == 0) {
+      EXPECT_TRUE(a.is_null(r)) << i;
+      EXPECT_TRUE(b.is_null(r)) << i;
+      continue;
+    }
+    EXPECT_EQ(a.value<int64_t>(r), i * 10) << i;
+    EXPECT_EQ(b.string_at(r), std::string(size_t(i % 4), char('a' + i % 26))) << i;
+  }
+  for (const auto& c : ip) nulls += c.null_count();
+  EXPECT_EQ(nulls, 8);
+  EXPECT_EQ(sp[0].offsets()[0], 0);  // each piece's offsets start at 0
+  EXPECT_EQ(sp[1].offsets()[0], 0);
+}
+
+TEST(Column, AViewGrowsIntoItsOwnMemoryWithoutTouchingItsNeighbours) {
+  Column ints(DataType(TypeId::kInt32));
+  for (int i = 0; i < 32; ++i) ints.append<int32_t>(i);
+  std::vector<Column> p = std::move(ints).split(16);
+  p[0].mutable_values<int32_t>()[3] = -3;  // writes in place, within its own range
+  p[0].append<int32_t>(99);                // grows: copies first
+  EXPECT_FALSE(p[0].data_buffer().is_view());
+  EXPECT_EQ(p[0].size(), 17);
+  EXPECT_EQ(p[0].value<int32_t>(3), -3);
+  EXPECT_EQ(p[0].value<int32_t>(16), 99);
+  EXPECT_EQ(p[1].value<int32_t>(0), 16);  // the neighbour is untouched
+  p.erase(p.begin());                      // the shared buffer lives on in the other view
+  EXPECT_EQ(p[0].value<int32_t>(15), 31);
+}
+
+TEST(Column, SplitCopiesNestedColumnsAndChecksThePieceSize) {
+  Column lists(DataType::list_of(Field("element", DataType(TypeId::kInt32))));
+  for (int i = 0; i < 10; ++i) {
+    for (int j = 0; j < i % 3; ++j) lists.child(0).append<int32_t>(i * 10 + j);
+    lists.append_list_end();
+  }
+  std::vector<Column> lp = std::move(lists).split(8);
+  ASSERT_EQ(lp.size(), 2u);
+  EXPECT_EQ(text(lp[0], 7), "[70]");
+  EXPECT_EQ(text(lp[1], 0), "[80,81]");
+  EXPECT_EQ(text(lp[1], 1), "[]");
+
+  Column ints(DataType(TypeId::kInt16));
+  for (int i = 0; i < 10; ++i) ints.append<int16_t>(int16_t(i));
+  EXPECT_THROW(std::move(ints).split(5), Error);
+}
+
+}  // namespace floe::columnar
