@@ -1,5 +1,6 @@
 #include "exec/expression_evaluator.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "columnar/column_cast.h"
@@ -405,8 +406,10 @@ Column evaluate(const Expression& e, const Batch& input) {
   return materialize(eval(e, input, rows), rows);
 }
 
-columnar::SelectionVector evaluate_filter(const Expression& e, const Batch& input) {
-  int64_t rows = input.num_rows();
+namespace {
+
+// The rows (of `rows`) for which `e` is TRUE.
+columnar::SelectionVector selected_rows(const Expression& e, const Batch& input, int64_t rows) {
   Value v = eval(e, input, rows);
   const Column& c = v.column();
   columnar::SelectionVector sel;
@@ -418,13 +421,71 @@ columnar::SelectionVector evaluate_filter(const Expression& e, const Batch& inpu
     return sel;
   }
   const uint8_t* x = c.values<uint8_t>();
-  sel.reserve(size_t(rows));
+  // Branch-free: every row is written, and the count moves on only for a kept one.
+  sel.resize(size_t(rows));
+  uint32_t* out = sel.data();
+  size_t n = 0;
   if (c.null_count() == 0) {
-    for (int64_t i = 0; i < rows; ++i)
-      if (x[i]) sel.push_back(uint32_t(i));
+    for (int64_t i = 0; i < rows; ++i) {
+      out[n] = uint32_t(i);
+      n += x[i] != 0;
+    }
   } else {
-    for (int64_t i = 0; i < rows; ++i)
-      if (x[i] && c.is_valid(i)) sel.push_back(uint32_t(i));
+    for (int64_t i = 0; i < rows; ++i) {
+      out[n] = uint32_t(i);
+      n += (x[i] != 0) & c.is_valid(i);
+    }
+  }
+  sel.resize(n);
+  return sel;
+}
+
+bool has_subquery(const Expression& e) {
+  if (e.op == ExprOp::kSubquery) return true;
+  for (const auto& c : e.children)
+    if (has_subquery(*c)) return true;
+  return false;
+}
+
+void and_operands(const Expression& e, std::vector<const Expression*>& out) {
+  if (e.op != ExprOp::kAnd) {
+    out.push_back(&e);
+    return;
+  }
+  for (const auto& c : e.children) and_operands(*c, out);
+}
+
+}  // namespace
+
+columnar::SelectionVector evaluate_filter(const Expression& e, const Batch& input) {
+  int64_t rows = input.num_rows();
+  if (e.op != ExprOp::kAnd || has_subquery(e)) return selected_rows(e, input, rows);
+  // A conjunction is evaluated one operand at a time, each on the rows the ones before it
+  // kept (gathered into a narrow batch of the columns it reads): a selective first
+  // condition saves the work of the others, and a condition guarded by an earlier one
+  // (b <> 0 AND a / b > 1) is not evaluated on the rows the guard removed.
+  std::vector<const Expression*> operands;
+  and_operands(e, operands);
+  columnar::SelectionVector sel = selected_rows(*operands[0], input, rows);
+  for (size_t k = 1; k < operands.size() && !sel.empty(); ++k) {
+    const Expression& op = *operands[k];
+    if (int64_t(sel.size()) == rows) {
+      sel = selected_rows(op, input, rows);
+      continue;
+    }
+    std::vector<int> cols;
+    collect_columns(op, cols);
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    Batch narrow;  // columns the operand does not read stay empty
+    narrow.schema = input.schema;
+    narrow.columns.reserve(input.columns.size());
+    for (const auto& c : input.columns) narrow.columns.emplace_back(c.type());
+    for (int c : cols) narrow.columns[size_t(c)] = input.columns[size_t(c)].take(sel);
+    narrow.rows_without_columns = int64_t(sel.size());
+    columnar::SelectionVector kept = selected_rows(op, narrow, int64_t(sel.size()));
+    for (auto& r : kept) r = sel[r];
+    sel = std::move(kept);
   }
   return sel;
 }
