@@ -62,8 +62,10 @@ class CountAccumulator : public Accumulator {
 template <typename In, typename Acc>
 class SumAccumulator : public Accumulator {
  public:
-  SumAccumulator(DataType result, bool average, int scale)
-      : result_(std::move(result)), average_(average), scale_(scale) {}
+  // `checked`: the sums can overflow their accumulator; inputs of at most 19 digits cannot
+  // (fewer than 2^63 of them stay below 10^38), and they are summed without a check.
+  SumAccumulator(DataType result, bool average, int scale, bool checked = true)
+      : result_(std::move(result)), average_(average), scale_(scale), checked_(checked) {}
   void resize(size_t g) override {
     sums_.resize(g, Acc{});
     counts_.resize(g, 0);
@@ -75,6 +77,13 @@ class SumAccumulator : public Accumulator {
     const Column& c = *in[0];
     const In* v = c.values<In>();
     bool nulls = c.null_count() > 0;
+    if (!checked_ && !nulls) {
+      for (int64_t i = 0; i < rows; ++i) {
+        sums_[gid[i]] += Acc(v[i]);
+        ++counts_[gid[i]];
+      }
+      return;
+    }
     for (int64_t i = 0; i < rows; ++i) {
       if (nulls && c.is_null(i)) continue;
       add(sums_[gid[i]], Acc(v[i]));
@@ -125,6 +134,7 @@ class SumAccumulator : public Accumulator {
   DataType result_;
   bool average_;
   int scale_;
+  bool checked_;
   std::vector<Acc> sums_;
   std::vector<int64_t> counts_;
 };
@@ -789,20 +799,25 @@ std::optional<AggregateFunction> resolve_aggregate(std::string_view name,
     if (t.id() == TypeId::kNull) {
       f.arg_types = {bigint_type()};
       f.result_type = avg ? double_type() : bigint_type();
-      wrap([avg, r = f.result_type] { return std::make_unique<SumAccumulator<int64_t, __int128>>(r, avg, 0); });
+      wrap([avg, r = f.result_type] {
+        return std::make_unique<SumAccumulator<int64_t, __int128>>(r, avg, 0, false);
+      });
       return f;
     }
     if (!is_numeric(t)) no_fit(name, args);
     if (is_integer(t) && name != "total") {
       f.arg_types = {bigint_type()};
       f.result_type = avg ? double_type() : bigint_type();
-      wrap([avg, r = f.result_type] { return std::make_unique<SumAccumulator<int64_t, __int128>>(r, avg, 0); });
+      wrap([avg, r = f.result_type] {
+        return std::make_unique<SumAccumulator<int64_t, __int128>>(r, avg, 0, false);
+      });
     } else if (t.id() == TypeId::kDecimal) {
       f.arg_types = {t};
       f.result_type = avg ? double_type() : DataType::decimal(38, t.scale());
       int scale = t.scale();
-      wrap([avg, scale, r = f.result_type] {
-        return std::make_unique<SumAccumulator<__int128, __int128>>(r, avg, scale);
+      bool checked = t.precision() > 19;
+      wrap([avg, scale, checked, r = f.result_type] {
+        return std::make_unique<SumAccumulator<__int128, __int128>>(r, avg, scale, checked);
       });
     } else {
       f.arg_types = {double_type()};
