@@ -140,7 +140,8 @@ struct Expr {
   std::string text;  // literal text (strings unescaped), interval quantity, parameter name
   bool bool_value = false;
 
-  std::vector<std::string> names;  // column ref parts, function name parts, star qualifier
+  std::vector<std::string> names;  // column ref parts, function name parts, star qualifier,
+                                   // the table of SQLite's `x IN t`
   std::vector<std::string> exclude;  // SELECT * EXCLUDE (..)
 
   UnaryOp unary_op = UnaryOp::kNot;

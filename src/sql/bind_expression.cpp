@@ -2,6 +2,7 @@
 // the subquery's plan), functions to the library, operators to typed kernels with the
 // casts their operands need.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <strings.h>
 
 #include <cctype>
@@ -673,6 +674,33 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   return call;
 }
 
+bool Binder::Impl::sqlite_never_equal(ExpressionPtr& needle, exec::PlanPtr& inner) const {
+  if (options.dialect != Dialect::kSqlite || inner->output.size() != 1) return false;
+  DataType inner_type = inner->output[0].type;
+  TypeId id = needle->type.id();
+  if (!exec::is_numeric(inner_type) || (id != TypeId::kString && id != TypeId::kBinary) ||
+      !needle->is_foldable())
+    return false;
+  if (id == TypeId::kString) {
+    try {
+      (void)columnar::cast_column(exec::evaluate_constant(*needle), inner_type);
+      return false;  // '2' is the number 2 (SQLite's numeric affinity)
+    } catch (const Error&) {
+    }
+  }
+  needle = exec::make_null_constant(inner_type);
+  std::vector<ExpressionPtr> k;
+  k.push_back(exec::make_column_ref(0, inner_type, inner->output[0].name));
+  auto nulls = std::make_unique<exec::PlanNode>();
+  nulls->kind = exec::PlanKind::kFilter;
+  nulls->output = inner->output;
+  nulls->predicate = exec::make_expression(ExprOp::kIsNull, exec::boolean_type(), std::move(k));
+  nulls->estimated_rows = inner->estimated_rows;
+  nulls->children.push_back(std::move(inner));
+  inner = std::move(nulls);
+  return true;
+}
+
 ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
   Scope* outer = ctx.scope;
   auto corr = std::make_unique<Correlation>();
@@ -687,6 +715,10 @@ ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
     sq->kind = exec::SubqueryKind::kExists;
     expr->type = exec::boolean_type();
   } else {
+    if (inner.plan->output.size() != 1 && !e.names.empty())
+      bind_error(e.pos, fmt::format("IN {0}: table {0} has {1} columns; IN a table needs a table "
+                                    "of one column (or IN (SELECT column FROM {0}))",
+                                    fmt::join(e.names, "."), inner.plan->output.size()));
     if (inner.plan->output.size() != 1)
       bind_error(e.pos, fmt::format("the subquery returns {} columns; it must return one",
                                     inner.plan->output.size()));
@@ -698,6 +730,7 @@ ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
       sq->kind = exec::SubqueryKind::kIn;
       expr->type = exec::boolean_type();
       ExpressionPtr needle = bind(*e.args[0], ctx);
+      sqlite_never_equal(needle, inner.plan);
       DataType inner_type = inner.plan->output[0].type;
       auto common = exec::common_type(needle->type, inner_type);
       if (!common)

@@ -123,6 +123,11 @@ struct Binder::Impl {
   exec::ExpressionPtr bind_function(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_binary(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_subquery(const Expr& e, BindContext& ctx);
+  // SQLite's `x IN (subquery)` where x is a text or blob constant that is no number and the
+  // subquery gives numbers: no element equals x, so the needle becomes a NULL and the
+  // subquery its NULLs (the answer is NULL when the set holds one, else FALSE). True when
+  // it rewrote them.
+  bool sqlite_never_equal(exec::ExpressionPtr& needle, exec::PlanPtr& inner) const;
   exec::ExpressionPtr bind_literal(const Expr& e);
   // A library function on bound arguments (cast to its signature).
   exec::ExpressionPtr call_function(const std::string& name, std::vector<exec::ExpressionPtr> args,
