@@ -445,11 +445,9 @@ namespace {
 bool is_variant_syntax(const Expr& e);
 }  // namespace
 
-// x <op> ANY|ALL (subquery), other than = ANY (which is IN): by the subquery's row count,
-// non-NULL count and least or greatest value, with SQL's three-valued answer. E.g.
-// x > ALL (S) is TRUE when S is empty, FALSE when x <= max(S), NULL when x or an element of
-// S is NULL (and no element decides), else TRUE. Each statistic is a scalar subquery over
-// the subquery's text (uncorrelated ones run once).
+// x <op> ANY|ALL (subquery), other than = ANY (which is IN) and <> ALL (NOT IN), evaluated
+// per outer value when join_quantified could not make joins of it. Each statistic is a
+// scalar subquery (uncorrelated ones run once).
 ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
   if (e.text.empty()) bind_error(e.pos, "quantified comparison without its subquery text");
   bool all = e.quantifier == Quantifier::kAll;
@@ -469,11 +467,50 @@ ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
     k.push_back(to_boolean(std::move(r), e.pos, "NOT"));
     return exec::make_expression(ExprOp::kNot, exec::boolean_type(), std::move(k));
   }
-  auto stat = [&](const char* aggregate) {
-    std::string text = fmt::format("(SELECT {} FROM ({}) AS __floe_quantified(__floe_v))", aggregate, e.text);
-    ExprPtr parsed = parse_expression(text);
-    return bind(*parsed, ctx);
-  };
+  ExpressionPtr x = bind(*e.args[0], ctx);
+  return quantified_answer(e, std::move(x), [&](const char* function, bool star) {
+    ExprPtr sq = quantified_statistic(e, function, star);
+    if (!sq)
+      sq = parse_expression(fmt::format("(SELECT {}({}) FROM ({}) AS __floe_quantified(__floe_v))", function,
+                                        star ? "*" : "__floe_v", e.text));
+    return bind(*sq, ctx);
+  });
+}
+
+// For SELECT y FROM .. WHERE .., the same query with its item inside the aggregate:
+// (SELECT max(y) FROM .. WHERE ..), which is decorrelated like any scalar aggregate. DISTINCT
+// is dropped: it changes neither the least or greatest value nor whether S is empty or holds
+// a NULL, the only things the counts are used for.
+ExprPtr Binder::Impl::quantified_statistic(const Expr& e, const char* function, bool star) {
+  ExprPtr sq = parse_expression("(" + e.text + ")");
+  if (sq->kind != ExprKind::kScalarSubquery || !plain_select(*sq->subquery)) return nullptr;
+  Select& s = *sq->subquery->select;
+  if (s.items.size() != 1 || s.items[0].expr->kind == ExprKind::kStar || contains_aggregate(*s.items[0].expr))
+    return nullptr;
+  std::vector<const Expr*> windows;
+  collect_windows(*s.items[0].expr, windows);
+  if (!windows.empty()) return nullptr;
+  auto call = std::make_unique<Expr>();
+  call->kind = ExprKind::kFunction;
+  call->pos = e.pos;
+  call->names = {function};
+  if (star) call->star_arg = true;
+  else call->args.push_back(std::move(s.items[0].expr));
+  s.items[0].expr = std::move(call);
+  s.distinct = false;
+  sq->subquery->order_by.clear();
+  return sq;
+}
+
+// The answer of x <op> ANY|ALL (S) from S's row count, non-NULL count and least or greatest
+// value (`stat` gives each: count(*), count(y), min(y), max(y); nullptr when it cannot, which
+// makes this nullptr), with SQL's three-valued rules. E.g. x > ALL (S) is TRUE when S is
+// empty, FALSE when x <= max(S), NULL when x or an element of S is NULL (and no element
+// decides), else TRUE.
+ExpressionPtr Binder::Impl::quantified_answer(const Expr& e, ExpressionPtr x,
+                                              const std::function<ExpressionPtr(const char*, bool)>& stat) {
+  bool all = e.quantifier == Quantifier::kAll;
+  BinaryOp op = e.binary_op;
   auto boolean = [](std::optional<bool> v) {
     Column c{exec::boolean_type()};
     if (v) c.append_bool(*v);
@@ -497,9 +534,16 @@ ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
     k.push_back(std::move(b));
     return exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(k));
   };
-  ExpressionPtr x = bind(*e.args[0], ctx);
-  ExpressionPtr count = stat("count(*)");
-  ExpressionPtr non_null = stat("count(__floe_v)");
+  ExpressionPtr count = stat("count", true);
+  if (!count) return nullptr;
+  ExpressionPtr non_null = stat("count", false);
+  if (!non_null) return nullptr;
+  ExpressionPtr least, greatest;
+  bool want_least = op == BinaryOp::kEqual || op == BinaryOp::kNotEqual ||
+                    (all == (op == BinaryOp::kLess || op == BinaryOp::kLessEqual));
+  bool want_greatest = op == BinaryOp::kEqual || op == BinaryOp::kNotEqual || !want_least;
+  if (want_least && !(least = stat("min", false))) return nullptr;
+  if (want_greatest && !(greatest = stat("max", false))) return nullptr;
   Column zero{exec::bigint_type()};
   zero.append<int64_t>(0);
   // The decisive test: a non-NULL element that settles the answer (FALSE for ALL, TRUE for
@@ -509,21 +553,21 @@ ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
     case BinaryOp::kGreater:       // ALL: x <= max -> FALSE; ANY: x > min -> TRUE
     case BinaryOp::kGreaterEqual:  // ALL: x < max  -> FALSE; ANY: x >= min -> TRUE
       decisive = all ? comparison(op == BinaryOp::kGreater ? ExprOp::kLessEqual : ExprOp::kLess, x->clone(),
-                                  stat("max(__floe_v)"), e.pos)
+                                  std::move(greatest), e.pos)
                      : comparison(op == BinaryOp::kGreater ? ExprOp::kGreater : ExprOp::kGreaterEqual, x->clone(),
-                                  stat("min(__floe_v)"), e.pos);
+                                  std::move(least), e.pos);
       break;
     case BinaryOp::kLess:
     case BinaryOp::kLessEqual:
       decisive = all ? comparison(op == BinaryOp::kLess ? ExprOp::kGreaterEqual : ExprOp::kGreater, x->clone(),
-                                  stat("min(__floe_v)"), e.pos)
+                                  std::move(least), e.pos)
                      : comparison(op == BinaryOp::kLess ? ExprOp::kLess : ExprOp::kLessEqual, x->clone(),
-                                  stat("max(__floe_v)"), e.pos);
+                                  std::move(greatest), e.pos);
       break;
     case BinaryOp::kEqual:     // = ALL: an element other than x -> FALSE
     case BinaryOp::kNotEqual:  // <> ANY: an element other than x -> TRUE
-      decisive = any_of(comparison(ExprOp::kNotEqual, x->clone(), stat("min(__floe_v)"), e.pos),
-                        comparison(ExprOp::kNotEqual, x->clone(), stat("max(__floe_v)"), e.pos));
+      decisive = any_of(comparison(ExprOp::kNotEqual, x->clone(), std::move(least), e.pos),
+                        comparison(ExprOp::kNotEqual, x->clone(), std::move(greatest), e.pos));
       break;
     default:
       bind_error(e.pos, "ANY and ALL take a comparison (= <> < <= > >=)");

@@ -3,6 +3,7 @@
 // (private to binder files).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -113,6 +114,8 @@ struct Binder::Impl {
   int view_depth = 0;
   // Scopes after aggregation/windows, kept alive while the statement binds.
   std::vector<std::unique_ptr<Scope>> scope_after_aggregate_;
+  // The scalar aggregates join_quantified made of quantified comparisons' subqueries.
+  std::vector<ExprPtr> quantified_statistics_;
 
   Impl(BindCatalog& c, BindOptions o) : catalog(c), options(std::move(o)) {}
 
@@ -120,6 +123,11 @@ struct Binder::Impl {
   exec::ExpressionPtr bind(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_column(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_quantified(const Expr& e, BindContext& ctx);
+  // The subquery of a quantified comparison `e` as a scalar aggregate (count(*) when `star`,
+  // else `function` of its item), or nullptr when it is not a plain SELECT of one item.
+  ExprPtr quantified_statistic(const Expr& e, const char* function, bool star);
+  exec::ExpressionPtr quantified_answer(const Expr& e, exec::ExpressionPtr x,
+                                        const std::function<exec::ExpressionPtr(const char*, bool)>& stat);
   exec::ExpressionPtr bind_function(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_binary(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_subquery(const Expr& e, BindContext& ctx);
@@ -180,9 +188,10 @@ struct Binder::Impl {
   // Whether `e` binds in `scope` (its enclosing scopes as the scope says).
   bool binds_alone(const Expr& e, Scope& scope);
 
-  // Subqueries inside expressions (subquery_joins.cpp): the correlated scalar, EXISTS and
-  // IN subqueries of `exprs` (and uncorrelated IN), outside the nodes of `skip`, whose shape
-  // allows it are joined onto `plan`, whose columns ctx.scope lists; the joined columns are
+  // Subqueries inside expressions (subquery_joins.cpp): the correlated scalar, EXISTS, IN
+  // and quantified (ANY / ALL) subqueries of `exprs` (and uncorrelated IN), outside the
+  // nodes of `skip`, whose shape allows it are joined onto `plan`, whose columns ctx.scope
+  // lists; the joined columns are
   // appended to that scope, hidden, and `joins` maps each subquery to its value over them.
   // The others are left to per-value evaluation.
   void join_subqueries(const std::vector<const Expr*>& exprs,
@@ -199,6 +208,7 @@ struct Binder::Impl {
   exec::ExpressionPtr join_exists(const Expr& sq, CorrelatedConditions& cc, exec::PlanPtr& plan,
                                   BindContext& ctx);
   exec::ExpressionPtr join_in(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
+  exec::ExpressionPtr join_quantified(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
 };
 
 // Helpers shared by binder files.
@@ -215,6 +225,8 @@ const Expr* scalar_join_candidate(const Expr& conjunct);  // the subquery node, 
 [[noreturn]] void bind_error(const SourcePos& pos, const std::string& message);
 std::string name_text(const ObjectName& name);
 bool contains_aggregate(const Expr& e);
+// SELECT .. FROM .. WHERE .. without grouping, windows, LIMIT or WITH.
+bool plain_select(const Query& q);
 void collect_aggregates(const Expr& e, std::vector<const Expr*>& out);
 void collect_windows(const Expr& e, std::vector<const Expr*>& out);
 columnar::Column evaluate_constant_expr_for(Binder::Impl& impl, const Expr& e);

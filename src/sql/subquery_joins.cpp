@@ -26,13 +26,13 @@ namespace {
 
 bool is_subquery_node(const Expr& e) {
   return e.kind == ExprKind::kScalarSubquery || e.kind == ExprKind::kExists ||
-         e.kind == ExprKind::kInSubquery;
+         e.kind == ExprKind::kInSubquery || e.kind == ExprKind::kQuantified;
 }
 
 // The subquery nodes of `e`, not looking inside subqueries, lambdas or the nodes of `skip`.
 void collect_subqueries(const Expr& e, const std::set<const Expr*>& skip,
                         std::vector<const Expr*>& out) {
-  if (skip.count(&e) || !e.lambda_params.empty() || e.kind == ExprKind::kQuantified) return;
+  if (skip.count(&e) || !e.lambda_params.empty()) return;
   if (is_subquery_node(e)) {
     out.push_back(&e);
     return;
@@ -49,13 +49,16 @@ void collect_subqueries(const Expr& e, const std::set<const Expr*>& skip,
   for (const auto& o : e.order_by) collect_subqueries(*o.expr, skip, out);
 }
 
-// SELECT .. FROM .. WHERE .. without grouping, windows, LIMIT or WITH.
+}  // namespace
+
 bool plain_select(const Query& q) {
   if (q.kind != QueryKind::kSelect || !q.ctes.empty() || q.limit || q.offset) return false;
   const Select& s = *q.select;
   return !s.group_by && !s.having && !s.qualify && s.windows.empty() && !s.from.empty() &&
          s.distinct_on.empty();
 }
+
+namespace {
 
 bool single_item(const Select& s) {
   return s.items.size() == 1 && s.items[0].expr->kind != ExprKind::kStar;
@@ -246,6 +249,7 @@ bool Binder::Impl::split_conditions(const Select& sub, BindContext& outer_ctx,
 ExpressionPtr Binder::Impl::join_subquery(const Expr& sq, PlanPtr& plan, BindContext& ctx) {
   const Query& q = *sq.subquery;
   if (sq.kind == ExprKind::kInSubquery) return join_in(sq, plan, ctx);
+  if (sq.kind == ExprKind::kQuantified) return join_quantified(sq, plan, ctx);
   if (!plain_select(q)) return nullptr;
   const Select& sub = *q.select;
   CorrelatedConditions cc;
@@ -515,6 +519,56 @@ ExpressionPtr Binder::Impl::join_in(const Expr& sq, PlanPtr& plan, BindContext& 
   b.emplace_back(comparison(ExprOp::kGreater, std::move(rows), std::move(non_null), sq.pos),
                  boolean_constant(std::nullopt));
   return finish(case_of(std::move(b), boolean_constant(false)));
+}
+
+// x <op> ANY|ALL (S). = ANY is IN and <> ALL is NOT IN (join_in). The others read S's row
+// count, non-NULL count and least or greatest value: for S correlated by keys, each is S's
+// query as a scalar aggregate joined like one (grouped by the keys, LEFT JOINed), so S runs
+// once for all outer rows. Uncorrelated S is left to bind_quantified (each statistic runs
+// once there).
+ExpressionPtr Binder::Impl::join_quantified(const Expr& sq, PlanPtr& plan, BindContext& ctx) {
+  bool all = sq.quantifier == Quantifier::kAll;
+  if ((sq.binary_op == BinaryOp::kEqual && !all) || (sq.binary_op == BinaryOp::kNotEqual && all)) {
+    // The IN node borrows the needle and the subquery for the call.
+    Expr in;
+    in.kind = ExprKind::kInSubquery;
+    in.pos = sq.pos;
+    in.negated = all;
+    auto& self = const_cast<Expr&>(sq);
+    in.args.push_back(std::move(self.args[0]));
+    in.subquery = std::move(self.subquery);
+    ExpressionPtr v;
+    try {
+      v = join_in(in, plan, ctx);
+    } catch (...) {
+      self.args[0] = std::move(in.args[0]);
+      self.subquery = std::move(in.subquery);
+      throw;
+    }
+    self.args[0] = std::move(in.args[0]);
+    self.subquery = std::move(in.subquery);
+    return v;
+  }
+  if (sq.text.empty()) return nullptr;
+  ExprPtr probe = quantified_statistic(sq, "count", true);
+  if (!probe) return nullptr;
+  {
+    CorrelatedConditions cc;
+    if (!split_conditions(*probe->subquery->select, ctx, cc) || cc.inner_keys.empty()) return nullptr;
+  }
+  ExpressionPtr x;
+  {
+    BindContext nctx = ctx;
+    nctx.substitutions = nullptr;
+    x = bind(*sq.args[0], nctx);
+  }
+  if (contains_subquery(*x)) return nullptr;
+  return quantified_answer(sq, std::move(x), [&](const char* function, bool star) -> ExpressionPtr {
+    ExprPtr stat = quantified_statistic(sq, function, star);
+    ExpressionPtr v = join_subquery(*stat, plan, ctx);
+    quantified_statistics_.push_back(std::move(stat));
+    return v;
+  });
 }
 
 }  // namespace floe::sql
