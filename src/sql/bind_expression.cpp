@@ -259,8 +259,73 @@ ExpressionPtr Binder::Impl::comparison(ExprOp op, ExpressionPtr a, ExpressionPtr
   return exec::make_expression(op, exec::boolean_type(), std::move(kids));
 }
 
+namespace {
+
+void unify(std::vector<ExpressionPtr>& es, const SourcePos& pos, const char* what);
+
+// A COALESCE or CASE that is REAL only because an INTEGER branch was cast to the type of the
+// others. SQLite types each value on its own: on the rows that take that branch the value
+// is an integer.
+bool integer_branch_among_reals(const exec::Expression& e) {
+  if (!exec::is_floating(e.type) || (e.op != ExprOp::kCoalesce && e.op != ExprOp::kCase)) return false;
+  for (size_t i = 0; i < e.children.size(); ++i) {
+    bool value = e.op == ExprOp::kCoalesce || i % 2 == 1 || (e.has_else && i + 1 == e.children.size());
+    const exec::Expression& c = *e.children[i];
+    if (value && c.op == ExprOp::kCast && exec::is_integer(c.children[0]->type)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// SQLite: `mixed op other` with `mixed` as above is the operation in each branch, so that a
+// branch's integer takes integer arithmetic (COALESCE(43, avg(x)) / -65 is 0, not -0.66).
+ExpressionPtr Binder::Impl::arithmetic_in_branches(BinaryOp op, ExpressionPtr mixed, ExpressionPtr other,
+                                                   bool mixed_left, const SourcePos& pos) {
+  auto apply = [&](ExpressionPtr v) {
+    if (v->op == ExprOp::kCast && exec::is_integer(v->children[0]->type)) v = std::move(v->children[0]);
+    return mixed_left ? arithmetic(op, std::move(v), other->clone(), pos)
+                      : arithmetic(op, other->clone(), std::move(v), pos);
+  };
+  std::vector<ExpressionPtr> conditions, values;
+  if (mixed->op == ExprOp::kCoalesce) {
+    // COALESCE(a, b, c) is CASE WHEN a IS NOT NULL THEN a WHEN b IS NOT NULL THEN b ELSE c END.
+    for (size_t i = 0; i + 1 < mixed->children.size(); ++i) {
+      std::vector<ExpressionPtr> k;
+      k.push_back(mixed->children[i]->clone());
+      conditions.push_back(exec::make_expression(ExprOp::kIsNotNull, exec::boolean_type(), std::move(k)));
+    }
+    for (auto& c : mixed->children) values.push_back(apply(std::move(c)));
+  } else {
+    size_t pairs = mixed->children.size() / 2;
+    for (size_t i = 0; i < pairs; ++i) {
+      conditions.push_back(std::move(mixed->children[2 * i]));
+      values.push_back(apply(std::move(mixed->children[2 * i + 1])));
+    }
+    if (mixed->has_else) values.push_back(apply(std::move(mixed->children.back())));
+  }
+  bool has_else = values.size() > conditions.size();
+  unify(values, pos, "CASE");
+  DataType t = values[0]->type;
+  std::vector<ExpressionPtr> kids;
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    kids.push_back(std::move(conditions[i]));
+    kids.push_back(std::move(values[i]));
+  }
+  if (has_else) kids.push_back(std::move(values.back()));
+  auto c = exec::make_expression(ExprOp::kCase, t, std::move(kids));
+  c->has_else = has_else;
+  return c;
+}
+
 ExpressionPtr Binder::Impl::arithmetic(BinaryOp op, ExpressionPtr a, ExpressionPtr b,
                                        const SourcePos& pos) {
+  if (options.dialect == Dialect::kSqlite) {
+    if (integer_branch_among_reals(*a) && !integer_branch_among_reals(*b))
+      return arithmetic_in_branches(op, std::move(a), std::move(b), true, pos);
+    if (integer_branch_among_reals(*b) && !integer_branch_among_reals(*a))
+      return arithmetic_in_branches(op, std::move(b), std::move(a), false, pos);
+  }
   if (a->type.id() == TypeId::kNull && b->type.id() == TypeId::kNull) {
     a = cast_to(std::move(a), exec::bigint_type(), pos);
     b = cast_to(std::move(b), exec::bigint_type(), pos);

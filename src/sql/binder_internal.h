@@ -144,6 +144,8 @@ struct Binder::Impl {
                                  const SourcePos& pos);
   exec::ExpressionPtr arithmetic(BinaryOp op, exec::ExpressionPtr a, exec::ExpressionPtr b,
                                  const SourcePos& pos);
+  exec::ExpressionPtr arithmetic_in_branches(BinaryOp op, exec::ExpressionPtr mixed, exec::ExpressionPtr other,
+                                             bool mixed_left, const SourcePos& pos);
   exec::ExpressionPtr to_boolean(exec::ExpressionPtr e, const SourcePos& pos, const char* what);
 
   // Queries (bind_query.cpp).
