@@ -206,11 +206,12 @@ struct Binder::Impl {
   exec::ExpressionPtr join_scalar_aggregate(const Expr& sq, CorrelatedConditions& cc,
                                             exec::PlanPtr& plan, Scope& scope);
   exec::ExpressionPtr join_scalar_value(const Expr& sq, CorrelatedConditions& cc,
-                                        exec::PlanPtr& plan, Scope& scope);
+                                        exec::PlanPtr& plan, Scope& scope, bool first_row = false);
   exec::ExpressionPtr join_exists(const Expr& sq, CorrelatedConditions& cc, exec::PlanPtr& plan,
                                   BindContext& ctx);
   exec::ExpressionPtr join_in(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
   exec::ExpressionPtr join_quantified(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
+  exec::ExpressionPtr join_first_row(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
 };
 
 // Helpers shared by binder files.

@@ -159,6 +159,18 @@ ExpressionPtr column(const PlanNode& plan, int index) {
   return exec::make_column_ref(index, plan.output[size_t(index)].type, "#subquery");
 }
 
+// Join keys between the outer keys and a relation grouped by the inner ones (its first
+// columns), in their common types; false when a pair has none.
+bool grouped_keys(const PlanNode& grouped, std::vector<ExpressionPtr>& outer_keys,
+                  std::vector<ExpressionPtr>& lk, std::vector<ExpressionPtr>& rk, const SourcePos& pos) {
+  for (size_t i = 0; i < outer_keys.size(); ++i) {
+    lk.push_back(std::move(outer_keys[i]));
+    rk.push_back(column(grouped, int(i)));
+    if (!unify_keys(lk.back(), rk.back(), pos)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool mentions_subquery(const Expr& e) {
@@ -250,6 +262,7 @@ ExpressionPtr Binder::Impl::join_subquery(const Expr& sq, PlanPtr& plan, BindCon
   const Query& q = *sq.subquery;
   if (sq.kind == ExprKind::kInSubquery) return join_in(sq, plan, ctx);
   if (sq.kind == ExprKind::kQuantified) return join_quantified(sq, plan, ctx);
+  if (sq.kind == ExprKind::kScalarSubquery && q.limit) return join_first_row(sq, plan, ctx);
   if (!plain_select(q)) return nullptr;
   const Select& sub = *q.select;
   CorrelatedConditions cc;
@@ -304,11 +317,7 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
     over_none = cast_to(std::move(e), value_type, sq.pos);
   }
   std::vector<ExpressionPtr> lk, rk;
-  for (size_t i = 0; i < k; ++i) {
-    lk.push_back(std::move(cc.outer_keys[i]));
-    rk.push_back(column(*grouped.plan, int(i)));
-    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
-  }
+  if (!grouped_keys(*grouped.plan, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
   int base = attach(plan, scope, std::move(grouped.plan), exec::JoinKind::kLeft, std::move(lk),
                     std::move(rk));
   ExpressionPtr value = column(*plan, base + int(k));
@@ -324,50 +333,6 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
     return case_of(std::move(b), std::move(value));
   }
   return value;
-}
-
-// (SELECT v FROM s WHERE s.k = t.k): s grouped by s.k with COUNT(*) and ANY_VALUE(v), LEFT
-// JOINed; a key with more than one row is the single-row error when an outer row reads it.
-ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditions& cc,
-                                              PlanPtr& plan, Scope& scope) {
-  const Select& sub = *sq.subquery->select;
-  Relation inner = filtered_from(sub.from, cc.inner, nullptr, nullptr);
-  Scope is;
-  is.columns = inner.columns;
-  BindContext ictx;
-  ictx.scope = &is;
-  auto agg = node(PlanKind::kAggregate);
-  size_t k = cc.inner_keys.size();
-  for (size_t i = 0; i < k; ++i) {
-    agg->group_keys.push_back(bind(*cc.inner_keys[i], ictx));
-    agg->output.emplace_back("#key" + std::to_string(i), agg->group_keys.back()->type);
-  }
-  ExpressionPtr v = bind(*sub.items[0].expr, ictx);
-  if (v->type.id() == TypeId::kNull) v = cast_to(std::move(v), exec::bigint_type(), sq.pos);
-  agg->aggregates.push_back(aggregate_call("count", {}, true, sq.pos));
-  std::vector<ExpressionPtr> args;
-  args.push_back(std::move(v));
-  agg->aggregates.push_back(aggregate_call("any_value", std::move(args), false, sq.pos));
-  agg->output.emplace_back("#rows", agg->aggregates[0].function.result_type);
-  agg->output.emplace_back("#value", agg->aggregates[1].function.result_type);
-  agg->estimated_rows = inner.plan->estimated_rows;
-  agg->children.push_back(std::move(inner.plan));
-  std::vector<ExpressionPtr> lk, rk;
-  for (size_t i = 0; i < k; ++i) {
-    lk.push_back(std::move(cc.outer_keys[i]));
-    rk.push_back(column(*agg, int(i)));
-    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
-  }
-  DataType value_type = agg->output[k + 1].type;
-  int base = attach(plan, scope, std::move(agg), exec::JoinKind::kLeft, std::move(lk),
-                    std::move(rk));
-  std::vector<ExpressionPtr> kids;
-  kids.push_back(cast_to(column(*plan, base + int(k)), exec::bigint_type(), sq.pos));
-  kids.push_back(column(*plan, base + int(k) + 1));
-  auto call = exec::make_expression(ExprOp::kFunction, value_type, std::move(kids));
-  call->function = exec::single_row_value(value_type);
-  call->name = call->function.name;
-  return call;
 }
 
 // [NOT] EXISTS (SELECT .. FROM s WHERE s.k = t.k [AND s.x < t.y]): a MARK join on the keys,
@@ -501,11 +466,7 @@ ExpressionPtr Binder::Impl::join_in(const Expr& sq, PlanPtr& plan, BindContext& 
   agg->estimated_rows = counted.plan->estimated_rows;
   agg->children.push_back(std::move(counted.plan));
   std::vector<ExpressionPtr> clk, crk;
-  for (size_t i = 0; i < k; ++i) {
-    clk.push_back(std::move(cc.outer_keys[i]));
-    crk.push_back(column(*agg, int(i)));
-    if (!unify_keys(clk.back(), crk.back(), sq.pos)) return nullptr;
-  }
+  if (!grouped_keys(*agg, cc.outer_keys, clk, crk, sq.pos)) return nullptr;
   int found = attach(plan, scope, std::move(values.plan), exec::JoinKind::kMark, std::move(lk),
                      std::move(rk));
   int base = attach(plan, scope, std::move(agg), exec::JoinKind::kLeft, std::move(clk),
@@ -569,6 +530,107 @@ ExpressionPtr Binder::Impl::join_quantified(const Expr& sq, PlanPtr& plan, BindC
     quantified_statistics_.push_back(std::move(stat));
     return v;
   });
+}
+
+// (SELECT v FROM s WHERE s.k = t.k [ORDER BY o] LIMIT 1): join_scalar_value's first row.
+ExpressionPtr Binder::Impl::join_first_row(const Expr& sq, PlanPtr& plan, BindContext& ctx) {
+  const Query& q = *sq.subquery;
+  const Expr& limit = *q.limit;
+  if (limit.kind != ExprKind::kLiteral || limit.literal_kind != LiteralKind::kInteger || limit.text != "1" ||
+      q.offset || q.order_by.size() > 1 || q.kind != QueryKind::kSelect || !q.ctes.empty())
+    return nullptr;
+  const Select& sub = *q.select;
+  if (sub.group_by || sub.having || sub.qualify || !sub.windows.empty() || sub.from.empty() ||
+      !sub.distinct_on.empty() || sub.distinct || !single_item(sub))
+    return nullptr;
+  const Expr& item = *sub.items[0].expr;
+  if (has_window(item) || contains_aggregate(item)) return nullptr;
+  if (!q.order_by.empty()) {
+    const Expr& o = *q.order_by[0].expr;
+    // ORDER BY 1 and ORDER BY <the item's alias> name the item; an aggregate or window
+    // orders nothing here.
+    if (o.kind == ExprKind::kLiteral || has_window(o) || contains_aggregate(o)) return nullptr;
+    if (o.kind == ExprKind::kColumnRef && o.names.size() == 1 && o.names[0] == sub.items[0].alias) return nullptr;
+  }
+  CorrelatedConditions cc;
+  if (!split_conditions(sub, ctx, cc) || cc.inner_keys.empty() || !cc.residual.empty()) return nullptr;
+  return join_scalar_value(sq, cc, plan, *ctx.scope, true);
+}
+
+// (SELECT v FROM s WHERE s.k = t.k): s grouped by s.k with COUNT(*) and ANY_VALUE(v), LEFT
+// JOINed; a key with more than one row is the single-row error when an outer row reads it.
+// With `first_row` (LIMIT 1 [ORDER BY o]) a key's value is its first row's instead: the one
+// with the least (greatest) o, a row with a NULL o where the order puts NULLs first or no o
+// is non-NULL, or any row without ORDER BY.
+ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditions& cc, PlanPtr& plan,
+                                              Scope& scope, bool first_row) {
+  const Select& sub = *sq.subquery->select;
+  const OrderItem* order = first_row && !sq.subquery->order_by.empty() ? &sq.subquery->order_by[0] : nullptr;
+  Relation inner = filtered_from(sub.from, cc.inner, nullptr, nullptr);
+  Scope is;
+  is.columns = inner.columns;
+  BindContext ictx;
+  ictx.scope = &is;
+  auto agg = node(PlanKind::kAggregate);
+  size_t k = cc.inner_keys.size();
+  for (size_t i = 0; i < k; ++i) {
+    agg->group_keys.push_back(bind(*cc.inner_keys[i], ictx));
+    agg->output.emplace_back("#key" + std::to_string(i), agg->group_keys.back()->type);
+  }
+  ExpressionPtr v = bind(*sub.items[0].expr, ictx);
+  if (v->type.id() == TypeId::kNull) v = cast_to(std::move(v), exec::bigint_type(), sq.pos);
+  ExpressionPtr key;
+  if (order) {
+    key = bind(*order->expr, ictx);
+    if (contains_subquery(*key)) return nullptr;
+  }
+  auto add = [&](exec::AggregateCall call, const char* name) {
+    agg->output.emplace_back(name, call.function.result_type);
+    agg->aggregates.push_back(std::move(call));
+  };
+  auto of = [](std::vector<ExpressionPtr*> xs) {
+    std::vector<ExpressionPtr> args;
+    for (ExpressionPtr* x : xs) args.push_back((*x)->clone());
+    return args;
+  };
+  if (!first_row) add(aggregate_call("count", {}, true, sq.pos), "#rows");
+  exec::AggregateCall any = aggregate_call("any_value", of({&v}), false, sq.pos);
+  if (key) any.filter = unary(ExprOp::kIsNull, key->clone());
+  add(std::move(any), "#value");
+  if (key) {
+    add(aggregate_call(order->descending ? "max_by" : "min_by", of({&v, &key}), false, sq.pos), "#first");
+    add(aggregate_call("count", {}, true, sq.pos), "#rows");
+    add(aggregate_call("count", of({&key}), false, sq.pos), "#ordered");
+  }
+  agg->estimated_rows = inner.plan->estimated_rows;
+  agg->children.push_back(std::move(inner.plan));
+  std::vector<ExpressionPtr> lk, rk;
+  if (!grouped_keys(*agg, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
+  DataType value_type = v->type;
+  int at = attach(plan, scope, std::move(agg), exec::JoinKind::kLeft, std::move(lk), std::move(rk)) + int(k);
+  if (!first_row) {
+    std::vector<ExpressionPtr> kids;
+    kids.push_back(cast_to(column(*plan, at), exec::bigint_type(), sq.pos));
+    kids.push_back(column(*plan, at + 1));
+    auto call = exec::make_expression(ExprOp::kFunction, value_type, std::move(kids));
+    call->function = exec::single_row_value(value_type);
+    call->name = call->function.name;
+    return call;
+  }
+  if (!key) return column(*plan, at);
+  // The row with a NULL o when NULLs come first and there is one, or when no row has a
+  // non-NULL o; else the least (greatest).
+  ExpressionPtr rows = column(*plan, at + 2), ordered = column(*plan, at + 3);
+  std::vector<std::pair<ExpressionPtr, ExpressionPtr>> b;
+  if (order->nulls_first.value_or(order->descending)) {
+    b.emplace_back(comparison(ExprOp::kGreater, std::move(rows), std::move(ordered), sq.pos), column(*plan, at));
+  } else {
+    Column zero{exec::bigint_type()};
+    zero.append<int64_t>(0);
+    b.emplace_back(comparison(ExprOp::kEqual, std::move(ordered), exec::make_constant(std::move(zero)), sq.pos),
+                   column(*plan, at));
+  }
+  return case_of(std::move(b), column(*plan, at + 1));
 }
 
 }  // namespace floe::sql
