@@ -820,7 +820,13 @@ struct Session::State : public BindCatalog {
   StatementResult keyed_insert(const Insert& ins, const Schema& schema, std::vector<Batch> rows) {
     const char* what = ins.or_replace ? "INSERT OR REPLACE" : "INSERT OR IGNORE";
     std::vector<int> key;
-    for (const auto& k : key_columns(ins.table)) key.push_back(schema.find(k));
+    for (const auto& k : key_columns(ins.table)) {
+      key.push_back(schema.find(k));
+      // Other engines may key a table by a field inside a struct.
+      if (key.back() < 0)
+        throw UnsupportedError(fmt::format("{}: the key field '{}' of '{}' is not a top-level column", what, k,
+                                           key_of(ins.table)));
+    }
     if (key.empty())
       throw BinderError(fmt::format("{}: table '{}' has no PRIMARY KEY to find the rows it replaces; "
                                     "use MERGE",

@@ -186,3 +186,5 @@ def test_primary_key_is_the_schemas_identifier_fields_and_insert_or_replace_one_
     assert rows_of(wh, "db.k") == want + [("us", 2, "e")]
     assert floe_csv(wh, "DESCRIBE db.k") == ["column_name,column_type,null,primary_key", "region,VARCHAR,NO,Y",
                                              "id,INTEGER,NO,Y", "v,VARCHAR,YES,N"]
+    assert "identified by:  id, region (identifier fields, the primary key)" in \
+        wh.floe("table", "describe", "db.k").stdout
