@@ -534,7 +534,7 @@ ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
   }
   ExpressionPtr x = bind(*e.args[0], ctx);
   return quantified_answer(e, std::move(x), [&](const char* function, bool star) {
-    ExprPtr sq = quantified_statistic(e, function, star);
+    ExprPtr sq = quantified_statistics(e, {{function, star}});
     if (!sq)
       sq = parse_expression(fmt::format("(SELECT {}({}) FROM ({}) AS __floe_quantified(__floe_v))", function,
                                         star ? "*" : "__floe_v", e.text));
@@ -542,11 +542,11 @@ ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
   });
 }
 
-// For SELECT y FROM .. WHERE .., the same query with its item inside the aggregate:
-// (SELECT max(y) FROM .. WHERE ..), which is decorrelated like any scalar aggregate. DISTINCT
-// is dropped: it changes neither the least or greatest value nor whether S is empty or holds
-// a NULL, the only things the counts are used for.
-ExprPtr Binder::Impl::quantified_statistic(const Expr& e, const char* function, bool star) {
+// For SELECT y FROM .. WHERE .., the same query with its item inside aggregates, one item
+// each: (SELECT max(y) FROM .. WHERE ..), which is decorrelated like any scalar aggregate.
+// DISTINCT is dropped: it changes neither the least or greatest value nor whether S is empty
+// or holds a NULL, the only things the counts are used for.
+ExprPtr Binder::Impl::quantified_statistics(const Expr& e, const std::vector<Statistic>& stats) {
   ExprPtr sq = parse_expression("(" + e.text + ")");
   if (sq->kind != ExprKind::kScalarSubquery || !plain_select(*sq->subquery)) return nullptr;
   Select& s = *sq->subquery->select;
@@ -555,13 +555,23 @@ ExprPtr Binder::Impl::quantified_statistic(const Expr& e, const char* function, 
   std::vector<const Expr*> windows;
   collect_windows(*s.items[0].expr, windows);
   if (!windows.empty()) return nullptr;
-  auto call = std::make_unique<Expr>();
-  call->kind = ExprKind::kFunction;
-  call->pos = e.pos;
-  call->names = {function};
-  if (star) call->star_arg = true;
-  else call->args.push_back(std::move(s.items[0].expr));
-  s.items[0].expr = std::move(call);
+  s.items.clear();
+  for (const auto& [function, star] : stats) {
+    auto call = std::make_unique<Expr>();
+    call->kind = ExprKind::kFunction;
+    call->pos = e.pos;
+    call->names = {function};
+    if (star) {
+      call->star_arg = true;
+    } else {
+      // Its own copy of the item, parsed from the text again.
+      ExprPtr copy = parse_expression("(" + e.text + ")");
+      call->args.push_back(std::move(copy->subquery->select->items[0].expr));
+    }
+    SelectItem it;
+    it.expr = std::move(call);
+    s.items.push_back(std::move(it));
+  }
   s.distinct = false;
   sq->subquery->order_by.clear();
   return sq;

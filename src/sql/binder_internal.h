@@ -123,9 +123,11 @@ struct Binder::Impl {
   exec::ExpressionPtr bind(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_column(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_quantified(const Expr& e, BindContext& ctx);
-  // The subquery of a quantified comparison `e` as a scalar aggregate (count(*) when `star`,
-  // else `function` of its item), or nullptr when it is not a plain SELECT of one item.
-  ExprPtr quantified_statistic(const Expr& e, const char* function, bool star);
+  // The subquery of a quantified comparison `e` with its item replaced by aggregates of it,
+  // one item each (a function name; count(*) when the flag is set), or nullptr when it is
+  // not a plain SELECT of one item.
+  using Statistic = std::pair<const char*, bool>;
+  ExprPtr quantified_statistics(const Expr& e, const std::vector<Statistic>& stats);
   exec::ExpressionPtr quantified_answer(const Expr& e, exec::ExpressionPtr x,
                                         const std::function<exec::ExpressionPtr(const char*, bool)>& stat);
   exec::ExpressionPtr bind_function(const Expr& e, BindContext& ctx);
@@ -211,6 +213,9 @@ struct Binder::Impl {
                                   BindContext& ctx);
   exec::ExpressionPtr join_in(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
   exec::ExpressionPtr join_quantified(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
+  // The aggregating subquery `q` grouped by its correlation keys too (its output: the keys,
+  // then its items), its correlated conditions left out.
+  BoundQuery grouped_by_keys(const Query& q, const CorrelatedConditions& cc);
   exec::ExpressionPtr join_first_row(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
 };
 

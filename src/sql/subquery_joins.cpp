@@ -276,6 +276,13 @@ ExpressionPtr Binder::Impl::join_subquery(const Expr& sq, PlanPtr& plan, BindCon
   return join_scalar_value(sq, cc, plan, *ctx.scope);
 }
 
+BoundQuery Binder::Impl::grouped_by_keys(const Query& q, const CorrelatedConditions& cc) {
+  SelectHooks hooks;
+  hooks.extra_keys = cc.inner_keys;
+  hooks.skip_where = cc.correlated;
+  return select(*q.select, q, nullptr, nullptr, &hooks);
+}
+
 // (SELECT agg(..) FROM s WHERE s.k = t.k): grouped by s.k and LEFT JOINed. An outer row
 // without a group gets the item's value over no rows: 0 for a bare COUNT, NULL for the
 // aggregates that are NULL over no rows, else that value computed once.
@@ -283,10 +290,7 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
                                                   PlanPtr& plan, Scope& scope) {
   const Query& q = *sq.subquery;
   const Select& sub = *q.select;
-  SelectHooks hooks;
-  hooks.extra_keys = cc.inner_keys;
-  hooks.skip_where = cc.correlated;
-  BoundQuery grouped = select(sub, q, nullptr, nullptr, &hooks);
+  BoundQuery grouped = grouped_by_keys(q, cc);
   size_t k = cc.inner_keys.size();
   if (grouped.plan->output.size() != k + 1) return nullptr;
   DataType value_type = grouped.plan->output[k].type;
@@ -483,8 +487,8 @@ ExpressionPtr Binder::Impl::join_in(const Expr& sq, PlanPtr& plan, BindContext& 
 }
 
 // x <op> ANY|ALL (S). = ANY is IN and <> ALL is NOT IN (join_in). The others read S's row
-// count, non-NULL count and least or greatest value: for S correlated by keys, each is S's
-// query as a scalar aggregate joined like one (grouped by the keys, LEFT JOINed), so S runs
+// count, non-NULL count and least and greatest value: for S correlated by keys, S's query
+// with those four aggregates as its items, grouped by the keys and LEFT JOINed, so S runs
 // once for all outer rows. Uncorrelated S is left to bind_quantified (each statistic runs
 // once there).
 ExpressionPtr Binder::Impl::join_quantified(const Expr& sq, PlanPtr& plan, BindContext& ctx) {
@@ -511,12 +515,12 @@ ExpressionPtr Binder::Impl::join_quantified(const Expr& sq, PlanPtr& plan, BindC
     return v;
   }
   if (sq.text.empty()) return nullptr;
-  ExprPtr probe = quantified_statistic(sq, "count", true);
-  if (!probe) return nullptr;
-  {
-    CorrelatedConditions cc;
-    if (!split_conditions(*probe->subquery->select, ctx, cc) || cc.inner_keys.empty()) return nullptr;
-  }
+  ExprPtr stats = quantified_statistics(sq, {{"count", true}, {"count", false}, {"min", false}, {"max", false}});
+  if (!stats) return nullptr;
+  const Query& q = *stats->subquery;
+  const Select& sub = *q.select;
+  CorrelatedConditions cc;
+  if (!split_conditions(sub, ctx, cc) || cc.inner_keys.empty() || !cc.residual.empty()) return nullptr;
   ExpressionPtr x;
   {
     BindContext nctx = ctx;
@@ -524,11 +528,27 @@ ExpressionPtr Binder::Impl::join_quantified(const Expr& sq, PlanPtr& plan, BindC
     x = bind(*sq.args[0], nctx);
   }
   if (contains_subquery(*x)) return nullptr;
+  BoundQuery grouped = grouped_by_keys(q, cc);
+  size_t k = cc.inner_keys.size();
+  if (grouped.plan->output.size() != k + 4) return nullptr;
+  std::vector<ExpressionPtr> lk, rk;
+  if (!grouped_keys(*grouped.plan, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
+  int at = attach(plan, *ctx.scope, std::move(grouped.plan), exec::JoinKind::kLeft, std::move(lk), std::move(rk)) +
+           int(k);
+  quantified_statistics_.push_back(std::move(stats));
+  // A key without rows has no group: its counts are 0, its least and greatest NULL.
+  auto count = [&](int i) {
+    std::vector<ExpressionPtr> kids;
+    kids.push_back(column(*plan, at + i));
+    Column zero{exec::bigint_type()};
+    zero.append<int64_t>(0);
+    kids.push_back(cast_to(exec::make_constant(std::move(zero)), kids[0]->type, sq.pos));
+    DataType t = kids[0]->type;
+    return exec::make_expression(ExprOp::kCoalesce, t, std::move(kids));
+  };
   return quantified_answer(sq, std::move(x), [&](const char* function, bool star) -> ExpressionPtr {
-    ExprPtr stat = quantified_statistic(sq, function, star);
-    ExpressionPtr v = join_subquery(*stat, plan, ctx);
-    quantified_statistics_.push_back(std::move(stat));
-    return v;
+    if (std::string_view(function) == "count") return count(star ? 0 : 1);
+    return column(*plan, at + (std::string_view(function) == "min" ? 2 : 3));
   });
 }
 
