@@ -95,6 +95,17 @@ struct Relation {
   int64_t estimated_rows = -1;
 };
 
+// A subquery's FROM (with its own conditions) under an AGGREGATE grouped by its correlation
+// keys (outputs #key0 ..): the caller adds aggregates bound in `ctx`, then finish() gives the
+// aggregate with the FROM as its input.
+struct KeyedAggregate {
+  Relation from;
+  Scope scope;
+  BindContext ctx;
+  exec::PlanPtr agg;
+  exec::PlanPtr finish();
+};
+
 struct Binder::Impl {
   BindCatalog& catalog;
   BindOptions options;
@@ -216,6 +227,7 @@ struct Binder::Impl {
   // The aggregating subquery `q` grouped by its correlation keys too (its output: the keys,
   // then its items), its correlated conditions left out.
   BoundQuery grouped_by_keys(const Query& q, const CorrelatedConditions& cc);
+  std::unique_ptr<KeyedAggregate> keyed_aggregate(const Select& sub, const CorrelatedConditions& cc);
   exec::ExpressionPtr join_first_row(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
 };
 

@@ -276,6 +276,25 @@ ExpressionPtr Binder::Impl::join_subquery(const Expr& sq, PlanPtr& plan, BindCon
   return join_scalar_value(sq, cc, plan, *ctx.scope);
 }
 
+std::unique_ptr<KeyedAggregate> Binder::Impl::keyed_aggregate(const Select& sub, const CorrelatedConditions& cc) {
+  auto k = std::make_unique<KeyedAggregate>();
+  k->from = filtered_from(sub.from, cc.inner, nullptr, nullptr);
+  k->scope.columns = k->from.columns;
+  k->ctx.scope = &k->scope;
+  k->agg = node(PlanKind::kAggregate);
+  for (size_t i = 0; i < cc.inner_keys.size(); ++i) {
+    k->agg->group_keys.push_back(bind(*cc.inner_keys[i], k->ctx));
+    k->agg->output.emplace_back("#key" + std::to_string(i), k->agg->group_keys.back()->type);
+  }
+  return k;
+}
+
+PlanPtr KeyedAggregate::finish() {
+  agg->estimated_rows = from.plan->estimated_rows;
+  agg->children.push_back(std::move(from.plan));
+  return std::move(agg);
+}
+
 BoundQuery Binder::Impl::grouped_by_keys(const Query& q, const CorrelatedConditions& cc) {
   SelectHooks hooks;
   hooks.extra_keys = cc.inner_keys;
@@ -451,24 +470,14 @@ ExpressionPtr Binder::Impl::join_in(const Expr& sq, PlanPtr& plan, BindContext& 
   rk.push_back(item->clone());
   if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
   // Rows and non-NULL values per key.
-  Relation counted = filtered_from(sub.from, cc.inner, nullptr, nullptr);
-  Scope cs;
-  cs.columns = counted.columns;
-  BindContext cctx;
-  cctx.scope = &cs;
-  auto agg = node(PlanKind::kAggregate);
-  for (size_t i = 0; i < k; ++i) {
-    agg->group_keys.push_back(bind(*cc.inner_keys[i], cctx));
-    agg->output.emplace_back("#key" + std::to_string(i), agg->group_keys.back()->type);
-  }
-  agg->aggregates.push_back(aggregate_call("count", {}, true, sq.pos));
+  auto counted = keyed_aggregate(sub, cc);
+  counted->agg->aggregates.push_back(aggregate_call("count", {}, true, sq.pos));
   std::vector<ExpressionPtr> args;
-  args.push_back(bind(*sub.items[0].expr, cctx));
-  agg->aggregates.push_back(aggregate_call("count", std::move(args), false, sq.pos));
-  agg->output.emplace_back("#rows", agg->aggregates[0].function.result_type);
-  agg->output.emplace_back("#values", agg->aggregates[1].function.result_type);
-  agg->estimated_rows = counted.plan->estimated_rows;
-  agg->children.push_back(std::move(counted.plan));
+  args.push_back(bind(*sub.items[0].expr, counted->ctx));
+  counted->agg->aggregates.push_back(aggregate_call("count", std::move(args), false, sq.pos));
+  counted->agg->output.emplace_back("#rows", counted->agg->aggregates[0].function.result_type);
+  counted->agg->output.emplace_back("#values", counted->agg->aggregates[1].function.result_type);
+  PlanPtr agg = counted->finish();
   std::vector<ExpressionPtr> clk, crk;
   if (!grouped_keys(*agg, cc.outer_keys, clk, crk, sq.pos)) return nullptr;
   int found = attach(plan, scope, std::move(values.plan), exec::JoinKind::kMark, std::move(lk),
@@ -586,22 +595,14 @@ ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditio
                                               Scope& scope, bool first_row) {
   const Select& sub = *sq.subquery->select;
   const OrderItem* order = first_row && !sq.subquery->order_by.empty() ? &sq.subquery->order_by[0] : nullptr;
-  Relation inner = filtered_from(sub.from, cc.inner, nullptr, nullptr);
-  Scope is;
-  is.columns = inner.columns;
-  BindContext ictx;
-  ictx.scope = &is;
-  auto agg = node(PlanKind::kAggregate);
+  auto inner = keyed_aggregate(sub, cc);
+  PlanPtr& agg = inner->agg;
   size_t k = cc.inner_keys.size();
-  for (size_t i = 0; i < k; ++i) {
-    agg->group_keys.push_back(bind(*cc.inner_keys[i], ictx));
-    agg->output.emplace_back("#key" + std::to_string(i), agg->group_keys.back()->type);
-  }
-  ExpressionPtr v = bind(*sub.items[0].expr, ictx);
+  ExpressionPtr v = bind(*sub.items[0].expr, inner->ctx);
   if (v->type.id() == TypeId::kNull) v = cast_to(std::move(v), exec::bigint_type(), sq.pos);
   ExpressionPtr key;
   if (order) {
-    key = bind(*order->expr, ictx);
+    key = bind(*order->expr, inner->ctx);
     if (contains_subquery(*key)) return nullptr;
   }
   auto add = [&](exec::AggregateCall call, const char* name) {
@@ -622,12 +623,11 @@ ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditio
     add(aggregate_call("count", {}, true, sq.pos), "#rows");
     add(aggregate_call("count", of({&key}), false, sq.pos), "#ordered");
   }
-  agg->estimated_rows = inner.plan->estimated_rows;
-  agg->children.push_back(std::move(inner.plan));
+  PlanPtr grouped = inner->finish();
   std::vector<ExpressionPtr> lk, rk;
-  if (!grouped_keys(*agg, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
+  if (!grouped_keys(*grouped, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
   DataType value_type = v->type;
-  int at = attach(plan, scope, std::move(agg), exec::JoinKind::kLeft, std::move(lk), std::move(rk)) + int(k);
+  int at = attach(plan, scope, std::move(grouped), exec::JoinKind::kLeft, std::move(lk), std::move(rk)) + int(k);
   if (!first_row) {
     std::vector<ExpressionPtr> kids;
     kids.push_back(cast_to(column(*plan, at), exec::bigint_type(), sq.pos));
