@@ -793,20 +793,24 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   return call;
 }
 
-bool Binder::Impl::sqlite_never_equal(ExpressionPtr& needle, exec::PlanPtr& inner) const {
-  if (options.dialect != Dialect::kSqlite || inner->output.size() != 1) return false;
-  DataType inner_type = inner->output[0].type;
-  TypeId id = needle->type.id();
-  if (!exec::is_numeric(inner_type) || (id != TypeId::kString && id != TypeId::kBinary) ||
-      !needle->is_foldable())
+bool Binder::Impl::needle_never_equals(const exec::Expression& needle, const DataType& element) const {
+  TypeId id = needle.type.id();
+  if (options.dialect != Dialect::kSqlite || !exec::is_numeric(element) ||
+      (id != TypeId::kString && id != TypeId::kBinary) || !needle.is_foldable())
     return false;
   if (id == TypeId::kString) {
     try {
-      (void)columnar::cast_column(exec::evaluate_constant(*needle), inner_type);
+      (void)columnar::cast_column(exec::evaluate_constant(needle), element);
       return false;  // '2' is the number 2 (SQLite's numeric affinity)
     } catch (const Error&) {
     }
   }
+  return true;
+}
+
+bool Binder::Impl::sqlite_never_equal(ExpressionPtr& needle, exec::PlanPtr& inner) const {
+  if (inner->output.size() != 1 || !needle_never_equals(*needle, inner->output[0].type)) return false;
+  DataType inner_type = inner->output[0].type;
   needle = exec::make_null_constant(inner_type);
   std::vector<ExpressionPtr> k;
   k.push_back(exec::make_column_ref(0, inner_type, inner->output[0].name));

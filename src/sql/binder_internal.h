@@ -149,6 +149,8 @@ struct Binder::Impl {
   // subquery its NULLs (the answer is NULL when the set holds one, else FALSE). True when
   // it rewrote them.
   bool sqlite_never_equal(exec::ExpressionPtr& needle, exec::PlanPtr& inner) const;
+  // Whether SQLite's rule above applies to a needle and the type of the set's elements.
+  bool needle_never_equals(const exec::Expression& needle, const columnar::DataType& element) const;
   exec::ExpressionPtr bind_literal(const Expr& e);
   // A library function on bound arguments (cast to its signature).
   exec::ExpressionPtr call_function(const std::string& name, std::vector<exec::ExpressionPtr> args,

@@ -459,13 +459,7 @@ ExpressionPtr Binder::Impl::join_in(const Expr& sq, PlanPtr& plan, BindContext& 
   }
   ExpressionPtr item = bind(*sub.items[0].expr, vctx);
   if (contains_subquery(*item)) return nullptr;
-  {
-    // A needle no element can equal: answered per outer value by bind_subquery.
-    ExpressionPtr probe = needle->clone();
-    PlanPtr one = node(PlanKind::kValues);
-    one->output.emplace_back("v", item->type);
-    if (sqlite_never_equal(probe, one)) return nullptr;
-  }
+  if (needle_never_equals(*needle, item->type)) return nullptr;  // per outer value instead
   lk.push_back(needle->clone());
   rk.push_back(item->clone());
   if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
