@@ -220,6 +220,11 @@ void run_describe(const CatalogFlags& cf, const std::string& name) {
   const auto* order = m->sort_order_by_id(m->default_sort_order_id);
   std::string sort = order ? iceberg::sort_order_to_string(*order, schema) : "";
   fmt::print("sorted by:      {}\n", sort.empty() ? "(unsorted)" : sort);
+  if (!schema.identifier_field_ids.empty()) {
+    std::string key;
+    for (int32_t id : schema.identifier_field_ids) key += (key.empty() ? "" : ", ") + schema.column_name(id);
+    fmt::print("identified by:  {} (identifier fields, the primary key)\n", key);
+  }
   fmt::print("columns (schema {}):\n", schema.schema_id);
   for (const auto& f : schema.schema.fields)
     fmt::print("  {:>3}  {} {}{}\n", *f.field_id, f.name, f.type.to_string(),

@@ -1,5 +1,7 @@
 #include "iceberg/table_creation.h"
 
+#include <algorithm>
+
 #include "base/error.h"
 
 namespace floe::iceberg {
@@ -60,6 +62,23 @@ TableMetadata new_table_metadata(const columnar::Schema& columns, const NewTable
   auto schema = std::make_shared<TableSchema>(assign_fresh_ids(stored, &last_id));
   schema->schema_id = 0;
   m.last_column_id = last_id;
+  for (const auto& name : o.identifier_columns) {
+    int i = schema->find(name);
+    if (i < 0) throw InvalidInputError(fmt::format("identifier field {} is not a column", name));
+    const columnar::Field& f = schema->schema.fields[size_t(i)];
+    if (f.nullable)
+      throw InvalidInputError(fmt::format("identifier field {} must be required (NOT NULL)", name));
+    columnar::TypeId t = f.type.id();
+    if (t == columnar::TypeId::kFloat32 || t == columnar::TypeId::kFloat64 || f.type.is_nested())
+      throw InvalidInputError(fmt::format(
+          "identifier field {} has type {}; Iceberg's identifier fields are primitive and not "
+          "float or double",
+          name, f.type.to_string()));
+    if (std::find(schema->identifier_field_ids.begin(), schema->identifier_field_ids.end(),
+                  *f.field_id) != schema->identifier_field_ids.end())
+      throw InvalidInputError(fmt::format("identifier field {} is named twice", name));
+    schema->identifier_field_ids.push_back(*f.field_id);
+  }
   m.schemas.push_back(schema);
   m.current_schema_id = 0;
   int32_t last_pid = kFirstPartitionFieldId - 1;

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "columnar/data_type.h"
 #include "iceberg/table_metadata.h"
@@ -16,9 +17,13 @@ struct NewTableOptions {
   std::string sort_clause;       // e.g. "element_id, ts DESC"; empty = unsorted
   std::map<std::string, std::string> properties;
   int format_version = 2;
+  // Top-level columns that identify a row (the schema's identifier-field-ids, e.g. a
+  // primary key). Each must be required and of a primitive type other than float or double.
+  std::vector<std::string> identifier_columns;
 };
 
-// Throws InvalidInputError for a bad clause or a type Iceberg cannot store.
+// Throws InvalidInputError for a bad clause, a bad identifier column or a type Iceberg
+// cannot store.
 TableMetadata new_table_metadata(const columnar::Schema& columns, const NewTableOptions& options);
 
 }  // namespace floe::iceberg

@@ -164,8 +164,17 @@ TableMetadata apply_table_changes(const TableMetadata& base,
         break;
       }
       case TableChange::Kind::kDropNotNull: {
-        edit(fields, c.name, true,
-             [&](std::vector<Field>& sib, int idx) { sib[size_t(idx)].nullable = true; });
+        edit(fields, c.name, true, [&](std::vector<Field>& sib, int idx) {
+          const Field& f = sib[size_t(idx)];
+          // The spec: identifier fields are required.
+          for (int32_t id : identifiers)
+            if (f.field_id == id)
+              throw InvalidInputError(fmt::format(
+                  "drop not null {}: it is an identifier field (a primary key column), which "
+                  "must be required",
+                  c.name));
+          sib[size_t(idx)].nullable = true;
+        });
         schema_changed = true;
         break;
       }

@@ -140,7 +140,8 @@ struct Expr {
   std::string text;  // literal text (strings unescaped), interval quantity, parameter name
   bool bool_value = false;
 
-  std::vector<std::string> names;  // column ref parts, function name parts, star qualifier
+  std::vector<std::string> names;  // column ref parts, function name parts, star qualifier,
+                                   // the table of SQLite's `x IN t`
   std::vector<std::string> exclude;  // SELECT * EXCLUDE (..)
 
   UnaryOp unary_op = UnaryOp::kNot;
@@ -293,7 +294,8 @@ struct ColumnDef {
   std::string name;
   TypeName type;
   bool not_null = false;
-  bool primary_key = false;  // accepted, recorded, not enforced (as in Snowflake)
+  bool null_declared = false;  // NULL written: the column is meant to allow NULL
+  bool primary_key = false;  // the table's identifier field; not enforced (as in Snowflake)
   bool unique = false;       // likewise
   ExprPtr default_value;
   std::string default_text;  // the DEFAULT expression as written (kept with the table)
@@ -370,7 +372,8 @@ struct Assignment {
 struct Insert {
   ObjectName table;
   bool overwrite = false;             // INSERT OVERWRITE
-  bool or_replace = false;            // INSERT OR REPLACE (SQLite; an error later)
+  bool or_replace = false;            // INSERT OR REPLACE / REPLACE INTO: by the primary key
+  bool or_ignore = false;             // INSERT OR IGNORE: rows whose key exists are skipped
   std::vector<std::string> columns;   // empty: all, in order
   QueryPtr query;                     // VALUES are a kValues query
   bool default_values = false;        // INSERT INTO t DEFAULT VALUES

@@ -2,6 +2,7 @@
 // the subquery's plan), functions to the library, operators to typed kernels with the
 // casts their operands need.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <strings.h>
 
 #include <cctype>
@@ -293,8 +294,73 @@ ExpressionPtr Binder::Impl::comparison(ExprOp op, ExpressionPtr a, ExpressionPtr
   return exec::make_expression(op, exec::boolean_type(), std::move(kids));
 }
 
+namespace {
+
+void unify(std::vector<ExpressionPtr>& es, const SourcePos& pos, const char* what);
+
+// A COALESCE or CASE that is REAL only because an INTEGER branch was cast to the type of the
+// others. SQLite types each value on its own: on the rows that take that branch the value
+// is an integer.
+bool integer_branch_among_reals(const exec::Expression& e) {
+  if (!exec::is_floating(e.type) || (e.op != ExprOp::kCoalesce && e.op != ExprOp::kCase)) return false;
+  for (size_t i = 0; i < e.children.size(); ++i) {
+    bool value = e.op == ExprOp::kCoalesce || i % 2 == 1 || (e.has_else && i + 1 == e.children.size());
+    const exec::Expression& c = *e.children[i];
+    if (value && c.op == ExprOp::kCast && exec::is_integer(c.children[0]->type)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// SQLite: `mixed op other` with `mixed` as above is the operation in each branch, so that a
+// branch's integer takes integer arithmetic (COALESCE(43, avg(x)) / -65 is 0, not -0.66).
+ExpressionPtr Binder::Impl::arithmetic_in_branches(BinaryOp op, ExpressionPtr mixed, ExpressionPtr other,
+                                                   bool mixed_left, const SourcePos& pos) {
+  auto apply = [&](ExpressionPtr v) {
+    if (v->op == ExprOp::kCast && exec::is_integer(v->children[0]->type)) v = std::move(v->children[0]);
+    return mixed_left ? arithmetic(op, std::move(v), other->clone(), pos)
+                      : arithmetic(op, other->clone(), std::move(v), pos);
+  };
+  std::vector<ExpressionPtr> conditions, values;
+  if (mixed->op == ExprOp::kCoalesce) {
+    // COALESCE(a, b, c) is CASE WHEN a IS NOT NULL THEN a WHEN b IS NOT NULL THEN b ELSE c END.
+    for (size_t i = 0; i + 1 < mixed->children.size(); ++i) {
+      std::vector<ExpressionPtr> k;
+      k.push_back(mixed->children[i]->clone());
+      conditions.push_back(exec::make_expression(ExprOp::kIsNotNull, exec::boolean_type(), std::move(k)));
+    }
+    for (auto& c : mixed->children) values.push_back(apply(std::move(c)));
+  } else {
+    size_t pairs = mixed->children.size() / 2;
+    for (size_t i = 0; i < pairs; ++i) {
+      conditions.push_back(std::move(mixed->children[2 * i]));
+      values.push_back(apply(std::move(mixed->children[2 * i + 1])));
+    }
+    if (mixed->has_else) values.push_back(apply(std::move(mixed->children.back())));
+  }
+  bool has_else = values.size() > conditions.size();
+  unify(values, pos, "CASE");
+  DataType t = values[0]->type;
+  std::vector<ExpressionPtr> kids;
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    kids.push_back(std::move(conditions[i]));
+    kids.push_back(std::move(values[i]));
+  }
+  if (has_else) kids.push_back(std::move(values.back()));
+  auto c = exec::make_expression(ExprOp::kCase, t, std::move(kids));
+  c->has_else = has_else;
+  return c;
+}
+
 ExpressionPtr Binder::Impl::arithmetic(BinaryOp op, ExpressionPtr a, ExpressionPtr b,
                                        const SourcePos& pos) {
+  if (options.dialect == Dialect::kSqlite) {
+    if (integer_branch_among_reals(*a) && !integer_branch_among_reals(*b))
+      return arithmetic_in_branches(op, std::move(a), std::move(b), true, pos);
+    if (integer_branch_among_reals(*b) && !integer_branch_among_reals(*a))
+      return arithmetic_in_branches(op, std::move(b), std::move(a), false, pos);
+  }
   if (a->type.id() == TypeId::kNull && b->type.id() == TypeId::kNull) {
     a = cast_to(std::move(a), exec::bigint_type(), pos);
     b = cast_to(std::move(b), exec::bigint_type(), pos);
@@ -501,11 +567,9 @@ namespace {
 bool is_variant_syntax(const Expr& e);
 }  // namespace
 
-// x <op> ANY|ALL (subquery), other than = ANY (which is IN): by the subquery's row count,
-// non-NULL count and least or greatest value, with SQL's three-valued answer. E.g.
-// x > ALL (S) is TRUE when S is empty, FALSE when x <= max(S), NULL when x or an element of
-// S is NULL (and no element decides), else TRUE. Each statistic is a scalar subquery over
-// the subquery's text (uncorrelated ones run once).
+// x <op> ANY|ALL (subquery), other than = ANY (which is IN) and <> ALL (NOT IN), evaluated
+// per outer value when join_quantified could not make joins of it. Each statistic is a
+// scalar subquery (uncorrelated ones run once).
 ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
   if (e.text.empty()) bind_error(e.pos, "quantified comparison without its subquery text");
   bool all = e.quantifier == Quantifier::kAll;
@@ -525,11 +589,60 @@ ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
     k.push_back(to_boolean(std::move(r), e.pos, "NOT"));
     return exec::make_expression(ExprOp::kNot, exec::boolean_type(), std::move(k));
   }
-  auto stat = [&](const char* aggregate) {
-    std::string text = fmt::format("(SELECT {} FROM ({}) AS __floe_quantified(__floe_v))", aggregate, e.text);
-    ExprPtr parsed = parse_expression(text);
-    return bind(*parsed, ctx);
-  };
+  ExpressionPtr x = bind(*e.args[0], ctx);
+  return quantified_answer(e, std::move(x), [&](const char* function, bool star) {
+    ExprPtr sq = quantified_statistics(e, {{function, star}});
+    if (!sq)
+      sq = parse_expression(fmt::format("(SELECT {}({}) FROM ({}) AS __floe_quantified(__floe_v))", function,
+                                        star ? "*" : "__floe_v", e.text));
+    return bind(*sq, ctx);
+  });
+}
+
+// For SELECT y FROM .. WHERE .., the same query with its item inside aggregates, one item
+// each: (SELECT max(y) FROM .. WHERE ..), which is decorrelated like any scalar aggregate.
+// DISTINCT is dropped: it changes neither the least or greatest value nor whether S is empty
+// or holds a NULL, the only things the counts are used for.
+ExprPtr Binder::Impl::quantified_statistics(const Expr& e, const std::vector<Statistic>& stats) {
+  ExprPtr sq = parse_expression("(" + e.text + ")");
+  if (sq->kind != ExprKind::kScalarSubquery || !plain_select(*sq->subquery)) return nullptr;
+  Select& s = *sq->subquery->select;
+  if (s.items.size() != 1 || s.items[0].expr->kind == ExprKind::kStar || contains_aggregate(*s.items[0].expr))
+    return nullptr;
+  std::vector<const Expr*> windows;
+  collect_windows(*s.items[0].expr, windows);
+  if (!windows.empty()) return nullptr;
+  s.items.clear();
+  for (const auto& [function, star] : stats) {
+    auto call = std::make_unique<Expr>();
+    call->kind = ExprKind::kFunction;
+    call->pos = e.pos;
+    call->names = {function};
+    if (star) {
+      call->star_arg = true;
+    } else {
+      // Its own copy of the item, parsed from the text again.
+      ExprPtr copy = parse_expression("(" + e.text + ")");
+      call->args.push_back(std::move(copy->subquery->select->items[0].expr));
+    }
+    SelectItem it;
+    it.expr = std::move(call);
+    s.items.push_back(std::move(it));
+  }
+  s.distinct = false;
+  sq->subquery->order_by.clear();
+  return sq;
+}
+
+// The answer of x <op> ANY|ALL (S) from S's row count, non-NULL count and least or greatest
+// value (`stat` gives each: count(*), count(y), min(y), max(y); nullptr when it cannot, which
+// makes this nullptr), with SQL's three-valued rules. E.g. x > ALL (S) is TRUE when S is
+// empty, FALSE when x <= max(S), NULL when x or an element of S is NULL (and no element
+// decides), else TRUE.
+ExpressionPtr Binder::Impl::quantified_answer(const Expr& e, ExpressionPtr x,
+                                              const std::function<ExpressionPtr(const char*, bool)>& stat) {
+  bool all = e.quantifier == Quantifier::kAll;
+  BinaryOp op = e.binary_op;
   auto boolean = [](std::optional<bool> v) {
     Column c{exec::boolean_type()};
     if (v) c.append_bool(*v);
@@ -553,9 +666,16 @@ ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
     k.push_back(std::move(b));
     return exec::make_expression(ExprOp::kAnd, exec::boolean_type(), std::move(k));
   };
-  ExpressionPtr x = bind(*e.args[0], ctx);
-  ExpressionPtr count = stat("count(*)");
-  ExpressionPtr non_null = stat("count(__floe_v)");
+  ExpressionPtr count = stat("count", true);
+  if (!count) return nullptr;
+  ExpressionPtr non_null = stat("count", false);
+  if (!non_null) return nullptr;
+  ExpressionPtr least, greatest;
+  bool want_least = op == BinaryOp::kEqual || op == BinaryOp::kNotEqual ||
+                    (all == (op == BinaryOp::kLess || op == BinaryOp::kLessEqual));
+  bool want_greatest = op == BinaryOp::kEqual || op == BinaryOp::kNotEqual || !want_least;
+  if (want_least && !(least = stat("min", false))) return nullptr;
+  if (want_greatest && !(greatest = stat("max", false))) return nullptr;
   Column zero{exec::bigint_type()};
   zero.append<int64_t>(0);
   // The decisive test: a non-NULL element that settles the answer (FALSE for ALL, TRUE for
@@ -565,21 +685,21 @@ ExpressionPtr Binder::Impl::bind_quantified(const Expr& e, BindContext& ctx) {
     case BinaryOp::kGreater:       // ALL: x <= max -> FALSE; ANY: x > min -> TRUE
     case BinaryOp::kGreaterEqual:  // ALL: x < max  -> FALSE; ANY: x >= min -> TRUE
       decisive = all ? comparison(op == BinaryOp::kGreater ? ExprOp::kLessEqual : ExprOp::kLess, x->clone(),
-                                  stat("max(__floe_v)"), e.pos)
+                                  std::move(greatest), e.pos)
                      : comparison(op == BinaryOp::kGreater ? ExprOp::kGreater : ExprOp::kGreaterEqual, x->clone(),
-                                  stat("min(__floe_v)"), e.pos);
+                                  std::move(least), e.pos);
       break;
     case BinaryOp::kLess:
     case BinaryOp::kLessEqual:
       decisive = all ? comparison(op == BinaryOp::kLess ? ExprOp::kGreaterEqual : ExprOp::kGreater, x->clone(),
-                                  stat("min(__floe_v)"), e.pos)
+                                  std::move(least), e.pos)
                      : comparison(op == BinaryOp::kLess ? ExprOp::kLess : ExprOp::kLessEqual, x->clone(),
-                                  stat("max(__floe_v)"), e.pos);
+                                  std::move(greatest), e.pos);
       break;
     case BinaryOp::kEqual:     // = ALL: an element other than x -> FALSE
     case BinaryOp::kNotEqual:  // <> ANY: an element other than x -> TRUE
-      decisive = any_of(comparison(ExprOp::kNotEqual, x->clone(), stat("min(__floe_v)"), e.pos),
-                        comparison(ExprOp::kNotEqual, x->clone(), stat("max(__floe_v)"), e.pos));
+      decisive = any_of(comparison(ExprOp::kNotEqual, x->clone(), std::move(least), e.pos),
+                        comparison(ExprOp::kNotEqual, x->clone(), std::move(greatest), e.pos));
       break;
     default:
       bind_error(e.pos, "ANY and ALL take a comparison (= <> < <= > >=)");
@@ -730,6 +850,37 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   return call;
 }
 
+bool Binder::Impl::needle_never_equals(const exec::Expression& needle, const DataType& element) const {
+  TypeId id = needle.type.id();
+  if (options.dialect != Dialect::kSqlite || !exec::is_numeric(element) ||
+      (id != TypeId::kString && id != TypeId::kBinary) || !needle.is_foldable())
+    return false;
+  if (id == TypeId::kString) {
+    try {
+      (void)columnar::cast_column(exec::evaluate_constant(needle), element);
+      return false;  // '2' is the number 2 (SQLite's numeric affinity)
+    } catch (const Error&) {
+    }
+  }
+  return true;
+}
+
+bool Binder::Impl::sqlite_never_equal(ExpressionPtr& needle, exec::PlanPtr& inner) const {
+  if (inner->output.size() != 1 || !needle_never_equals(*needle, inner->output[0].type)) return false;
+  DataType inner_type = inner->output[0].type;
+  needle = exec::make_null_constant(inner_type);
+  std::vector<ExpressionPtr> k;
+  k.push_back(exec::make_column_ref(0, inner_type, inner->output[0].name));
+  auto nulls = std::make_unique<exec::PlanNode>();
+  nulls->kind = exec::PlanKind::kFilter;
+  nulls->output = inner->output;
+  nulls->predicate = exec::make_expression(ExprOp::kIsNull, exec::boolean_type(), std::move(k));
+  nulls->estimated_rows = inner->estimated_rows;
+  nulls->children.push_back(std::move(inner));
+  inner = std::move(nulls);
+  return true;
+}
+
 ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
   Scope* outer = ctx.scope;
   auto corr = std::make_unique<Correlation>();
@@ -744,6 +895,10 @@ ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
     sq->kind = exec::SubqueryKind::kExists;
     expr->type = exec::boolean_type();
   } else {
+    if (inner.plan->output.size() != 1 && !e.names.empty())
+      bind_error(e.pos, fmt::format("IN {0}: table {0} has {1} columns; IN a table needs a table "
+                                    "of one column (or IN (SELECT column FROM {0}))",
+                                    fmt::join(e.names, "."), inner.plan->output.size()));
     if (inner.plan->output.size() != 1)
       bind_error(e.pos, fmt::format("the subquery returns {} columns; it must return one",
                                     inner.plan->output.size()));
@@ -755,6 +910,7 @@ ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
       sq->kind = exec::SubqueryKind::kIn;
       expr->type = exec::boolean_type();
       ExpressionPtr needle = bind(*e.args[0], ctx);
+      sqlite_never_equal(needle, inner.plan);
       DataType inner_type = inner.plan->output[0].type;
       auto common = exec::common_type(needle->type, inner_type);
       if (!common)

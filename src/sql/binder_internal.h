@@ -3,6 +3,7 @@
 // (private to binder files).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -94,6 +95,17 @@ struct Relation {
   int64_t estimated_rows = -1;
 };
 
+// A subquery's FROM (with its own conditions) under an AGGREGATE grouped by its correlation
+// keys (outputs #key0 ..): the caller adds aggregates bound in `ctx`, then finish() gives the
+// aggregate with the FROM as its input.
+struct KeyedAggregate {
+  Relation from;
+  Scope scope;
+  BindContext ctx;
+  exec::PlanPtr agg;
+  exec::PlanPtr finish();
+};
+
 struct Binder::Impl {
   BindCatalog& catalog;
   BindOptions options;
@@ -113,6 +125,8 @@ struct Binder::Impl {
   int view_depth = 0;
   // Scopes after aggregation/windows, kept alive while the statement binds.
   std::vector<std::unique_ptr<Scope>> scope_after_aggregate_;
+  // The scalar aggregates join_quantified made of quantified comparisons' subqueries.
+  std::vector<ExprPtr> quantified_statistics_;
 
   Impl(BindCatalog& c, BindOptions o) : catalog(c), options(std::move(o)) {}
 
@@ -120,9 +134,23 @@ struct Binder::Impl {
   exec::ExpressionPtr bind(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_column(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_quantified(const Expr& e, BindContext& ctx);
+  // The subquery of a quantified comparison `e` with its item replaced by aggregates of it,
+  // one item each (a function name; count(*) when the flag is set), or nullptr when it is
+  // not a plain SELECT of one item.
+  using Statistic = std::pair<const char*, bool>;
+  ExprPtr quantified_statistics(const Expr& e, const std::vector<Statistic>& stats);
+  exec::ExpressionPtr quantified_answer(const Expr& e, exec::ExpressionPtr x,
+                                        const std::function<exec::ExpressionPtr(const char*, bool)>& stat);
   exec::ExpressionPtr bind_function(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_binary(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_subquery(const Expr& e, BindContext& ctx);
+  // SQLite's `x IN (subquery)` where x is a text or blob constant that is no number and the
+  // subquery gives numbers: no element equals x, so the needle becomes a NULL and the
+  // subquery its NULLs (the answer is NULL when the set holds one, else FALSE). True when
+  // it rewrote them.
+  bool sqlite_never_equal(exec::ExpressionPtr& needle, exec::PlanPtr& inner) const;
+  // Whether SQLite's rule above applies to a needle and the type of the set's elements.
+  bool needle_never_equals(const exec::Expression& needle, const columnar::DataType& element) const;
   exec::ExpressionPtr bind_literal(const Expr& e);
   // A library function on bound arguments (cast to its signature).
   exec::ExpressionPtr call_function(const std::string& name, std::vector<exec::ExpressionPtr> args,
@@ -131,6 +159,8 @@ struct Binder::Impl {
                                  const SourcePos& pos);
   exec::ExpressionPtr arithmetic(BinaryOp op, exec::ExpressionPtr a, exec::ExpressionPtr b,
                                  const SourcePos& pos);
+  exec::ExpressionPtr arithmetic_in_branches(BinaryOp op, exec::ExpressionPtr mixed, exec::ExpressionPtr other,
+                                             bool mixed_left, const SourcePos& pos);
   exec::ExpressionPtr to_boolean(exec::ExpressionPtr e, const SourcePos& pos, const char* what);
 
   // Queries (bind_query.cpp).
@@ -175,9 +205,10 @@ struct Binder::Impl {
   // Whether `e` binds in `scope` (its enclosing scopes as the scope says).
   bool binds_alone(const Expr& e, Scope& scope);
 
-  // Subqueries inside expressions (subquery_joins.cpp): the correlated scalar, EXISTS and
-  // IN subqueries of `exprs` (and uncorrelated IN), outside the nodes of `skip`, whose shape
-  // allows it are joined onto `plan`, whose columns ctx.scope lists; the joined columns are
+  // Subqueries inside expressions (subquery_joins.cpp): the correlated scalar, EXISTS, IN
+  // and quantified (ANY / ALL) subqueries of `exprs` (and uncorrelated IN), outside the
+  // nodes of `skip`, whose shape allows it are joined onto `plan`, whose columns ctx.scope
+  // lists; the joined columns are
   // appended to that scope, hidden, and `joins` maps each subquery to its value over them.
   // The others are left to per-value evaluation.
   void join_subqueries(const std::vector<const Expr*>& exprs,
@@ -190,10 +221,16 @@ struct Binder::Impl {
   exec::ExpressionPtr join_scalar_aggregate(const Expr& sq, CorrelatedConditions& cc,
                                             exec::PlanPtr& plan, Scope& scope);
   exec::ExpressionPtr join_scalar_value(const Expr& sq, CorrelatedConditions& cc,
-                                        exec::PlanPtr& plan, Scope& scope);
+                                        exec::PlanPtr& plan, Scope& scope, bool first_row = false);
   exec::ExpressionPtr join_exists(const Expr& sq, CorrelatedConditions& cc, exec::PlanPtr& plan,
                                   BindContext& ctx);
   exec::ExpressionPtr join_in(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
+  exec::ExpressionPtr join_quantified(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
+  // The aggregating subquery `q` grouped by its correlation keys too (its output: the keys,
+  // then its items), its correlated conditions left out.
+  BoundQuery grouped_by_keys(const Query& q, const CorrelatedConditions& cc);
+  std::unique_ptr<KeyedAggregate> keyed_aggregate(const Select& sub, const CorrelatedConditions& cc);
+  exec::ExpressionPtr join_first_row(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
 };
 
 // Helpers shared by binder files.
@@ -210,6 +247,8 @@ const Expr* scalar_join_candidate(const Expr& conjunct);  // the subquery node, 
 [[noreturn]] void bind_error(const SourcePos& pos, const std::string& message);
 std::string name_text(const ObjectName& name);
 bool contains_aggregate(const Expr& e);
+// SELECT .. FROM .. WHERE .. without grouping, windows, LIMIT or WITH.
+bool plain_select(const Query& q);
 void collect_aggregates(const Expr& e, std::vector<const Expr*>& out);
 void collect_windows(const Expr& e, std::vector<const Expr*>& out);
 columnar::Column evaluate_constant_expr_for(Binder::Impl& impl, const Expr& e);

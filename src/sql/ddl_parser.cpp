@@ -162,6 +162,7 @@ ColumnDef Parser::column_def() {
       case Keyword::kNull:
         advance();
         col.not_null = false;
+        col.null_declared = true;
         continue;
       case Keyword::kDefault:
         advance();

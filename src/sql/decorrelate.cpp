@@ -143,6 +143,7 @@ bool Binder::Impl::uncorrelated_in_join(const Expr& conjunct, Relation& rel) {
     return false;
   }
   if (contains_subquery(*needle) || sub.plan->output.size() != 1) return false;
+  sqlite_never_equal(needle, sub.plan);  // then no row joins: the needle is NULL
   exec::ExpressionPtr item = exec::make_column_ref(0, sub.plan->output[0].type, sub.plan->output[0].name);
   auto join = std::make_unique<PlanNode>();
   join->kind = PlanKind::kHashJoin;
@@ -234,6 +235,7 @@ bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, 
       return false;
     }
     if (contains_subquery(*item) || contains_subquery(*needle)) return false;
+    if (needle_never_equals(*needle, item->type)) return false;
     if (!add_in_keys(*join, std::move(needle), std::move(item), test->pos)) return false;
   }
   join->residual = exec::make_conjunction(residual);

@@ -19,16 +19,16 @@ void Parser::insert(Statement& s, bool replace_into) {
   i->or_replace = replace_into;
   if (!replace_into && at(Keyword::kOr)) {
     advance();
-    if (!at(Keyword::kReplace)) {
+    if (accept(Keyword::kReplace)) {
+      i->or_replace = true;
+    } else if (accept(Keyword::kIgnore)) {
+      i->or_ignore = true;
+    } else {
       const Token& what = peek();
-      if (what.keyword == Keyword::kIgnore || at_word("abort") || at_word("fail") ||
-          at_word("rollback")) {
+      if (at_word("abort") || at_word("fail") || at_word("rollback"))
         fail_unsupported(first, "INSERT OR " + upper_ascii(what.text));
-      }
-      fail_expected("REPLACE after INSERT OR");
+      fail_expected("REPLACE or IGNORE after INSERT OR");
     }
-    advance();
-    i->or_replace = true;
   }
   if (!replace_into && accept(Keyword::kOverwrite)) {
     i->overwrite = true;

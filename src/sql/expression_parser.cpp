@@ -308,8 +308,9 @@ ExprPtr Parser::in_predicate(ExprPtr left, bool negated) {
     auto table = std::make_unique<TableRef>();
     table->pos = first.pos;
     table->name = object_name("a table name");
-    q->select->from.push_back(std::move(table));
     ExprPtr e = make_expr(ExprKind::kInSubquery, pos);
+    e->names = table->name;
+    q->select->from.push_back(std::move(table));
     e->negated = negated;
     e->args.push_back(std::move(left));
     e->subquery = std::move(q);

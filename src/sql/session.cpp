@@ -29,6 +29,7 @@
 #include "sql/ingest_statements.h"
 #include "sql/result_builders.h"
 #include "sql/parser.h"
+#include "sql/keyed_insert.h"
 #include "sql/merge_rows.h"
 #include "sql/table_rewrite.h"
 #include "sql/transaction.h"
@@ -52,6 +53,7 @@ struct MemoryTable {
   std::set<std::string> variant;  // columns declared VARIANT, OBJECT or ARRAY
   std::shared_ptr<const std::vector<Batch>> batches = std::make_shared<std::vector<Batch>>();
   std::map<std::string, std::string> defaults;  // column -> DEFAULT expression text
+  std::vector<std::string> key;                  // PRIMARY KEY columns, in the key's order
 };
 
 // A warehouse table keeps a column's DEFAULT as the table property
@@ -448,6 +450,7 @@ struct Session::State : public BindCatalog {
     if (exists && !ct.or_replace) throw CatalogError(fmt::format("table '{}' already exists", key_of(ct.name)));
     Schema schema;
     std::vector<Batch> rows;
+    std::vector<std::string> key;
     if (ct.as_query) {
       BoundQuery b = bind(*ct.as_query);
       for (size_t i = 0; i < b.names.size(); ++i) schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
@@ -455,11 +458,8 @@ struct Session::State : public BindCatalog {
       for (auto& r : rows) r.schema = schema;
     } else {
       schema = columns_schema(ct.columns);
-      for (const auto& pk : ct.primary_key) {
-        int i = schema.find(pk);
-        if (i < 0) throw BinderError(fmt::format("PRIMARY KEY column '{}' is not a column", pk));
-        schema.fields[size_t(i)].nullable = false;
-      }
+      key = declared_primary_key(ct, schema);
+      for (const auto& k : key) schema.fields[size_t(schema.find(k))].nullable = false;
     }
     if (schema.fields.empty()) throw BinderError("a table needs at least one column");
     std::map<std::string, std::string> defaults;
@@ -487,6 +487,7 @@ struct Session::State : public BindCatalog {
       MemoryTable t;
       t.schema = schema;
       t.defaults = defaults;
+      t.key = key;
       for (const auto& col : ct.columns)
         if (declared_variant(col.type)) t.variant.insert(col.name);
       auto v = std::make_shared<std::vector<Batch>>(std::move(rows));
@@ -508,6 +509,7 @@ struct Session::State : public BindCatalog {
     for (size_t i = 0; i < ct.sort_by.size(); ++i)
       nt.sort_clause += (i ? ", " : "") + expr_text(*ct.sort_by[i].expr) + (ct.sort_by[i].descending ? " DESC" : "");
     for (const auto& p : ct.properties) nt.properties[p.key] = p.value;
+    nt.identifier_columns = key;
     iceberg::TableMetadata m = iceberg::new_table_metadata(schema, nt);
     for (const auto& [name, text] : defaults) {
       const auto& fields = m.current_schema().schema.fields;
@@ -673,6 +675,18 @@ struct Session::State : public BindCatalog {
     return out;
   }
 
+  // The table's PRIMARY KEY columns (its schema's identifier fields), in the key's order.
+  std::vector<std::string> key_columns(const ObjectName& table) {
+    auto it = memory_tables.find(memory_key(table));
+    if (it != memory_tables.end()) return it->second.key;
+    std::vector<std::string> out;
+    if (options.in_memory || !table_exists(table)) return out;
+    auto m = table_ops(identifier(table))->current();
+    const iceberg::TableSchema& schema = m->current_schema();
+    for (int32_t id : schema.identifier_field_ids) out.push_back(schema.column_name(id));
+    return out;
+  }
+
   // `rows` values of a column's DEFAULT (NULLs without one), as the column's type.
   Column default_column(const columnar::Field& field, const std::map<std::string, std::string>& defaults,
                         int64_t rows, const std::string& table) {
@@ -763,7 +777,6 @@ struct Session::State : public BindCatalog {
   }
 
   StatementResult insert(Insert& ins) {
-    if (ins.or_replace) throw UnsupportedError("INSERT OR REPLACE / REPLACE INTO is not supported (tables have no keys); use MERGE");
     auto source = open_table(ins.table, nullptr);
     if (!source) throw CatalogError(fmt::format("table '{}' does not exist", key_of(ins.table)));
     Schema schema = source->schema();
@@ -779,6 +792,7 @@ struct Session::State : public BindCatalog {
       BoundQuery b = bind(*ins.query);
       rows = conform(schema, execute(*b.plan), ins.columns, key_of(ins.table), defaults);
     }
+    if (ins.or_replace || ins.or_ignore) return keyed_insert(ins, schema, std::move(rows));
     int64_t n = 0;
     for (const auto& r : rows) n += r.num_rows();
     auto it = memory_tables.find(memory_key(ins.table));
@@ -797,6 +811,31 @@ struct Session::State : public BindCatalog {
     } else {
       append_warehouse(identifier(ins.table), std::move(rows), ins.overwrite);
     }
+    return status(fmt::format("INSERT {}", n), n);
+  }
+
+  // INSERT OR REPLACE / REPLACE INTO / INSERT OR IGNORE: the MERGE on the table's key of its
+  // rows, one per key (SQLite's rules: of rows sharing a key the last replaces, the first is
+  // kept by IGNORE).
+  StatementResult keyed_insert(const Insert& ins, const Schema& schema, std::vector<Batch> rows) {
+    const char* what = ins.or_replace ? "INSERT OR REPLACE" : "INSERT OR IGNORE";
+    std::vector<int> key;
+    for (const auto& k : key_columns(ins.table)) {
+      key.push_back(schema.find(k));
+      // Other engines may key a table by a field inside a struct.
+      if (key.back() < 0)
+        throw UnsupportedError(fmt::format("{}: the key field '{}' of '{}' is not a top-level column", what, k,
+                                           key_of(ins.table)));
+    }
+    if (key.empty())
+      throw BinderError(fmt::format("{}: table '{}' has no PRIMARY KEY to find the rows it replaces; "
+                                    "use MERGE",
+                                    what, key_of(ins.table)));
+    Batch source = one_row_per_key(std::move(rows), schema, key, ins.or_replace);
+    BoundMerge bound = keyed_insert_merge(schema, key, ins.or_replace);
+    auto target = merge_target(ins.table);
+    MergeCounts c = run_merge(target, bound, std::move(source));
+    int64_t n = c.inserted + c.updated;
     return status(fmt::format("INSERT {}", n), n);
   }
 
@@ -1018,21 +1057,57 @@ struct Session::State : public BindCatalog {
     return v;
   }
 
-  StatementResult merge(Merge& m) {
-    auto it = memory_tables.find(memory_key(m.target));
-    bool memory = it != memory_tables.end();
-    if (!memory && (options.in_memory || !table_exists(m.target)))
-      throw CatalogError(fmt::format("table '{}' does not exist", key_of(m.target)));
+  // The table a MERGE changes: a session's memory table or a warehouse table.
+  struct MergeTarget {
+    MemoryTable* memory = nullptr;
     std::unique_ptr<iceberg::TableOperations> ops;
     Schema schema;
-    if (memory) {
-      schema = it->second.schema;
-    } else {
-      ops = table_ops(identifier(m.target));
-      schema = ops->current()->current_schema().schema;
+  };
+  struct MergeCounts {
+    int64_t inserted = 0, updated = 0, deleted = 0;
+  };
+
+  MergeTarget merge_target(const ObjectName& name) {
+    MergeTarget t;
+    auto it = memory_tables.find(memory_key(name));
+    if (it != memory_tables.end()) {
+      t.memory = &it->second;
+      t.schema = it->second.schema;
+      return t;
     }
+    if (options.in_memory || !table_exists(name))
+      throw CatalogError(fmt::format("table '{}' does not exist", key_of(name)));
+    t.ops = table_ops(identifier(name));
+    t.schema = t.ops->current()->current_schema().schema;
+    return t;
+  }
+
+  // Applies a bound MERGE with its source rows to the target, in one commit.
+  MergeCounts run_merge(MergeTarget& target, BoundMerge& bound, Batch source) {
+    MergeRows rows(bound, target.schema, std::move(source));
+    if (target.memory) {
+      auto next = std::make_shared<std::vector<Batch>>();
+      for (const auto& b : *target.memory->batches) {
+        std::vector<Batch> out;
+        if (!rows.apply(b, out)) out.push_back(exec::take_rows(b, all_rows(b.num_rows())));
+        for (auto& o : out) next->push_back(std::move(o));
+      }
+      for (auto& b : rows.inserts()) next->push_back(std::move(b));
+      target.memory->batches = next;
+    } else {
+      auto change = [&](const Batch& b, const columnar::SelectionVector&, std::vector<Batch>& out) {
+        return rows.apply(b, out);
+      };
+      rewrite_table(*target.ops, nullptr, formats::ScanPredicate(), change, [&] { return rows.inserts(); },
+                    threads());
+    }
+    return {rows.inserted(), rows.updated(), rows.deleted()};
+  }
+
+  StatementResult merge(Merge& m) {
+    MergeTarget target = merge_target(m.target);
     Binder binder(*this, {options.dialect, threads()});
-    BoundMerge bound = binder.bind_merge(m, schema);
+    BoundMerge bound = binder.bind_merge(m, target.schema);
     prune_columns(*bound.source);
     Schema source_schema = bound.source->schema();
     auto source_batches = execute(*bound.source);
@@ -1042,25 +1117,10 @@ struct Session::State : public BindCatalog {
     int64_t srows = 0;
     for (auto& b : source_batches) srows += b.num_rows();
     source.rows_without_columns = srows;
-    MergeRows rows(bound, schema, std::move(source));
-    auto change = [&](const Batch& b, const columnar::SelectionVector&, std::vector<Batch>& out) {
-      return rows.apply(b, out);
-    };
-    if (memory) {
-      auto next = std::make_shared<std::vector<Batch>>();
-      for (const auto& b : *it->second.batches) {
-        std::vector<Batch> out;
-        if (!rows.apply(b, out)) out.push_back(exec::take_rows(b, all_rows(b.num_rows())));
-        for (auto& o : out) next->push_back(std::move(o));
-      }
-      for (auto& b : rows.inserts()) next->push_back(std::move(b));
-      it->second.batches = next;
-    } else {
-      rewrite_table(*ops, nullptr, formats::ScanPredicate(), change, [&] { return rows.inserts(); }, threads());
-    }
-    int64_t n = rows.updated() + rows.deleted() + rows.inserted();
-    return status(fmt::format("MERGE {} ({} inserted, {} updated, {} deleted)", n, rows.inserted(),
-                              rows.updated(), rows.deleted()), n);
+    MergeCounts c = run_merge(target, bound, std::move(source));
+    int64_t n = c.updated + c.deleted + c.inserted;
+    return status(fmt::format("MERGE {} ({} inserted, {} updated, {} deleted)", n, c.inserted, c.updated,
+                              c.deleted), n);
   }
 
   StatementResult alter(AlterTable& a) {
@@ -1247,6 +1307,8 @@ struct Session::State : public BindCatalog {
           throw BinderError(fmt::format("column '{}' does not exist", a.names.at(0)));
         }
         if (t.schema.fields.size() == 1) throw InvalidInputError("cannot drop the only column of a table");
+        if (std::find(t.key.begin(), t.key.end(), a.names.at(0)) != t.key.end())
+          throw InvalidInputError(fmt::format("drop column {}: it is a PRIMARY KEY column", a.names.at(0)));
         t.schema.fields.erase(t.schema.fields.begin() + i);
         rebuild([&](Batch& b) { b.columns.erase(b.columns.begin() + i); });
         return status("ALTER TABLE");
@@ -1256,6 +1318,7 @@ struct Session::State : public BindCatalog {
         if (i < 0) throw BinderError(fmt::format("column '{}' does not exist", a.names.at(0)));
         if (t.schema.find(a.new_name) >= 0) throw BinderError(fmt::format("column '{}' already exists", a.new_name));
         t.schema.fields[size_t(i)].name = a.new_name;
+        std::replace(t.key.begin(), t.key.end(), a.names.at(0), a.new_name);
         rebuild([](Batch&) {});
         return status("ALTER TABLE");
       }
@@ -1320,6 +1383,7 @@ struct Session::State : public BindCatalog {
 
   StatementResult describe(Describe& d) {
     Schema schema;
+    std::vector<std::string> key;
     if (d.query) {
       BoundQuery b = bind(*d.query);
       for (size_t i = 0; i < b.names.size(); ++i) schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
@@ -1335,12 +1399,16 @@ struct Session::State : public BindCatalog {
         }
       } else {
         schema = src->schema();
+        key = key_columns(d.name);
       }
     }
     std::vector<std::vector<std::string>> rows;
-    for (const auto& f : schema.fields) rows.push_back({f.name, f.type.to_string(), f.nullable ? "YES" : "NO"});
+    for (const auto& f : schema.fields) {
+      bool in_key = std::find(key.begin(), key.end(), f.name) != key.end();
+      rows.push_back({f.name, f.type.to_string(), f.nullable ? "YES" : "NO", in_key ? "Y" : "N"});
+    }
     std::vector<Batch> v;
-    v.push_back(text_batch({"column_name", "column_type", "null"}, rows));
+    v.push_back(text_batch({"column_name", "column_type", "null", "primary_key"}, rows));
     Schema sc = v[0].schema;
     return rows_result(sc, std::move(v));
   }

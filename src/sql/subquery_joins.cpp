@@ -26,13 +26,13 @@ namespace {
 
 bool is_subquery_node(const Expr& e) {
   return e.kind == ExprKind::kScalarSubquery || e.kind == ExprKind::kExists ||
-         e.kind == ExprKind::kInSubquery;
+         e.kind == ExprKind::kInSubquery || e.kind == ExprKind::kQuantified;
 }
 
 // The subquery nodes of `e`, not looking inside subqueries, lambdas or the nodes of `skip`.
 void collect_subqueries(const Expr& e, const std::set<const Expr*>& skip,
                         std::vector<const Expr*>& out) {
-  if (skip.count(&e) || !e.lambda_params.empty() || e.kind == ExprKind::kQuantified) return;
+  if (skip.count(&e) || !e.lambda_params.empty()) return;
   if (is_subquery_node(e)) {
     out.push_back(&e);
     return;
@@ -49,13 +49,16 @@ void collect_subqueries(const Expr& e, const std::set<const Expr*>& skip,
   for (const auto& o : e.order_by) collect_subqueries(*o.expr, skip, out);
 }
 
-// SELECT .. FROM .. WHERE .. without grouping, windows, LIMIT or WITH.
+}  // namespace
+
 bool plain_select(const Query& q) {
   if (q.kind != QueryKind::kSelect || !q.ctes.empty() || q.limit || q.offset) return false;
   const Select& s = *q.select;
   return !s.group_by && !s.having && !s.qualify && s.windows.empty() && !s.from.empty() &&
          s.distinct_on.empty();
 }
+
+namespace {
 
 bool single_item(const Select& s) {
   return s.items.size() == 1 && s.items[0].expr->kind != ExprKind::kStar;
@@ -156,6 +159,18 @@ ExpressionPtr column(const PlanNode& plan, int index) {
   return exec::make_column_ref(index, plan.output[size_t(index)].type, "#subquery");
 }
 
+// Join keys between the outer keys and a relation grouped by the inner ones (its first
+// columns), in their common types; false when a pair has none.
+bool grouped_keys(const PlanNode& grouped, std::vector<ExpressionPtr>& outer_keys,
+                  std::vector<ExpressionPtr>& lk, std::vector<ExpressionPtr>& rk, const SourcePos& pos) {
+  for (size_t i = 0; i < outer_keys.size(); ++i) {
+    lk.push_back(std::move(outer_keys[i]));
+    rk.push_back(column(grouped, int(i)));
+    if (!unify_keys(lk.back(), rk.back(), pos)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool mentions_subquery(const Expr& e) {
@@ -246,6 +261,8 @@ bool Binder::Impl::split_conditions(const Select& sub, BindContext& outer_ctx,
 ExpressionPtr Binder::Impl::join_subquery(const Expr& sq, PlanPtr& plan, BindContext& ctx) {
   const Query& q = *sq.subquery;
   if (sq.kind == ExprKind::kInSubquery) return join_in(sq, plan, ctx);
+  if (sq.kind == ExprKind::kQuantified) return join_quantified(sq, plan, ctx);
+  if (sq.kind == ExprKind::kScalarSubquery && q.limit) return join_first_row(sq, plan, ctx);
   if (!plain_select(q)) return nullptr;
   const Select& sub = *q.select;
   CorrelatedConditions cc;
@@ -259,6 +276,32 @@ ExpressionPtr Binder::Impl::join_subquery(const Expr& sq, PlanPtr& plan, BindCon
   return join_scalar_value(sq, cc, plan, *ctx.scope);
 }
 
+std::unique_ptr<KeyedAggregate> Binder::Impl::keyed_aggregate(const Select& sub, const CorrelatedConditions& cc) {
+  auto k = std::make_unique<KeyedAggregate>();
+  k->from = filtered_from(sub.from, cc.inner, nullptr, nullptr);
+  k->scope.columns = k->from.columns;
+  k->ctx.scope = &k->scope;
+  k->agg = node(PlanKind::kAggregate);
+  for (size_t i = 0; i < cc.inner_keys.size(); ++i) {
+    k->agg->group_keys.push_back(bind(*cc.inner_keys[i], k->ctx));
+    k->agg->output.emplace_back("#key" + std::to_string(i), k->agg->group_keys.back()->type);
+  }
+  return k;
+}
+
+PlanPtr KeyedAggregate::finish() {
+  agg->estimated_rows = from.plan->estimated_rows;
+  agg->children.push_back(std::move(from.plan));
+  return std::move(agg);
+}
+
+BoundQuery Binder::Impl::grouped_by_keys(const Query& q, const CorrelatedConditions& cc) {
+  SelectHooks hooks;
+  hooks.extra_keys = cc.inner_keys;
+  hooks.skip_where = cc.correlated;
+  return select(*q.select, q, nullptr, nullptr, &hooks);
+}
+
 // (SELECT agg(..) FROM s WHERE s.k = t.k): grouped by s.k and LEFT JOINed. An outer row
 // without a group gets the item's value over no rows: 0 for a bare COUNT, NULL for the
 // aggregates that are NULL over no rows, else that value computed once.
@@ -266,10 +309,7 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
                                                   PlanPtr& plan, Scope& scope) {
   const Query& q = *sq.subquery;
   const Select& sub = *q.select;
-  SelectHooks hooks;
-  hooks.extra_keys = cc.inner_keys;
-  hooks.skip_where = cc.correlated;
-  BoundQuery grouped = select(sub, q, nullptr, nullptr, &hooks);
+  BoundQuery grouped = grouped_by_keys(q, cc);
   size_t k = cc.inner_keys.size();
   if (grouped.plan->output.size() != k + 1) return nullptr;
   DataType value_type = grouped.plan->output[k].type;
@@ -300,11 +340,7 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
     over_none = cast_to(std::move(e), value_type, sq.pos);
   }
   std::vector<ExpressionPtr> lk, rk;
-  for (size_t i = 0; i < k; ++i) {
-    lk.push_back(std::move(cc.outer_keys[i]));
-    rk.push_back(column(*grouped.plan, int(i)));
-    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
-  }
+  if (!grouped_keys(*grouped.plan, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
   int base = attach(plan, scope, std::move(grouped.plan), exec::JoinKind::kLeft, std::move(lk),
                     std::move(rk));
   ExpressionPtr value = column(*plan, base + int(k));
@@ -320,50 +356,6 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
     return case_of(std::move(b), std::move(value));
   }
   return value;
-}
-
-// (SELECT v FROM s WHERE s.k = t.k): s grouped by s.k with COUNT(*) and ANY_VALUE(v), LEFT
-// JOINed; a key with more than one row is the single-row error when an outer row reads it.
-ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditions& cc,
-                                              PlanPtr& plan, Scope& scope) {
-  const Select& sub = *sq.subquery->select;
-  Relation inner = filtered_from(sub.from, cc.inner, nullptr, nullptr);
-  Scope is;
-  is.columns = inner.columns;
-  BindContext ictx;
-  ictx.scope = &is;
-  auto agg = node(PlanKind::kAggregate);
-  size_t k = cc.inner_keys.size();
-  for (size_t i = 0; i < k; ++i) {
-    agg->group_keys.push_back(bind(*cc.inner_keys[i], ictx));
-    agg->output.emplace_back("#key" + std::to_string(i), agg->group_keys.back()->type);
-  }
-  ExpressionPtr v = bind(*sub.items[0].expr, ictx);
-  if (v->type.id() == TypeId::kNull) v = cast_to(std::move(v), exec::bigint_type(), sq.pos);
-  agg->aggregates.push_back(aggregate_call("count", {}, true, sq.pos));
-  std::vector<ExpressionPtr> args;
-  args.push_back(std::move(v));
-  agg->aggregates.push_back(aggregate_call("any_value", std::move(args), false, sq.pos));
-  agg->output.emplace_back("#rows", agg->aggregates[0].function.result_type);
-  agg->output.emplace_back("#value", agg->aggregates[1].function.result_type);
-  agg->estimated_rows = inner.plan->estimated_rows;
-  agg->children.push_back(std::move(inner.plan));
-  std::vector<ExpressionPtr> lk, rk;
-  for (size_t i = 0; i < k; ++i) {
-    lk.push_back(std::move(cc.outer_keys[i]));
-    rk.push_back(column(*agg, int(i)));
-    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
-  }
-  DataType value_type = agg->output[k + 1].type;
-  int base = attach(plan, scope, std::move(agg), exec::JoinKind::kLeft, std::move(lk),
-                    std::move(rk));
-  std::vector<ExpressionPtr> kids;
-  kids.push_back(cast_to(column(*plan, base + int(k)), exec::bigint_type(), sq.pos));
-  kids.push_back(column(*plan, base + int(k) + 1));
-  auto call = exec::make_expression(ExprOp::kFunction, value_type, std::move(kids));
-  call->function = exec::single_row_value(value_type);
-  call->name = call->function.name;
-  return call;
 }
 
 // [NOT] EXISTS (SELECT .. FROM s WHERE s.k = t.k [AND s.x < t.y]): a MARK join on the keys,
@@ -435,6 +427,7 @@ ExpressionPtr Binder::Impl::join_in(const Expr& sq, PlanPtr& plan, BindContext& 
   }
   if (alone) {
     if (alone->plan->output.size() != 1) return nullptr;
+    sqlite_never_equal(needle, alone->plan);
     std::vector<ExpressionPtr> lk, rk;
     lk.push_back(std::move(needle));
     rk.push_back(column(*alone->plan, 0));
@@ -466,34 +459,21 @@ ExpressionPtr Binder::Impl::join_in(const Expr& sq, PlanPtr& plan, BindContext& 
   }
   ExpressionPtr item = bind(*sub.items[0].expr, vctx);
   if (contains_subquery(*item)) return nullptr;
+  if (needle_never_equals(*needle, item->type)) return nullptr;  // per outer value instead
   lk.push_back(needle->clone());
   rk.push_back(item->clone());
   if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
   // Rows and non-NULL values per key.
-  Relation counted = filtered_from(sub.from, cc.inner, nullptr, nullptr);
-  Scope cs;
-  cs.columns = counted.columns;
-  BindContext cctx;
-  cctx.scope = &cs;
-  auto agg = node(PlanKind::kAggregate);
-  for (size_t i = 0; i < k; ++i) {
-    agg->group_keys.push_back(bind(*cc.inner_keys[i], cctx));
-    agg->output.emplace_back("#key" + std::to_string(i), agg->group_keys.back()->type);
-  }
-  agg->aggregates.push_back(aggregate_call("count", {}, true, sq.pos));
+  auto counted = keyed_aggregate(sub, cc);
+  counted->agg->aggregates.push_back(aggregate_call("count", {}, true, sq.pos));
   std::vector<ExpressionPtr> args;
-  args.push_back(bind(*sub.items[0].expr, cctx));
-  agg->aggregates.push_back(aggregate_call("count", std::move(args), false, sq.pos));
-  agg->output.emplace_back("#rows", agg->aggregates[0].function.result_type);
-  agg->output.emplace_back("#values", agg->aggregates[1].function.result_type);
-  agg->estimated_rows = counted.plan->estimated_rows;
-  agg->children.push_back(std::move(counted.plan));
+  args.push_back(bind(*sub.items[0].expr, counted->ctx));
+  counted->agg->aggregates.push_back(aggregate_call("count", std::move(args), false, sq.pos));
+  counted->agg->output.emplace_back("#rows", counted->agg->aggregates[0].function.result_type);
+  counted->agg->output.emplace_back("#values", counted->agg->aggregates[1].function.result_type);
+  PlanPtr agg = counted->finish();
   std::vector<ExpressionPtr> clk, crk;
-  for (size_t i = 0; i < k; ++i) {
-    clk.push_back(std::move(cc.outer_keys[i]));
-    crk.push_back(column(*agg, int(i)));
-    if (!unify_keys(clk.back(), crk.back(), sq.pos)) return nullptr;
-  }
+  if (!grouped_keys(*agg, cc.outer_keys, clk, crk, sq.pos)) return nullptr;
   int found = attach(plan, scope, std::move(values.plan), exec::JoinKind::kMark, std::move(lk),
                      std::move(rk));
   int base = attach(plan, scope, std::move(agg), exec::JoinKind::kLeft, std::move(clk),
@@ -507,6 +487,164 @@ ExpressionPtr Binder::Impl::join_in(const Expr& sq, PlanPtr& plan, BindContext& 
   b.emplace_back(comparison(ExprOp::kGreater, std::move(rows), std::move(non_null), sq.pos),
                  boolean_constant(std::nullopt));
   return finish(case_of(std::move(b), boolean_constant(false)));
+}
+
+// x <op> ANY|ALL (S). = ANY is IN and <> ALL is NOT IN (join_in). The others read S's row
+// count, non-NULL count and least and greatest value: for S correlated by keys, S's query
+// with those four aggregates as its items, grouped by the keys and LEFT JOINed, so S runs
+// once for all outer rows. Uncorrelated S is left to bind_quantified (each statistic runs
+// once there).
+ExpressionPtr Binder::Impl::join_quantified(const Expr& sq, PlanPtr& plan, BindContext& ctx) {
+  bool all = sq.quantifier == Quantifier::kAll;
+  if ((sq.binary_op == BinaryOp::kEqual && !all) || (sq.binary_op == BinaryOp::kNotEqual && all)) {
+    // The IN node borrows the needle and the subquery for the call.
+    Expr in;
+    in.kind = ExprKind::kInSubquery;
+    in.pos = sq.pos;
+    in.negated = all;
+    auto& self = const_cast<Expr&>(sq);
+    in.args.push_back(std::move(self.args[0]));
+    in.subquery = std::move(self.subquery);
+    ExpressionPtr v;
+    try {
+      v = join_in(in, plan, ctx);
+    } catch (...) {
+      self.args[0] = std::move(in.args[0]);
+      self.subquery = std::move(in.subquery);
+      throw;
+    }
+    self.args[0] = std::move(in.args[0]);
+    self.subquery = std::move(in.subquery);
+    return v;
+  }
+  if (sq.text.empty()) return nullptr;
+  ExprPtr stats = quantified_statistics(sq, {{"count", true}, {"count", false}, {"min", false}, {"max", false}});
+  if (!stats) return nullptr;
+  const Query& q = *stats->subquery;
+  const Select& sub = *q.select;
+  CorrelatedConditions cc;
+  if (!split_conditions(sub, ctx, cc) || cc.inner_keys.empty() || !cc.residual.empty()) return nullptr;
+  ExpressionPtr x;
+  {
+    BindContext nctx = ctx;
+    nctx.substitutions = nullptr;
+    x = bind(*sq.args[0], nctx);
+  }
+  if (contains_subquery(*x)) return nullptr;
+  BoundQuery grouped = grouped_by_keys(q, cc);
+  size_t k = cc.inner_keys.size();
+  if (grouped.plan->output.size() != k + 4) return nullptr;
+  std::vector<ExpressionPtr> lk, rk;
+  if (!grouped_keys(*grouped.plan, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
+  int at = attach(plan, *ctx.scope, std::move(grouped.plan), exec::JoinKind::kLeft, std::move(lk), std::move(rk)) +
+           int(k);
+  quantified_statistics_.push_back(std::move(stats));
+  // A key without rows has no group: its counts are 0, its least and greatest NULL.
+  auto count = [&](int i) {
+    std::vector<ExpressionPtr> kids;
+    kids.push_back(column(*plan, at + i));
+    Column zero{exec::bigint_type()};
+    zero.append<int64_t>(0);
+    kids.push_back(cast_to(exec::make_constant(std::move(zero)), kids[0]->type, sq.pos));
+    DataType t = kids[0]->type;
+    return exec::make_expression(ExprOp::kCoalesce, t, std::move(kids));
+  };
+  return quantified_answer(sq, std::move(x), [&](const char* function, bool star) -> ExpressionPtr {
+    if (std::string_view(function) == "count") return count(star ? 0 : 1);
+    return column(*plan, at + (std::string_view(function) == "min" ? 2 : 3));
+  });
+}
+
+// (SELECT v FROM s WHERE s.k = t.k [ORDER BY o] LIMIT 1): join_scalar_value's first row.
+ExpressionPtr Binder::Impl::join_first_row(const Expr& sq, PlanPtr& plan, BindContext& ctx) {
+  const Query& q = *sq.subquery;
+  const Expr& limit = *q.limit;
+  if (limit.kind != ExprKind::kLiteral || limit.literal_kind != LiteralKind::kInteger || limit.text != "1" ||
+      q.offset || q.order_by.size() > 1 || q.kind != QueryKind::kSelect || !q.ctes.empty())
+    return nullptr;
+  const Select& sub = *q.select;
+  if (sub.group_by || sub.having || sub.qualify || !sub.windows.empty() || sub.from.empty() ||
+      !sub.distinct_on.empty() || sub.distinct || !single_item(sub))
+    return nullptr;
+  const Expr& item = *sub.items[0].expr;
+  if (has_window(item) || contains_aggregate(item)) return nullptr;
+  if (!q.order_by.empty()) {
+    const Expr& o = *q.order_by[0].expr;
+    // ORDER BY 1 and ORDER BY <the item's alias> name the item; an aggregate or window
+    // orders nothing here.
+    if (o.kind == ExprKind::kLiteral || has_window(o) || contains_aggregate(o)) return nullptr;
+    if (o.kind == ExprKind::kColumnRef && o.names.size() == 1 && o.names[0] == sub.items[0].alias) return nullptr;
+  }
+  CorrelatedConditions cc;
+  if (!split_conditions(sub, ctx, cc) || cc.inner_keys.empty() || !cc.residual.empty()) return nullptr;
+  return join_scalar_value(sq, cc, plan, *ctx.scope, true);
+}
+
+// (SELECT v FROM s WHERE s.k = t.k): s grouped by s.k with COUNT(*) and ANY_VALUE(v), LEFT
+// JOINed; a key with more than one row is the single-row error when an outer row reads it.
+// With `first_row` (LIMIT 1 [ORDER BY o]) a key's value is its first row's instead: the one
+// with the least (greatest) o, a row with a NULL o where the order puts NULLs first or no o
+// is non-NULL, or any row without ORDER BY.
+ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditions& cc, PlanPtr& plan,
+                                              Scope& scope, bool first_row) {
+  const Select& sub = *sq.subquery->select;
+  const OrderItem* order = first_row && !sq.subquery->order_by.empty() ? &sq.subquery->order_by[0] : nullptr;
+  auto inner = keyed_aggregate(sub, cc);
+  PlanPtr& agg = inner->agg;
+  size_t k = cc.inner_keys.size();
+  ExpressionPtr v = bind(*sub.items[0].expr, inner->ctx);
+  if (v->type.id() == TypeId::kNull) v = cast_to(std::move(v), exec::bigint_type(), sq.pos);
+  ExpressionPtr key;
+  if (order) {
+    key = bind(*order->expr, inner->ctx);
+    if (contains_subquery(*key)) return nullptr;
+  }
+  auto add = [&](exec::AggregateCall call, const char* name) {
+    agg->output.emplace_back(name, call.function.result_type);
+    agg->aggregates.push_back(std::move(call));
+  };
+  auto of = [](std::vector<ExpressionPtr*> xs) {
+    std::vector<ExpressionPtr> args;
+    for (ExpressionPtr* x : xs) args.push_back((*x)->clone());
+    return args;
+  };
+  if (!first_row) add(aggregate_call("count", {}, true, sq.pos), "#rows");
+  exec::AggregateCall any = aggregate_call("any_value", of({&v}), false, sq.pos);
+  if (key) any.filter = unary(ExprOp::kIsNull, key->clone());
+  add(std::move(any), "#value");
+  if (key) {
+    add(aggregate_call(order->descending ? "max_by" : "min_by", of({&v, &key}), false, sq.pos), "#first");
+    add(aggregate_call("count", {}, true, sq.pos), "#rows");
+    add(aggregate_call("count", of({&key}), false, sq.pos), "#ordered");
+  }
+  PlanPtr grouped = inner->finish();
+  std::vector<ExpressionPtr> lk, rk;
+  if (!grouped_keys(*grouped, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
+  DataType value_type = v->type;
+  int at = attach(plan, scope, std::move(grouped), exec::JoinKind::kLeft, std::move(lk), std::move(rk)) + int(k);
+  if (!first_row) {
+    std::vector<ExpressionPtr> kids;
+    kids.push_back(cast_to(column(*plan, at), exec::bigint_type(), sq.pos));
+    kids.push_back(column(*plan, at + 1));
+    auto call = exec::make_expression(ExprOp::kFunction, value_type, std::move(kids));
+    call->function = exec::single_row_value(value_type);
+    call->name = call->function.name;
+    return call;
+  }
+  if (!key) return column(*plan, at);
+  // The row with a NULL o when NULLs come first and there is one, or when no row has a
+  // non-NULL o; else the least (greatest).
+  ExpressionPtr rows = column(*plan, at + 2), ordered = column(*plan, at + 3);
+  std::vector<std::pair<ExpressionPtr, ExpressionPtr>> b;
+  if (order->nulls_first.value_or(order->descending)) {
+    b.emplace_back(comparison(ExprOp::kGreater, std::move(rows), std::move(ordered), sq.pos), column(*plan, at));
+  } else {
+    Column zero{exec::bigint_type()};
+    zero.append<int64_t>(0);
+    b.emplace_back(comparison(ExprOp::kEqual, std::move(ordered), exec::make_constant(std::move(zero)), sq.pos),
+                   column(*plan, at));
+  }
+  return case_of(std::move(b), column(*plan, at + 1));
 }
 
 }  // namespace floe::sql

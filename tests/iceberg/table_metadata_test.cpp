@@ -8,7 +8,9 @@
 
 #include "iceberg/data_file_metrics.h"
 #include "iceberg/manifest_io.h"
+#include "iceberg/table_creation.h"
 #include "iceberg/table_operations.h"
+#include "iceberg/table_update.h"
 
 namespace floe::iceberg {
 namespace {
@@ -209,6 +211,39 @@ TEST(TableMetadata, KeepsWhatItDoesNotInterpret) {
   EXPECT_EQ(j["schemas"][0]["fields"][1]["initial-default"], "x");
   EXPECT_EQ(j["schemas"][0]["fields"][1]["write-default"], "y");
   EXPECT_EQ(j["snapshots"][0]["key-id"], "k1");
+}
+
+TEST(TableMetadata, IdentifierFieldsOfANewTable) {
+  columnar::Schema columns;
+  columns.fields.emplace_back("region", DataType(TypeId::kString), false);
+  columns.fields.emplace_back("v", DataType(TypeId::kFloat64), true);
+  columns.fields.emplace_back("id", DataType(TypeId::kInt64), false);
+  columns.fields.emplace_back("w", DataType(TypeId::kFloat64), false);
+  NewTableOptions o;
+  o.location = "/t";
+  o.identifier_columns = {"id", "region"};
+  TableMetadata m = new_table_metadata(columns, o);
+  // Ids in the order the key names them.
+  EXPECT_EQ(m.current_schema().identifier_field_ids, (std::vector<int32_t>{3, 1}));
+  auto j = table_metadata_to_json(m);
+  EXPECT_EQ(j["schemas"][0]["identifier-field-ids"], nlohmann::json::array({3, 1}));
+  TableMetadata again = parse_table_metadata(table_metadata_to_string(m));
+  EXPECT_EQ(again.current_schema().identifier_field_ids, (std::vector<int32_t>{3, 1}));
+  // Schema changes keep them; an identifier field cannot become optional or be dropped.
+  TableChange add{TableChange::Kind::kAddColumn, "extra", "", DataType(TypeId::kInt32), true, "", ""};
+  EXPECT_EQ(apply_table_changes(m, {add}).current_schema().identifier_field_ids,
+            (std::vector<int32_t>{3, 1}));
+  TableChange drop_not_null{TableChange::Kind::kDropNotNull, "id", "", {}, true, "", ""};
+  EXPECT_THROW(apply_table_changes(m, {drop_not_null}), InvalidInputError);
+  TableChange drop{TableChange::Kind::kDropColumn, "region", "", {}, true, "", ""};
+  EXPECT_THROW(apply_table_changes(m, {drop}), InvalidInputError);
+  // What the spec does not allow as an identifier field.
+  for (const char* bad : {"v", "w", "missing"}) {
+    o.identifier_columns = {bad};
+    EXPECT_THROW(new_table_metadata(columns, o), InvalidInputError) << bad;
+  }
+  o.identifier_columns = {"id", "id"};
+  EXPECT_THROW(new_table_metadata(columns, o), InvalidInputError);
 }
 
 }  // namespace

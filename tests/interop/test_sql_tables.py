@@ -164,3 +164,27 @@ def test_column_defaults_live_with_the_table(wh):
     assert rows_of(wh, "db.d") == [(1, "new", 6), (2, "new", 1)]
     props = wh.pyiceberg_table("db.d").properties
     assert sorted(v for k, v in props.items() if k.startswith("floe.column-default.")) == ["'new'", "2 * 3"]
+
+
+def test_primary_key_is_the_schemas_identifier_fields_and_insert_or_replace_one_commit(wh):
+    floe_sql("-c", "CREATE TABLE db.k (region VARCHAR, id INTEGER, v VARCHAR, PRIMARY KEY (id, region)); "
+             "INSERT INTO db.k VALUES ('eu', 1, 'a'), ('us', 1, 'b'), ('eu', 2, 'c')", warehouse=wh.path)
+    floe_sql("-c", "INSERT OR REPLACE INTO db.k VALUES ('eu', 1, 'A'), ('eu', 3, 'x'), ('eu', 3, 'D')",
+             warehouse=wh.path)
+    tbl = wh.pyiceberg_table("db.k")
+    schema = tbl.schema()
+    ids = list(schema.identifier_field_ids)
+    assert [schema.find_field(i).name for i in ids] == ["id", "region"]
+    assert all(schema.find_field(i).required for i in ids)
+    assert schema.find_field("v").required is False
+    want = [("eu", 1, "A"), ("eu", 2, "c"), ("eu", 3, "D"), ("us", 1, "b")]
+    assert rows_of(wh, "db.k") == want
+    assert duck_rows(wh, "db.k") == want
+    # The replaced and the new rows went in one commit.
+    assert len(wh.snapshots("db.k")) == 2
+    floe_sql("-c", "INSERT OR IGNORE INTO db.k VALUES ('us', 1, 'ignored'), ('us', 2, 'e')", warehouse=wh.path)
+    assert rows_of(wh, "db.k") == want + [("us", 2, "e")]
+    assert floe_csv(wh, "DESCRIBE db.k") == ["column_name,column_type,null,primary_key", "region,VARCHAR,NO,Y",
+                                             "id,INTEGER,NO,Y", "v,VARCHAR,YES,N"]
+    assert "identified by:  id, region (identifier fields, the primary key)" in \
+        wh.floe("table", "describe", "db.k").stdout

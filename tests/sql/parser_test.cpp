@@ -777,6 +777,7 @@ TEST(ParserStatements, InsertUpdateDeleteMerge) {
   EXPECT_TRUE(parse_statement("INSERT INTO t DEFAULT VALUES").insert->default_values);
   EXPECT_TRUE(parse_statement("INSERT OVERWRITE INTO t SELECT 1").insert->overwrite);
   EXPECT_TRUE(parse_statement("INSERT OR REPLACE INTO t VALUES (1)").insert->or_replace);
+  EXPECT_TRUE(parse_statement("INSERT OR IGNORE INTO t VALUES (1)").insert->or_ignore);
   Statement replace = parse_statement("REPLACE INTO t1 VALUES(2, 'replace')");
   ASSERT_EQ(replace.kind, StatementKind::kInsert);
   EXPECT_TRUE(replace.insert->or_replace);
@@ -1065,7 +1066,7 @@ TEST(ParserErrors, RefusedConstructsSaySo) {
   refused("CREATE MATERIALIZED VIEW v AS SELECT 1", "CREATE MATERIALIZED");
   refused("VACUUM", "VACUUM");
   refused("PRAGMA table_info(t)", "PRAGMA");
-  refused("INSERT OR IGNORE INTO t VALUES (1)", "INSERT OR IGNORE");
+  refused("INSERT OR ABORT INTO t VALUES (1)", "INSERT OR ABORT");
   refused("CREATE TABLE t (a INT CHECK (a > 0))", "CHECK");
   refused("CREATE TABLE t (a INT REFERENCES u (a))", "REFERENCES");
   refused("SELECT a FROM t ORDER BY a COLLATE NOCASE", "COLLATE");
