@@ -60,9 +60,12 @@ enum class PlanKind {
   kFlatten,     // LATERAL FLATTEN: child columns, then SEQ, KEY, PATH, INDEX, VALUE, THIS
 };
 
-enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark };
+enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark, kRightSemi, kRightAnti };
 // kMark: every left row, plus a BOOLEAN column: TRUE when a right row matches, NULL when
 // none matches but a NULL key made the comparison unknown (for IN in expressions).
+// kRightSemi / kRightAnti: the right rows that some left row matches / that none matches,
+// with the right child's columns only: a semi or anti join whose kept side is the one
+// hashed (the build side is always the right child), chosen when that side is the smaller.
 
 struct SortKey {
   ExpressionPtr expr;

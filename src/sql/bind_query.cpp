@@ -216,6 +216,11 @@ void attach_filter(PlanPtr& plan, ExpressionPtr c) {
       attach_filter(p.children[1], std::move(c));
       return;
     }
+    // A right semi or anti join's output is its right child's rows, columns unchanged.
+    if (!cols.empty() && (k == exec::JoinKind::kRightSemi || k == exec::JoinKind::kRightAnti)) {
+      attach_filter(p.children[1], std::move(c));
+      return;
+    }
   }
   auto f = std::make_unique<PlanNode>();
   f->kind = PlanKind::kFilter;
@@ -268,7 +273,33 @@ void implied_filters(const exec::Expression& e, const std::vector<int>& rel_of, 
   }
 }
 
+// The share of a relation's estimated rows that its own filters are taken to keep.
+double filter_factor(const PlanNode& p) {
+  bool semi = (p.kind == PlanKind::kHashJoin || p.kind == PlanKind::kNestedLoopJoin) &&
+              (p.join_type == exec::JoinKind::kSemi || p.join_type == exec::JoinKind::kAnti ||
+               p.join_type == exec::JoinKind::kRightSemi ||
+               p.join_type == exec::JoinKind::kRightAnti);
+  return p.predicate || p.kind == PlanKind::kFilter || semi ? 0.2 : 1.0;
+}
+
 }  // namespace
+
+double filtered_rows_estimate(const PlanNode& p) {
+  return p.estimated_rows < 0 ? -1 : double(p.estimated_rows) * filter_factor(p);
+}
+
+void swap_join_inputs(PlanNode& join) {
+  if (join.residual) {
+    // Over [left columns, right columns] before, [right columns, left columns] after.
+    size_t lw = join.children[0]->output.size(), rw = join.children[1]->output.size();
+    std::vector<int> mapping(lw + rw);
+    for (size_t i = 0; i < lw; ++i) mapping[i] = int(rw + i);
+    for (size_t i = 0; i < rw; ++i) mapping[lw + i] = int(i);
+    exec::remap_columns(*join.residual, mapping);
+  }
+  std::swap(join.left_keys, join.right_keys);
+  std::swap(join.children[0], join.children[1]);
+}
 
 formats::ScanPredicate pushdown_predicate(const exec::Expression& condition,
                                           const columnar::Schema& schema) {
@@ -851,13 +882,9 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
   size_t n = rels.size();
   std::vector<double> est(n), raw(n);  // rows after / before the relation's own filters
   for (size_t r = 0; r < n; ++r) {
-    double e = rels[r].plan->estimated_rows >= 0 ? double(rels[r].plan->estimated_rows) : 1e6;
-    raw[r] = e;
     const PlanNode& p = *rels[r].plan;
-    bool semi = (p.kind == PlanKind::kHashJoin || p.kind == PlanKind::kNestedLoopJoin) &&
-                (p.join_type == exec::JoinKind::kSemi || p.join_type == exec::JoinKind::kAnti);
-    if (p.predicate || p.kind == PlanKind::kFilter || semi) e *= 0.2;
-    est[r] = e;
+    raw[r] = p.estimated_rows >= 0 ? double(p.estimated_rows) : 1e6;
+    est[r] = raw[r] * filter_factor(p);
   }
   // Equalities between a column of one relation and a column of another: their
   // selectivity is 1 / the larger distinct estimate (a relation's row count when unknown).

@@ -207,6 +207,13 @@ void shift_columns_by(exec::Expression& e, int by);
 exec::ExpressionPtr substitute_outer(exec::ExpressionPtr e, const Correlation& corr);
 bool contains_subquery(const exec::Expression& e);
 const Expr* scalar_join_candidate(const Expr& conjunct);  // the subquery node, or nullptr
+// The rows a relation's plan is expected to give after its own filters (-1 unknown): its
+// estimate, a fifth of it when a filter or a semi or anti join reduces it. The join order
+// and the choice of a semi join's build side compare these.
+double filtered_rows_estimate(const exec::PlanNode& p);
+// Swaps a join's children and its left and right keys, and rewrites the residual for the
+// swapped column order; the caller sets the join kind and output that go with it.
+void swap_join_inputs(exec::PlanNode& join);
 [[noreturn]] void bind_error(const SourcePos& pos, const std::string& message);
 std::string name_text(const ObjectName& name);
 bool contains_aggregate(const Expr& e);

@@ -73,12 +73,27 @@ bool add_in_keys(PlanNode& join, ExpressionPtr needle, ExpressionPtr item, const
   return true;
 }
 
+// A hash join builds its right child. A semi or anti join whose outer rows (left) are
+// estimated fewer than the subquery's swaps its children: the outer rows are hashed and
+// flagged as the subquery's rows stream past (RIGHT SEMI / RIGHT ANTI), keeping the same rows.
+void build_smaller_side(PlanNode& join) {
+  bool semi = join.join_type == exec::JoinKind::kSemi;
+  if (join.kind != PlanKind::kHashJoin || (!semi && join.join_type != exec::JoinKind::kAnti))
+    return;
+  double outer = filtered_rows_estimate(*join.children[0]);
+  double inner = filtered_rows_estimate(*join.children[1]);
+  if (outer < 0 || inner < 0 || outer >= inner) return;
+  join.join_type = semi ? exec::JoinKind::kRightSemi : exec::JoinKind::kRightAnti;
+  swap_join_inputs(join);
+}
+
 // `rel` becomes the semi or anti `join` of its rows with `inner`'s (rel's columns only).
 void join_onto(std::unique_ptr<PlanNode> join, Relation& rel, exec::PlanPtr inner) {
   join->output = rel.plan->output;
   join->estimated_rows = rel.plan->estimated_rows;
   join->children.push_back(std::move(rel.plan));
   join->children.push_back(std::move(inner));
+  build_smaller_side(*join);
   rel.plan = std::move(join);
 }
 
