@@ -861,15 +861,16 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
     shift_columns(*c, offset[size_t(r)]);
     attach_filter(rels[size_t(r)].plan, std::move(c));
   }
-  // Subquery tests that read one FROM item join it alone, before the items are joined.
-  // They are bound without the enclosing scopes, so a test that reads more than that item
-  // does not bind and stays for after the joins.
+  // Subquery tests that read one FROM item join it alone, before the items are joined
+  // (an EXISTS or IN of a plain subquery only when its rows are estimated fewer than the
+  // item's). They are bound without the enclosing scopes, so a test that reads more than
+  // that item does not bind and stays for after the joins.
   if (pushable && rels.size() > 1) {
     std::vector<const Expr*> kept;
     for (const Expr* c : *pushable) {
       bool pushed = false;
       for (size_t r = 0; r < rels.size() && !pushed; ++r)
-        pushed = is_semi_join_candidate(*c) ? semi_join(*c, rels[r], nullptr, nullptr)
+        pushed = is_semi_join_candidate(*c) ? semi_join(*c, rels[r], nullptr, nullptr, true)
                                             : uncorrelated_in_join(*c, rels[r]);
       if (!pushed) kept.push_back(c);
     }

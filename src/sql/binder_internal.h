@@ -167,8 +167,12 @@ struct Binder::Impl {
 
   // Decorrelation (decorrelate.cpp): a WHERE conjunct [NOT] EXISTS (subquery) or
   // x IN (subquery) becomes a semi or anti join of `rel` with the subquery's FROM; false
-  // (nothing changed) when the subquery's shape does not allow it.
-  bool semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr);
+  // (nothing changed) when the subquery's shape does not allow it, or, with
+  // `only_smaller_subquery` (one FROM item before the joins), when the subquery's rows are
+  // not estimated fewer than rel's: such a join hardly reduces rel, and after the joins it
+  // can hash their (often fewer) rows instead.
+  bool semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr,
+                 bool only_smaller_subquery = false);
   // x IN (subquery) of any shape, when the subquery is uncorrelated and x reads only `rel`:
   // a semi join of `rel` with the subquery's rows; false (nothing changed) otherwise.
   bool uncorrelated_in_join(const Expr& conjunct, Relation& rel);

@@ -167,7 +167,8 @@ bool Binder::Impl::uncorrelated_in_join(const Expr& conjunct, Relation& rel) {
   return true;
 }
 
-bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr) {
+bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr,
+                             bool only_smaller_subquery) {
   bool negated;
   const Expr* test = subquery_test(conjunct, negated);
   if (!test) return false;
@@ -198,6 +199,11 @@ bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, 
     (ok ? inner_only : correlated).push_back(c);
   }
   Relation inner = filtered_from(sub.from, inner_only, &outer_scope, corr);
+  if (only_smaller_subquery) {
+    double inner_rows = filtered_rows_estimate(*inner.plan);
+    double outer_rows = filtered_rows_estimate(*rel.plan);
+    if (inner_rows >= 0 && outer_rows >= 0 && inner_rows >= outer_rows) return false;
+  }
   int width = int(rel.columns.size());
   auto join = std::make_unique<PlanNode>();
   join->join_type = negated ? exec::JoinKind::kAnti : exec::JoinKind::kSemi;
