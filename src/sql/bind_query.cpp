@@ -301,6 +301,13 @@ void swap_join_inputs(PlanNode& join) {
   std::swap(join.children[0], join.children[1]);
 }
 
+int64_t column_distinct_estimate(const PlanNode& plan, int column) {
+  const PlanNode* p = &plan;
+  while (p->kind == PlanKind::kFilter) p = p->children[0].get();
+  if (p->kind != PlanKind::kScan) return -1;
+  return p->source->distinct_estimate(p->scan_columns[size_t(column)]);
+}
+
 formats::ScanPredicate pushdown_predicate(const exec::Expression& condition,
                                           const columnar::Schema& schema) {
   std::vector<ExpressionPtr> parts;
@@ -900,15 +907,8 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
   };
   auto ndv_of = [&](int global) -> double {
     size_t r = size_t(rel_of[size_t(global)]);
-    PlanNode* p = rels[r].plan.get();
-    while (p && p->kind == PlanKind::kFilter) p = p->children[0].get();
-    double fallback = std::max(1.0, est[r]);
-    if (p && p->kind == PlanKind::kScan) {
-      int local = global - offset[r];
-      int64_t d = p->source->distinct_estimate(p->scan_columns[size_t(local)]);
-      if (d > 0) return double(d);
-    }
-    return fallback;
+    int64_t d = column_distinct_estimate(*rels[r].plan, global - offset[r]);
+    return d > 0 ? double(d) : std::max(1.0, est[r]);
   };
   std::vector<Edge> edges;
   for (const auto& c : multi) {

@@ -3,6 +3,7 @@
 // (private to binder files).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -23,10 +24,14 @@ struct ColumnBinding {
 // its WHERE and the inner sides of their equalities become extra GROUP BY keys, output
 // before the select list.
 // empty_input: the FROM clause yields no rows (for the value an aggregate has over none).
+// reduce_from: called with the FROM relation (its WHERE applied) before the grouping; it may
+// keep fewer of its rows (those whose keys the outer query has).
+struct Relation;
 struct SelectHooks {
   std::vector<const Expr*> extra_keys;
   std::vector<const Expr*> skip_where;
   bool empty_input = false;
+  std::function<void(Relation&)> reduce_from;
 };
 
 struct Correlation;
@@ -178,6 +183,14 @@ struct Binder::Impl {
   bool uncorrelated_in_join(const Expr& conjunct, Relation& rel);
   // Whether `e` binds in `scope` (its enclosing scopes as the scope says).
   bool binds_alone(const Expr& e, Scope& scope);
+  // A decorrelated scalar subquery grouped by hooks.extra_keys and joined to `outer` on
+  // `outer_keys` (over outer's columns) needs only the groups of keys some outer row has.
+  // When those keys come from one relation of `outer` estimated much smaller than the
+  // groups, sets hooks.reduce_from to semi-join the subquery's FROM rows with a copy of that
+  // relation (read again: cheap when it is small), as a delim join would. `outer` must stay
+  // as it is until the subquery with these hooks is bound.
+  void reduce_to_outer_keys(SelectHooks& hooks, const exec::PlanNode& outer,
+                            const std::vector<exec::ExpressionPtr>& outer_keys);
 
   // Subqueries inside expressions (subquery_joins.cpp): the correlated scalar, EXISTS and
   // IN subqueries of `exprs` (and uncorrelated IN), outside the nodes of `skip`, whose shape
@@ -218,6 +231,9 @@ double filtered_rows_estimate(const exec::PlanNode& p);
 // Swaps a join's children and its left and right keys, and rewrites the residual for the
 // swapped column order; the caller sets the join kind and output that go with it.
 void swap_join_inputs(exec::PlanNode& join);
+// An upper estimate of the distinct values of output column `column` of `plan` when it is a
+// scan (perhaps under filters), else -1.
+int64_t column_distinct_estimate(const exec::PlanNode& plan, int column);
 [[noreturn]] void bind_error(const SourcePos& pos, const std::string& message);
 std::string name_text(const ObjectName& name);
 bool contains_aggregate(const Expr& e);

@@ -269,6 +269,7 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
   SelectHooks hooks;
   hooks.extra_keys = cc.inner_keys;
   hooks.skip_where = cc.correlated;
+  reduce_to_outer_keys(hooks, *plan, cc.outer_keys);
   BoundQuery grouped = select(sub, q, nullptr, nullptr, &hooks);
   size_t k = cc.inner_keys.size();
   if (grouped.plan->output.size() != k + 1) return nullptr;
