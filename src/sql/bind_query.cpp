@@ -222,6 +222,23 @@ void attach_filter(PlanPtr& plan, ExpressionPtr c) {
       return;
     }
   }
+  // Through a projection of the columns it reads (one that reorders a join's columns).
+  if (p.kind == PlanKind::kProject && c->is_deterministic() && !has_subquery(*c)) {
+    std::vector<int> cols;
+    exec::collect_columns(*c, cols);
+    std::vector<int> mapping(p.exprs.size(), -1);
+    bool plain = !cols.empty();
+    for (int x : cols) {
+      const exec::Expression& e = *p.exprs[size_t(x)];
+      plain = plain && e.op == ExprOp::kColumn;
+      mapping[size_t(x)] = e.column_index;
+    }
+    if (plain) {
+      exec::remap_columns(*c, mapping);
+      attach_filter(p.children[0], std::move(c));
+      return;
+    }
+  }
   auto f = std::make_unique<PlanNode>();
   f->kind = PlanKind::kFilter;
   f->output = p.output;
@@ -229,6 +246,37 @@ void attach_filter(PlanPtr& plan, ExpressionPtr c) {
   f->estimated_rows = p.estimated_rows;
   f->children.push_back(std::move(plan));
   plan = std::move(f);
+}
+
+// An outer join hashes its right child. When its left child is estimated smaller the
+// children swap (LEFT becomes RIGHT and RIGHT LEFT, FULL stays FULL), under a projection that
+// gives the columns in their order again, so that the smaller side is the one hashed.
+void build_smaller_outer_side(PlanPtr& plan) {
+  PlanNode& j = *plan;
+  exec::JoinKind k = j.join_type;
+  if (j.kind != PlanKind::kHashJoin ||
+      (k != exec::JoinKind::kLeft && k != exec::JoinKind::kRight && k != exec::JoinKind::kFull))
+    return;
+  double left = filtered_rows_estimate(*j.children[0]);
+  double right = filtered_rows_estimate(*j.children[1]);
+  if (left < 0 || right < 0 || left >= right) return;
+  int left_width = int(j.children[0]->output.size());
+  int right_width = int(j.children[1]->output.size());
+  swap_join_inputs(j);
+  j.join_type = k == exec::JoinKind::kLeft    ? exec::JoinKind::kRight
+                : k == exec::JoinKind::kRight ? exec::JoinKind::kLeft
+                                              : exec::JoinKind::kFull;
+  auto p = node(PlanKind::kProject);
+  p->output = j.output;
+  for (int g = 0; g < left_width + right_width; ++g) {
+    int at = g < left_width ? right_width + g : g - left_width;
+    p->exprs.push_back(exec::make_column_ref(at, j.output[size_t(g)].type, j.output[size_t(g)].name));
+  }
+  j.output = j.children[0]->output;
+  j.output.insert(j.output.end(), j.children[1]->output.begin(), j.children[1]->output.end());
+  p->estimated_rows = j.estimated_rows;
+  p->children.push_back(std::move(plan));
+  plan = std::move(p);
 }
 
 // An OR over several relations implies, for a relation every branch restricts, the OR of
@@ -656,6 +704,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
       j->children.push_back(std::move(left.plan));
       j->children.push_back(std::move(right.plan));
       r.plan = std::move(j);
+      build_smaller_outer_side(r.plan);
       r.columns = std::move(scope.columns);
       return r;
     }
