@@ -410,6 +410,8 @@ const char* join_name(JoinKind k) {
     case JoinKind::kSemi: return "SEMI";
     case JoinKind::kAnti: return "ANTI";
     case JoinKind::kMark: return "MARK";
+    case JoinKind::kRightSemi: return "RIGHT SEMI";
+    case JoinKind::kRightAnti: return "RIGHT ANTI";
   }
   return "?";
 }

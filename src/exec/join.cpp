@@ -1,7 +1,9 @@
 // Joins. The right child is materialized (the build side); left batches stream through
 // (the probe side), in parallel when the left side is a parallel scan. A hash join finds
 // candidate pairs by encoded keys; a nested-loop join pairs every row; both then apply the
-// residual condition and the join kind's rules for unmatched rows.
+// residual condition and the join kind's rules for unmatched rows. Right, full, right semi
+// and right anti joins flag the build rows some probe row matched (from any probe worker) and
+// emit the build rows their kind keeps once the probe side is done.
 //
 // A hash join whose build side passes the memory limit spills (Grace hash join): both sides
 // are written to partition files by key hash and joined partition by partition, each build
@@ -31,8 +33,16 @@ struct BuildSide {
   std::vector<int64_t> head;
   std::vector<int64_t> next;
   bool has_null_key = false;
-  std::unique_ptr<std::atomic<uint8_t>[]> matched;  // right/full joins
+  std::unique_ptr<std::atomic<uint8_t>[]> matched;  // see tracks_build_matches
 };
+
+// Joins whose output is the build rows only (the probe rows just decide which).
+bool emits_build_only(JoinKind k) { return k == JoinKind::kRightSemi || k == JoinKind::kRightAnti; }
+
+// Joins that flag which build rows were matched.
+bool tracks_build_matches(JoinKind k) {
+  return k == JoinKind::kRight || k == JoinKind::kFull || emits_build_only(k);
+}
 
 class JoinProbe : public Consumer {
  public:
@@ -47,6 +57,11 @@ class JoinProbe : public Consumer {
     int64_t rows = left.num_rows();
     if (rows == 0) return;
     JoinKind kind = node_.join_type;
+    bool build_only = emits_build_only(kind);
+    // Joins keeping a left row once whatever matches it: without a residual, a found key is a
+    // match, and its build rows need not be paired.
+    bool key_decides = !node_.residual &&
+                       (kind == JoinKind::kSemi || kind == JoinKind::kAnti || kind == JoinKind::kMark);
     std::vector<uint8_t> left_matched(size_t(rows), 0);
     std::vector<uint8_t> left_null_key(size_t(rows), 0);
     std::vector<uint32_t> li, ri;
@@ -74,7 +89,22 @@ class JoinProbe : public Consumer {
         }
         int64_t id = found[size_t(i)];
         if (id < 0) continue;
-        for (int64_t r = build_.head[size_t(id)]; r >= 0; r = build_.next[size_t(r)]) {
+        if (key_decides) {
+          left_matched[size_t(i)] = 1;
+          continue;
+        }
+        int64_t head = build_.head[size_t(id)];
+        if (build_only && !node_.residual) {
+          // Without a residual a key's rows are all matched together, so a matched first
+          // row means the whole chain is (or is being) flagged.
+          if (build_.matched[head].load(std::memory_order_relaxed)) continue;
+          for (int64_t r = head; r >= 0; r = build_.next[size_t(r)])
+            build_.matched[r].store(1, std::memory_order_relaxed);
+          continue;
+        }
+        for (int64_t r = head; r >= 0; r = build_.next[size_t(r)]) {
+          // A build row already matched needs no further residual tests.
+          if (build_only && build_.matched[r].load(std::memory_order_relaxed)) continue;
           li.push_back(uint32_t(i));
           ri.push_back(uint32_t(r));
           if (li.size() >= kMaxPairs) flush();
@@ -84,6 +114,7 @@ class JoinProbe : public Consumer {
       int64_t right_rows = build_.rows.num_rows();
       for (int64_t i = 0; i < rows; ++i) {
         for (int64_t r = 0; r < right_rows; ++r) {
+          if (build_only && build_.matched[r].load(std::memory_order_relaxed)) continue;
           li.push_back(uint32_t(i));
           ri.push_back(uint32_t(r));
           if (li.size() >= kMaxPairs) flush();
@@ -91,6 +122,7 @@ class JoinProbe : public Consumer {
       }
     }
     flush();
+    if (build_only) return;  // the build rows are emitted after the probe side
     // Unmatched left rows.
     columnar::SelectionVector unmatched;
     if (kind == JoinKind::kLeft || kind == JoinKind::kFull || kind == JoinKind::kAnti) {
@@ -179,10 +211,10 @@ class JoinProbe : public Consumer {
   std::vector<columnar::Field> left_fields_;
 };
 
-// The hash table (and the matched flags of right/full joins) over b.rows.
+// The hash table (and the matched flags, see tracks_build_matches) over b.rows.
 void index_build_side(const PlanNode& node, BuildSide& b) {
   int64_t n = b.rows.num_rows();
-  if (node.join_type == JoinKind::kRight || node.join_type == JoinKind::kFull) {
+  if (tracks_build_matches(node.join_type)) {
     b.matched.reset(new std::atomic<uint8_t>[size_t(std::max<int64_t>(n, 1))]);
     for (int64_t i = 0; i < n; ++i) b.matched[i].store(0);
   }
@@ -208,27 +240,32 @@ void index_build_side(const PlanNode& node, BuildSide& b) {
   }
 }
 
-// Right and full joins: the build rows nothing matched, with NULLs for the left columns.
-void emit_unmatched_build(const PlanNode& node, BuildSide& b, Consumer& out) {
-  if (node.join_type != JoinKind::kRight && node.join_type != JoinKind::kFull) return;
+// After the probe side: the build rows nothing matched for right and full joins (with NULLs
+// for the left columns) and right anti joins, the matched ones for right semi joins.
+void emit_build_rows(const PlanNode& node, BuildSide& b, Consumer& out) {
+  JoinKind kind = node.join_type;
+  if (!tracks_build_matches(kind)) return;
+  uint8_t wanted = kind == JoinKind::kRightSemi ? 1 : 0;
   columnar::SelectionVector sel;
   for (int64_t i = 0; i < b.rows.num_rows(); ++i)
-    if (!b.matched[i].load()) sel.push_back(uint32_t(i));
+    if (b.matched[i].load() == wanted) sel.push_back(uint32_t(i));
   if (sel.empty()) return;
   Batch rest;
   rest.schema.fields = node.output;
   rest.rows_without_columns = int64_t(sel.size());
-  for (const auto& f : node.children[0]->output)
-    rest.columns.push_back(null_column(f.type, int64_t(sel.size())));
+  if (!emits_build_only(kind))
+    for (const auto& f : node.children[0]->output)
+      rest.columns.push_back(null_column(f.type, int64_t(sel.size())));
   for (const auto& c : b.rows.columns) rest.columns.push_back(c.take(sel));
   emit_in_slices(std::move(rest), out);
 }
 
-// Inner, semi and right joins against an empty build side have no output.
+// Inner, semi, right, right semi and right anti joins against an empty build side have no
+// output.
 bool nothing_to_join(const PlanNode& node, const BuildSide& b) {
   JoinKind kind = node.join_type;
-  return b.rows.num_rows() == 0 &&
-         (kind == JoinKind::kInner || kind == JoinKind::kSemi || kind == JoinKind::kRight);
+  return b.rows.num_rows() == 0 && (kind == JoinKind::kInner || kind == JoinKind::kSemi ||
+                                    kind == JoinKind::kRight || emits_build_only(kind));
 }
 
 // The key hashes of `rows` under `keys` (the same hashes the build side's table uses).
@@ -359,7 +396,7 @@ void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, Spill
     SpillFile::Reader probe_reader(*probe_file);
     while (probe_reader.next(b)) probe.consume(std::move(b), 0);
   }
-  emit_unmatched_build(node, side, out);
+  emit_build_rows(node, side, out);
 }
 
 void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
@@ -387,7 +424,7 @@ void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
     JoinProbe probe(node, b, out);
     produce(*node.children[0], ctx, probe);
   }
-  emit_unmatched_build(node, b, out);
+  emit_build_rows(node, b, out);
 }
 
 }  // namespace

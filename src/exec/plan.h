@@ -40,6 +40,9 @@ class TableSource {
   // Whether a text column was declared VARIANT, OBJECT or ARRAY (its values are JSON text,
   // which casts and VARIANT builders read as JSON).
   virtual bool variant_column(int column) const { return false; }
+  // A second source over the same rows with its own scan state, for a plan that reads a
+  // relation twice; nullptr when the source cannot give one.
+  virtual std::shared_ptr<TableSource> reopen() const { return nullptr; }
 };
 
 enum class PlanKind {
@@ -60,9 +63,12 @@ enum class PlanKind {
   kFlatten,     // LATERAL FLATTEN: child columns, then SEQ, KEY, PATH, INDEX, VALUE, THIS
 };
 
-enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark };
+enum class JoinKind { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark, kRightSemi, kRightAnti };
 // kMark: every left row, plus a BOOLEAN column: TRUE when a right row matches, NULL when
 // none matches but a NULL key made the comparison unknown (for IN in expressions).
+// kRightSemi / kRightAnti: the right rows that some left row matches / that none matches,
+// with the right child's columns only: a semi or anti join whose kept side is the one
+// hashed (the build side is always the right child), chosen when that side is the smaller.
 
 struct SortKey {
   ExpressionPtr expr;
@@ -163,5 +169,11 @@ struct PlanNode {
 
 // Renders the plan tree, one operator per line, indented (EXPLAIN).
 std::string explain_plan(const PlanNode& plan);
+
+// A copy of `plan` whose scans read their tables again through TableSource::reopen, so both
+// can run in one query and give the same rows; nullptr when some part cannot be copied (a
+// source without reopen, an expression running a subquery or not deterministic, an operator
+// kind other than scan, filter, projection, join, DISTINCT and empty).
+PlanPtr copy_plan(const PlanNode& plan);
 
 }  // namespace floe::exec

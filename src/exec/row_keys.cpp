@@ -91,7 +91,7 @@ void encode_keys(const std::vector<const Column*>& keys, int64_t rows, EncodedKe
         uint8_t* p = base + at[size_t(i)];
         uint32_t len = uint32_t(s.size());
         std::memcpy(p, &len, 4);
-        std::memcpy(p + 4, s.data(), s.size());
+        if (len) std::memcpy(p + 4, s.data(), s.size());  // an empty view's data() may be null
         at[size_t(i)] += 4 + len;
       }
     } else if (id == TypeId::kFixedBinary || id == TypeId::kUuid) {

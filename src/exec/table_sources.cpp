@@ -56,6 +56,12 @@ int64_t MemoryTableSource::distinct_estimate(int column) {
   return n;
 }
 
+std::shared_ptr<TableSource> MemoryTableSource::reopen() const {
+  auto other = std::make_shared<MemoryTableSource>(name_, schema_, batches_);
+  other->variant_ = variant_;
+  return other;
+}
+
 size_t MemoryTableSource::prepare(const std::vector<int>& columns, const formats::ScanPredicate&) {
   columns_ = columns;
   return batches_->size();
@@ -87,6 +93,12 @@ IcebergTableSource::IcebergTableSource(std::string name, std::shared_ptr<io::Fil
       threads_(threads), state_(std::make_unique<State>()) {}
 
 IcebergTableSource::~IcebergTableSource() = default;
+
+std::shared_ptr<TableSource> IcebergTableSource::reopen() const {
+  auto other = std::make_shared<IcebergTableSource>(name_, io_, metadata_, snapshot_, threads_);
+  other->schema_ = schema_;
+  return other;
+}
 
 const Schema& IcebergTableSource::schema() const { return schema_->schema; }
 

@@ -40,6 +40,7 @@ class MemoryTableSource : public TableSource {
     return size_t(column) < variant_.size() && variant_[size_t(column)];
   }
   void set_variant_columns(std::vector<bool> v) { variant_ = std::move(v); }
+  std::shared_ptr<TableSource> reopen() const override;
 
  private:
   std::string name_;
@@ -69,6 +70,8 @@ class IcebergTableSource : public TableSource {
   int64_t distinct_estimate(int column) override;
   // From the table property floe.column-type.<field id> = VARIANT | OBJECT | ARRAY.
   bool variant_column(int column) const override;
+  // The same snapshot and schema, planned again when it is read.
+  std::shared_ptr<TableSource> reopen() const override;
 
  private:
   struct State;

@@ -232,6 +232,28 @@ void attach_filter(PlanPtr& plan, ExpressionPtr c) {
       attach_filter(p.children[1], std::move(c));
       return;
     }
+    // A right semi or anti join's output is its right child's rows, columns unchanged.
+    if (!cols.empty() && (k == exec::JoinKind::kRightSemi || k == exec::JoinKind::kRightAnti)) {
+      attach_filter(p.children[1], std::move(c));
+      return;
+    }
+  }
+  // Through a projection of the columns it reads (one that reorders a join's columns).
+  if (p.kind == PlanKind::kProject && c->is_deterministic() && !has_subquery(*c)) {
+    std::vector<int> cols;
+    exec::collect_columns(*c, cols);
+    std::vector<int> mapping(p.exprs.size(), -1);
+    bool plain = !cols.empty();
+    for (int x : cols) {
+      const exec::Expression& e = *p.exprs[size_t(x)];
+      plain = plain && e.op == ExprOp::kColumn;
+      mapping[size_t(x)] = e.column_index;
+    }
+    if (plain) {
+      exec::remap_columns(*c, mapping);
+      attach_filter(p.children[0], std::move(c));
+      return;
+    }
   }
   auto f = std::make_unique<PlanNode>();
   f->kind = PlanKind::kFilter;
@@ -240,6 +262,37 @@ void attach_filter(PlanPtr& plan, ExpressionPtr c) {
   f->estimated_rows = p.estimated_rows;
   f->children.push_back(std::move(plan));
   plan = std::move(f);
+}
+
+// An outer join hashes its right child. When its left child is estimated smaller the
+// children swap (LEFT becomes RIGHT and RIGHT LEFT, FULL stays FULL), under a projection that
+// gives the columns in their order again, so that the smaller side is the one hashed.
+void build_smaller_outer_side(PlanPtr& plan) {
+  PlanNode& j = *plan;
+  exec::JoinKind k = j.join_type;
+  if (j.kind != PlanKind::kHashJoin ||
+      (k != exec::JoinKind::kLeft && k != exec::JoinKind::kRight && k != exec::JoinKind::kFull))
+    return;
+  double left = filtered_rows_estimate(*j.children[0]);
+  double right = filtered_rows_estimate(*j.children[1]);
+  if (left < 0 || right < 0 || left >= right) return;
+  int left_width = int(j.children[0]->output.size());
+  int right_width = int(j.children[1]->output.size());
+  swap_join_inputs(j);
+  j.join_type = k == exec::JoinKind::kLeft    ? exec::JoinKind::kRight
+                : k == exec::JoinKind::kRight ? exec::JoinKind::kLeft
+                                              : exec::JoinKind::kFull;
+  auto p = node(PlanKind::kProject);
+  p->output = j.output;
+  for (int g = 0; g < left_width + right_width; ++g) {
+    int at = g < left_width ? right_width + g : g - left_width;
+    p->exprs.push_back(exec::make_column_ref(at, j.output[size_t(g)].type, j.output[size_t(g)].name));
+  }
+  j.output = j.children[0]->output;
+  j.output.insert(j.output.end(), j.children[1]->output.begin(), j.children[1]->output.end());
+  p->estimated_rows = j.estimated_rows;
+  p->children.push_back(std::move(plan));
+  plan = std::move(p);
 }
 
 // An OR over several relations implies, for a relation every branch restricts, the OR of
@@ -284,7 +337,40 @@ void implied_filters(const exec::Expression& e, const std::vector<int>& rel_of, 
   }
 }
 
+// The share of a relation's estimated rows that its own filters are taken to keep.
+double filter_factor(const PlanNode& p) {
+  bool semi = (p.kind == PlanKind::kHashJoin || p.kind == PlanKind::kNestedLoopJoin) &&
+              (p.join_type == exec::JoinKind::kSemi || p.join_type == exec::JoinKind::kAnti ||
+               p.join_type == exec::JoinKind::kRightSemi ||
+               p.join_type == exec::JoinKind::kRightAnti);
+  return p.predicate || p.kind == PlanKind::kFilter || semi ? 0.2 : 1.0;
+}
+
 }  // namespace
+
+double filtered_rows_estimate(const PlanNode& p) {
+  return p.estimated_rows < 0 ? -1 : double(p.estimated_rows) * filter_factor(p);
+}
+
+void swap_join_inputs(PlanNode& join) {
+  if (join.residual) {
+    // Over [left columns, right columns] before, [right columns, left columns] after.
+    size_t lw = join.children[0]->output.size(), rw = join.children[1]->output.size();
+    std::vector<int> mapping(lw + rw);
+    for (size_t i = 0; i < lw; ++i) mapping[i] = int(rw + i);
+    for (size_t i = 0; i < rw; ++i) mapping[lw + i] = int(i);
+    exec::remap_columns(*join.residual, mapping);
+  }
+  std::swap(join.left_keys, join.right_keys);
+  std::swap(join.children[0], join.children[1]);
+}
+
+int64_t column_distinct_estimate(const PlanNode& plan, int column) {
+  const PlanNode* p = &plan;
+  while (p->kind == PlanKind::kFilter) p = p->children[0].get();
+  if (p->kind != PlanKind::kScan) return -1;
+  return p->source->distinct_estimate(p->scan_columns[size_t(column)]);
+}
 
 formats::ScanPredicate pushdown_predicate(const exec::Expression& condition,
                                           const columnar::Schema& schema) {
@@ -634,6 +720,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
       j->children.push_back(std::move(left.plan));
       j->children.push_back(std::move(right.plan));
       r.plan = std::move(j);
+      build_smaller_outer_side(r.plan);
       r.columns = std::move(scope.columns);
       return r;
     }
@@ -846,15 +933,16 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
     shift_columns(*c, offset[size_t(r)]);
     attach_filter(rels[size_t(r)].plan, std::move(c));
   }
-  // Subquery tests that read one FROM item join it alone, before the items are joined.
-  // They are bound without the enclosing scopes, so a test that reads more than that item
-  // does not bind and stays for after the joins.
+  // Subquery tests that read one FROM item join it alone, before the items are joined
+  // (an EXISTS or IN of a plain subquery only when its rows are estimated fewer than the
+  // item's). They are bound without the enclosing scopes, so a test that reads more than
+  // that item does not bind and stays for after the joins.
   if (pushable && rels.size() > 1) {
     std::vector<const Expr*> kept;
     for (const Expr* c : *pushable) {
       bool pushed = false;
       for (size_t r = 0; r < rels.size() && !pushed; ++r)
-        pushed = is_semi_join_candidate(*c) ? semi_join(*c, rels[r], nullptr, nullptr)
+        pushed = is_semi_join_candidate(*c) ? semi_join(*c, rels[r], nullptr, nullptr, true)
                                             : uncorrelated_in_join(*c, rels[r]);
       if (!pushed) kept.push_back(c);
     }
@@ -867,13 +955,9 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
   size_t n = rels.size();
   std::vector<double> est(n), raw(n);  // rows after / before the relation's own filters
   for (size_t r = 0; r < n; ++r) {
-    double e = rels[r].plan->estimated_rows >= 0 ? double(rels[r].plan->estimated_rows) : 1e6;
-    raw[r] = e;
     const PlanNode& p = *rels[r].plan;
-    bool semi = (p.kind == PlanKind::kHashJoin || p.kind == PlanKind::kNestedLoopJoin) &&
-                (p.join_type == exec::JoinKind::kSemi || p.join_type == exec::JoinKind::kAnti);
-    if (p.predicate || p.kind == PlanKind::kFilter || semi) e *= 0.2;
-    est[r] = e;
+    raw[r] = p.estimated_rows >= 0 ? double(p.estimated_rows) : 1e6;
+    est[r] = raw[r] * filter_factor(p);
   }
   // Equalities between a column of one relation and a column of another: their
   // selectivity is 1 / the larger distinct estimate (a relation's row count when unknown).
@@ -888,15 +972,8 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
   };
   auto ndv_of = [&](int global) -> double {
     size_t r = size_t(rel_of[size_t(global)]);
-    PlanNode* p = rels[r].plan.get();
-    while (p && p->kind == PlanKind::kFilter) p = p->children[0].get();
-    double fallback = std::max(1.0, est[r]);
-    if (p && p->kind == PlanKind::kScan) {
-      int local = global - offset[r];
-      int64_t d = p->source->distinct_estimate(p->scan_columns[size_t(local)]);
-      if (d > 0) return double(d);
-    }
-    return fallback;
+    int64_t d = column_distinct_estimate(*rels[r].plan, global - offset[r]);
+    return d > 0 ? double(d) : std::max(1.0, est[r]);
   };
   std::vector<Edge> edges;
   for (const auto& c : multi) {

@@ -174,6 +174,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     if (!hooks || std::find(hooks->skip_where.begin(), hooks->skip_where.end(), c) == hooks->skip_where.end())
       kept.push_back(c);
   Relation from = filtered_from(s.from, kept, outer, corr);
+  if (hooks && hooks->reduce_from) hooks->reduce_from(from);
   if (hooks && hooks->empty_input) {
     auto none = make_node(PlanKind::kEmpty);
     none->output = from.plan->output;

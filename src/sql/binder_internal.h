@@ -24,10 +24,14 @@ struct ColumnBinding {
 // its WHERE and the inner sides of their equalities become extra GROUP BY keys, output
 // before the select list.
 // empty_input: the FROM clause yields no rows (for the value an aggregate has over none).
+// reduce_from: called with the FROM relation (its WHERE applied) before the grouping; it may
+// keep fewer of its rows (those whose keys the outer query has).
+struct Relation;
 struct SelectHooks {
   std::vector<const Expr*> extra_keys;
   std::vector<const Expr*> skip_where;
   bool empty_input = false;
+  std::function<void(Relation&)> reduce_from;
 };
 
 struct Correlation;
@@ -197,13 +201,25 @@ struct Binder::Impl {
 
   // Decorrelation (decorrelate.cpp): a WHERE conjunct [NOT] EXISTS (subquery) or
   // x IN (subquery) becomes a semi or anti join of `rel` with the subquery's FROM; false
-  // (nothing changed) when the subquery's shape does not allow it.
-  bool semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr);
+  // (nothing changed) when the subquery's shape does not allow it, or, with
+  // `only_smaller_subquery` (one FROM item before the joins), when the subquery's rows are
+  // not estimated fewer than rel's: such a join hardly reduces rel, and after the joins it
+  // can hash their (often fewer) rows instead.
+  bool semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr,
+                 bool only_smaller_subquery = false);
   // x IN (subquery) of any shape, when the subquery is uncorrelated and x reads only `rel`:
   // a semi join of `rel` with the subquery's rows; false (nothing changed) otherwise.
   bool uncorrelated_in_join(const Expr& conjunct, Relation& rel);
   // Whether `e` binds in `scope` (its enclosing scopes as the scope says).
   bool binds_alone(const Expr& e, Scope& scope);
+  // A decorrelated scalar subquery grouped by hooks.extra_keys and joined to `outer` on
+  // `outer_keys` (over outer's columns) needs only the groups of keys some outer row has.
+  // When those keys come from one relation of `outer` estimated much smaller than the
+  // groups, sets hooks.reduce_from to semi-join the subquery's FROM rows with a copy of that
+  // relation (read again: cheap when it is small), as a delim join would. `outer` must stay
+  // as it is until the subquery with these hooks is bound.
+  void reduce_to_outer_keys(SelectHooks& hooks, const exec::PlanNode& outer,
+                            const std::vector<exec::ExpressionPtr>& outer_keys);
 
   // Subqueries inside expressions (subquery_joins.cpp): the correlated scalar, EXISTS, IN
   // and quantified (ANY / ALL) subqueries of `exprs` (and uncorrelated IN), outside the
@@ -228,7 +244,10 @@ struct Binder::Impl {
   exec::ExpressionPtr join_quantified(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
   // The aggregating subquery `q` grouped by its correlation keys too (its output: the keys,
   // then its items), its correlated conditions left out.
-  BoundQuery grouped_by_keys(const Query& q, const CorrelatedConditions& cc);
+  // The subquery grouped by its correlation keys; with `outer`, its FROM first keeps only
+  // the rows of keys the outer relation has (see reduce_to_outer_keys).
+  BoundQuery grouped_by_keys(const Query& q, const CorrelatedConditions& cc,
+                             const exec::PlanNode* outer = nullptr);
   std::unique_ptr<KeyedAggregate> keyed_aggregate(const Select& sub, const CorrelatedConditions& cc);
   exec::ExpressionPtr join_first_row(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
 };
@@ -244,6 +263,16 @@ void shift_columns_by(exec::Expression& e, int by);
 exec::ExpressionPtr substitute_outer(exec::ExpressionPtr e, const Correlation& corr);
 bool contains_subquery(const exec::Expression& e);
 const Expr* scalar_join_candidate(const Expr& conjunct);  // the subquery node, or nullptr
+// The rows a relation's plan is expected to give after its own filters (-1 unknown): its
+// estimate, a fifth of it when a filter or a semi or anti join reduces it. The join order
+// and the choice of a semi join's build side compare these.
+double filtered_rows_estimate(const exec::PlanNode& p);
+// Swaps a join's children and its left and right keys, and rewrites the residual for the
+// swapped column order; the caller sets the join kind and output that go with it.
+void swap_join_inputs(exec::PlanNode& join);
+// An upper estimate of the distinct values of output column `column` of `plan` when it is a
+// scan (perhaps under filters), else -1.
+int64_t column_distinct_estimate(const exec::PlanNode& plan, int column);
 [[noreturn]] void bind_error(const SourcePos& pos, const std::string& message);
 std::string name_text(const ObjectName& name);
 bool contains_aggregate(const Expr& e);

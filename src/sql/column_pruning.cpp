@@ -137,10 +137,16 @@ std::vector<int> prune(PlanNode& n, std::vector<bool> needed) {
       size_t rw = n.children[1]->output.size();
       bool left_only = n.join_type == exec::JoinKind::kSemi || n.join_type == exec::JoinKind::kAnti ||
                        n.join_type == exec::JoinKind::kMark;
+      bool right_only =
+          n.join_type == exec::JoinKind::kRightSemi || n.join_type == exec::JoinKind::kRightAnti;
       std::vector<bool> ln(lw, false), rn(rw, false);
-      for (size_t i = 0; i < lw; ++i) ln[i] = needed[i];
-      if (!left_only)
-        for (size_t i = 0; i < rw; ++i) rn[i] = needed[lw + i];
+      if (right_only) {
+        for (size_t i = 0; i < rw; ++i) rn[i] = needed[i];
+      } else {
+        for (size_t i = 0; i < lw; ++i) ln[i] = needed[i];
+        if (!left_only)
+          for (size_t i = 0; i < rw; ++i) rn[i] = needed[lw + i];
+      }
       for (auto& k : n.left_keys) mark(*k, ln);
       for (auto& k : n.right_keys) mark(*k, rn);
       if (n.residual) {
@@ -159,6 +165,10 @@ std::vector<int> prune(PlanNode& n, std::vector<bool> needed) {
         for (size_t i = 0; i < lw; ++i) both[i] = lm[i];
         for (size_t i = 0; i < rw; ++i) both[lw + i] = rm[i] < 0 ? -1 : rm[i] + new_lw;
         remap(*n.residual, both);
+      }
+      if (right_only) {
+        n.output = n.children[1]->output;
+        return rm;
       }
       std::vector<int> m;
       for (size_t i = 0; i < lw; ++i) m.push_back(lm[i]);

@@ -5,6 +5,8 @@
 // residual condition.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
 
@@ -73,12 +75,27 @@ bool add_in_keys(PlanNode& join, ExpressionPtr needle, ExpressionPtr item, const
   return true;
 }
 
+// A hash join builds its right child. A semi or anti join whose outer rows (left) are
+// estimated fewer than the subquery's swaps its children: the outer rows are hashed and
+// flagged as the subquery's rows stream past (RIGHT SEMI / RIGHT ANTI), keeping the same rows.
+void build_smaller_side(PlanNode& join) {
+  bool semi = join.join_type == exec::JoinKind::kSemi;
+  if (join.kind != PlanKind::kHashJoin || (!semi && join.join_type != exec::JoinKind::kAnti))
+    return;
+  double outer = filtered_rows_estimate(*join.children[0]);
+  double inner = filtered_rows_estimate(*join.children[1]);
+  if (outer < 0 || inner < 0 || outer >= inner) return;
+  join.join_type = semi ? exec::JoinKind::kRightSemi : exec::JoinKind::kRightAnti;
+  swap_join_inputs(join);
+}
+
 // `rel` becomes the semi or anti `join` of its rows with `inner`'s (rel's columns only).
 void join_onto(std::unique_ptr<PlanNode> join, Relation& rel, exec::PlanPtr inner) {
   join->output = rel.plan->output;
   join->estimated_rows = rel.plan->estimated_rows;
   join->children.push_back(std::move(rel.plan));
   join->children.push_back(std::move(inner));
+  build_smaller_side(*join);
   rel.plan = std::move(join);
 }
 
@@ -153,7 +170,8 @@ bool Binder::Impl::uncorrelated_in_join(const Expr& conjunct, Relation& rel) {
   return true;
 }
 
-bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr) {
+bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, Correlation* corr,
+                             bool only_smaller_subquery) {
   bool negated;
   const Expr* test = subquery_test(conjunct, negated);
   if (!test) return false;
@@ -184,6 +202,11 @@ bool Binder::Impl::semi_join(const Expr& conjunct, Relation& rel, Scope* outer, 
     (ok ? inner_only : correlated).push_back(c);
   }
   Relation inner = filtered_from(sub.from, inner_only, &outer_scope, corr);
+  if (only_smaller_subquery) {
+    double inner_rows = filtered_rows_estimate(*inner.plan);
+    double outer_rows = filtered_rows_estimate(*rel.plan);
+    if (inner_rows >= 0 && outer_rows >= 0 && inner_rows >= outer_rows) return false;
+  }
   int width = int(rel.columns.size());
   auto join = std::make_unique<PlanNode>();
   join->join_type = negated ? exec::JoinKind::kAnti : exec::JoinKind::kSemi;
@@ -267,6 +290,53 @@ const Expr* find_scalar_subquery(const Expr& e) {
   return nullptr;
 }
 
+bool joins_both_sides(const PlanNode& p) {
+  exec::JoinKind k = p.join_type;
+  return (p.kind == PlanKind::kHashJoin || p.kind == PlanKind::kNestedLoopJoin) &&
+         (k == exec::JoinKind::kInner || k == exec::JoinKind::kLeft ||
+          k == exec::JoinKind::kRight || k == exec::JoinKind::kFull);
+}
+
+// The operator of `plan` that its output columns `cols` come from, `cols` becoming that
+// operator's column indices: through projections of plain columns, filters over joins and
+// into the side of a join (or the left of a MARK join) that holds them all. It stops at any
+// other operator: a scan, a relation's own filter or a semi join are part of the relation
+// found. Every value of those columns in plan's output is among the found operator's.
+// nullptr when the columns come from both sides of a join.
+const PlanNode* key_relation(const PlanNode& plan, std::vector<int>& cols) {
+  const PlanNode* p = &plan;
+  for (;;) {
+    if (p->kind == PlanKind::kProject) {
+      std::vector<int> mapped;
+      for (int c : cols) {
+        const exec::Expression& e = *p->exprs[size_t(c)];
+        if (e.op != ExprOp::kColumn) return p;
+        mapped.push_back(e.column_index);
+      }
+      cols = std::move(mapped);
+      p = p->children[0].get();
+      continue;
+    }
+    if (p->kind == PlanKind::kFilter && joins_both_sides(*p->children[0])) {
+      p = p->children[0].get();
+      continue;
+    }
+    bool mark = (p->kind == PlanKind::kHashJoin || p->kind == PlanKind::kNestedLoopJoin) &&
+                p->join_type == exec::JoinKind::kMark;
+    if (!joins_both_sides(*p) && !mark) return p;
+    int left_width = int(p->children[0]->output.size());
+    bool left = true, right = !mark;
+    for (int c : cols) {
+      left = left && c < left_width;
+      right = right && c >= left_width;
+    }
+    if (!left && !right) return nullptr;
+    if (!left)
+      for (int& c : cols) c -= left_width;
+    p = p->children[left ? 0 : 1].get();
+  }
+}
+
 bool uses_count(const Expr& e) {
   std::vector<const Expr*> aggs;
   collect_aggregates(e, aggs);
@@ -278,6 +348,67 @@ bool uses_count(const Expr& e) {
 }
 
 }  // namespace
+
+void Binder::Impl::reduce_to_outer_keys(SelectHooks& hooks, const PlanNode& outer,
+                                        const std::vector<ExpressionPtr>& outer_keys) {
+  std::vector<int> cols;
+  for (const auto& k : outer_keys) exec::collect_columns(*k, cols);
+  std::sort(cols.begin(), cols.end());
+  cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+  if (cols.empty() || outer_keys.size() != hooks.extra_keys.size()) return;
+  std::vector<int> at = cols;
+  const PlanNode* source = key_relation(outer, at);
+  if (!source) return;
+  struct Keys {
+    std::vector<ExpressionPtr> keys;  // outer_keys over source's columns
+    double rows = -1;                 // source's estimate
+  };
+  auto found = std::make_shared<Keys>();
+  found->rows = filtered_rows_estimate(*source);
+  if (found->rows < 0) return;
+  std::vector<int> mapping(outer.output.size(), -1);
+  for (size_t i = 0; i < cols.size(); ++i) mapping[size_t(cols[i])] = at[i];
+  for (const auto& k : outer_keys) {
+    found->keys.push_back(k->clone());
+    exec::remap_columns(*found->keys.back(), mapping);
+  }
+  std::vector<const Expr*> inner_keys = hooks.extra_keys;
+  hooks.reduce_from = [this, found, inner_keys, source](Relation& from) {
+    Scope scope;
+    scope.columns = from.columns;
+    BindContext ctx;
+    ctx.scope = &scope;
+    std::vector<ExpressionPtr> inner;
+    double distinct = 1;
+    for (const Expr* k : inner_keys) {
+      try {
+        inner.push_back(bind(*k, ctx));
+      } catch (const BinderError&) {
+        return;
+      }
+      const exec::Expression& e = *inner.back();
+      int64_t d = e.op == ExprOp::kColumn ? column_distinct_estimate(*from.plan, e.column_index) : -1;
+      distinct = d > 0 && distinct >= 0 ? distinct * double(d) : -1;
+    }
+    double groups = filtered_rows_estimate(*from.plan);
+    if (groups < 0) return;
+    if (distinct > 0) groups = std::min(groups, distinct);
+    // Much smaller: reading the outer relation again and probing every FROM row once costs
+    // less than grouping the rows no outer key needs. The relation is read again rather
+    // than shared with the outer query (whose rows stream once, into another join): only a
+    // relation estimated small gets here, so the second read costs little.
+    if (!(found->rows * 4 < groups)) return;
+    exec::PlanPtr copy = exec::copy_plan(*source);
+    if (!copy) return;
+    auto join = std::make_unique<PlanNode>();
+    join->kind = PlanKind::kHashJoin;
+    join->join_type = exec::JoinKind::kSemi;
+    for (size_t i = 0; i < inner.size(); ++i)
+      if (!add_in_keys(*join, std::move(inner[i]), std::move(found->keys[i]), inner_keys[i]->pos))
+        return;
+    join_onto(std::move(join), from, std::move(copy));
+  };
+}
 
 const Expr* scalar_join_candidate(const Expr& conjunct) {
   const Expr* sq = find_scalar_subquery(conjunct);
@@ -341,6 +472,13 @@ bool Binder::Impl::scalar_join(const Expr& conjunct, Relation& rel, Scope* outer
     hooks.skip_where.push_back(c);
   }
   if (hooks.extra_keys.empty()) return false;  // not correlated: it runs once anyway
+  std::vector<ExpressionPtr> outer_bound;
+  for (const Expr* o : outer_keys) {
+    BindContext octx;
+    octx.scope = &outer_scope;
+    outer_bound.push_back(bind(*o, octx));
+  }
+  reduce_to_outer_keys(hooks, *rel.plan, outer_bound);
   BoundQuery grouped;
   try {
     grouped = select(sub, *sq->subquery, nullptr, nullptr, &hooks);
@@ -353,9 +491,7 @@ bool Binder::Impl::scalar_join(const Expr& conjunct, Relation& rel, Scope* outer
   join->kind = PlanKind::kHashJoin;
   join->join_type = exec::JoinKind::kLeft;
   for (size_t i = 0; i < k; ++i) {
-    BindContext octx;
-    octx.scope = &outer_scope;
-    ExpressionPtr ok = bind(*outer_keys[i], octx);
+    ExpressionPtr ok = std::move(outer_bound[i]);
     ExpressionPtr ik = exec::make_column_ref(int(i), grouped.plan->output[i].type, "#key");
     auto t = exec::common_type(ok->type, ik->type);
     if (!t) return false;

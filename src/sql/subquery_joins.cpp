@@ -295,10 +295,12 @@ PlanPtr KeyedAggregate::finish() {
   return std::move(agg);
 }
 
-BoundQuery Binder::Impl::grouped_by_keys(const Query& q, const CorrelatedConditions& cc) {
+BoundQuery Binder::Impl::grouped_by_keys(const Query& q, const CorrelatedConditions& cc,
+                                         const PlanNode* outer) {
   SelectHooks hooks;
   hooks.extra_keys = cc.inner_keys;
   hooks.skip_where = cc.correlated;
+  if (outer) reduce_to_outer_keys(hooks, *outer, cc.outer_keys);
   return select(*q.select, q, nullptr, nullptr, &hooks);
 }
 
@@ -309,7 +311,7 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
                                                   PlanPtr& plan, Scope& scope) {
   const Query& q = *sq.subquery;
   const Select& sub = *q.select;
-  BoundQuery grouped = grouped_by_keys(q, cc);
+  BoundQuery grouped = grouped_by_keys(q, cc, plan.get());
   size_t k = cc.inner_keys.size();
   if (grouped.plan->output.size() != k + 1) return nullptr;
   DataType value_type = grouped.plan->output[k].type;
