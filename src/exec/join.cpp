@@ -226,8 +226,13 @@ void index_build_side(const PlanNode& node, BuildSide& b) {
   EncodedKeys enc;
   encode_keys(ptrs, n, enc);
   b.next.assign(size_t(n), -1);
-  // Rows are chained in reverse so that each key's chain lists rows in input order.
+  b.keys.reserve(size_t(n), enc.bytes.size());
+  b.head.reserve(size_t(n));
+  // Rows are chained in reverse so that each key's chain lists rows in input order; the
+  // slot of the row a few inserts on is loaded meanwhile.
+  constexpr int64_t kAhead = 16;
   for (int64_t i = n - 1; i >= 0; --i) {
+    if (i >= kAhead) b.keys.prefetch(enc.hashes[size_t(i - kAhead)]);
     if (enc.has_null[size_t(i)]) {
       b.has_null_key = true;
       continue;

@@ -37,6 +37,8 @@ class TableSource {
   virtual std::string explain_pruning() const { return {}; }
   // An upper estimate of the distinct values of a column (for join ordering), -1 unknown.
   virtual int64_t distinct_estimate(int column) { return -1; }
+  // The share of rows estimated to satisfy `predicate` (for join ordering), -1 unknown.
+  virtual double selectivity(const formats::ScanPredicate& predicate) { return -1; }
   // Whether a text column was declared VARIANT, OBJECT or ARRAY (its values are JSON text,
   // which casts and VARIANT builders read as JSON).
   virtual bool variant_column(int column) const { return false; }

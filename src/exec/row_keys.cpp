@@ -162,9 +162,20 @@ KeyTable::KeyTable() {
   key_offsets_.push_back(0);
 }
 
-void KeyTable::grow() {
-  std::vector<uint64_t> bigger(slots_.size() * 2, 0);
-  size_t mask = bigger.size() - 1;
+void KeyTable::reserve(size_t keys, size_t key_bytes) {
+  hashes_.reserve(keys);
+  key_offsets_.reserve(keys + 1);
+  arena_.reserve(key_bytes);
+  size_t slots = slots_.size();
+  while (keys * 2 > slots) slots *= 2;
+  if (slots > slots_.size()) rehash(slots);
+}
+
+void KeyTable::grow() { rehash(slots_.size() * 2); }
+
+void KeyTable::rehash(size_t slots) {
+  std::vector<uint64_t> bigger(slots, 0);
+  size_t mask = slots - 1;
   for (uint32_t id = 0; id < hashes_.size(); ++id) {
     uint64_t h = hashes_[id];
     size_t s = h & mask;

@@ -42,6 +42,11 @@ class KeyTable {
   // find_or_insert() of every row of `enc`. A row whose id is new is the first row of its
   // key: ids are handed out in order, so ids[i] == size() before that row means inserted.
   void find_or_insert_all(const EncodedKeys& enc, uint32_t* ids);
+  // Room for `keys` keys of `key_bytes` bytes in all without growing (a join's build side
+  // knows its row count before it inserts).
+  void reserve(size_t keys, size_t key_bytes);
+  // Starts loading the slot of hash `h` into the cache (for a find or insert a few rows on).
+  void prefetch(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
   size_t size() const { return key_offsets_.size() - 1; }
   std::string_view key(uint32_t id) const {
     return {reinterpret_cast<const char*>(arena_.data()) + key_offsets_[id],
@@ -52,6 +57,7 @@ class KeyTable {
 
  private:
   void grow();
+  void rehash(size_t slots);  // a power of two
   bool key_equals(uint32_t id, std::string_view k) const;
   void prefetch_key_of(uint64_t h) const;
   // Each slot: the upper 32 bits of the key's hash (compared before touching the key) and

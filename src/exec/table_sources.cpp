@@ -2,6 +2,8 @@
 
 #include <glob.h>
 
+#include <map>
+
 #include "base/error.h"
 #include "exec/row_keys.h"
 #include "iceberg/single_value.h"
@@ -158,41 +160,94 @@ void IcebergTableSource::read(size_t piece, const std::function<void(Batch&&)>& 
   p.rows_total += report.rows_total;
 }
 
-int64_t IcebergTableSource::distinct_estimate(int column) {
+namespace {
+
+bool integral(columnar::TypeId id) {
+  return id == columnar::TypeId::kInt32 || id == columnar::TypeId::kInt64 ||
+         id == columnar::TypeId::kDate || id == columnar::TypeId::kInt16 ||
+         id == columnar::TypeId::kInt8;
+}
+
+int64_t integral_value(const columnar::Column& c, int64_t row) {
+  switch (c.type().byte_width()) {
+    case 8: return c.value<int64_t>(row);
+    case 4: return c.value<int32_t>(row);
+    case 2: return c.value<int16_t>(row);
+    default: return c.value<int8_t>(row);
+  }
+}
+
+}  // namespace
+
+std::optional<std::pair<int64_t, int64_t>> IcebergTableSource::value_range(int column) {
   const columnar::Field& f = schema_->schema.fields[size_t(column)];
-  auto id = f.type.id();
-  bool integral = id == columnar::TypeId::kInt32 || id == columnar::TypeId::kInt64 ||
-                  id == columnar::TypeId::kDate || id == columnar::TypeId::kInt16 ||
-                  id == columnar::TypeId::kInt8;
-  if (!integral || !f.field_id || !snapshot_) return -1;
+  if (!integral(f.type.id()) || !f.field_id || !snapshot_) return std::nullopt;
   if (!all_files_) {
     all_files_ = iceberg::plan_scan(*io_, *metadata_, snapshot_, *schema_, formats::ScanPredicate(), threads_).tasks;
   }
-  bool any = false;
-  int64_t lo = 0, hi = 0;
+  std::optional<std::pair<int64_t, int64_t>> range;
   for (const auto& t : *all_files_) {
     auto l = t.file.lower_bounds.find(*f.field_id);
     auto u = t.file.upper_bounds.find(*f.field_id);
-    if (l == t.file.lower_bounds.end() || u == t.file.upper_bounds.end()) return -1;
-    columnar::Column lc = iceberg::from_single_value_bytes(f.type, l->second);
-    columnar::Column uc = iceberg::from_single_value_bytes(f.type, u->second);
-    int64_t a = f.type.byte_width() == 8 ? lc.value<int64_t>(0) : f.type.byte_width() == 4 ? lc.value<int32_t>(0)
-              : f.type.byte_width() == 2 ? lc.value<int16_t>(0) : lc.value<int8_t>(0);
-    int64_t b = f.type.byte_width() == 8 ? uc.value<int64_t>(0) : f.type.byte_width() == 4 ? uc.value<int32_t>(0)
-              : f.type.byte_width() == 2 ? uc.value<int16_t>(0) : uc.value<int8_t>(0);
-    if (!any) {
-      lo = a;
-      hi = b;
-      any = true;
-    } else {
-      lo = std::min(lo, a);
-      hi = std::max(hi, b);
+    if (l == t.file.lower_bounds.end() || u == t.file.upper_bounds.end()) return std::nullopt;
+    int64_t a = integral_value(iceberg::from_single_value_bytes(f.type, l->second), 0);
+    int64_t b = integral_value(iceberg::from_single_value_bytes(f.type, u->second), 0);
+    if (!range) range.emplace(a, b);
+    range->first = std::min(range->first, a);
+    range->second = std::max(range->second, b);
+  }
+  if (!range) range.emplace(0, -1);  // no files: no values
+  return range;
+}
+
+int64_t IcebergTableSource::distinct_estimate(int column) {
+  auto range = value_range(column);
+  if (!range) return -1;
+  int64_t values = range->second - range->first + 1;
+  int64_t rows = estimated_rows();
+  return rows >= 0 ? std::min(values, rows) : values;
+}
+
+double IcebergTableSource::selectivity(const formats::ScanPredicate& predicate) {
+  using formats::CompareOp;
+  // Per column: the bounds the comparisons leave, or the values an IN or = names.
+  struct Bounds {
+    int64_t lo, hi;
+    double in_values = -1;
+  };
+  std::map<int, Bounds> columns;
+  const auto& fields = schema_->schema.fields;
+  for (const auto& t : predicate.terms) {
+    int c = -1;
+    for (size_t i = 0; i < fields.size(); ++i)
+      if (fields[i].name == t.column) c = int(i);
+    if (c < 0 || t.values.size() == 0 || !integral(t.values.type().id())) continue;
+    auto range = value_range(c);
+    if (!range) continue;
+    auto [it, fresh] = columns.emplace(c, Bounds{range->first, range->second});
+    Bounds& b = it->second;
+    int64_t v = integral_value(t.values, 0);
+    switch (t.op) {
+      case CompareOp::kLt: b.hi = std::min(b.hi, v - 1); break;
+      case CompareOp::kLe: b.hi = std::min(b.hi, v); break;
+      case CompareOp::kGt: b.lo = std::max(b.lo, v + 1); break;
+      case CompareOp::kGe: b.lo = std::max(b.lo, v); break;
+      case CompareOp::kEq: b.in_values = 1; break;
+      case CompareOp::kIn: b.in_values = double(t.values.size()); break;
+      default: break;
     }
   }
-  if (!any) return 0;
-  int64_t range = hi - lo + 1;
-  int64_t rows = estimated_rows();
-  return rows >= 0 ? std::min(range, rows) : range;
+  if (columns.empty()) return -1;
+  double share = 1;
+  for (const auto& [c, b] : columns) {
+    auto range = *value_range(c);
+    double all = double(range.second - range.first) + 1;
+    if (all <= 0) return 0;
+    double kept = b.in_values >= 0 ? std::min(b.in_values, all)
+                                   : std::max(0.0, double(b.hi - b.lo) + 1);
+    share *= std::min(1.0, kept / all);
+  }
+  return share;
 }
 
 std::string IcebergTableSource::describe() const {

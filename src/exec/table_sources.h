@@ -68,12 +68,17 @@ class IcebergTableSource : public TableSource {
   // From the files' lower and upper bounds: an integer or date column has at most
   // upper - lower + 1 values.
   int64_t distinct_estimate(int column) override;
+  // From the same bounds: the share of an integer or date column's range that comparisons
+  // with constants keep, multiplied over the columns (values taken as spread evenly).
+  double selectivity(const formats::ScanPredicate& predicate) override;
   // From the table property floe.column-type.<field id> = VARIANT | OBJECT | ARRAY.
   bool variant_column(int column) const override;
   // The same snapshot and schema, planned again when it is read.
   std::shared_ptr<TableSource> reopen() const override;
 
  private:
+  // The smallest and largest value of an integer or date column over all files.
+  std::optional<std::pair<int64_t, int64_t>> value_range(int column);
   struct State;
   std::optional<std::vector<iceberg::FileScanTask>> all_files_;
   std::string name_;

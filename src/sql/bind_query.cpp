@@ -337,8 +337,18 @@ void implied_filters(const exec::Expression& e, const std::vector<int>& rel_of, 
   }
 }
 
-// The share of a relation's estimated rows that its own filters are taken to keep.
+size_t conjunct_count(const exec::Expression& e) {
+  return e.op == ExprOp::kAnd ? conjunct_count(*e.children[0]) + conjunct_count(*e.children[1]) : 1;
+}
+
+// The share of a relation's estimated rows that its own filters are taken to keep: for a
+// scan, what the table's column bounds say of the comparisons pushed into it, and a fifth
+// for any other condition; a fifth for other filtered relations.
 double filter_factor(const PlanNode& p) {
+  if (p.kind == PlanKind::kScan && p.predicate && !p.pushed.empty() && p.source) {
+    double s = p.source->selectivity(p.pushed);
+    if (s >= 0) return conjunct_count(*p.predicate) > p.pushed.terms.size() ? s * 0.2 : s;
+  }
   bool semi = (p.kind == PlanKind::kHashJoin || p.kind == PlanKind::kNestedLoopJoin) &&
               (p.join_type == exec::JoinKind::kSemi || p.join_type == exec::JoinKind::kAnti ||
                p.join_type == exec::JoinKind::kRightSemi ||
