@@ -401,7 +401,8 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
               scan->scan_columns.push_back(int(i));
               scan->output.push_back(found->second.schema.fields[i]);
               r.columns.push_back({alias, found->second.schema.fields[i].name, found->second.schema.fields[i].type});
-              r.columns.back().variant = i < found->second.variant.size() && found->second.variant[i];
+              const auto& variant = found->second.variant;
+              r.columns.back().variant = i < variant.size() && variant[i];
             }
             scan->estimated_rows = source->estimated_rows();
             r.estimated_rows = scan->estimated_rows;

@@ -418,8 +418,9 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       agg->output.emplace_back(slots.key_names[k], slots.key_types[k]);
       post.columns.push_back({"", slots.key_names[k], slots.key_types[k]});
       // A VARIANT key stays VARIANT: the groups are its JSON texts.
-      post.columns.back().variant = key_asts[k] ? is_variant_expr(*key_asts[k], in)
-                                                : scope.columns[size_t(agg->group_keys[k]->column_index)].variant;
+      post.columns.back().variant =
+          key_asts[k] ? is_variant_expr(*key_asts[k], in)
+                      : scope.columns[size_t(agg->group_keys[k]->column_index)].variant;
     }
     for (size_t i = 0; i < agg->aggregates.size(); ++i) {
       agg->output.emplace_back(agg->aggregates[i].function.name, slots.aggregate_types[i]);
@@ -843,7 +844,8 @@ BoundQuery Binder::Impl::query(const Query& q, Scope* outer, Correlation* corr) 
         auto variant_or_null = [&](const BoundQuery& side) {
           return side.is_variant(i) || side.plan->output[i].type.id() == TypeId::kNull;
         };
-        b.variant.push_back(variant_or_null(l) && variant_or_null(r) && (l.is_variant(i) || r.is_variant(i)));
+        b.variant.push_back(variant_or_null(l) && variant_or_null(r) &&
+                            (l.is_variant(i) || r.is_variant(i)));
       }
       auto conform = [&](BoundQuery& side) {
         bool same = true;

@@ -524,7 +524,8 @@ struct Session::State : public BindCatalog {
     }
     for (const auto& [name, type] : variant_types) {
       for (const auto& f : m.current_schema().schema.fields)
-        if (f.name == name && f.field_id) m.properties[exec::kVariantTypeProperty + std::to_string(*f.field_id)] = type;
+        if (f.name == name && f.field_id)
+          m.properties[exec::kVariantTypeProperty + std::to_string(*f.field_id)] = type;
     }
     cat.table_operations(id, true)->commit(nullptr, m);
     if (!rows.empty()) append_warehouse(id, std::move(rows));
@@ -680,7 +681,8 @@ struct Session::State : public BindCatalog {
   }
 
   // A warehouse table's properties <prefix><field id>, by column name (none for other tables).
-  std::map<std::string, std::string> column_properties(const ObjectName& table, const std::string& prefix) {
+  std::map<std::string, std::string> column_properties(const ObjectName& table,
+                                                       const std::string& prefix) {
     std::map<std::string, std::string> out;
     if (options.in_memory || !table_exists(table)) return out;
     auto m = table_ops(identifier(table))->current();
