@@ -1329,6 +1329,7 @@ struct Session::State : public BindCatalog {
         if (std::find(t.key.begin(), t.key.end(), a.names.at(0)) != t.key.end())
           throw InvalidInputError(fmt::format("drop column {}: it is a PRIMARY KEY column", a.names.at(0)));
         t.schema.fields.erase(t.schema.fields.begin() + i);
+        t.variant.erase(a.names.at(0));
         rebuild([&](Batch& b) { b.columns.erase(b.columns.begin() + i); });
         return status("ALTER TABLE");
       }
@@ -1338,6 +1339,10 @@ struct Session::State : public BindCatalog {
         if (t.schema.find(a.new_name) >= 0) throw BinderError(fmt::format("column '{}' already exists", a.new_name));
         t.schema.fields[size_t(i)].name = a.new_name;
         std::replace(t.key.begin(), t.key.end(), a.names.at(0), a.new_name);
+        if (auto v = t.variant.extract(a.names.at(0))) {  // the column keeps its VARIANT type
+          v.key() = a.new_name;
+          t.variant.insert(std::move(v));
+        }
         rebuild([](Batch&) {});
         return status("ALTER TABLE");
       }
