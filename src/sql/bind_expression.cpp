@@ -942,8 +942,8 @@ ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
 namespace {
 
 // Whether an expression yields a VARIANT (JSON text), as far as its syntax tells: a path,
-// or a function that returns one. A column declared VARIANT is stored as VARCHAR and is
-// not recognised (cast it with PARSE_JSON, or read fields with `:`).
+// or a function that returns one. A VARIANT column is stored as VARCHAR: its binding says
+// so (is_variant_expr).
 bool is_variant_syntax(const Expr& e) {
   if (e.kind == ExprKind::kPath || e.kind == ExprKind::kArray) return true;
   if (e.kind != ExprKind::kFunction || e.over) return false;
@@ -1287,7 +1287,7 @@ bool Binder::Impl::is_variant_expr(const Expr& e, BindContext& ctx) {
   if (e.kind != ExprKind::kColumnRef || !ctx.scope) return false;
   ExpressionPtr c;
   try {
-    c = bind_column(e, ctx);
+    c = bind(e, ctx);  // after aggregation, a group key's column
   } catch (const BinderError&) {
     return false;
   }

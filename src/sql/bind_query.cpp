@@ -497,6 +497,8 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
               scan->scan_columns.push_back(int(i));
               scan->output.push_back(found->second.schema.fields[i]);
               r.columns.push_back({alias, found->second.schema.fields[i].name, found->second.schema.fields[i].type});
+              const auto& variant = found->second.variant;
+              r.columns.back().variant = i < variant.size() && variant[i];
             }
             scan->estimated_rows = source->estimated_rows();
             r.estimated_rows = scan->estimated_rows;
@@ -519,6 +521,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
           for (size_t i = 0; i < b.names.size(); ++i) {
             std::string name = i < cte->column_aliases.size() ? cte->column_aliases[i] : b.names[i];
             r.columns.push_back({alias, name, b.plan->output[i].type});
+            r.columns.back().variant = b.is_variant(i);
           }
           r.plan = std::move(b.plan);
           r.estimated_rows = r.plan->estimated_rows;
@@ -536,8 +539,10 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
         } leave{catalog};
         BoundQuery b = query(*st.query, outer, corr);
         --view_depth;
-        for (size_t i = 0; i < b.names.size(); ++i)
+        for (size_t i = 0; i < b.names.size(); ++i) {
           r.columns.push_back({alias, b.names[i], b.plan->output[i].type});
+          r.columns.back().variant = b.is_variant(i);
+        }
         r.plan = std::move(b.plan);
         return r;
       }
@@ -562,6 +567,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
       for (size_t i = 0; i < b.names.size(); ++i) {
         std::string name = i < t.column_aliases.size() ? t.column_aliases[i] : b.names[i];
         r.columns.push_back({t.alias, name, b.plan->output[i].type});
+        r.columns.back().variant = b.is_variant(i);
       }
       r.plan = std::move(b.plan);
       return r;
@@ -788,6 +794,7 @@ void Binder::Impl::flatten(const TableRef& t, Relation& rel, Scope* outer, Corre
   for (const auto& [n, type] : cols) {
     f->output.emplace_back(n, type);
     rel.columns.push_back({alias, n, type});
+    rel.columns.back().variant = n == std::string_view("value") || n == std::string_view("this");
   }
   f->children.push_back(std::move(rel.plan));
   rel.plan = std::move(f);

@@ -119,6 +119,7 @@ void Binder::Impl::materialize_recursive(const CommonTableExpr& cte, CteEntry& e
     step_rows->push_back(std::move(c));
   }
   entry.schema = schema;
+  entry.variant = anchor.variant;
   for (int iteration = 0; !step_rows->empty(); ++iteration) {
     if (iteration >= kMaxIterations)
       bind_error(q.pos, fmt::format("recursive '{}' did not end after {} steps", cte.name, kMaxIterations));

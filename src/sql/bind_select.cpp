@@ -418,6 +418,10 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     for (size_t k = 0; k < agg->group_keys.size(); ++k) {
       agg->output.emplace_back(slots.key_names[k], slots.key_types[k]);
       post.columns.push_back({"", slots.key_names[k], slots.key_types[k]});
+      // A VARIANT key stays VARIANT: the groups are its JSON texts.
+      post.columns.back().variant =
+          key_asts[k] ? is_variant_expr(*key_asts[k], in)
+                      : scope.columns[size_t(agg->group_keys[k]->column_index)].variant;
     }
     for (size_t i = 0; i < agg->aggregates.size(); ++i) {
       agg->output.emplace_back(agg->aggregates[i].function.name, slots.aggregate_types[i]);
@@ -631,10 +635,12 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
   // The select list, then ORDER BY keys not in it (hidden columns).
   std::vector<ExpressionPtr> exprs;
   std::vector<std::string> names;
+  std::vector<bool> variant;
   for (const auto& it : items) {
     ExpressionPtr e;
     if (!it.expr) {
       const auto& c = scope.columns[size_t(it.star_column)];
+      variant.push_back(c.variant);
       if (aggregated) {
         Expr ref;
         ref.kind = ExprKind::kColumnRef;
@@ -646,6 +652,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       }
     } else {
       e = bind(*it.expr, ctx);
+      variant.push_back(is_variant_expr(*it.expr, ctx));
     }
     std::string name = it.expr ? output_name(*it.expr, it.alias, *e) : it.alias;
     if (it.expr && it.alias.empty() && !joins.subs.empty() && mentions_subquery(*it.expr)) {
@@ -668,6 +675,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     key_names.insert(key_names.end(), names.begin(), names.end());
     exprs = std::move(with_keys);
     names = std::move(key_names);
+    variant.insert(variant.begin(), hooks->extra_keys.size(), false);
   }
   size_t visible = exprs.size();
   std::vector<exec::SortKey> sort;
@@ -744,6 +752,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
   BoundQuery b;
   b.plan = std::move(plan);
   b.names = names;
+  b.variant = std::move(variant);
   return b;
 }
 
@@ -753,7 +762,7 @@ BoundQuery Binder::Impl::query(const Query& q, Scope* outer, Correlation* corr) 
     ctes.emplace_back();
     pushed = true;
     for (const auto& c : q.ctes) {
-      ctes.back()[c.name] = {&c, nullptr, {}};
+      ctes.back()[c.name] = {&c, nullptr, {}, {}};
       if (q.recursive) materialize_recursive(c, ctes.back()[c.name], outer, corr);
     }
   }
@@ -832,6 +841,12 @@ BoundQuery Binder::Impl::query(const Query& q, Scope* outer, Correlation* corr) 
         if (!t) bind_error(q.pos, fmt::format("set operation column {}: {} and {} do not meet", i + 1,
                                               l.plan->output[i].type.to_string(), r.plan->output[i].type.to_string()));
         types.push_back(t->id() == TypeId::kNull ? exec::bigint_type() : *t);
+        // VARIANT when each side is VARIANT or NULL.
+        auto variant_or_null = [&](const BoundQuery& side) {
+          return side.is_variant(i) || side.plan->output[i].type.id() == TypeId::kNull;
+        };
+        b.variant.push_back(variant_or_null(l) && variant_or_null(r) &&
+                            (l.is_variant(i) || r.is_variant(i)));
       }
       auto conform = [&](BoundQuery& side) {
         bool same = true;

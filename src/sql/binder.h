@@ -40,6 +40,10 @@ class BindCatalog {
 struct BoundQuery {
   exec::PlanPtr plan;
   std::vector<std::string> names;  // output column names
+  // Per output column: whether its text is VARIANT (a column declared VARIANT, OBJECT or
+  // ARRAY, or an expression yielding one); shorter than `names` when the rest are not.
+  std::vector<bool> variant;
+  bool is_variant(size_t column) const { return column < variant.size() && variant[column]; }
 };
 
 // MERGE bound against its target: expressions read [target columns, source columns].

@@ -17,7 +17,9 @@ struct ColumnBinding {
   std::string name;
   columnar::DataType type;
   bool hidden = false;  // a column the binder added (a decorrelated subquery's): not in *
-  bool variant = false;  // a table's text column declared VARIANT, OBJECT or ARRAY
+  // Text that is VARIANT: a table's column declared VARIANT, OBJECT or ARRAY, or a view's,
+  // subquery's or CTE's output column whose expression yields one.
+  bool variant = false;
 };
 
 // How a decorrelated scalar subquery is bound: its correlated conditions are left out of
@@ -119,6 +121,7 @@ struct Binder::Impl {
     // A recursive CTE, computed while binding: its rows, read by every reference.
     std::shared_ptr<const std::vector<columnar::Batch>> rows;
     columnar::Schema schema;
+    std::vector<bool> variant;  // per column of `rows`: VARIANT text (as the anchor's)
     bool binding = false;  // its own query is being bound (a reference to itself)
   };
   std::vector<std::map<std::string, CteEntry>> ctes;

@@ -50,7 +50,7 @@ bool declared_variant(const TypeName& t) {
 
 struct MemoryTable {
   Schema schema;
-  std::set<std::string> variant;  // columns declared VARIANT, OBJECT or ARRAY
+  std::map<std::string, std::string> variant;  // column -> its declared VARIANT, OBJECT or ARRAY
   std::shared_ptr<const std::vector<Batch>> batches = std::make_shared<std::vector<Batch>>();
   std::map<std::string, std::string> defaults;  // column -> DEFAULT expression text
   std::vector<std::string> key;                  // PRIMARY KEY columns, in the key's order
@@ -451,9 +451,16 @@ struct Session::State : public BindCatalog {
     Schema schema;
     std::vector<Batch> rows;
     std::vector<std::string> key;
+    std::map<std::string, std::string> variant_types;  // column -> VARIANT, OBJECT or ARRAY
+    for (const auto& col : ct.columns)
+      if (declared_variant(col.type)) variant_types[col.name] = col.type.name;
     if (ct.as_query) {
       BoundQuery b = bind(*ct.as_query);
-      for (size_t i = 0; i < b.names.size(); ++i) schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
+      for (size_t i = 0; i < b.names.size(); ++i) {
+        schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
+        // The query's VARIANT columns stay VARIANT in the new table.
+        if (b.is_variant(i)) variant_types[b.names[i]] = "VARIANT";
+      }
       rows = execute(*b.plan);
       for (auto& r : rows) r.schema = schema;
     } else {
@@ -488,8 +495,7 @@ struct Session::State : public BindCatalog {
       t.schema = schema;
       t.defaults = defaults;
       t.key = key;
-      for (const auto& col : ct.columns)
-        if (declared_variant(col.type)) t.variant.insert(col.name);
+      t.variant = variant_types;
       auto v = std::make_shared<std::vector<Batch>>(std::move(rows));
       t.batches = v;
       memory_tables[memory_key(ct.name)] = std::move(t);
@@ -516,11 +522,10 @@ struct Session::State : public BindCatalog {
       for (const auto& f : fields)
         if (f.name == name && f.field_id) m.properties[kDefaultProperty + std::to_string(*f.field_id)] = text;
     }
-    for (const auto& col : ct.columns) {
-      if (!declared_variant(col.type)) continue;
+    for (const auto& [name, type] : variant_types) {
       for (const auto& f : m.current_schema().schema.fields)
-        if (f.name == col.name && f.field_id)
-          m.properties[exec::kVariantTypeProperty + std::to_string(*f.field_id)] = col.type.name;
+        if (f.name == name && f.field_id)
+          m.properties[exec::kVariantTypeProperty + std::to_string(*f.field_id)] = type;
     }
     cat.table_operations(id, true)->commit(nullptr, m);
     if (!rows.empty()) append_warehouse(id, std::move(rows));
@@ -664,12 +669,26 @@ struct Session::State : public BindCatalog {
   std::map<std::string, std::string> column_defaults(const ObjectName& table) {
     auto it = memory_tables.find(memory_key(table));
     if (it != memory_tables.end()) return it->second.defaults;
+    return column_properties(table, kDefaultProperty);
+  }
+
+  // The table's columns declared VARIANT, OBJECT or ARRAY (or made VARIANT by CREATE TABLE
+  // AS), with that type's name.
+  std::map<std::string, std::string> column_variant_types(const ObjectName& table) {
+    auto it = memory_tables.find(memory_key(table));
+    if (it != memory_tables.end()) return it->second.variant;
+    return column_properties(table, exec::kVariantTypeProperty);
+  }
+
+  // A warehouse table's properties <prefix><field id>, by column name (none for other tables).
+  std::map<std::string, std::string> column_properties(const ObjectName& table,
+                                                       const std::string& prefix) {
     std::map<std::string, std::string> out;
     if (options.in_memory || !table_exists(table)) return out;
     auto m = table_ops(identifier(table))->current();
     for (const auto& f : m->current_schema().schema.fields) {
       if (!f.field_id) continue;
-      auto p = m->properties.find(kDefaultProperty + std::to_string(*f.field_id));
+      auto p = m->properties.find(prefix + std::to_string(*f.field_id));
       if (p != m->properties.end()) out[f.name] = p->second;
     }
     return out;
@@ -1292,7 +1311,7 @@ struct Session::State : public BindCatalog {
         DataType type = Binder::resolve_type(a.column.type);
         if (a.column.not_null && !t.batches->empty()) throw InvalidInputError("a NOT NULL column needs a value for existing rows");
         t.schema.fields.emplace_back(a.column.name, type, !a.column.not_null);
-        if (declared_variant(a.column.type)) t.variant.insert(a.column.name);
+        if (declared_variant(a.column.type)) t.variant[a.column.name] = a.column.type.name;
         rebuild([&](Batch& b) {
           Column c(type);
           for (int64_t i = 0; i < b.num_rows(); ++i) c.append_null();
@@ -1310,6 +1329,7 @@ struct Session::State : public BindCatalog {
         if (std::find(t.key.begin(), t.key.end(), a.names.at(0)) != t.key.end())
           throw InvalidInputError(fmt::format("drop column {}: it is a PRIMARY KEY column", a.names.at(0)));
         t.schema.fields.erase(t.schema.fields.begin() + i);
+        t.variant.erase(a.names.at(0));
         rebuild([&](Batch& b) { b.columns.erase(b.columns.begin() + i); });
         return status("ALTER TABLE");
       }
@@ -1319,6 +1339,10 @@ struct Session::State : public BindCatalog {
         if (t.schema.find(a.new_name) >= 0) throw BinderError(fmt::format("column '{}' already exists", a.new_name));
         t.schema.fields[size_t(i)].name = a.new_name;
         std::replace(t.key.begin(), t.key.end(), a.names.at(0), a.new_name);
+        if (auto v = t.variant.extract(a.names.at(0))) {  // the column keeps its VARIANT type
+          v.key() = a.new_name;
+          t.variant.insert(std::move(v));
+        }
         rebuild([](Batch&) {});
         return status("ALTER TABLE");
       }
@@ -1384,28 +1408,37 @@ struct Session::State : public BindCatalog {
   StatementResult describe(Describe& d) {
     Schema schema;
     std::vector<std::string> key;
+    std::map<std::string, std::string> variant_types;  // shown instead of VARCHAR
+    auto describe_query = [&](const Query& q) {
+      BoundQuery b = bind(q);
+      for (size_t i = 0; i < b.names.size(); ++i) {
+        schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
+        if (b.is_variant(i)) variant_types[b.names[i]] = "VARIANT";
+      }
+    };
     if (d.query) {
-      BoundQuery b = bind(*d.query);
-      for (size_t i = 0; i < b.names.size(); ++i) schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
+      describe_query(*d.query);
     } else {
       auto src = open_table(d.name, nullptr);
       if (!src) {
         if (auto v = view_query(d.name)) {
           Statement st = parse_statement(*v);
-          BoundQuery b = bind(*st.query);
-          for (size_t i = 0; i < b.names.size(); ++i) schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
+          describe_query(*st.query);
         } else {
           throw CatalogError(fmt::format("table '{}' does not exist", key_of(d.name)));
         }
       } else {
         schema = src->schema();
         key = key_columns(d.name);
+        variant_types = column_variant_types(d.name);
       }
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& f : schema.fields) {
       bool in_key = std::find(key.begin(), key.end(), f.name) != key.end();
-      rows.push_back({f.name, f.type.to_string(), f.nullable ? "YES" : "NO", in_key ? "Y" : "N"});
+      auto variant = variant_types.find(f.name);
+      std::string type = variant != variant_types.end() ? variant->second : f.type.to_string();
+      rows.push_back({f.name, type, f.nullable ? "YES" : "NO", in_key ? "Y" : "N"});
     }
     std::vector<Batch> v;
     v.push_back(text_batch({"column_name", "column_type", "null", "primary_key"}, rows));

@@ -120,6 +120,26 @@ def test_variant_columns_keep_their_type_across_sessions(wh):
     assert any(k.startswith("floe.column-type.") and v == "VARIANT" for k, v in tbl.properties.items())
 
 
+def test_create_table_as_keeps_variant_columns(wh):
+    # A VARIANT column (or VARIANT expression) of CREATE TABLE AS's query becomes a VARIANT
+    # column of the new table: the same property, so the JSON keeps reading as VARIANT.
+    floe_sql("-c", "CREATE TABLE db.raw (id INTEGER, payload VARIANT); "
+             "INSERT INTO db.raw SELECT 1, parse_json('{\"user\": {\"id\": 7}, \"tag\": \"x\"}'); "
+             "CREATE VIEW db.raw_v AS SELECT id, payload FROM db.raw; "
+             "CREATE TABLE db.copy AS SELECT id, payload, payload:tag AS tag, payload:tag::string AS tag_text "
+             "FROM db.raw_v", warehouse=wh.path)
+    assert floe_csv(wh, "SELECT payload:user.id::int AS uid, tag::string AS t, tag_text FROM db.copy") == \
+        ["uid,t,tag_text", "7,x,x"]
+    tbl = wh.pyiceberg_table("db.copy")
+    schema = tbl.schema()
+    for name in ("payload", "tag", "tag_text"):
+        assert str(schema.find_field(name).field_type) == "string"
+    typed = {k: v for k, v in tbl.properties.items() if k.startswith("floe.column-type.")}
+    assert typed == {f"floe.column-type.{schema.find_field(n).field_id}": "VARIANT" for n in ("payload", "tag")}
+    assert tbl.scan().to_arrow().to_pylist() == \
+        [{"id": 1, "payload": '{"tag":"x","user":{"id":7}}', "tag": '"x"', "tag_text": "x"}]
+
+
 def test_views_live_in_the_catalog(wh):
     floe_sql("-c", "CREATE VIEW db.big AS SELECT id, n FROM db.t WHERE n >= 30", warehouse=wh.path)
     assert floe_csv(wh, "SELECT * FROM db.big ORDER BY id") == ["id,n", "3,30", "4,40"]
