@@ -83,6 +83,7 @@ struct IcebergTableSource::State {
   std::mutex mu;
   parquet::PruneReport prune;
   bool no_columns = false;
+  bool no_predicate = false;
 };
 
 IcebergTableSource::IcebergTableSource(std::string name, std::shared_ptr<io::FileIO> io,
@@ -134,12 +135,23 @@ size_t IcebergTableSource::prepare(const std::vector<int>& columns,
   state_->reader->set_exact_filter(false);
   // No column needed (COUNT(*)): the reader returns every column; read() drops them.
   state_->no_columns = columns.empty();
+  state_->no_predicate = predicate.empty();
   return state_->plan.tasks.size();
 }
 
 void IcebergTableSource::read(size_t piece, const std::function<void(Batch&&)>& sink) {
+  const iceberg::FileScanTask& task = state_->plan.tasks[piece];
+  if (state_->no_columns && state_->no_predicate && task.delete_files.empty() &&
+      task.file.record_count >= 0) {
+    // No column is read (COUNT(*)) and no row is deleted: the manifest's record count of the
+    // data file is the answer, and the file is not opened.
+    Batch rows_only;
+    rows_only.rows_without_columns = task.file.record_count;
+    sink(std::move(rows_only));
+    return;
+  }
   parquet::PruneReport report;
-  state_->reader->read(state_->plan.tasks[piece], [&](Batch&& b) {
+  state_->reader->read(task, [&](Batch&& b) {
     if (state_->no_columns) {
       Batch rows_only;
       rows_only.rows_without_columns = b.num_rows();

@@ -1,4 +1,5 @@
-"""Join planning over Iceberg tables: the share of rows a scan's pushed comparisons keep is
+"""Planning over Iceberg tables: COUNT(*) without a filter is answered from the manifests'
+record counts, without opening a data file. Join planning: the share of rows a scan's pushed comparisons keep is
 estimated from the files' column bounds (not a fixed fraction), and that decides which side
 of a join streams and which is hashed. The answers are checked against DuckDB on the same
 data."""
@@ -40,3 +41,24 @@ def test_range_filters_are_estimated_from_column_bounds(tmp_path):
     for sql in (half, few, listed):
         got = floe_sql("--format", "csv", "-c", sql, warehouse=wh).stdout.strip().splitlines()[1]
         assert int(got) == con.execute(sql).fetchone()[0], sql
+
+
+def test_count_star_reads_record_counts_not_files(tmp_path):
+    wh = tmp_path / "wh"
+    floe_sql("-c", "CREATE TABLE t AS SELECT i AS k, i % 7 AS m FROM range(0, 5000) t(i); "
+             "INSERT INTO t SELECT i, 1 FROM range(0, 123) t(i); DELETE FROM t WHERE m = 3",
+             warehouse=wh)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT i AS k, i % 7 AS m FROM range(0, 5000) t(i)")
+    con.execute("INSERT INTO t SELECT i, 1 FROM range(0, 123) t(i)")
+    con.execute("DELETE FROM t WHERE m = 3")
+    want = con.execute("SELECT count(*) FROM t").fetchone()[0]
+    out = floe_sql("--format", "csv", "-c", "SELECT count(*) FROM t", warehouse=wh).stdout
+    assert int(out.strip().splitlines()[1]) == want
+    analyzed = floe_sql("--format", "csv", "-c", "EXPLAIN ANALYZE SELECT count(*) FROM t",
+                        warehouse=wh).stdout
+    assert "row groups 0 " in analyzed  # no file was opened
+    # with a filter the rows are read
+    out = floe_sql("--format", "csv", "-c", "SELECT count(*) FROM t WHERE m = 1",
+                   warehouse=wh).stdout
+    assert int(out.strip().splitlines()[1]) == con.execute("SELECT count(*) FROM t WHERE m = 1").fetchone()[0]
