@@ -192,6 +192,14 @@ int64_t integral_value(const columnar::Column& c, int64_t row) {
 }  // namespace
 
 std::optional<std::pair<int64_t, int64_t>> IcebergTableSource::value_range(int column) {
+  // The planner asks for a column's range again and again (each join order step, each
+  // estimate): it is read from the files' bounds once.
+  auto known = value_ranges_.find(column);
+  if (known != value_ranges_.end()) return known->second;
+  return value_ranges_[column] = bounds_range(column);
+}
+
+std::optional<std::pair<int64_t, int64_t>> IcebergTableSource::bounds_range(int column) {
   const columnar::Field& f = schema_->schema.fields[size_t(column)];
   if (!integral(f.type.id()) || !f.field_id || !snapshot_) return std::nullopt;
   if (!all_files_) {
@@ -224,6 +232,7 @@ double IcebergTableSource::selectivity(const formats::ScanPredicate& predicate) 
   using formats::CompareOp;
   // Per column: the bounds the comparisons leave, or the values an IN or = names.
   struct Bounds {
+    int64_t min, max;  // the column's range
     int64_t lo, hi;
     double in_values = -1;
   };
@@ -236,8 +245,8 @@ double IcebergTableSource::selectivity(const formats::ScanPredicate& predicate) 
     if (c < 0 || t.values.size() == 0 || !integral(t.values.type().id())) continue;
     auto range = value_range(c);
     if (!range) continue;
-    auto [it, fresh] = columns.emplace(c, Bounds{range->first, range->second});
-    Bounds& b = it->second;
+    Bounds& b = columns.try_emplace(c, Bounds{range->first, range->second, range->first, range->second})
+                    .first->second;
     int64_t v = integral_value(t.values, 0);
     switch (t.op) {
       case CompareOp::kLt: b.hi = std::min(b.hi, v - 1); break;
@@ -251,9 +260,9 @@ double IcebergTableSource::selectivity(const formats::ScanPredicate& predicate) 
   }
   if (columns.empty()) return -1;
   double share = 1;
-  for (const auto& [c, b] : columns) {
-    auto range = *value_range(c);
-    double all = double(range.second - range.first) + 1;
+  for (const auto& entry : columns) {
+    const Bounds& b = entry.second;
+    double all = double(b.max - b.min) + 1;
     if (all <= 0) return 0;
     double kept = b.in_values >= 0 ? std::min(b.in_values, all)
                                    : std::max(0.0, double(b.hi - b.lo) + 1);

@@ -79,6 +79,8 @@ class IcebergTableSource : public TableSource {
  private:
   // The smallest and largest value of an integer or date column over all files.
   std::optional<std::pair<int64_t, int64_t>> value_range(int column);
+  std::optional<std::pair<int64_t, int64_t>> bounds_range(int column);  // value_range, uncached
+  std::map<int, std::optional<std::pair<int64_t, int64_t>>> value_ranges_;
   struct State;
   std::optional<std::vector<iceberg::FileScanTask>> all_files_;
   std::string name_;

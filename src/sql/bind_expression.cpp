@@ -526,8 +526,9 @@ ExpressionPtr Binder::Impl::bind_binary(const Expr& e, BindContext& ctx) {
 
 namespace {
 
-// The common type of a list of expressions, casting them all to it.
-void unify(std::vector<ExpressionPtr>& es, const SourcePos& pos, const char* what) {
+// The common type of a list of expressions (BIGINT when all are NULL); an error naming
+// `what` when they have none.
+DataType common_type_of(const std::vector<ExpressionPtr>& es, const SourcePos& pos, const char* what) {
   DataType t(TypeId::kNull);
   for (const auto& e : es) {
     auto c = exec::common_type(t, e->type);
@@ -535,19 +536,19 @@ void unify(std::vector<ExpressionPtr>& es, const SourcePos& pos, const char* wha
                                         e->type.to_string()));
     t = *c;
   }
-  if (t.id() == TypeId::kNull) t = exec::bigint_type();
+  return t.id() == TypeId::kNull ? exec::bigint_type() : t;
+}
+
+// The common type of a list of expressions, casting them all to it.
+void unify(std::vector<ExpressionPtr>& es, const SourcePos& pos, const char* what) {
+  DataType t = common_type_of(es, pos, what);
   for (auto& e : es) e = cast_to(std::move(e), t, pos);
 }
 
-// For `x IN (constants)`: the constants cast to x's type when each converts exactly, so x is
-// compared as it is stored (see constant_in_type_of). False, with `es` unchanged, otherwise.
-bool narrow_in_list(std::vector<ExpressionPtr>& es) {
-  DataType t(TypeId::kNull);
-  for (const auto& e : es) {
-    auto c = exec::common_type(t, e->type);
-    if (!c) return false;
-    t = *c;
-  }
+// For `x IN (constants)` whose common type is `t`: the constants cast to x's type when each
+// converts exactly, so x is compared as it is stored (see constant_in_type_of). False, with
+// `es` unchanged, otherwise.
+bool narrow_in_list(std::vector<ExpressionPtr>& es, const DataType& t) {
   const ExpressionPtr& x = es[0];
   if (x->type.id() == TypeId::kNull) return false;
   std::vector<ExpressionPtr> narrow(es.size());
@@ -1154,7 +1155,9 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
       std::vector<ExpressionPtr> all;
       all.push_back(bind(*e.args[0], ctx));
       for (size_t i = 1; i < e.args.size(); ++i) all.push_back(bind(*e.args[i], ctx));
-      if (!narrow_in_list(all)) unify(all, e.pos, "IN");
+      DataType common = common_type_of(all, e.pos, "IN");
+      if (!narrow_in_list(all, common))
+        for (auto& x : all) x = cast_to(std::move(x), common, e.pos);
       auto in = exec::make_expression(ExprOp::kInList, exec::boolean_type(), std::move(all));
       if (!e.negated) return in;
       std::vector<ExpressionPtr> k;
