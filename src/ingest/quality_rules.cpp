@@ -151,7 +151,13 @@ class RuleParser {
   }
   double number() {
     if (peek().kind != Tok::kNumber) fail("a number");
-    return std::stod(toks_[i_++].text);
+    try {
+      double v = std::stod(toks_[i_].text);
+      ++i_;
+      return v;
+    } catch (const std::out_of_range&) {
+      fail("a number within a DOUBLE's range");
+    }
   }
   Constraint constraint() {
     Constraint c;

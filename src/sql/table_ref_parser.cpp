@@ -101,8 +101,10 @@ TableRefPtr Parser::table_primary() {
     if (at_query_start()) {
       q = query();
       expect(TokenKind::kRightParen, "')'");
-    } else if (maybe_parenthesized_query()) {
-      // ((SELECT ..) UNION (..)) is a subquery; ((SELECT ..) AS s JOIN u ON ..) a join.
+    } else if (maybe_parenthesized_query() && !failed_query_at_.count(cur_)) {
+      // ((SELECT ..) UNION (..)) is a subquery; ((SELECT ..) AS s JOIN u ON ..) a join. A
+      // position where that failed is remembered, so nested parentheses are not parsed
+      // again for every level (which took exponential time).
       Mark m = mark();
       try {
         q = query();
@@ -111,7 +113,10 @@ TableRefPtr Parser::table_primary() {
       } catch (const SyntaxError&) {
         q.reset();
       }
-      if (!q) reset(m);
+      if (!q) {
+        failed_query_at_.insert(m.cursor);
+        reset(m);
+      }
     }
     if (q) {
       if (q->kind == QueryKind::kValues && q->order_by.empty() && !q->limit && !q->offset) {

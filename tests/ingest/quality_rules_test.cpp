@@ -46,6 +46,9 @@ TEST(QualityRules, EvaluatesWithTheMetricsItIsGiven) {
 
 TEST(QualityRules, RefusesWhatItCannotEvaluate) {
   EXPECT_THROW(parse_quality_rules("Rules = [ ]"), InvalidInputError);
+  // A number past a DOUBLE's range is a clear error, not an escaped exception.
+  EXPECT_THROW(parse_quality_rules("Rules = [ ColumnValues \"q\" between 1 and 10 with threshold > 01e94857 ]"),
+               InvalidInputError);
   EXPECT_THROW(parse_quality_rules("Rules = [ IsComplete id ]"), InvalidInputError);
   EXPECT_THROW(parse_quality_rules("Rules = [ DataFreshness \"ts\" <= 24 hours ]"), UnsupportedError);
   EXPECT_THROW(parse_quality_rules("Rules = [ ColumnValues \"x\" between 1 ]"), InvalidInputError);

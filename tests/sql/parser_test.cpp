@@ -1031,6 +1031,10 @@ TEST(ParserErrors, MessagesPointAtTheMistake) {
   EXPECT_NE(error_of("SELECT count(DISTINCT *) FROM t").find("expected an expression, found '*'"),
             std::string::npos);
   EXPECT_THROW(parse_statement("SELECT 1; SELECT 2"), SyntaxError);
+  // Nested parentheses that are no subquery are tried as one once per position: 40 levels
+  // in FROM under 20 in the select list would take 2^40 attempts otherwise.
+  std::string nested = "SELECT " + std::string(20, '(') + "SELECT a FROM " + std::string(40, '(') + "x";
+  EXPECT_THROW(parse_statement(nested), SyntaxError);
   EXPECT_THROW(parse_statement(""), SyntaxError);
   EXPECT_THROW(parse_expression("a b"), SyntaxError);
   EXPECT_THROW(parse_expression(""), SyntaxError);
