@@ -101,6 +101,36 @@ Column Column::slice(int64_t offset, int64_t length) const {
   return c;
 }
 
+Column Column::view_of(const std::shared_ptr<Buffer>& data,
+                       const std::shared_ptr<Buffer>& validity, int64_t off, int64_t n) const {
+  Column c(type_);
+  int64_t nulls = 0;
+  if (validity) {
+    const uint8_t* bits = validity->data();
+    for (int64_t i = 0; i < n; ++i) nulls += !bit_get(bits, off + i);
+    if (nulls > 0 && off % 8 == 0) {
+      c.validity_ = Buffer::view(validity, size_t(off / 8), size_t(bitmap_bytes(n)));
+    } else if (nulls > 0) {
+      c.validity_.resize_zeroed(size_t(bitmap_bytes(n)));
+      for (int64_t i = 0; i < n; ++i)
+        if (bit_get(bits, off + i)) bit_set(c.validity_.data(), i);
+    }
+  }
+  if (type_.is_variable_width()) {
+    const int32_t* o = offsets_.as<int32_t>() + off;
+    c.offsets_.resize(size_t(n + 1) * sizeof(int32_t));
+    int32_t* dst = c.offsets_.as<int32_t>();
+    for (int64_t i = 0; i <= n; ++i) dst[i] = o[i] - o[0];
+    c.data_ = Buffer::view(data, size_t(o[0]), size_t(o[n] - o[0]));
+  } else {
+    const int w = type_.byte_width();
+    c.data_ = Buffer::view(data, size_t(off) * w, size_t(n) * w);
+  }
+  c.size_ = n;
+  c.null_count_ = nulls;
+  return c;
+}
+
 std::vector<Column> Column::split(int64_t rows) && {
   FLOE_CHECK(rows > 0 && rows % 8 == 0, "split into pieces of {} rows", rows);
   std::vector<Column> out;
@@ -109,35 +139,29 @@ std::vector<Column> Column::split(int64_t rows) && {
     *this = Column(type_);
     return out;
   }
-  bool variable = type_.is_variable_width();
-  int w = variable ? 0 : type_.byte_width();
   auto data = std::make_shared<Buffer>(std::move(data_));
   std::shared_ptr<Buffer> validity;
   if (null_count_ > 0) validity = std::make_shared<Buffer>(std::move(validity_));
-  for (int64_t off = 0; off < size_; off += rows) {
-    int64_t n = std::min(rows, size_ - off);
-    Column c(type_);
-    int64_t nulls = 0;
-    if (validity) {
-      const uint8_t* bits = validity->data();
-      for (int64_t i = 0; i < n; ++i) nulls += !bit_get(bits, off + i);
-      if (nulls > 0) c.validity_ = Buffer::view(validity, size_t(off / 8), size_t(bitmap_bytes(n)));
-    }
-    if (variable) {
-      const int32_t* o = offsets_.as<int32_t>() + off;
-      c.offsets_.resize(size_t(n + 1) * sizeof(int32_t));
-      int32_t* dst = c.offsets_.as<int32_t>();
-      for (int64_t i = 0; i <= n; ++i) dst[i] = o[i] - o[0];
-      c.data_ = Buffer::view(data, size_t(o[0]), size_t(o[n] - o[0]));
-    } else {
-      c.data_ = Buffer::view(data, size_t(off) * w, size_t(n) * w);
-    }
-    c.size_ = n;
-    c.null_count_ = nulls;
-    out.push_back(std::move(c));
-  }
+  for (int64_t off = 0; off < size_; off += rows)
+    out.push_back(view_of(data, validity, off, std::min(rows, size_ - off)));
   *this = Column(type_);
   return out;
+}
+
+Column Column::range(int64_t offset, int64_t length) && {
+  FLOE_CHECK(offset >= 0 && length >= 0 && offset + length <= size_, "range {}+{} of {} rows",
+             offset, length, size_);
+  if (type_.is_nested()) {
+    Column c = slice(offset, length);
+    *this = Column(type_);
+    return c;
+  }
+  auto data = std::make_shared<Buffer>(std::move(data_));
+  std::shared_ptr<Buffer> validity;
+  if (null_count_ > 0) validity = std::make_shared<Buffer>(std::move(validity_));
+  Column c = view_of(data, validity, offset, length);
+  *this = Column(type_);
+  return c;
 }
 
 void Column::append_range(const Column& o, int64_t offset, int64_t length) {

@@ -101,6 +101,9 @@ class Column {
   // empty. Flat columns become views of its buffers (strings copy only their offsets);
   // nested ones are copied. `rows` must be a positive multiple of 8.
   std::vector<Column> split(int64_t rows) &&;
+  // Rows [offset, offset+length) as a column, leaving this one empty: a view of its
+  // buffers for flat columns (as split's), a copy for nested ones.
+  Column range(int64_t offset, int64_t length) &&;
   // Copies the rows named by `rows` (in order) into a new column.
   Column take(std::span<const uint32_t> rows) const;
   // Appends all rows of `other` (same type).
@@ -114,6 +117,10 @@ class Column {
   }
 
  private:
+  // Rows [off, off+n) of a flat column whose buffers are `data` and `validity` (null: no
+  // NULLs) and whose offsets are this column's, as a view (split's and range's step).
+  Column view_of(const std::shared_ptr<Buffer>& data, const std::shared_ptr<Buffer>& validity,
+                 int64_t off, int64_t n) const;
   // The validity of `from`'s `rows` for this column of rows.size() values (take's last step).
   void take_validity(const Column& from, std::span<const uint32_t> rows);
   // Appends `length` offsets copied from src[offset+1 ..], rebased onto this column's end.

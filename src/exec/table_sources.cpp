@@ -2,6 +2,7 @@
 
 #include <glob.h>
 
+#include <algorithm>
 #include <map>
 
 #include "base/error.h"
@@ -77,9 +78,31 @@ void MemoryTableSource::read(size_t piece, const std::function<void(Batch&&)>& s
 
 // --- Iceberg -----------------------------------------------------------------------------
 
+namespace {
+
+// Rows per part of a data file: the smallest part is large next to a page (a part's ends
+// decode a page twice), and a table is cut into enough parts to keep every thread busy.
+constexpr int64_t kMinPartRows = int64_t(1) << 18;
+constexpr int64_t kPartsPerThread = 4;
+
+}  // namespace
+
 struct IcebergTableSource::State {
   std::unique_ptr<iceberg::TableReader> reader;
   iceberg::ScanPlan plan;
+  // A piece is one part of one task's file; the file is opened by the first of its parts
+  // to be read and closed by the last.
+  struct Piece {
+    size_t task;
+    iceberg::FilePart part;
+  };
+  std::vector<Piece> pieces;
+  struct OpenFile {
+    std::mutex mu;
+    std::shared_ptr<parquet::ParquetReader> reader;
+    int64_t parts_left = 0;
+  };
+  std::vector<std::unique_ptr<OpenFile>> files;
   std::mutex mu;
   parquet::PruneReport prune;
   bool no_columns = false;
@@ -136,20 +159,52 @@ size_t IcebergTableSource::prepare(const std::vector<int>& columns,
   // No column needed (COUNT(*)): the reader returns every column; read() drops them.
   state_->no_columns = columns.empty();
   state_->no_predicate = predicate.empty();
-  return state_->plan.tasks.size();
+  const auto& tasks = state_->plan.tasks;
+  int64_t total = 0;
+  for (const auto& t : tasks) total += std::max<int64_t>(t.file.record_count, 0);
+  const int64_t part_rows =
+      std::max(kMinPartRows, total / std::max<int64_t>(1, threads_ * kPartsPerThread));
+  state_->pieces.clear();
+  state_->files.clear();
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    const int64_t records = tasks[i].file.record_count;
+    const int64_t parts = records > part_rows ? (records + part_rows - 1) / part_rows : 1;
+    for (int64_t k = 0; k < parts; ++k)
+      state_->pieces.push_back({i, {k, parts > 1 ? part_rows : 0}});
+    state_->files.push_back(std::make_unique<State::OpenFile>());
+    state_->files.back()->parts_left = parts;
+  }
+  return state_->pieces.size();
 }
 
 void IcebergTableSource::read(size_t piece, const std::function<void(Batch&&)>& sink) {
-  const iceberg::FileScanTask& task = state_->plan.tasks[piece];
+  const State::Piece& part = state_->pieces[piece];
+  const iceberg::FileScanTask& task = state_->plan.tasks[part.task];
   if (state_->no_columns && state_->no_predicate && task.delete_files.empty() &&
       task.file.record_count >= 0) {
     // No column is read (COUNT(*)) and no row is deleted: the manifest's record count of the
-    // data file is the answer, and the file is not opened.
+    // data file is the answer (given by its first part), and the file is not opened.
+    if (part.part.index > 0) return;
     Batch rows_only;
     rows_only.rows_without_columns = task.file.record_count;
     sink(std::move(rows_only));
     return;
   }
+  // The parts of a file share one opened reader (its footer is read once).
+  State::OpenFile& file = *state_->files[part.task];
+  std::shared_ptr<parquet::ParquetReader> opened;
+  {
+    std::lock_guard<std::mutex> lock(file.mu);
+    if (!file.reader) file.reader = state_->reader->open(task);
+    opened = file.reader;
+  }
+  struct Release {
+    State::OpenFile& file;
+    ~Release() {
+      std::lock_guard<std::mutex> lock(file.mu);
+      if (--file.parts_left == 0) file.reader.reset();
+    }
+  } release{file};
   parquet::PruneReport report;
   state_->reader->read(task, [&](Batch&& b) {
     if (state_->no_columns) {
@@ -160,7 +215,7 @@ void IcebergTableSource::read(size_t piece, const std::function<void(Batch&&)>& 
     }
     sink(std::move(b));
     return true;
-  }, &report);
+  }, &report, part.part, opened.get());
   std::lock_guard<std::mutex> lock(state_->mu);
   auto& p = state_->prune;
   p.row_groups += report.row_groups;

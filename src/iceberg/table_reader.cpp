@@ -1,6 +1,7 @@
 #include "iceberg/table_reader.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include "base/error.h"
@@ -173,8 +174,45 @@ std::vector<int64_t> TableReader::deleted_positions(const DataFile& delete_file,
   return it == table->end() ? std::vector<int64_t>{} : it->second;
 }
 
+namespace {
+
+// The rows of row group [first, first + n) of a file that part `part` reads (relative to the
+// group), or nothing; see FilePart.
+std::optional<parquet::RowRange> rows_of_part(int64_t first, int64_t n, bool can_cut,
+                                              const FilePart& part) {
+  if (part.rows <= 0) return parquet::RowRange{0, n};
+  const int64_t lo = part.index * part.rows, hi = lo + part.rows, end = first + n;
+  auto held = [&](int64_t row) { return row >= lo && row < hi; };
+  if (!can_cut) return held(first) ? std::optional(parquet::RowRange{0, n}) : std::nullopt;
+  // Cuts: the parts' first rows inside the group, at least half a part from its ends.
+  auto is_cut = [&](int64_t c) {
+    return c % part.rows == 0 && c - first >= part.rows / 2 && end - c >= part.rows / 2;
+  };
+  auto next_cut = [&](int64_t after) {
+    for (int64_t c = (after / part.rows + 1) * part.rows; c < end; c += part.rows)
+      if (is_cut(c)) return c;
+    return end;
+  };
+  int64_t begin = -1;
+  if (held(first)) begin = first;
+  else if (lo > first && lo < end && is_cut(lo)) begin = lo;
+  if (begin < 0) return std::nullopt;
+  return parquet::RowRange{begin - first, next_cut(begin) - first};
+}
+
+}  // namespace
+
+std::shared_ptr<parquet::ParquetReader> TableReader::open(const FileScanTask& task) {
+  try {
+    return std::make_shared<parquet::ParquetReader>(io_.open_input(task.file.file_path));
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).find(task.file.file_path) != std::string_view::npos) throw;
+    throw with_context(e, task.file.file_path);
+  }
+}
+
 void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&&)>& sink,
-                       parquet::PruneReport* report) {
+                       parquet::PruneReport* report, FilePart part, parquet::ParquetReader* opened) {
   const std::string& path = task.file.file_path;
   try {
     // Equality deletes need their key columns even when the scan does not return them.
@@ -205,7 +243,9 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
       }
       g.keys.push_back(equality_keys(d));
     }
-    parquet::ParquetReader reader(io_.open_input(path));
+    std::unique_ptr<parquet::ParquetReader> own;
+    if (!opened) own = std::make_unique<parquet::ParquetReader>(io_.open_input(path));
+    parquet::ParquetReader& reader = opened ? *opened : *own;
     const auto& ffields = reader.schema().fields;
     // Table field -> file top-level index (-1: absent, reads as NULL).
     std::vector<int> file_index(fields.size(), -1);
@@ -352,24 +392,35 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
       return sink(std::move(out));
     };
 
+    parquet::PruneReport uncounted;
     if (!deleted.empty()) {
       parquet::ParquetPruner pruner(reader, file_pred);
       int64_t first = 0;
       for (int rg = 0; rg < reader.num_row_groups(); ++rg) {
         int64_t rows = reader.metadata().row_groups[size_t(rg)].num_rows;
-        if (pruner.row_group_may_match(rg, report)) {
-          Batch fb = reader.read_row_group(rg, file_fields);
-          fb.rows_without_columns = rows;
-          if (!emit(std::move(fb), first, true)) return;
+        auto range = rows_of_part(first, rows, reader.can_read_in_parts(rg, file_fields), part);
+        parquet::PruneReport* counts = range && range->begin == 0 ? report : &uncounted;
+        if (range && pruner.row_group_may_match(rg, counts)) {
+          std::vector<parquet::RowRange> ranges{*range};
+          Batch fb = reader.read_row_group(rg, file_fields, &ranges);
+          fb.rows_without_columns = range->end - range->begin;
+          if (!emit(std::move(fb), first + range->begin, true)) return;
         }
         first += rows;
       }
       return;
     }
     parquet::ParquetScan scan(reader, file_fields, std::move(file_pred), /*exact=*/false);
+    int64_t first = 0;
     for (int rg = 0; rg < scan.num_row_groups(); ++rg) {
+      int64_t rows = reader.metadata().row_groups[size_t(rg)].num_rows;
+      auto range = rows_of_part(first, rows, reader.can_read_in_parts(rg, file_fields), part);
+      first += rows;
+      if (!range) continue;
       parquet::PruneReport local;
-      Batch fb = scan.scan_row_group(rg, report ? report : &local);
+      parquet::PruneReport* counts = range->begin != 0 ? &uncounted : report ? report : &local;
+      bool whole = range->begin == 0 && range->end == rows;
+      Batch fb = scan.scan_row_group(rg, counts, whole ? nullptr : &*range);
       if (fb.num_rows() == 0) continue;
       if (!emit(std::move(fb), 0, false)) return;
     }

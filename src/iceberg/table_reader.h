@@ -15,12 +15,23 @@
 
 #include "columnar/batch.h"
 #include "formats/parquet/parquet_pruner.h"
+#include "formats/parquet/parquet_reader.h"
 #include "formats/scan_predicate.h"
 #include "iceberg/scan_planner.h"
 #include "iceberg/table_metadata.h"
 #include "io/file_io.h"
 
 namespace floe::iceberg {
+
+// Part `index` of a data file read in parts of `rows` rows (rows <= 0: the whole file).
+// A row group belongs to the part that holds its first row; a row group whose pages can
+// be skipped (see ParquetReader::can_read_in_parts) is also cut where parts begin, except
+// within half a part of its ends, so that parts stay large. Every row is read by exactly
+// one part, and the parts of a file can be read at once by several threads.
+struct FilePart {
+  int64_t index = 0;
+  int64_t rows = 0;
+};
 
 class TableReader {
  public:
@@ -38,10 +49,18 @@ class TableReader {
   // Deleted row positions of `data_file` in `delete_file`, sorted (cached per delete file).
   std::vector<int64_t> deleted_positions(const DataFile& delete_file, const std::string& data_file);
 
-  // Reads one task, handing each non-empty batch to `sink` (false stops the read). Errors
-  // name the data or delete file.
+
+  // Opens a task's data file, for reading several parts of it without reading the footer
+  // again. Errors name the file.
+  std::shared_ptr<parquet::ParquetReader> open(const FileScanTask& task);
+
+  // Reads one task (or one part of it), handing each non-empty batch to `sink` (false stops
+  // the read). `opened` is the task's file from open(), or null to open it here. Errors
+  // name the data or delete file. The report counts each row group once, in the part that
+  // holds its first row.
   void read(const FileScanTask& task, const std::function<bool(columnar::Batch&&)>& sink,
-            parquet::PruneReport* report = nullptr);
+            parquet::PruneReport* report = nullptr, FilePart part = {},
+            parquet::ParquetReader* opened = nullptr);
 
  private:
   io::FileIO& io_;

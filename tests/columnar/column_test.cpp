@@ -233,4 +233,43 @@ TEST(Column, SplitCopiesNestedColumnsAndChecksThePieceSize) {
   EXPECT_THROW(std::move(ints).split(5), Error);
 }
 
+TEST(Column, RangeViewsRowsAtAnyOffset) {
+  Column ints(DataType(TypeId::kInt32));
+  Column s(DataType(TypeId::kString));
+  for (int i = 0; i < 40; ++i) {
+    if (i % 3 == 0) {
+      ints.append_null();
+      s.append_null();
+    } else {
+      ints.append<int32_t>(i);
+      s.append_string(std::string(size_t(i % 5), 'x'));
+    }
+  }
+  const uint8_t* int_data = ints.values<uint8_t>();
+  Column a = std::move(ints).range(5, 30);  // not a multiple of 8: validity is copied
+  Column b = std::move(s).range(5, 30);
+  EXPECT_EQ(ints.size(), 0);
+  ASSERT_EQ(a.size(), 30);
+  ASSERT_EQ(b.size(), 30);
+  EXPECT_EQ(a.values<uint8_t>(), int_data + 5 * 4);  // the values are a view
+  EXPECT_EQ(b.offsets()[0], 0);
+  int64_t nulls = 0;
+  for (int r = 0; r < 30; ++r) {
+    int i = r + 5;
+    nulls += i % 3 == 0;
+    EXPECT_EQ(a.is_null(r), i % 3 == 0) << i;
+    EXPECT_EQ(b.is_null(r), i % 3 == 0) << i;
+    if (i % 3 == 0) continue;
+    EXPECT_EQ(a.value<int32_t>(r), i) << i;
+    EXPECT_EQ(b.string_at(r), std::string(size_t(i % 5), 'x')) << i;
+  }
+  EXPECT_EQ(a.null_count(), nulls);
+  Column none(DataType(TypeId::kInt64));
+  for (int i = 0; i < 10; ++i) none.append<int64_t>(i);
+  Column c = std::move(none).range(3, 4);
+  EXPECT_EQ(c.null_count(), 0);
+  EXPECT_EQ(c.value<int64_t>(3), 6);
+  EXPECT_THROW(std::move(c).range(2, 3), Error);
+}
+
 }  // namespace floe::columnar

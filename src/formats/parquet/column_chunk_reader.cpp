@@ -587,8 +587,8 @@ class ChunkDecoder {
 // copy them page after page. Claims beyond the memory limit are left to the decoder's
 // accounting (which refuses them).
 void reserve_for_chunk(const LeafInfo& leaf, const ColumnMetaData& meta, int64_t memory_limit,
-                       LeafData& out) {
-  int64_t n = meta.num_values;
+                       LeafData& out, double share = 1.0) {
+  int64_t n = int64_t(double(meta.num_values) * share) + 16;
   int64_t w = std::max(leaf.type.byte_width(), 4);
   if (n <= 0 || n * (w + 4) > memory_limit / 4) return;
   out.values.reserve(n);
@@ -596,7 +596,7 @@ void reserve_for_chunk(const LeafInfo& leaf, const ColumnMetaData& meta, int64_t
   if (leaf.max_rep > 0) out.rep_levels.reserve(size_t(n) * 2);
   if (leaf.type.is_variable_width() && meta.total_uncompressed_size > 0 &&
       meta.total_uncompressed_size < memory_limit / 4)
-    out.values.data_buffer().reserve(size_t(meta.total_uncompressed_size));
+    out.values.data_buffer().reserve(size_t(double(meta.total_uncompressed_size) * share));
 }
 
 }  // namespace
@@ -708,8 +708,24 @@ LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
     const ColumnMetaData& meta = *chunk.meta_data;
     LeafData out;
     out.values = Column(leaf.type);
-    ChunkDecoder decoder(leaf, meta, out, memory_limit);
     const auto& pages = index.page_locations;
+    // The pages' share of the chunk's rows sizes the output once, as for a whole chunk.
+    {
+      int64_t page_rows = 0;
+      size_t r = 0;
+      for (size_t k = 0; k < pages.size() && row_group_rows > 0; ++k) {
+        int64_t first = pages[k].first_row_index;
+        int64_t end = k + 1 < pages.size() ? pages[k + 1].first_row_index : row_group_rows;
+        while (r < ranges.size() && ranges[r].end <= first) ++r;
+        if (r == ranges.size()) break;
+        if (ranges[r].begin < end && first >= 0 && end > first && end <= row_group_rows)
+          page_rows += end - first;
+      }
+      if (row_group_rows > 0 && page_rows > 0)
+        reserve_for_chunk(leaf, meta, memory_limit, out,
+                          std::min(1.0, double(page_rows) / double(row_group_rows)));
+    }
+    ChunkDecoder decoder(leaf, meta, out, memory_limit);
     auto read_page = [&](int64_t offset, int64_t max_size) {
       FLOE_CORRUPT_IF(offset < 0 || uint64_t(offset) >= file.size(),
                       "page offset {} outside the {}-byte file", offset, file.size());

@@ -92,8 +92,18 @@ namespace {
 
 // Appends to `out` the rows of `ranges` from `column`, whose rows are the row-group rows
 // of `spans` laid end to end.
-columnar::Column take_ranges(const columnar::Column& column, const std::vector<RowRange>& spans,
+columnar::Column take_ranges(columnar::Column&& column, const std::vector<RowRange>& spans,
                              const std::vector<RowRange>& ranges) {
+  // One wanted range inside one decoded span (a part of a row group): a view, no copy.
+  if (ranges.size() == 1) {
+    int64_t pos = 0;
+    for (const auto& s : spans) {
+      if (ranges[0].begin >= s.begin && ranges[0].end <= s.end)
+        return std::move(column).range(pos + ranges[0].begin - s.begin,
+                                       ranges[0].end - ranges[0].begin);
+      pos += s.end - s.begin;
+    }
+  }
   columnar::Column out(column.type());
   int64_t pos = 0;
   size_t r = 0;
@@ -122,6 +132,20 @@ std::optional<ColumnIndex> ParquetReader::column_index(int row_group, int leaf) 
   if (!c.column_index_offset || !c.column_index_length) return std::nullopt;
   auto bytes = file_->read_at(uint64_t(*c.column_index_offset), uint64_t(*c.column_index_length));
   return read_column_index(bytes);
+}
+
+bool ParquetReader::can_read_in_parts(int row_group, const std::vector<int>& fields) const {
+  const RowGroup& rg = metadata_.row_groups.at(size_t(row_group));
+  std::vector<int> wanted = fields;
+  if (wanted.empty())
+    for (size_t i = 0; i < schema_.fields.size(); ++i) wanted.push_back(int(i));
+  for (int f : wanted) {
+    const SchemaNode& node = parquet_schema_->fields().at(size_t(f));
+    if (node.num_leaves() != 1) return false;
+    const ColumnChunk& c = rg.columns.at(size_t(node.first_leaf()));
+    if (!c.offset_index_offset || !c.offset_index_length) return false;
+  }
+  return true;
 }
 
 columnar::Batch ParquetReader::read_row_group(int row_group, const std::vector<int>& fields,
@@ -166,7 +190,7 @@ columnar::Batch ParquetReader::read_row_group(int row_group, const std::vector<i
     } catch (const Error& e) {
       throw with_context(e, fmt::format("{}: column '{}'", path(), node.field.name));
     }
-    if (!all_rows) column = take_ranges(column, spans, *ranges);
+    if (!all_rows) column = take_ranges(std::move(column), spans, *ranges);
     FLOE_CORRUPT_IF(column.size() != wanted_rows,
                     "{}: column '{}' has {} rows where row group {} should give {}", path(),
                     node.field.name, column.size(), row_group, wanted_rows);

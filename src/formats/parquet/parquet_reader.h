@@ -39,6 +39,11 @@ class ParquetReader {
   columnar::Batch read_row_group(int row_group, const std::vector<int>& fields = {},
                                  const std::vector<RowRange>* ranges = nullptr);
 
+  // Whether reading part of the row group's rows skips the pages outside it for every one
+  // of `fields` (each a single leaf with an offset index), so that reading the group in
+  // parts costs about as much as reading it whole.
+  bool can_read_in_parts(int row_group, const std::vector<int>& fields) const;
+
   // The page index of a column chunk, when the file has one (read on each call).
   std::optional<OffsetIndex> offset_index(int row_group, int leaf);
   std::optional<ColumnIndex> column_index(int row_group, int leaf);

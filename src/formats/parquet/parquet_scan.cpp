@@ -23,21 +23,36 @@ ParquetScan::ParquetScan(ParquetReader& reader, std::vector<int> fields,
   }
 }
 
-columnar::Batch ParquetScan::scan_row_group(int row_group, PruneReport* report) {
+columnar::Batch ParquetScan::scan_row_group(int row_group, PruneReport* report,
+                                            const RowRange* within) {
   if (!predicate_.empty() && !pruner_.row_group_may_match(row_group, report))
     return columnar::Batch::empty_of(schema_);
   std::vector<RowRange> ranges;
   const std::vector<RowRange>* selected = nullptr;
   if (!predicate_.empty()) {
     ranges = pruner_.select_rows(row_group, report);
-    if (ranges.empty()) return columnar::Batch::empty_of(schema_);
     selected = &ranges;
-  } else if (report) {
+  } else {
     int64_t rows = reader_.metadata().row_groups[size_t(row_group)].num_rows;
-    report->row_groups++;
-    report->rows_total += rows;
-    report->rows_kept += rows;
+    if (report) {
+      report->row_groups++;
+      report->rows_total += rows;
+      report->rows_kept += rows;
+    }
+    if (within) {
+      ranges.push_back({0, rows});
+      selected = &ranges;
+    }
   }
+  if (within) {
+    std::vector<RowRange> part;
+    for (const auto& r : ranges) {
+      int64_t b = std::max(r.begin, within->begin), e = std::min(r.end, within->end);
+      if (e > b) part.push_back({b, e});
+    }
+    ranges = std::move(part);
+  }
+  if (selected && ranges.empty()) return columnar::Batch::empty_of(schema_);
   columnar::Batch b = reader_.read_row_group(row_group, read_fields_, selected);
   if (!exact_ || predicate_.empty()) return b;
   columnar::SelectionVector sel = formats::evaluate_predicate(predicate_, b);

@@ -21,8 +21,11 @@ class ParquetScan {
 
   int num_row_groups() const { return reader_.num_row_groups(); }
   const columnar::Schema& schema() const { return schema_; }
-  // The rows of one row group that pass; an empty batch when it is pruned.
-  columnar::Batch scan_row_group(int row_group, PruneReport* report);
+  // The rows of one row group that pass; an empty batch when it is pruned. With `within`,
+  // only rows of that range of the group are read (several threads may read one large
+  // group in parts; pages that straddle a part's ends are decoded by both parts).
+  columnar::Batch scan_row_group(int row_group, PruneReport* report,
+                                 const RowRange* within = nullptr);
 
  private:
   ParquetReader& reader_;
