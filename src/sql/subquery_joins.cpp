@@ -316,6 +316,7 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
   if (grouped.plan->output.size() != k + 1) return nullptr;
   DataType value_type = grouped.plan->output[k].type;
   if (value_type.id() == TypeId::kNull) return nullptr;
+  scalar_variant[&sq] = grouped.variant_type(k);
   const Expr& item = *sub.items[0].expr;
   std::string fn = item.kind == ExprKind::kFunction && !item.over && !item.filter
                        ? item.names.back()
@@ -595,6 +596,7 @@ ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditio
   PlanPtr& agg = inner->agg;
   size_t k = cc.inner_keys.size();
   ExpressionPtr v = bind(*sub.items[0].expr, inner->ctx);
+  scalar_variant[&sq] = variant_type_of(*sub.items[0].expr, inner->ctx);
   if (v->type.id() == TypeId::kNull) v = cast_to(std::move(v), exec::bigint_type(), sq.pos);
   ExpressionPtr key;
   if (order) {
