@@ -259,6 +259,9 @@ struct Binder::Impl {
                              const exec::PlanNode* outer = nullptr);
   std::unique_ptr<KeyedAggregate> keyed_aggregate(const Select& sub, const CorrelatedConditions& cc);
   exec::ExpressionPtr join_first_row(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
+  // A scalar subquery with GROUP BY, or DISTINCT, correlated by keys: nullptr when its
+  // shape is not one join_grouped_scalar knows.
+  exec::ExpressionPtr join_grouped_scalar(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
 };
 
 // Helpers shared by binder files.
