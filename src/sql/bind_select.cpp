@@ -219,9 +219,22 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
   for (const auto& o : q.order_by) collect_aggregates(*o.expr, aggs);
   AggregateSlots slots;
   bool aggregated = !aggs.empty() || s.group_by.has_value() || (hooks && !hooks->extra_keys.empty());
+  // Correlated subqueries inside aggregate arguments (sum((SELECT .. WHERE s.k = t.k)))
+  // become joins onto the FROM rows the aggregates read.
+  SubqueryJoins aggregate_joins;
   if (aggregated) {
     BindContext in;
     in.scope = &scope;
+    {
+      std::vector<const Expr*> args;
+      for (const Expr* a : aggs) {
+        for (const auto& x : a->args) args.push_back(x.get());
+        args.push_back(a->filter.get());
+        for (const auto& o : a->order_by) args.push_back(o.expr.get());
+      }
+      join_subqueries(args, {}, plan, in, aggregate_joins);
+      if (!aggregate_joins.subs.empty()) in.substitutions = &aggregate_joins.subs;
+    }
     auto agg = make_node(PlanKind::kAggregate);
     // Group keys (an integer literal is a select-list position; a name may be an alias).
     std::vector<const Expr*> key_asts;

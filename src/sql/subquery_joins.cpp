@@ -688,11 +688,12 @@ ExpressionPtr Binder::Impl::join_grouped_scalar(const Expr& sq, PlanPtr& plan, B
   if (sub.group_by && sub.group_by->kind != GroupingKind::kPlain &&
       sub.group_by->kind != GroupingKind::kAll)
     return nullptr;
-  // DISTINCT over an aggregate without GROUP BY (one row) or HAVING without GROUP BY is not
-  // this shape.
-  if (!sub.group_by && (aggregate || sub.having)) return nullptr;
+  // HAVING without GROUP BY is not this shape.
+  if (!sub.group_by && sub.having) return nullptr;
   CorrelatedConditions cc;
   if (!split_conditions(sub, ctx, cc) || cc.inner_keys.empty() || !cc.residual.empty()) return nullptr;
+  // DISTINCT over an aggregate without GROUP BY keeps its one row: a scalar aggregate.
+  if (!sub.group_by && aggregate) return join_scalar_aggregate(sq, cc, plan, *ctx.scope);
   size_t k = cc.inner_keys.size();
   // Whether every GROUP BY key is a correlation key: at most one group per key.
   bool one_group = sub.group_by && sub.group_by->kind == GroupingKind::kPlain;
