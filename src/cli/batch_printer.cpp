@@ -105,7 +105,8 @@ void BatchPrinter::finish(int64_t total_rows) {
   std::vector<size_t> width(n);
   std::vector<std::string> types(n);
   for (size_t c = 0; c < n; ++c) {
-    types[c] = schema_.fields[c].type.to_string();
+    types[c] = c < shown_types_.size() && !shown_types_[c].empty() ? shown_types_[c]
+                                                                    : schema_.fields[c].type.to_string();
     if (display_width(types[c]) > 60) types[c] = types[c].substr(0, 57) + "...";
     width[c] = std::max(display_width(schema_.fields[c].name), display_width(types[c]));
   }

@@ -22,10 +22,14 @@ class BatchPrinter {
   // the result had beside how many are shown.
   void finish(int64_t total_rows = -1);
   int64_t rows_printed() const { return rows_; }
+  // Type names a table's header shows instead of the schema's, per column ("" keeps the
+  // schema's): a query's VARIANT, OBJECT and ARRAY columns are stored as VARCHAR.
+  void show_types(std::vector<std::string> types) { shown_types_ = std::move(types); }
 
  private:
   OutputFormat format_;
   columnar::Schema schema_;
+  std::vector<std::string> shown_types_;
   std::FILE* out_;
   bool header_done_ = false;
   std::vector<std::vector<std::string>> table_rows_;

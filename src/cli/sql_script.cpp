@@ -111,6 +111,7 @@ void print_statement_result(const sql::StatementResult& result, OutputFormat for
     return;
   }
   BatchPrinter printer(format, result.schema, out);
+  printer.show_types(result.shown_types);
   int64_t total = 0;
   for (const auto& batch : result.batches) {
     int64_t n = batch.num_rows();

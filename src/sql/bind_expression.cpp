@@ -905,6 +905,7 @@ ExpressionPtr Binder::Impl::bind_subquery(const Expr& e, BindContext& ctx) {
                                     inner.plan->output.size()));
     if (e.kind == ExprKind::kScalarSubquery) {
       sq->kind = exec::SubqueryKind::kScalar;
+      scalar_variant[&e] = inner.variant_type(0);
       expr->type = inner.plan->output[0].type;
       if (expr->type.id() == TypeId::kNull) expr->type = exec::bigint_type();
     } else {
@@ -1285,17 +1286,56 @@ ExpressionPtr Binder::Impl::variant_value(const Expr& e, ExpressionPtr bound, Bi
   return call_function("variant_of_text", std::move(k), e.pos);
 }
 
-bool Binder::Impl::is_variant_expr(const Expr& e, BindContext& ctx) {
-  if (is_variant_syntax(e)) return true;
-  if (e.kind != ExprKind::kColumnRef || !ctx.scope) return false;
+JsonType Binder::Impl::variant_type_of(const Expr& e, BindContext& ctx) {
+  if (is_variant_syntax(e)) {
+    // Snowflake's builders of objects and arrays type their results OBJECT and ARRAY; a
+    // path, PARSE_JSON and the rest give VARIANT.
+    if (e.kind == ExprKind::kArray) return JsonType::kArray;
+    if (e.kind != ExprKind::kFunction) return JsonType::kVariant;
+    const std::string& f = e.names.back();
+    if (f == "object_construct" || f == "object_construct_keep_null" || f == "as_object" ||
+        f == "object_insert" || f == "object_delete")
+      return JsonType::kObject;
+    if (f == "array_construct" || f == "as_array" || f == "array_append" || f == "array_cat")
+      return JsonType::kArray;
+    return JsonType::kVariant;
+  }
+  if (e.kind == ExprKind::kScalarSubquery) {
+    // Recorded when the subquery was bound (the select list binds an item before asking).
+    auto it = scalar_variant.find(&e);
+    return it == scalar_variant.end() ? JsonType::kNone : it->second;
+  }
+  if (e.kind != ExprKind::kColumnRef || !ctx.scope) return JsonType::kNone;
   ExpressionPtr c;
   try {
     c = bind(e, ctx);  // after aggregation, a group key's column
   } catch (const BinderError&) {
-    return false;
+    return JsonType::kNone;
   }
-  return c->op == ExprOp::kColumn && size_t(c->column_index) < ctx.scope->columns.size() &&
-         ctx.scope->columns[size_t(c->column_index)].variant;
+  if (c->op != ExprOp::kColumn || size_t(c->column_index) >= ctx.scope->columns.size())
+    return JsonType::kNone;
+  return ctx.scope->columns[size_t(c->column_index)].variant;
+}
+
+const char* json_type_name(JsonType t) {
+  switch (t) {
+    case JsonType::kNone:
+      return "";
+    case JsonType::kVariant:
+      return "VARIANT";
+    case JsonType::kObject:
+      return "OBJECT";
+    case JsonType::kArray:
+      return "ARRAY";
+  }
+  return "";
+}
+
+JsonType json_type_of_name(std::string_view name) {
+  if (name == "VARIANT" || name == "JSON") return JsonType::kVariant;
+  if (name == "OBJECT") return JsonType::kObject;
+  if (name == "ARRAY") return JsonType::kArray;
+  return JsonType::kNone;
 }
 
 // GROUPING(a, b, ..) (and GROUPING_ID): per argument, from the first, one bit that is 1 when

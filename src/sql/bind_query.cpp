@@ -498,7 +498,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
               scan->output.push_back(found->second.schema.fields[i]);
               r.columns.push_back({alias, found->second.schema.fields[i].name, found->second.schema.fields[i].type});
               const auto& variant = found->second.variant;
-              r.columns.back().variant = i < variant.size() && variant[i];
+              r.columns.back().variant = i < variant.size() ? variant[i] : JsonType::kNone;
             }
             scan->estimated_rows = source->estimated_rows();
             r.estimated_rows = scan->estimated_rows;
@@ -521,7 +521,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
           for (size_t i = 0; i < b.names.size(); ++i) {
             std::string name = i < cte->column_aliases.size() ? cte->column_aliases[i] : b.names[i];
             r.columns.push_back({alias, name, b.plan->output[i].type});
-            r.columns.back().variant = b.is_variant(i);
+            r.columns.back().variant = b.variant_type(i);
           }
           r.plan = std::move(b.plan);
           r.estimated_rows = r.plan->estimated_rows;
@@ -541,7 +541,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
         --view_depth;
         for (size_t i = 0; i < b.names.size(); ++i) {
           r.columns.push_back({alias, b.names[i], b.plan->output[i].type});
-          r.columns.back().variant = b.is_variant(i);
+          r.columns.back().variant = b.variant_type(i);
         }
         r.plan = std::move(b.plan);
         return r;
@@ -550,11 +550,18 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
       if (!source) bind_error(t.pos, fmt::format("table '{}' does not exist", name_text(t.name)));
       auto scan = node(PlanKind::kScan);
       const auto& schema = source->schema();
+      std::map<std::string, std::string> declared;
       for (size_t i = 0; i < schema.fields.size(); ++i) {
         scan->scan_columns.push_back(int(i));
         scan->output.push_back(schema.fields[i]);
         r.columns.push_back({alias, schema.fields[i].name, schema.fields[i].type});
-        r.columns.back().variant = source->variant_column(int(i));
+        if (!source->variant_column(int(i))) continue;
+        // The source says which columns are VARIANT text; the catalog which of them were
+        // declared OBJECT or ARRAY.
+        if (declared.empty()) declared = catalog.column_variant_types(t.name);
+        auto d = declared.find(schema.fields[i].name);
+        JsonType type = d == declared.end() ? JsonType::kVariant : json_type_of_name(d->second);
+        r.columns.back().variant = type == JsonType::kNone ? JsonType::kVariant : type;
       }
       scan->estimated_rows = source->estimated_rows();
       r.estimated_rows = scan->estimated_rows;
@@ -567,7 +574,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
       for (size_t i = 0; i < b.names.size(); ++i) {
         std::string name = i < t.column_aliases.size() ? t.column_aliases[i] : b.names[i];
         r.columns.push_back({t.alias, name, b.plan->output[i].type});
-        r.columns.back().variant = b.is_variant(i);
+        r.columns.back().variant = b.variant_type(i);
       }
       r.plan = std::move(b.plan);
       return r;
@@ -794,7 +801,8 @@ void Binder::Impl::flatten(const TableRef& t, Relation& rel, Scope* outer, Corre
   for (const auto& [n, type] : cols) {
     f->output.emplace_back(n, type);
     rel.columns.push_back({alias, n, type});
-    rel.columns.back().variant = n == std::string_view("value") || n == std::string_view("this");
+    if (n == std::string_view("value") || n == std::string_view("this"))
+      rel.columns.back().variant = JsonType::kVariant;
   }
   f->children.push_back(std::move(rel.plan));
   rel.plan = std::move(f);

@@ -219,9 +219,22 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
   for (const auto& o : q.order_by) collect_aggregates(*o.expr, aggs);
   AggregateSlots slots;
   bool aggregated = !aggs.empty() || s.group_by.has_value() || (hooks && !hooks->extra_keys.empty());
+  // Correlated subqueries inside aggregate arguments (sum((SELECT .. WHERE s.k = t.k)))
+  // become joins onto the FROM rows the aggregates read.
+  SubqueryJoins aggregate_joins;
   if (aggregated) {
     BindContext in;
     in.scope = &scope;
+    {
+      std::vector<const Expr*> args;
+      for (const Expr* a : aggs) {
+        for (const auto& x : a->args) args.push_back(x.get());
+        args.push_back(a->filter.get());
+        for (const auto& o : a->order_by) args.push_back(o.expr.get());
+      }
+      join_subqueries(args, {}, plan, in, aggregate_joins);
+      if (!aggregate_joins.subs.empty()) in.substitutions = &aggregate_joins.subs;
+    }
     auto agg = make_node(PlanKind::kAggregate);
     // Group keys (an integer literal is a select-list position; a name may be an alias).
     std::vector<const Expr*> key_asts;
@@ -420,7 +433,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       post.columns.push_back({"", slots.key_names[k], slots.key_types[k]});
       // A VARIANT key stays VARIANT: the groups are its JSON texts.
       post.columns.back().variant =
-          key_asts[k] ? is_variant_expr(*key_asts[k], in)
+          key_asts[k] ? variant_type_of(*key_asts[k], in)
                       : scope.columns[size_t(agg->group_keys[k]->column_index)].variant;
     }
     for (size_t i = 0; i < agg->aggregates.size(); ++i) {
@@ -635,7 +648,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
   // The select list, then ORDER BY keys not in it (hidden columns).
   std::vector<ExpressionPtr> exprs;
   std::vector<std::string> names;
-  std::vector<bool> variant;
+  std::vector<JsonType> variant;
   for (const auto& it : items) {
     ExpressionPtr e;
     if (!it.expr) {
@@ -652,7 +665,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       }
     } else {
       e = bind(*it.expr, ctx);
-      variant.push_back(is_variant_expr(*it.expr, ctx));
+      variant.push_back(variant_type_of(*it.expr, ctx));
     }
     std::string name = it.expr ? output_name(*it.expr, it.alias, *e) : it.alias;
     if (it.expr && it.alias.empty() && !joins.subs.empty() && mentions_subquery(*it.expr)) {
@@ -675,7 +688,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     key_names.insert(key_names.end(), names.begin(), names.end());
     exprs = std::move(with_keys);
     names = std::move(key_names);
-    variant.insert(variant.begin(), hooks->extra_keys.size(), false);
+    variant.insert(variant.begin(), hooks->extra_keys.size(), JsonType::kNone);
   }
   size_t visible = exprs.size();
   std::vector<exec::SortKey> sort;
@@ -837,24 +850,38 @@ BoundQuery Binder::Impl::query(const Query& q, Scope* outer, Correlation* corr) 
       size_t n = l.plan->output.size();
       std::vector<DataType> types;
       for (size_t i = 0; i < n; ++i) {
+        JsonType lv = l.variant_type(i), rv = r.variant_type(i);
+        if (lv != JsonType::kNone || rv != JsonType::kNone) {
+          // As in Snowflake, a VARIANT branch makes the column VARIANT: the other branch's
+          // values become VARIANT too (a string a JSON string, a number a JSON number).
+          types.push_back(exec::varchar_type());
+          b.variant.push_back(lv == rv || rv == JsonType::kNone ? lv
+                              : lv == JsonType::kNone          ? rv
+                                                               : JsonType::kVariant);
+          continue;
+        }
         auto t = exec::common_type(l.plan->output[i].type, r.plan->output[i].type);
         if (!t) bind_error(q.pos, fmt::format("set operation column {}: {} and {} do not meet", i + 1,
                                               l.plan->output[i].type.to_string(), r.plan->output[i].type.to_string()));
         types.push_back(t->id() == TypeId::kNull ? exec::bigint_type() : *t);
-        // VARIANT when each side is VARIANT or NULL.
-        auto variant_or_null = [&](const BoundQuery& side) {
-          return side.is_variant(i) || side.plan->output[i].type.id() == TypeId::kNull;
-        };
-        b.variant.push_back(variant_or_null(l) && variant_or_null(r) &&
-                            (l.is_variant(i) || r.is_variant(i)));
+        b.variant.push_back(JsonType::kNone);
       }
       auto conform = [&](BoundQuery& side) {
         bool same = true;
-        for (size_t i = 0; i < n; ++i) same = same && side.plan->output[i].type == types[i];
+        for (size_t i = 0; i < n; ++i)
+          same = same && side.plan->output[i].type == types[i] &&
+                 (!b.is_variant(i) || side.is_variant(i));
         if (same) return;
         std::vector<ExpressionPtr> ex;
-        for (size_t i = 0; i < n; ++i)
-          ex.push_back(cast_to(exec::make_column_ref(int(i), side.plan->output[i].type, side.names[i]), types[i], q.pos));
+        for (size_t i = 0; i < n; ++i) {
+          ExpressionPtr c = exec::make_column_ref(int(i), side.plan->output[i].type, side.names[i]);
+          if (b.is_variant(i) && !side.is_variant(i) && c->type.id() != TypeId::kNull) {
+            std::vector<ExpressionPtr> k;
+            k.push_back(std::move(c));
+            c = call_function("to_variant", std::move(k), q.pos);
+          }
+          ex.push_back(cast_to(std::move(c), types[i], q.pos));
+        }
         side.plan = project(std::move(side.plan), std::move(ex), side.names);
       };
       conform(l);

@@ -28,6 +28,11 @@ class BindCatalog {
   virtual std::optional<std::string> view_query(const ObjectName& name) = 0;
   // While a view's query binds, unqualified names mean its default namespace.
   virtual void enter_view(const ObjectName& name) {}
+  // The table's columns declared VARIANT, OBJECT or ARRAY, by name, with that type's name
+  // (the scan source only says which are VARIANT text).
+  virtual std::map<std::string, std::string> column_variant_types(const ObjectName& table) {
+    return {};
+  }
   virtual void leave_view() {}
   // A SYSTEM$ function's value (SYSTEM$PIPE_STATUS), or nullopt when there is none of
   // that name.
@@ -37,13 +42,25 @@ class BindCatalog {
   }
 };
 
+// Which of Snowflake's semi-structured types a column's text has: all three are JSON text
+// in a VARCHAR column, and the name is what DESCRIBE, CREATE TABLE AS and result headers
+// show (kNone: the column's own type).
+enum class JsonType : uint8_t { kNone, kVariant, kObject, kArray };
+// "VARIANT", "OBJECT", "ARRAY", or "" for kNone.
+const char* json_type_name(JsonType t);
+// The type a declared name means ("VARIANT", "OBJECT", "ARRAY"; any other: kNone).
+JsonType json_type_of_name(std::string_view name);
+
 struct BoundQuery {
   exec::PlanPtr plan;
   std::vector<std::string> names;  // output column names
-  // Per output column: whether its text is VARIANT (a column declared VARIANT, OBJECT or
-  // ARRAY, or an expression yielding one); shorter than `names` when the rest are not.
-  std::vector<bool> variant;
-  bool is_variant(size_t column) const { return column < variant.size() && variant[column]; }
+  // Per output column: whether its text is VARIANT, OBJECT or ARRAY (a column declared so,
+  // or an expression yielding one); shorter than `names` when the rest are not.
+  std::vector<JsonType> variant;
+  bool is_variant(size_t column) const { return variant_type(column) != JsonType::kNone; }
+  JsonType variant_type(size_t column) const {
+    return column < variant.size() ? variant[column] : JsonType::kNone;
+  }
 };
 
 // MERGE bound against its target: expressions read [target columns, source columns].

@@ -19,7 +19,7 @@ struct ColumnBinding {
   bool hidden = false;  // a column the binder added (a decorrelated subquery's): not in *
   // Text that is VARIANT: a table's column declared VARIANT, OBJECT or ARRAY, or a view's,
   // subquery's or CTE's output column whose expression yields one.
-  bool variant = false;
+  JsonType variant = JsonType::kNone;
 };
 
 // How a decorrelated scalar subquery is bound: its correlated conditions are left out of
@@ -121,7 +121,7 @@ struct Binder::Impl {
     // A recursive CTE, computed while binding: its rows, read by every reference.
     std::shared_ptr<const std::vector<columnar::Batch>> rows;
     columnar::Schema schema;
-    std::vector<bool> variant;  // per column of `rows`: VARIANT text (as the anchor's)
+    std::vector<JsonType> variant;  // per column of `rows`: VARIANT text (as the anchor's)
     bool binding = false;  // its own query is being bound (a reference to itself)
   };
   std::vector<std::map<std::string, CteEntry>> ctes;
@@ -130,6 +130,8 @@ struct Binder::Impl {
   void materialize_recursive(const CommonTableExpr& cte, CteEntry& entry, Scope* outer,
                              Correlation* corr);
   int view_depth = 0;
+  // Per scalar subquery bound so far: the VARIANT, OBJECT or ARRAY type of its one column.
+  std::map<const Expr*, JsonType> scalar_variant;
   // Scopes after aggregation/windows, kept alive while the statement binds.
   std::vector<std::unique_ptr<Scope>> scope_after_aggregate_;
   // The scalar aggregates join_quantified made of quantified comparisons' subqueries.
@@ -182,7 +184,11 @@ struct Binder::Impl {
   Relation from_item(const TableRef& t, Scope* outer, Correlation* corr);
   // Whether `e` yields VARIANT text: by its syntax (a path, PARSE_JSON, ..) or as a column
   // declared VARIANT, OBJECT or ARRAY.
-  bool is_variant_expr(const Expr& e, BindContext& ctx);
+  bool is_variant_expr(const Expr& e, BindContext& ctx) {
+    return variant_type_of(e, ctx) != JsonType::kNone;
+  }
+  // Which of VARIANT, OBJECT and ARRAY `e` yields (kNone: none of them).
+  JsonType variant_type_of(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr bind_grouping(const Expr& e, BindContext& ctx);
   // `bound` (the value of `e`, which is_variant_expr) as valid VARIANT text: a declared
   // VARIANT column's text is JSON, or a plain string that becomes a JSON string.
@@ -253,6 +259,9 @@ struct Binder::Impl {
                              const exec::PlanNode* outer = nullptr);
   std::unique_ptr<KeyedAggregate> keyed_aggregate(const Select& sub, const CorrelatedConditions& cc);
   exec::ExpressionPtr join_first_row(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
+  // A scalar subquery with GROUP BY, or DISTINCT, correlated by keys: nullptr when its
+  // shape is not one join_grouped_scalar knows.
+  exec::ExpressionPtr join_grouped_scalar(const Expr& sq, exec::PlanPtr& plan, BindContext& ctx);
 };
 
 // Helpers shared by binder files.

@@ -503,6 +503,7 @@ bool Binder::Impl::scalar_join(const Expr& conjunct, Relation& rel, Scope* outer
   join->output.insert(join->output.end(), grouped.plan->output.begin(), grouped.plan->output.end());
   join->estimated_rows = rel.plan->estimated_rows;
   const columnar::DataType value_type = grouped.plan->output[k].type;
+  scalar_variant[sq] = grouped.variant_type(k);
   for (const auto& f : grouped.plan->output) rel.columns.push_back({"", "#subquery", f.type, true});
   join->children.push_back(std::move(rel.plan));
   join->children.push_back(std::move(grouped.plan));

@@ -400,7 +400,9 @@ struct Session::State : public BindCatalog {
     for (size_t i = 0; i < b.names.size(); ++i) schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
     auto batches = execute(*b.plan);
     for (auto& batch : batches) batch.schema = schema;
-    return rows_result(std::move(schema), std::move(batches));
+    StatementResult r = rows_result(std::move(schema), std::move(batches));
+    for (size_t i = 0; i < b.names.size(); ++i) r.shown_types.push_back(json_type_name(b.variant_type(i)));
+    return r;
   }
 
   StatementResult explain(Explain& e) {
@@ -458,8 +460,8 @@ struct Session::State : public BindCatalog {
       BoundQuery b = bind(*ct.as_query);
       for (size_t i = 0; i < b.names.size(); ++i) {
         schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
-        // The query's VARIANT columns stay VARIANT in the new table.
-        if (b.is_variant(i)) variant_types[b.names[i]] = "VARIANT";
+        // The query's VARIANT, OBJECT and ARRAY columns keep their type in the new table.
+        if (b.is_variant(i)) variant_types[b.names[i]] = json_type_name(b.variant_type(i));
       }
       rows = execute(*b.plan);
       for (auto& r : rows) r.schema = schema;
@@ -674,7 +676,7 @@ struct Session::State : public BindCatalog {
 
   // The table's columns declared VARIANT, OBJECT or ARRAY (or made VARIANT by CREATE TABLE
   // AS), with that type's name.
-  std::map<std::string, std::string> column_variant_types(const ObjectName& table) {
+  std::map<std::string, std::string> column_variant_types(const ObjectName& table) override {
     auto it = memory_tables.find(memory_key(table));
     if (it != memory_tables.end()) return it->second.variant;
     return column_properties(table, exec::kVariantTypeProperty);
@@ -1413,7 +1415,7 @@ struct Session::State : public BindCatalog {
       BoundQuery b = bind(q);
       for (size_t i = 0; i < b.names.size(); ++i) {
         schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
-        if (b.is_variant(i)) variant_types[b.names[i]] = "VARIANT";
+        if (b.is_variant(i)) variant_types[b.names[i]] = json_type_name(b.variant_type(i));
       }
     };
     if (d.query) {

@@ -39,6 +39,9 @@ struct StatementResult {
   bool has_rows = false;             // a query (or SHOW/DESCRIBE/EXPLAIN): schema + batches
   columnar::Schema schema;
   std::vector<columnar::Batch> batches;
+  // Per column of a query's result: "VARIANT", "OBJECT" or "ARRAY" for JSON text of that
+  // type (stored as VARCHAR), else "" (the schema's type); shorter when the rest are "".
+  std::vector<std::string> shown_types;
   std::string status;                // e.g. "CREATE TABLE", "INSERT 3": for statements
   int64_t rows_affected = -1;        // INSERT/UPDATE/DELETE/MERGE counts, -1 otherwise
   std::string statement_text;        // the statement this result belongs to

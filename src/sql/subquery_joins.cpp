@@ -263,6 +263,9 @@ ExpressionPtr Binder::Impl::join_subquery(const Expr& sq, PlanPtr& plan, BindCon
   if (sq.kind == ExprKind::kInSubquery) return join_in(sq, plan, ctx);
   if (sq.kind == ExprKind::kQuantified) return join_quantified(sq, plan, ctx);
   if (sq.kind == ExprKind::kScalarSubquery && q.limit) return join_first_row(sq, plan, ctx);
+  if (sq.kind == ExprKind::kScalarSubquery && q.kind == QueryKind::kSelect &&
+      (q.select->group_by || q.select->distinct))
+    return join_grouped_scalar(sq, plan, ctx);
   if (!plain_select(q)) return nullptr;
   const Select& sub = *q.select;
   CorrelatedConditions cc;
@@ -316,6 +319,7 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
   if (grouped.plan->output.size() != k + 1) return nullptr;
   DataType value_type = grouped.plan->output[k].type;
   if (value_type.id() == TypeId::kNull) return nullptr;
+  scalar_variant[&sq] = grouped.variant_type(k);
   const Expr& item = *sub.items[0].expr;
   std::string fn = item.kind == ExprKind::kFunction && !item.over && !item.filter
                        ? item.names.back()
@@ -595,6 +599,7 @@ ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditio
   PlanPtr& agg = inner->agg;
   size_t k = cc.inner_keys.size();
   ExpressionPtr v = bind(*sub.items[0].expr, inner->ctx);
+  scalar_variant[&sq] = variant_type_of(*sub.items[0].expr, inner->ctx);
   if (v->type.id() == TypeId::kNull) v = cast_to(std::move(v), exec::bigint_type(), sq.pos);
   ExpressionPtr key;
   if (order) {
@@ -647,6 +652,113 @@ ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditio
                    column(*plan, at));
   }
   return case_of(std::move(b), column(*plan, at + 1));
+}
+
+namespace {
+
+// Whether the column references `a` and `b` name one column of a FROM clause where both bind
+// (a name that two of its tables have would not bind unqualified).
+bool same_column(const Expr& a, const Expr& b) {
+  if (a.kind != ExprKind::kColumnRef || b.kind != ExprKind::kColumnRef || a.names.empty() ||
+      b.names.empty() || a.names.back() != b.names.back())
+    return false;
+  return a.names.size() == 1 || b.names.size() == 1 || a.names == b.names;
+}
+
+}  // namespace
+
+// (SELECT agg(..) FROM s WHERE s.k = t.k [AND ..] GROUP BY g [HAVING ..]) and (SELECT
+// DISTINCT v FROM s WHERE s.k = t.k): the subquery grouped by s.k beside g (DISTINCT v is
+// GROUP BY v), then by s.k alone with its row count, LEFT JOINed. An outer row whose key has
+// no group reads NULL (no row, unlike an aggregate without GROUP BY); one whose key has two
+// or more groups is the single-row error when it reads it. When g is the keys themselves,
+// each key has at most one group, and the grouped rows are joined as they are.
+ExpressionPtr Binder::Impl::join_grouped_scalar(const Expr& sq, PlanPtr& plan, BindContext& ctx) {
+  const Query& q = *sq.subquery;
+  if (!q.ctes.empty() || q.offset) return nullptr;
+  const Select& sub = *q.select;
+  if (sub.qualify || !sub.windows.empty() || sub.from.empty() || !sub.distinct_on.empty() ||
+      !single_item(sub))
+    return nullptr;
+  const Expr& item = *sub.items[0].expr;
+  if (has_window(item)) return nullptr;
+  bool aggregate = contains_aggregate(item) || (sub.having && contains_aggregate(*sub.having));
+  // Grouping sets would leave the keys out of some groups; GROUP BY ALL and plain keys keep
+  // them in every group.
+  if (sub.group_by && sub.group_by->kind != GroupingKind::kPlain &&
+      sub.group_by->kind != GroupingKind::kAll)
+    return nullptr;
+  // HAVING without GROUP BY is not this shape.
+  if (!sub.group_by && sub.having) return nullptr;
+  CorrelatedConditions cc;
+  if (!split_conditions(sub, ctx, cc) || cc.inner_keys.empty() || !cc.residual.empty()) return nullptr;
+  // DISTINCT over an aggregate without GROUP BY keeps its one row: a scalar aggregate.
+  if (!sub.group_by && aggregate) return join_scalar_aggregate(sq, cc, plan, *ctx.scope);
+  size_t k = cc.inner_keys.size();
+  // Whether every GROUP BY key is a correlation key: at most one group per key.
+  bool one_group = sub.group_by && sub.group_by->kind == GroupingKind::kPlain;
+  if (one_group)
+    for (const auto& set : sub.group_by->sets)
+      for (const auto& g : set) {
+        bool found = false;
+        for (const Expr* key : cc.inner_keys) found = found || same_column(*g, *key);
+        one_group = one_group && found;
+      }
+  BoundQuery grouped;
+  {
+    // SELECT DISTINCT v is GROUP BY ALL (v) here, so that the keys join the grouping (and
+    // the groups are distinct already); the Select is the statement's own and gets its
+    // clauses back before anything else reads it.
+    auto& editable = const_cast<Select&>(sub);
+    bool as_group_by_all = !sub.group_by;
+    if (as_group_by_all) {
+      editable.group_by = GroupBy{GroupingKind::kAll, {}};
+      editable.distinct = false;
+    }
+    struct Restore {
+      Select& s;
+      bool on;
+      ~Restore() {
+        if (!on) return;
+        s.group_by.reset();
+        s.distinct = true;
+      }
+    } restore{editable, as_group_by_all};
+    grouped = grouped_by_keys(q, cc, plan.get());
+  }
+  if (grouped.plan->output.size() != k + 1) return nullptr;
+  DataType value_type = grouped.plan->output[k].type;
+  if (value_type.id() == TypeId::kNull) return nullptr;
+  scalar_variant[&sq] = grouped.variant_type(k);
+  PlanPtr right = std::move(grouped.plan);
+  if (!one_group) {
+    auto agg = node(PlanKind::kAggregate);
+    for (size_t i = 0; i < k; ++i) {
+      agg->group_keys.push_back(column(*right, int(i)));
+      agg->output.emplace_back("#key" + std::to_string(i), right->output[i].type);
+    }
+    std::vector<ExpressionPtr> value;
+    value.push_back(column(*right, int(k)));
+    agg->aggregates.push_back(aggregate_call("count", {}, true, sq.pos));
+    agg->output.emplace_back("#rows", agg->aggregates.back().function.result_type);
+    agg->aggregates.push_back(aggregate_call("any_value", std::move(value), false, sq.pos));
+    agg->output.emplace_back("#value", agg->aggregates.back().function.result_type);
+    agg->estimated_rows = right->estimated_rows;
+    agg->children.push_back(std::move(right));
+    right = std::move(agg);
+  }
+  std::vector<ExpressionPtr> lk, rk;
+  if (!grouped_keys(*right, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
+  int at = attach(plan, *ctx.scope, std::move(right), exec::JoinKind::kLeft, std::move(lk),
+                  std::move(rk)) + int(k);
+  if (one_group) return column(*plan, at);
+  std::vector<ExpressionPtr> kids;
+  kids.push_back(cast_to(column(*plan, at), exec::bigint_type(), sq.pos));
+  kids.push_back(column(*plan, at + 1));
+  auto call = exec::make_expression(ExprOp::kFunction, value_type, std::move(kids));
+  call->function = exec::single_row_value(value_type);
+  call->name = call->function.name;
+  return call;
 }
 
 }  // namespace floe::sql

@@ -60,6 +60,19 @@ def test_table_format_shows_rows_and_status_lines(tmp_path):
     assert len([line for line in before_table.splitlines() if line.strip()]) >= 3, out
 
 
+def test_table_header_names_variant_object_and_array_types(tmp_path):
+    # They are stored as VARCHAR (JSON text); the header says the type the query has.
+    proc = floe_sql("-c",
+                    "CREATE SCHEMA IF NOT EXISTS db; CREATE TABLE db.j (v VARIANT, s VARCHAR); "
+                    "INSERT INTO db.j SELECT parse_json('{\"a\": 1}'), 'x'; "
+                    "SELECT v, v:a AS p, object_construct('k', s) AS o, [s] AS a, s FROM db.j",
+                    warehouse=tmp_path)
+    header = [line for line in proc.stdout.splitlines() if line.startswith("| v ")]
+    types = proc.stdout.splitlines()[proc.stdout.splitlines().index(header[0]) + 1]
+    assert [c.strip() for c in types.strip("|").split("|")] == \
+        ["VARIANT", "VARIANT", "OBJECT", "ARRAY", "VARCHAR"], proc.stdout
+
+
 def test_json_format_is_exact(tmp_path):
     proc = floe_sql("--format", "json", "-c",
                     "SELECT 1 AS i, 'x' AS s, NULL AS n, CAST(2.5 AS DOUBLE) AS d, true AS b, "
