@@ -337,6 +337,45 @@ const PlanNode* key_relation(const PlanNode& plan, std::vector<int>& cols) {
   }
 }
 
+// Where in `plan` a semi join on its output columns `cols` may go instead of on top: the
+// deepest operator holding them all, reached through projections of plain columns,
+// filters and INNER joins (`cols` becoming that operator's column indices). A row an inner
+// join pairs keeps its key values, so dropping it below the join drops the same output rows
+// as dropping them above; the joins then pair fewer rows. Outer joins are not entered: they
+// would emit a dropped row's partners with NULLs.
+exec::PlanPtr* semi_join_slot(exec::PlanPtr& plan, std::vector<int>& cols) {
+  exec::PlanPtr* slot = &plan;
+  for (;;) {
+    PlanNode& p = **slot;
+    if (p.kind == PlanKind::kProject) {
+      std::vector<int> mapped;
+      for (int c : cols) {
+        const exec::Expression& e = *p.exprs[size_t(c)];
+        if (e.op != ExprOp::kColumn) return slot;
+        mapped.push_back(e.column_index);
+      }
+      cols = std::move(mapped);
+      slot = &p.children[0];
+      continue;
+    }
+    if (p.kind == PlanKind::kFilter && p.children[0]->kind != PlanKind::kScan) {
+      slot = &p.children[0];
+      continue;
+    }
+    if (p.kind != PlanKind::kHashJoin || p.join_type != exec::JoinKind::kInner) return slot;
+    int left_width = int(p.children[0]->output.size());
+    bool left = true, right = true;
+    for (int c : cols) {
+      left = left && c < left_width;
+      right = right && c >= left_width;
+    }
+    if (!left && !right) return slot;
+    if (!left)
+      for (int& c : cols) c -= left_width;
+    slot = &p.children[left ? 0 : 1];
+  }
+}
+
 bool uses_count(const Expr& e) {
   std::vector<const Expr*> aggs;
   collect_aggregates(e, aggs);
@@ -400,13 +439,29 @@ void Binder::Impl::reduce_to_outer_keys(SelectHooks& hooks, const PlanNode& oute
     if (!(found->rows * 4 < groups)) return;
     exec::PlanPtr copy = exec::copy_plan(*source);
     if (!copy) return;
+    // The keys' own relation inside FROM takes the semi join (Q2: partsupp, before its joins
+    // with supplier, nation and region).
+    std::vector<int> cols;
+    for (const auto& e : inner) exec::collect_columns(*e, cols);
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    std::vector<int> at = cols;
+    exec::PlanPtr* slot = semi_join_slot(from.plan, at);
+    std::vector<int> mapping(from.plan->output.size(), -1);
+    for (size_t i = 0; i < cols.size(); ++i) mapping[size_t(cols[i])] = at[i];
+    for (auto& e : inner) exec::remap_columns(*e, mapping);
     auto join = std::make_unique<PlanNode>();
     join->kind = PlanKind::kHashJoin;
     join->join_type = exec::JoinKind::kSemi;
     for (size_t i = 0; i < inner.size(); ++i)
       if (!add_in_keys(*join, std::move(inner[i]), std::move(found->keys[i]), inner_keys[i]->pos))
         return;
-    join_onto(std::move(join), from, std::move(copy));
+    join->output = (*slot)->output;
+    join->estimated_rows = (*slot)->estimated_rows;
+    join->children.push_back(std::move(*slot));
+    join->children.push_back(std::move(copy));
+    build_smaller_side(*join);
+    *slot = std::move(join);
   };
 }
 
