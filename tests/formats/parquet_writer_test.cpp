@@ -534,6 +534,50 @@ TEST(ParquetWriter, EveryCodecAndPageVersion) {
   }
 }
 
+// Definition levels are written out only once a NULL appears in a chunk: pages before it
+// are passed over, and the reader must still place every NULL (first page, a middle page,
+// none at all), whole or through page-skipping ranges, in both page versions.
+TEST(ParquetWriter, NullsAfterPagesWithoutNulls) {
+  for (int version : {1, 2}) {
+    for (int64_t null_from : {int64_t(0), int64_t(450), int64_t(995), int64_t(-1)}) {
+      SCOPED_TRACE("v" + std::to_string(version) + " nulls from " + std::to_string(null_from));
+      Table t;
+      t.schema.fields = {Field("i", DataType(TypeId::kInt32)), Field("s", DataType(TypeId::kString)),
+                         Field("l", DataType::list_of(Field("item", DataType(TypeId::kInt32))))};
+      for (auto& f : t.schema.fields) t.columns.emplace_back(f.type);
+      for (int64_t r = 0; r < 1000; ++r) {
+        bool null = null_from >= 0 && r >= null_from && r < null_from + 5;
+        if (null) {
+          t.columns[0].append_null();
+          t.columns[1].append_null();
+          t.columns[2].append_null();
+          continue;
+        }
+        t.columns[0].append<int32_t>(int32_t(r));
+        t.columns[1].append_string("v" + std::to_string(r % 7));
+        t.columns[2].child(0).append<int32_t>(int32_t(r));
+        t.columns[2].append_list_end();
+      }
+      ParquetWriteOptions o;
+      o.data_page_version = version;
+      o.page_rows = 100;
+      Buffer file = write_table(t, o);
+      std::vector<Column> back = read_table(file);
+      expect_columns_equal(t.columns, back);
+      EXPECT_EQ(back[0].null_count(), null_from >= 0 ? 5 : 0);
+      ParquetReader r(io::open_memory_input(file.span()));
+      std::vector<RowRange> ranges{{420, 480}, {990, 1000}};
+      Batch part = r.read_row_group(0, {}, &ranges);
+      ASSERT_EQ(part.num_rows(), 70);
+      for (size_t c = 0; c < t.columns.size(); ++c)
+        for (int64_t k = 0; k < 70; ++k) {
+          int64_t row = k < 60 ? 420 + k : 990 + (k - 60);
+          EXPECT_TRUE(cells_equal(t.columns[c], row, part.columns[c], k)) << c << " row " << row;
+        }
+    }
+  }
+}
+
 TEST(ParquetWriter, FileMetadata) {
   Schema s;
   s.fields.emplace_back("a", DataType(TypeId::kInt32), true, 17);

@@ -188,7 +188,9 @@ class ChunkDecoder {
         out_(out),
         phys_type_(physical_type(*leaf.element)),
         codec_(to_compression_codec(meta.codec)),
-        direct_(same_layout(phys_type_, leaf.type)) {}
+        direct_(same_layout(phys_type_, leaf.type)) {
+    out_.implicit_def = leaf.max_def;
+  }
 
   void dictionary_page(const PageHeader& h, std::span<const uint8_t> payload) {
     const DictionaryPageHeader& d = *h.dictionary_page_header;
@@ -217,10 +219,19 @@ class ChunkDecoder {
                                                    leaf_.max_rep, out_.rep_levels);
     size_t non_null = n;
     if (leaf_.max_def > 0) {
-      size_t before = out_.def_levels.size() / 2;
-      pos += decode_levels_v1(d.definition_level_encoding, data, pos, n, leaf_.max_def,
-                              out_.def_levels);
-      non_null = count_defined(before, n);
+      if (d.definition_level_encoding == Encoding::kRle) {
+        size_t consumed = 0;
+        RleBitPackedDecoder dec = open_length_prefixed(
+            data.data() + pos, data.size() - pos, bit_width_of(uint64_t(leaf_.max_def)), consumed);
+        non_null = decode_def_levels(dec, n);
+        pos += consumed;
+      } else {
+        materialize_def_levels();
+        size_t before = out_.def_levels.size() / 2;
+        pos += decode_levels_v1(d.definition_level_encoding, data, pos, n, leaf_.max_def,
+                                out_.def_levels);
+        non_null = count_defined(before, n);
+      }
     }
     decode_values(d.encoding, data.data() + pos, data.size() - pos, non_null);
     out_.num_entries += int64_t(n);
@@ -244,9 +255,9 @@ class ChunkDecoder {
       decode_levels_raw(payload.data(), rep_len, n, leaf_.max_rep, out_.rep_levels);
     size_t non_null = n;
     if (leaf_.max_def > 0) {
-      size_t before = out_.def_levels.size() / 2;
-      decode_levels_raw(payload.data() + rep_len, def_len, n, leaf_.max_def, out_.def_levels);
-      non_null = count_defined(before, n);
+      RleBitPackedDecoder dec(payload.data() + rep_len, def_len,
+                              bit_width_of(uint64_t(leaf_.max_def)));
+      non_null = decode_def_levels(dec, n);
     }
     std::span<const uint8_t> values = payload.subspan(rep_len + def_len);
     int64_t uncompressed = int64_t(h.uncompressed_page_size) - int64_t(rep_len + def_len);
@@ -347,6 +358,31 @@ class ChunkDecoder {
       }
       done += got;
     }
+  }
+
+  // Decodes a page's n definition levels; returns how many entries are defined. While every
+  // level so far is the maximum none is written (LeafData::implicit_def stands for them),
+  // so a column without NULLs costs no level per value.
+  size_t decode_def_levels(RleBitPackedDecoder& dec, size_t n) {
+    size_t same = 0;
+    if (out_.def_levels.empty()) {
+      same = dec.skip_repeats(uint32_t(leaf_.max_def), n);
+      if (same == n) return n;
+      out_.num_entries += int64_t(same);  // the levels so far, written out next
+      materialize_def_levels();
+      out_.num_entries -= int64_t(same);
+    }
+    size_t before = out_.def_levels.size() / 2;
+    append_levels(dec, n - same, leaf_.max_def, out_.def_levels);
+    return same + count_defined(before, n - same);
+  }
+
+  // Writes out the levels implicit_def stands for (before levels that differ follow).
+  void materialize_def_levels() {
+    if (!out_.def_levels.empty() || out_.num_entries == 0) return;
+    out_.def_levels.resize(size_t(out_.num_entries) * 2);
+    std::fill_n(reinterpret_cast<int16_t*>(out_.def_levels.data()), size_t(out_.num_entries),
+                leaf_.max_def);
   }
 
   size_t count_defined(size_t first, size_t n) const {
@@ -561,6 +597,9 @@ class ChunkDecoder {
         case 8:
           for (size_t i = 0; i < n; ++i)
             reinterpret_cast<uint64_t*>(d)[i] = reinterpret_cast<const uint64_t*>(src)[idx[i]];
+          break;
+        case 16:  // decimals: a fixed-size copy, not a call per value
+          for (size_t i = 0; i < n; ++i) std::memcpy(d + i * 16, src + size_t(idx[i]) * 16, 16);
           break;
         default:
           for (size_t i = 0; i < n; ++i) std::memcpy(d + i * w, src + size_t(idx[i]) * w, w);

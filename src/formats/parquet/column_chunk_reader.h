@@ -22,7 +22,10 @@ struct RowRange {
 };
 
 struct LeafData {
-  Buffer def_levels;  // int16 per entry; empty when max_def == 0
+  // int16 per entry; empty when every entry is at definition level implicit_def (0 for a
+  // required leaf, the maximum for an optional one without NULLs).
+  Buffer def_levels;
+  int16_t implicit_def = 0;
   Buffer rep_levels;  // int16 per entry; empty when max_rep == 0
   int64_t num_entries = 0;
   columnar::Column values;  // the non-null values, densely, in the leaf's floe type

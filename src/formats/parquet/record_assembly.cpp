@@ -9,10 +9,11 @@ using columnar::Column;
 namespace {
 
 struct Levels {
-  const int16_t* def = nullptr;  // null: every entry defined at level 0
+  const int16_t* def = nullptr;  // null: every entry defined at level def_all
   const int16_t* rep = nullptr;  // null: every entry at repetition level 0
   int64_t n = 0;
-  int16_t d(int64_t i) const { return def ? def[i] : 0; }
+  int16_t def_all = 0;
+  int16_t d(int64_t i) const { return def ? def[i] : def_all; }
   int16_t r(int64_t i) const { return rep ? rep[i] : 0; }
 };
 
@@ -21,6 +22,7 @@ Levels levels_of(const LeafData& leaf) {
   l.def = leaf.def_levels.empty() ? nullptr : leaf.def_levels.as<int16_t>();
   l.rep = leaf.rep_levels.empty() ? nullptr : leaf.rep_levels.as<int16_t>();
   l.n = leaf.num_entries;
+  l.def_all = leaf.implicit_def;
   return l;
 }
 

@@ -90,6 +90,21 @@ size_t RleBitPackedDecoder::skip(size_t n) {
   return done;
 }
 
+size_t RleBitPackedDecoder::skip_repeats(uint32_t value, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    if (rle_left_ > 0) {
+      if (rle_value_ != value) break;
+      const size_t k = std::min(rle_left_, n - done);
+      rle_left_ -= k;
+      done += k;
+    } else if (packed_index_ < packed_count_ || !next_run()) {
+      break;
+    }
+  }
+  return done;
+}
+
 RleBitPackedEncoder::RleBitPackedEncoder(int bit_width) : bit_width_(bit_width) {
   FLOE_CHECK(bit_width >= 0 && bit_width <= 32, "bit width {}", bit_width);
 }

@@ -24,6 +24,10 @@ class RleBitPackedDecoder {
   size_t get_batch(uint32_t* out, size_t n);
   // Like get_batch, but skips the values without decoding bit-packed runs.
   size_t skip(size_t n);
+  // Skips up to n leading values that RLE runs give as `value`; returns how many. It stops
+  // at a bit-packed run or another value, which get_batch then decodes (a page whose
+  // levels are all the maximum is passed over without writing a level).
+  size_t skip_repeats(uint32_t value, size_t n);
 
  private:
   bool next_run();
