@@ -237,7 +237,8 @@ void index_build_side(const PlanNode& node, BuildSide& b) {
   KeyBatch enc;
   encode_key_batch(join_layout(node), ptrs, n, enc);
   b.next.assign(size_t(n), -1);
-  b.keys.reserve(enc);
+  size_t generic = enc.generic.rows();
+  b.keys.reserve(size_t(n) - generic, generic, enc.generic.bytes.size());
   b.head.reserve(size_t(n));
   // Rows are chained in reverse so that each key's chain lists rows in input order; the
   // slot of the row a few inserts on is loaded meanwhile.

@@ -66,7 +66,6 @@ KeyLayout KeyLayout::of(const std::vector<DataType>& types) {
     l.parts.push_back({t.id(), uint8_t(at), uint8_t(w)});
     at += w;
   }
-  l.narrow = strings == 0 && fixed <= 8;
   return l;
 }
 
@@ -74,7 +73,6 @@ void encode_key_batch(const KeyLayout& layout, const std::vector<const Column*>&
                       int64_t rows, KeyBatch& out) {
   const size_t n = size_t(rows);
   out.hashes.resize(n);
-  out.narrow = layout.narrow;
   if (!layout.packs()) {
     encode_keys(keys, rows, out.generic);
     out.packed.clear();
@@ -145,7 +143,7 @@ void encode_key_batch(const KeyLayout& layout, const std::vector<const Column*>&
       out.generic_row[i] = int32_t(rest.size());
       rest.push_back(uint32_t(i));
     } else {
-      out.hashes[i] = KeyIndex::hash_of(out.packed[i]);
+      out.hashes[i] = KeyIndex::hash_packed(out.packed[i]);
     }
   }
   if (rest.empty()) {
@@ -165,22 +163,61 @@ void encode_key_batch(const KeyLayout& layout, const std::vector<const Column*>&
   for (size_t j = 0; j < rest.size(); ++j) out.hashes[rest[j]] = out.generic.hashes[j];
 }
 
-uint64_t KeyIndex::hash_of(const PackedKey& k) { return XXH3_64bits(&k, sizeof(k)); }
+uint64_t KeyIndex::hash_packed(const PackedKey& k) { return XXH3_64bits(&k, sizeof(k)); }
 
-void KeyIndex::reserve(const KeyBatch& keys) {
-  size_t generic = keys.generic.rows();
-  size_t packed = keys.rows() - generic;
-  if (keys.narrow) narrow_.reserve(narrow_.count + packed);
-  else wide_.reserve(wide_.count + packed);
+KeyIndex::KeyIndex() {
+  // Small to start, as KeyTable: there is one per worker, grouping set and partition.
+  slots_.resize(64);
+  mask_ = slots_.size() - 1;
+}
+
+void KeyIndex::reserve(size_t packed, size_t generic, size_t generic_bytes) {
+  size_t slots = slots_.size();
+  while (packed * 2 > slots) slots *= 2;
+  if (slots > slots_.size()) rehash(slots);
   if (generic) {
-    generic_.reserve(generic_.size() + generic, keys.generic.bytes.size());
-    generic_ids_.reserve(generic_ids_.size() + generic);
+    generic_.reserve(generic, generic_bytes);
+    generic_ids_.reserve(generic);
   }
 }
 
-void KeyIndex::reserve_for(const KeyIndex& other) {
-  narrow_.reserve(narrow_.count + other.narrow_.count);
-  wide_.reserve(wide_.count + other.wide_.count);
+void KeyIndex::rehash(size_t slots) {
+  std::vector<Slot> bigger(slots);
+  size_t mask = slots - 1;
+  for (const Slot& old : slots_) {
+    if (!old.id1) continue;
+    size_t s = hash_packed(old.key) & mask;
+    while (bigger[s].id1) s = (s + 1) & mask;
+    bigger[s] = old;
+  }
+  slots_.swap(bigger);
+  mask_ = mask;
+}
+
+int64_t KeyIndex::find_packed(const PackedKey& k, uint64_t h) const {
+  for (size_t s = h & mask_;; s = (s + 1) & mask_) {
+    const Slot& slot = slots_[s];
+    if (!slot.id1) return -1;
+    if (slot.key == k) return int64_t(slot.id1) - 1;
+  }
+}
+
+uint32_t KeyIndex::insert_packed(const PackedKey& k, uint64_t h, bool& inserted) {
+  size_t s = h & mask_;
+  for (;; s = (s + 1) & mask_) {
+    const Slot& slot = slots_[s];
+    if (!slot.id1) break;
+    if (slot.key == k) {
+      inserted = false;
+      return slot.id1 - 1;
+    }
+  }
+  uint32_t id = uint32_t(size_++);
+  slots_[s].key = k;
+  slots_[s].id1 = id + 1;
+  inserted = true;
+  if (++packed_ * 2 > slots_.size()) rehash(slots_.size() * 2);
+  return id;
 }
 
 uint32_t KeyIndex::insert_generic(std::string_view k, uint64_t h, bool& inserted) {
@@ -191,34 +228,29 @@ uint32_t KeyIndex::insert_generic(std::string_view k, uint64_t h, bool& inserted
 
 uint32_t KeyIndex::find_or_insert(const KeyBatch& keys, size_t i, bool& inserted) {
   int32_t r = keys.generic_row[i];
-  if (r >= 0) return insert_generic(keys.generic.key(size_t(r)), keys.hashes[i], inserted);
-  if (keys.narrow) return insert_packed(narrow_, keys.packed[i].lo, keys.hashes[i], inserted);
-  return insert_packed(wide_, keys.packed[i], keys.hashes[i], inserted);
+  if (r < 0) return insert_packed(keys.packed[i], keys.hashes[i], inserted);
+  return insert_generic(keys.generic.key(size_t(r)), keys.hashes[i], inserted);
 }
 
 int64_t KeyIndex::find(const KeyBatch& keys, size_t i) const {
   int32_t r = keys.generic_row[i];
-  if (r >= 0) return generic_id(generic_.find(keys.generic.key(size_t(r)), keys.hashes[i]));
-  if (keys.narrow) return narrow_.find(keys.packed[i].lo, keys.hashes[i]);
-  return wide_.find(keys.packed[i], keys.hashes[i]);
+  if (r < 0) return find_packed(keys.packed[i], keys.hashes[i]);
+  return generic_id(generic_.find(keys.generic.key(size_t(r)), keys.hashes[i]));
+}
+
+void KeyIndex::prefetch(const KeyBatch& keys, size_t i) const {
+  __builtin_prefetch(&slots_[keys.hashes[i] & mask_]);
 }
 
 // Rows ahead whose slot is prefetched: a probe of a table larger than the caches waits on
 // memory, and several probes in flight overlap those waits.
 constexpr size_t kSlotsAhead = 16;
 
-// Whether row i has row i - 1's packed key. Rows often come in runs of one key (a table
-// sorted or clustered by it, as line items are by their order), and a run needs one probe.
-inline bool same_as_previous(const KeyBatch& keys, size_t i) {
-  return i > 0 && keys.generic_row[i] < 0 && keys.generic_row[i - 1] < 0 &&
-         keys.packed[i] == keys.packed[i - 1];
-}
-
 void KeyIndex::find_all(const KeyBatch& keys, int64_t* ids) const {
   const size_t n = keys.rows();
   for (size_t i = 0; i < n; ++i) {
     if (i + kSlotsAhead < n) prefetch(keys, i + kSlotsAhead);
-    ids[i] = same_as_previous(keys, i) ? ids[i - 1] : find(keys, i);
+    ids[i] = find(keys, i);
   }
 }
 
@@ -227,13 +259,12 @@ void KeyIndex::find_or_insert_all(const KeyBatch& keys, uint32_t* ids) {
   bool inserted;
   for (size_t i = 0; i < n; ++i) {
     if (i + kSlotsAhead < n) prefetch(keys, i + kSlotsAhead);
-    ids[i] = same_as_previous(keys, i) ? ids[i - 1] : find_or_insert(keys, i, inserted);
+    ids[i] = find_or_insert(keys, i, inserted);
   }
 }
 
 size_t KeyIndex::memory_bytes() const {
-  return narrow_.slots.capacity() * sizeof(narrow_.slots[0]) +
-         wide_.slots.capacity() * sizeof(wide_.slots[0]) + generic_.memory_bytes() +
+  return slots_.capacity() * sizeof(Slot) + generic_.memory_bytes() +
          generic_ids_.capacity() * sizeof(uint32_t);
 }
 

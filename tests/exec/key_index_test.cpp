@@ -75,10 +75,6 @@ TEST(KeyLayout, PacksNarrowTypesInto16Bytes) {
   EXPECT_FALSE(KeyLayout::of({i64, i32, i32, str}).packs());  // no room for a string
   EXPECT_FALSE(KeyLayout::of({DataType(TypeId::kUuid)}).packs());
   EXPECT_FALSE(KeyLayout::of({}).packs());
-  EXPECT_TRUE(KeyLayout::of({i32, i32}).narrow);
-  EXPECT_TRUE(KeyLayout::of({i64}).narrow);
-  EXPECT_FALSE(KeyLayout::of({i64, i32}).narrow);
-  EXPECT_FALSE(KeyLayout::of({str}).narrow);
 }
 
 TEST(KeyIndex, NullIsApartFromZeroAndEqualToNull) {
@@ -207,33 +203,6 @@ TEST(KeyIndex, InsertsAndFindsAnotherTablesKeys) {
   });
   EXPECT_EQ(inserted, (std::vector<std::pair<uint32_t, uint32_t>>{{1, 4}}));
   EXPECT_EQ(ia.size(), 5u);
-}
-
-TEST(KeyIndex, MergesNarrowKeysInIdOrder) {
-  Column a{DataType(TypeId::kInt64)}, b{DataType(TypeId::kInt64)};
-  for (int64_t v : {5, -5, 0}) a.append<int64_t>(v);
-  a.append_null();
-  b.append_null();
-  for (int64_t v : {7, 0, 6, -5}) b.append<int64_t>(v);
-  KeyLayout layout = KeyLayout::of({DataType(TypeId::kInt64)});
-  ASSERT_TRUE(layout.narrow);
-  KeyBatch ka, kb;
-  encode_key_batch(layout, {&a}, a.size(), ka);
-  encode_key_batch(layout, {&b}, b.size(), kb);
-  KeyIndex ia, ib;
-  std::vector<uint32_t> ids(5);
-  ia.find_or_insert_all(ka, ids.data());
-  ib.find_or_insert_all(kb, ids.data());
-  EXPECT_EQ(ids, (std::vector<uint32_t>{0, 1, 2, 3, 4}));
-  std::vector<uint32_t> mapping(5);
-  std::vector<uint32_t> fresh;
-  ia.insert_all_of(ib, [&](uint32_t id, uint32_t mine, bool is_new) {
-    mapping[id] = mine;
-    if (is_new) fresh.push_back(id);
-  });
-  // b's NULL, 0 and -5 are a's 3, 2 and 1; 7 and 6 are new, in b's order.
-  EXPECT_EQ(mapping, (std::vector<uint32_t>{3, 4, 2, 5, 1}));
-  EXPECT_EQ(fresh, (std::vector<uint32_t>{1, 3}));
 }
 
 }  // namespace
