@@ -1,5 +1,5 @@
-// Hash aggregation: each worker groups its batches into its own table (keys encoded as
-// bytes, one accumulator per aggregate); the tables are merged when the input ends.
+// Hash aggregation: each worker groups its batches into its own table (keys packed or
+// encoded as bytes, see key_index.h; one accumulator per aggregate); the tables are merged when the input ends.
 // GROUPING SETS / ROLLUP / CUBE run one table per set over the same input.
 //
 // Past the memory limit the aggregation spills (Grace-style): rows of groups a worker's table
@@ -12,7 +12,7 @@
 
 #include "exec/expression_evaluator.h"
 #include "exec/operator.h"
-#include "exec/row_keys.h"
+#include "exec/key_index.h"
 #include "exec/vector_ops.h"
 
 namespace floe::exec {
@@ -54,7 +54,7 @@ constexpr int64_t kRowBytesGuess = 96;
 constexpr int64_t kRowBytesPerAggregate = 128;
 
 struct GroupTable {
-  KeyTable keys;
+  KeyIndex keys;
   std::vector<Column> key_values;  // one per key of the set, a value per group
   std::vector<std::unique_ptr<Accumulator>> accumulators;
   std::vector<uint8_t> moved;  // group taken over by a spilled partition's table
@@ -94,6 +94,11 @@ class AggregateSink : public Consumer {
       sets_.push_back(all);
     } else {
       sets_ = node.grouping_sets;
+    }
+    for (const auto& set : sets_) {
+      std::vector<columnar::DataType> types;
+      for (int k : set) types.push_back(node_.group_keys[size_t(k)]->type);
+      layouts_.push_back(KeyLayout::of(types));
     }
     tables_.resize(size_t(workers));
     for (auto& w : tables_)
@@ -247,8 +252,8 @@ class AggregateSink : public Consumer {
     std::vector<uint32_t> gids(size_t(rows), 0);
     columnar::SelectionVector to_disk;
     if (!in.keys.empty()) {
-      EncodedKeys enc;
-      encode_keys(in.keys, rows, enc);
+      KeyBatch enc;
+      encode_key_batch(layouts_[s], in.keys, rows, enc);
       if (intake == Intake::kAll) {
         // The common case, all rows into the table: batched, with the lookups overlapped.
         uint32_t next_new = uint32_t(t.keys.size());
@@ -262,7 +267,7 @@ class AggregateSink : public Consumer {
       for (int64_t i = 0; i < rows && intake != Intake::kAll; ++i) {
         // Spilling: rows of groups the table holds aggregate here, the others go to disk.
         size_t r = size_t(i);
-        int64_t id = intake == Intake::kNone ? -1 : t.keys.find(enc.key(r), enc.hashes[r]);
+        int64_t id = intake == Intake::kNone ? -1 : t.keys.find(enc, r);
         if (id < 0) {
           to_disk.push_back(uint32_t(i));
           gids[r] = kNoGroup;
@@ -299,7 +304,7 @@ class AggregateSink : public Consumer {
 
   // Writes rows `sel` of `in` to the partitions of their key hashes.
   void spill_rows(const GroupInput& in, const columnar::SelectionVector& sel,
-                  const EncodedKeys& enc, SpillPartitions& parts) {
+                  const KeyBatch& enc, SpillPartitions& parts) {
     Batch b;
     b.rows_without_columns = int64_t(sel.size());
     for (const Column* c : in.keys) b.columns.push_back(c->take(sel));
@@ -385,14 +390,12 @@ class AggregateSink : public Consumer {
     to.moved.resize(to.keys.size(), 0);
     std::vector<uint32_t> mapping(n, kNoGroup);
     bool any = false;
-    for (uint32_t g = 0; g < to.keys.size(); ++g) {
-      if (to.moved[g]) continue;
-      int64_t id = from.keys.find(to.keys.key(g), to.keys.hash(g));
-      if (id < 0 || from.moved[size_t(id)]) continue;
+    from.keys.for_each_in(to.keys, [&](uint32_t g, int64_t id) {
+      if (to.moved[g] || id < 0 || from.moved[size_t(id)]) return;
       mapping[size_t(id)] = g;
       from.moved[size_t(id)] = 1;
       any = true;
-    }
+    });
     if (!any) return;
     for (size_t a = 0; a < to.accumulators.size(); ++a) {
       to.accumulators[a]->resize(to.keys.size());
@@ -448,13 +451,14 @@ class AggregateSink : public Consumer {
     size_t n = group_count(src, set);
     std::vector<uint32_t> mapping(n, 0);
     if (!sets_[set].empty()) {
-      for (uint32_t g = 0; g < n; ++g) {
-        bool inserted;
-        mapping[g] = dst.keys.find_or_insert(src.keys.key(g), src.keys.hash(g), inserted);
+      // Keys are appended in the order dst hands out their ids, whatever order src's
+      // keys come in.
+      dst.keys.insert_all_of(src.keys, [&](uint32_t g, uint32_t id, bool inserted) {
+        mapping[g] = id;
         if (inserted)
           for (size_t k = 0; k < dst.key_values.size(); ++k)
             dst.key_values[k].append_range(src.key_values[k], g, 1);
-      }
+      });
     }
     size_t groups = group_count(dst, set);
     for (size_t a = 0; a < dst.accumulators.size(); ++a) {
@@ -468,6 +472,7 @@ class AggregateSink : public Consumer {
   const PlanNode& stats_node_;
   ExecContext& ctx_;
   std::vector<std::vector<int>> sets_;
+  std::vector<KeyLayout> layouts_;  // per set
   std::vector<std::vector<std::unique_ptr<GroupTable>>> tables_;  // [worker][set]
   std::atomic<Intake> intake_{Intake::kAll};  // of the input's tables (level 0)
   std::atomic<int64_t> row_bytes_;  // the most a row added to the tables

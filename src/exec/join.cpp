@@ -1,6 +1,6 @@
 // Joins. The right child is materialized (the build side); left batches stream through
 // (the probe side), in parallel when the left side is a parallel scan. A hash join finds
-// candidate pairs by encoded keys; a nested-loop join pairs every row; both then apply the
+// candidate pairs by keys (packed or encoded, see key_index.h); a nested-loop join pairs every row; both then apply the
 // residual condition and the join kind's rules for unmatched rows. Right, full, right semi
 // and right anti joins flag the build rows some probe row matched (from any probe worker) and
 // emit the build rows their kind keeps once the probe side is done.
@@ -13,7 +13,7 @@
 
 #include "exec/expression_evaluator.h"
 #include "exec/operator.h"
-#include "exec/row_keys.h"
+#include "exec/key_index.h"
 #include "exec/vector_ops.h"
 
 namespace floe::exec {
@@ -29,12 +29,22 @@ constexpr size_t kMaxPairs = 65536;
 struct BuildSide {
   Batch rows;
   // Hash join: key id -> first row; row -> next row with the same key (-1 ends).
-  KeyTable keys;
+  KeyIndex keys;
   std::vector<int64_t> head;
   std::vector<int64_t> next;
   bool has_null_key = false;
   std::unique_ptr<std::atomic<uint8_t>[]> matched;  // see tracks_build_matches
 };
+
+// How both sides' keys are packed: the same way, or (when their key types differ) not at all,
+// so that equal keys on either side hash alike.
+KeyLayout join_layout(const PlanNode& node) {
+  std::vector<DataType> left, right;
+  for (const auto& k : node.left_keys) left.push_back(k->type);
+  for (const auto& k : node.right_keys) right.push_back(k->type);
+  KeyLayout l = KeyLayout::of(left);
+  return l == KeyLayout::of(right) ? l : KeyLayout{};
+}
 
 // Joins whose output is the build rows only (the probe rows just decide which).
 bool emits_build_only(JoinKind k) { return k == JoinKind::kRightSemi || k == JoinKind::kRightAnti; }
@@ -47,7 +57,7 @@ bool tracks_build_matches(JoinKind k) {
 class JoinProbe : public Consumer {
  public:
   JoinProbe(const PlanNode& node, BuildSide& build, Consumer& out)
-      : node_(node), build_(build), out_(out) {
+      : node_(node), build_(build), out_(out), layout_(join_layout(node)) {
     schema_.fields = node.output;
     size_t left_cols = node.children[0]->output.size();
     for (size_t i = 0; i < left_cols; ++i) left_fields_.push_back(node.children[0]->output[i]);
@@ -78,8 +88,8 @@ class JoinProbe : public Consumer {
       for (const auto& k : node_.left_keys) keys.push_back(evaluate(*k, left));
       std::vector<const Column*> ptrs;
       for (auto& k : keys) ptrs.push_back(&k);
-      EncodedKeys enc;
-      encode_keys(ptrs, rows, enc);
+      KeyBatch enc;
+      encode_key_batch(layout_, ptrs, rows, enc);
       std::vector<int64_t> found(static_cast<size_t>(rows));
       build_.keys.find_all(enc, found.data());
       for (int64_t i = 0; i < rows; ++i) {
@@ -209,6 +219,7 @@ class JoinProbe : public Consumer {
   Consumer& out_;
   columnar::Schema schema_;
   std::vector<columnar::Field> left_fields_;
+  KeyLayout layout_;
 };
 
 // The hash table (and the matched flags, see tracks_build_matches) over b.rows.
@@ -223,22 +234,23 @@ void index_build_side(const PlanNode& node, BuildSide& b) {
   for (const auto& k : node.right_keys) keys.push_back(evaluate(*k, b.rows));
   std::vector<const Column*> ptrs;
   for (auto& k : keys) ptrs.push_back(&k);
-  EncodedKeys enc;
-  encode_keys(ptrs, n, enc);
+  KeyBatch enc;
+  encode_key_batch(join_layout(node), ptrs, n, enc);
   b.next.assign(size_t(n), -1);
-  b.keys.reserve(size_t(n), enc.bytes.size());
+  size_t generic = enc.generic.rows();
+  b.keys.reserve(size_t(n) - generic, generic, enc.generic.bytes.size());
   b.head.reserve(size_t(n));
   // Rows are chained in reverse so that each key's chain lists rows in input order; the
   // slot of the row a few inserts on is loaded meanwhile.
   constexpr int64_t kAhead = 16;
   for (int64_t i = n - 1; i >= 0; --i) {
-    if (i >= kAhead) b.keys.prefetch(enc.hashes[size_t(i - kAhead)]);
+    if (i >= kAhead) b.keys.prefetch(enc, size_t(i - kAhead));
     if (enc.has_null[size_t(i)]) {
       b.has_null_key = true;
       continue;
     }
     bool inserted;
-    uint32_t id = b.keys.find_or_insert(enc.key(size_t(i)), enc.hashes[size_t(i)], inserted);
+    uint32_t id = b.keys.find_or_insert(enc, size_t(i), inserted);
     if (inserted) b.head.push_back(-1);
     b.next[size_t(i)] = b.head[id];
     b.head[id] = i;
@@ -273,14 +285,16 @@ bool nothing_to_join(const PlanNode& node, const BuildSide& b) {
                                     kind == JoinKind::kRight || emits_build_only(kind));
 }
 
-// The key hashes of `rows` under `keys` (the same hashes the build side's table uses).
-std::vector<uint64_t> key_hashes(const std::vector<ExpressionPtr>& keys, const Batch& rows) {
+// The key hashes of `rows` under `keys` (the same hashes the build side's table uses, so
+// that a partition holds a key's rows from both sides).
+std::vector<uint64_t> key_hashes(const PlanNode& node, const std::vector<ExpressionPtr>& keys,
+                                 const Batch& rows) {
   std::vector<Column> cols;
   for (const auto& k : keys) cols.push_back(evaluate(*k, rows));
   std::vector<const Column*> ptrs;
   for (auto& c : cols) ptrs.push_back(&c);
-  EncodedKeys enc;
-  encode_keys(ptrs, rows.num_rows(), enc);
+  KeyBatch enc;
+  encode_key_batch(join_layout(node), ptrs, rows.num_rows(), enc);
   return std::move(enc.hashes);
 }
 
@@ -301,17 +315,17 @@ class BuildCollector : public Consumer {
     if (b.num_rows() == 0) return;
     std::lock_guard<std::mutex> lock(mu_);
     if (parts_) {
-      parts_->append_by_hash(b, key_hashes(node_.right_keys, b));
+      parts_->append_by_hash(b, key_hashes(node_, node_.right_keys, b));
       return;
     }
     int64_t bytes = batch_memory(b);
     if (may_spill_ && ctx_.would_exceed(bytes, build_share(0))) {
       parts_ = std::make_unique<SpillPartitions>(ctx_.spill_directory(), 0);
       for (auto& held : rows_.take())
-        parts_->append_by_hash(held, key_hashes(node_.right_keys, held));
+        parts_->append_by_hash(held, key_hashes(node_, node_.right_keys, held));
       ctx_.hold(-held_, "join build side");
       held_ = 0;
-      parts_->append_by_hash(b, key_hashes(node_.right_keys, b));
+      parts_->append_by_hash(b, key_hashes(node_, node_.right_keys, b));
       return;
     }
     ctx_.hold(bytes, "join build side");
@@ -338,7 +352,7 @@ class ProbePartitioner : public Consumer {
   ProbePartitioner(const PlanNode& node, SpillPartitions& parts) : node_(node), parts_(parts) {}
   void consume(Batch&& b, int) override {
     if (b.num_rows() == 0) return;
-    parts_.append_by_hash(b, key_hashes(node_.left_keys, b));
+    parts_.append_by_hash(b, key_hashes(node_, node_.left_keys, b));
   }
 
  private:
@@ -366,16 +380,16 @@ void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, Spill
     if (level <= SpillPartitions::kMaxLevel && ctx.would_exceed(bytes, build_share(level))) {
       SpillPartitions build_parts(ctx.spill_directory(), level);
       SpillPartitions probe_parts(ctx.spill_directory(), level);
-      for (auto& r : rows.take()) build_parts.append_by_hash(r, key_hashes(node.right_keys, r));
+      for (auto& r : rows.take()) build_parts.append_by_hash(r, key_hashes(node, node.right_keys, r));
       ctx.hold(-held, "join build side");
       held = 0;
       do {
-        build_parts.append_by_hash(b, key_hashes(node.right_keys, b));
+        build_parts.append_by_hash(b, key_hashes(node, node.right_keys, b));
       } while (build_reader->next(b));
       build_reader.reset();
       if (probe_file) {
         SpillFile::Reader probe_reader(*probe_file);
-        while (probe_reader.next(b)) probe_parts.append_by_hash(b, key_hashes(node.left_keys, b));
+        while (probe_reader.next(b)) probe_parts.append_by_hash(b, key_hashes(node, node.left_keys, b));
       }
       ctx.record_spill(node, build_parts.rows() + probe_parts.rows(),
                        build_parts.bytes() + probe_parts.bytes());
