@@ -30,15 +30,6 @@ int packed_width(const DataType& t) {
   return w;
 }
 
-// -0.0 and 0.0 are one key, and so are all NaNs (the row encoder agrees).
-template <typename T>
-T normalize(T v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (v == 0) return T(0);
-    if (std::isnan(v)) return std::numeric_limits<T>::quiet_NaN();
-  }
-  return v;
-}
 
 }  // namespace
 
@@ -131,7 +122,7 @@ void encode_key_batch(const KeyLayout& layout, const std::vector<const Column*>&
       using T = decltype(tag);
       const T* v = k.values<T>();
       for (size_t i = 0; i < n; ++i, at += kPackedBytes) {
-        T x = normalize(v[i]);
+        T x = normalize_key_value(v[i]);
         std::memcpy(at, &x, sizeof(T));
       }
     });

@@ -27,14 +27,6 @@ int64_t fixed_key_width(const Column& c) {
 
 bool is_var(const Column& c) { return c.type().is_variable_width(); }
 
-template <typename T>
-T normalize(T v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (v == 0) return T(0);
-    if (std::isnan(v)) return std::numeric_limits<T>::quiet_NaN();
-  }
-  return v;
-}
 
 void append_nested_key(const Column& c, int64_t row, std::string& out);
 
@@ -107,7 +99,7 @@ void encode_keys(const std::vector<const Column*>& keys, int64_t rows, EncodedKe
         using T = decltype(tag);
         const T* values = k->values<T>();
         for (int64_t i = 0; i < rows; ++i) {
-          T v = valid_byte(k, i) ? normalize(values[i]) : T{};
+          T v = valid_byte(k, i) ? normalize_key_value(values[i]) : T{};
           std::memcpy(base + at[size_t(i)], &v, sizeof(T));
           at[size_t(i)] += sizeof(T);
         }

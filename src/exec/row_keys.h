@@ -4,7 +4,10 @@
 // these keys. Layer: exec.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +15,17 @@
 #include "columnar/column.h"
 
 namespace floe::exec {
+
+// A key value as keys compare it: -0.0 and 0.0 are one key, and so are all NaNs (the row
+// encoder and the packed keys of key_index.h agree on this).
+template <typename T>
+T normalize_key_value(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (v == 0) return T(0);
+    if (std::isnan(v)) return std::numeric_limits<T>::quiet_NaN();
+  }
+  return v;
+}
 
 struct EncodedKeys {
   Buffer bytes;

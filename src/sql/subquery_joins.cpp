@@ -159,6 +159,19 @@ ExpressionPtr column(const PlanNode& plan, int index) {
   return exec::make_column_ref(index, plan.output[size_t(index)].type, "#subquery");
 }
 
+// The value of a key's only row from columns at (its row count) and at + 1 (its value),
+// failing with the single-row error when the count is two or more.
+ExpressionPtr single_row_value_of(const PlanNode& plan, int at, const DataType& value_type,
+                                  const SourcePos& pos) {
+  std::vector<ExpressionPtr> kids;
+  kids.push_back(cast_to(column(plan, at), exec::bigint_type(), pos));
+  kids.push_back(column(plan, at + 1));
+  auto call = exec::make_expression(ExprOp::kFunction, value_type, std::move(kids));
+  call->function = exec::single_row_value(value_type);
+  call->name = call->function.name;
+  return call;
+}
+
 // Join keys between the outer keys and a relation grouped by the inner ones (its first
 // columns), in their common types; false when a pair has none.
 bool grouped_keys(const PlanNode& grouped, std::vector<ExpressionPtr>& outer_keys,
@@ -629,15 +642,7 @@ ExpressionPtr Binder::Impl::join_scalar_value(const Expr& sq, CorrelatedConditio
   if (!grouped_keys(*grouped, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
   DataType value_type = v->type;
   int at = attach(plan, scope, std::move(grouped), exec::JoinKind::kLeft, std::move(lk), std::move(rk)) + int(k);
-  if (!first_row) {
-    std::vector<ExpressionPtr> kids;
-    kids.push_back(cast_to(column(*plan, at), exec::bigint_type(), sq.pos));
-    kids.push_back(column(*plan, at + 1));
-    auto call = exec::make_expression(ExprOp::kFunction, value_type, std::move(kids));
-    call->function = exec::single_row_value(value_type);
-    call->name = call->function.name;
-    return call;
-  }
+  if (!first_row) return single_row_value_of(*plan, at, value_type, sq.pos);
   if (!key) return column(*plan, at);
   // The row with a NULL o when NULLs come first and there is one, or when no row has a
   // non-NULL o; else the least (greatest).
@@ -752,13 +757,7 @@ ExpressionPtr Binder::Impl::join_grouped_scalar(const Expr& sq, PlanPtr& plan, B
   int at = attach(plan, *ctx.scope, std::move(right), exec::JoinKind::kLeft, std::move(lk),
                   std::move(rk)) + int(k);
   if (one_group) return column(*plan, at);
-  std::vector<ExpressionPtr> kids;
-  kids.push_back(cast_to(column(*plan, at), exec::bigint_type(), sq.pos));
-  kids.push_back(column(*plan, at + 1));
-  auto call = exec::make_expression(ExprOp::kFunction, value_type, std::move(kids));
-  call->function = exec::single_row_value(value_type);
-  call->name = call->function.name;
-  return call;
+  return single_row_value_of(*plan, at, value_type, sq.pos);
 }
 
 }  // namespace floe::sql
