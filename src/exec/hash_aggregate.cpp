@@ -1,5 +1,6 @@
 // Hash aggregation: each worker groups its batches into its own table (keys packed or
-// encoded as bytes, see key_index.h; one accumulator per aggregate); the tables are merged when the input ends.
+// encoded as bytes, see key_index.h; one accumulator per aggregate); the tables are merged
+// when the input ends.
 // GROUPING SETS / ROLLUP / CUBE run one table per set over the same input.
 //
 // Past the memory limit the aggregation spills (Grace-style): rows of groups a worker's table

@@ -1,9 +1,10 @@
 // Joins. The right child is materialized (the build side); left batches stream through
 // (the probe side), in parallel when the left side is a parallel scan. A hash join finds
-// candidate pairs by keys (packed or encoded, see key_index.h); a nested-loop join pairs every row; both then apply the
-// residual condition and the join kind's rules for unmatched rows. Right, full, right semi
-// and right anti joins flag the build rows some probe row matched (from any probe worker) and
-// emit the build rows their kind keeps once the probe side is done.
+// candidate pairs by keys (packed or encoded, see key_index.h); a nested-loop join pairs
+// every row; both then apply the residual condition and the join kind's rules for unmatched
+// rows. Right, full, right semi and right anti joins flag the build rows some probe row
+// matched (from any probe worker) and emit the build rows their kind keeps once the probe
+// side is done.
 //
 // A hash join whose build side passes the memory limit spills (Grace hash join): both sides
 // are written to partition files by key hash and joined partition by partition, each build

@@ -39,9 +39,9 @@ class TableSource {
   virtual int64_t distinct_estimate(int column) { return -1; }
   // The share of rows estimated to satisfy `predicate` (for join ordering), -1 unknown.
   virtual double selectivity(const formats::ScanPredicate& predicate) { return -1; }
-  // Whether a text column was declared VARIANT, OBJECT or ARRAY (its values are JSON text,
-  // which casts and VARIANT builders read as JSON).
-  virtual bool variant_column(int column) const { return false; }
+  // "VARIANT", "OBJECT" or "ARRAY" when a text column was declared so (its values are JSON
+  // text, which casts and VARIANT builders read as JSON), else "".
+  virtual std::string variant_type(int column) const { return {}; }
   // A second source over the same rows with its own scan state, for a plan that reads a
   // relation twice; nullptr when the source cannot give one.
   virtual std::shared_ptr<TableSource> reopen() const { return nullptr; }

@@ -128,10 +128,11 @@ std::shared_ptr<TableSource> IcebergTableSource::reopen() const {
 
 const Schema& IcebergTableSource::schema() const { return schema_->schema; }
 
-bool IcebergTableSource::variant_column(int column) const {
+std::string IcebergTableSource::variant_type(int column) const {
   const auto& f = schema_->schema.fields.at(size_t(column));
-  if (!f.field_id) return false;
-  return metadata_->properties.count(std::string(kVariantTypeProperty) + std::to_string(*f.field_id)) > 0;
+  if (!f.field_id) return {};
+  auto it = metadata_->properties.find(std::string(kVariantTypeProperty) + std::to_string(*f.field_id));
+  return it == metadata_->properties.end() ? std::string() : it->second;
 }
 
 int64_t IcebergTableSource::estimated_rows() const {
@@ -178,20 +179,20 @@ size_t IcebergTableSource::prepare(const std::vector<int>& columns,
 }
 
 void IcebergTableSource::read(size_t piece, const std::function<void(Batch&&)>& sink) {
-  const State::Piece& part = state_->pieces[piece];
-  const iceberg::FileScanTask& task = state_->plan.tasks[part.task];
+  const State::Piece& slice = state_->pieces[piece];
+  const iceberg::FileScanTask& task = state_->plan.tasks[slice.task];
   if (state_->no_columns && state_->no_predicate && task.delete_files.empty() &&
       task.file.record_count >= 0) {
     // No column is read (COUNT(*)) and no row is deleted: the manifest's record count of the
     // data file is the answer (given by its first part), and the file is not opened.
-    if (part.part.index > 0) return;
+    if (slice.part.index > 0) return;
     Batch rows_only;
     rows_only.rows_without_columns = task.file.record_count;
     sink(std::move(rows_only));
     return;
   }
   // The parts of a file share one opened reader (its footer is read once).
-  State::OpenFile& file = *state_->files[part.task];
+  State::OpenFile& file = *state_->files[slice.task];
   std::shared_ptr<parquet::ParquetReader> opened;
   {
     std::lock_guard<std::mutex> lock(file.mu);
@@ -215,7 +216,7 @@ void IcebergTableSource::read(size_t piece, const std::function<void(Batch&&)>& 
     }
     sink(std::move(b));
     return true;
-  }, &report, part.part, opened.get());
+  }, &report, slice.part, opened.get());
   std::lock_guard<std::mutex> lock(state_->mu);
   auto& p = state_->prune;
   p.row_groups += report.row_groups;

@@ -36,10 +36,10 @@ class MemoryTableSource : public TableSource {
   void read(size_t piece, const std::function<void(columnar::Batch&&)>& sink) override;
   std::string describe() const override { return name_ + " (memory)"; }
   int64_t distinct_estimate(int column) override;
-  bool variant_column(int column) const override {
-    return size_t(column) < variant_.size() && variant_[size_t(column)];
+  std::string variant_type(int column) const override {
+    return size_t(column) < variant_.size() ? variant_[size_t(column)] : std::string();
   }
-  void set_variant_columns(std::vector<bool> v) { variant_ = std::move(v); }
+  void set_variant_types(std::vector<std::string> v) { variant_ = std::move(v); }
   std::shared_ptr<TableSource> reopen() const override;
 
  private:
@@ -48,7 +48,7 @@ class MemoryTableSource : public TableSource {
   std::shared_ptr<const std::vector<columnar::Batch>> batches_;
   std::map<int, int64_t> distinct_;
   std::vector<int> columns_;
-  std::vector<bool> variant_;
+  std::vector<std::string> variant_;
 };
 
 class IcebergTableSource : public TableSource {
@@ -72,7 +72,7 @@ class IcebergTableSource : public TableSource {
   // with constants keep, multiplied over the columns (values taken as spread evenly).
   double selectivity(const formats::ScanPredicate& predicate) override;
   // From the table property floe.column-type.<field id> = VARIANT | OBJECT | ARRAY.
-  bool variant_column(int column) const override;
+  std::string variant_type(int column) const override;
   // The same snapshot and schema, planned again when it is read.
   std::shared_ptr<TableSource> reopen() const override;
 

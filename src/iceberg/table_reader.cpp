@@ -243,8 +243,8 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
       }
       g.keys.push_back(equality_keys(d));
     }
-    std::unique_ptr<parquet::ParquetReader> own;
-    if (!opened) own = std::make_unique<parquet::ParquetReader>(io_.open_input(path));
+    std::shared_ptr<parquet::ParquetReader> own;
+    if (!opened) own = open(task);
     parquet::ParquetReader& reader = opened ? *opened : *own;
     const auto& ffields = reader.schema().fields;
     // Table field -> file top-level index (-1: absent, reads as NULL).

@@ -550,17 +550,13 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
       if (!source) bind_error(t.pos, fmt::format("table '{}' does not exist", name_text(t.name)));
       auto scan = node(PlanKind::kScan);
       const auto& schema = source->schema();
-      std::map<std::string, std::string> declared;
       for (size_t i = 0; i < schema.fields.size(); ++i) {
         scan->scan_columns.push_back(int(i));
         scan->output.push_back(schema.fields[i]);
         r.columns.push_back({alias, schema.fields[i].name, schema.fields[i].type});
-        if (!source->variant_column(int(i))) continue;
-        // The source says which columns are VARIANT text; the catalog which of them were
-        // declared OBJECT or ARRAY.
-        if (declared.empty()) declared = catalog.column_variant_types(t.name);
-        auto d = declared.find(schema.fields[i].name);
-        JsonType type = d == declared.end() ? JsonType::kVariant : json_type_of_name(d->second);
+        std::string declared = source->variant_type(int(i));
+        if (declared.empty()) continue;
+        JsonType type = json_type_of_name(declared);
         r.columns.back().variant = type == JsonType::kNone ? JsonType::kVariant : type;
       }
       scan->estimated_rows = source->estimated_rows();

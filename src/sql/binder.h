@@ -28,11 +28,6 @@ class BindCatalog {
   virtual std::optional<std::string> view_query(const ObjectName& name) = 0;
   // While a view's query binds, unqualified names mean its default namespace.
   virtual void enter_view(const ObjectName& name) {}
-  // The table's columns declared VARIANT, OBJECT or ARRAY, by name, with that type's name
-  // (the scan source only says which are VARIANT text).
-  virtual std::map<std::string, std::string> column_variant_types(const ObjectName& table) {
-    return {};
-  }
   virtual void leave_view() {}
   // A SYSTEM$ function's value (SYSTEM$PIPE_STATUS), or nullopt when there is none of
   // that name.

@@ -89,14 +89,18 @@ void build_smaller_side(PlanNode& join) {
   swap_join_inputs(join);
 }
 
-// `rel` becomes the semi or anti `join` of its rows with `inner`'s (rel's columns only).
-void join_onto(std::unique_ptr<PlanNode> join, Relation& rel, exec::PlanPtr inner) {
-  join->output = rel.plan->output;
-  join->estimated_rows = rel.plan->estimated_rows;
-  join->children.push_back(std::move(rel.plan));
+// `outer` becomes the semi or anti `join` of its rows with `inner`'s (outer's columns only).
+void join_onto(std::unique_ptr<PlanNode> join, exec::PlanPtr& outer, exec::PlanPtr inner) {
+  join->output = outer->output;
+  join->estimated_rows = outer->estimated_rows;
+  join->children.push_back(std::move(outer));
   join->children.push_back(std::move(inner));
   build_smaller_side(*join);
-  rel.plan = std::move(join);
+  outer = std::move(join);
+}
+
+void join_onto(std::unique_ptr<PlanNode> join, Relation& rel, exec::PlanPtr inner) {
+  join_onto(std::move(join), rel.plan, std::move(inner));
 }
 
 }  // namespace
@@ -456,12 +460,7 @@ void Binder::Impl::reduce_to_outer_keys(SelectHooks& hooks, const PlanNode& oute
     for (size_t i = 0; i < inner.size(); ++i)
       if (!add_in_keys(*join, std::move(inner[i]), std::move(found->keys[i]), inner_keys[i]->pos))
         return;
-    join->output = (*slot)->output;
-    join->estimated_rows = (*slot)->estimated_rows;
-    join->children.push_back(std::move(*slot));
-    join->children.push_back(std::move(copy));
-    build_smaller_side(*join);
-    *slot = std::move(join);
+    join_onto(std::move(join), *slot, std::move(copy));
   };
 }
 

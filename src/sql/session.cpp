@@ -200,9 +200,12 @@ struct Session::State : public BindCatalog {
     if (it != memory_tables.end()) {
       if (tt) throw UnsupportedError("time travel on an in-memory table");
       auto source = std::make_shared<exec::MemoryTableSource>(it->first, it->second.schema, it->second.batches);
-      std::vector<bool> variant;
-      for (const auto& f : it->second.schema.fields) variant.push_back(it->second.variant.count(f.name) > 0);
-      source->set_variant_columns(std::move(variant));
+      std::vector<std::string> variant;
+      for (const auto& f : it->second.schema.fields) {
+        auto v = it->second.variant.find(f.name);
+        variant.push_back(v == it->second.variant.end() ? std::string() : v->second);
+      }
+      source->set_variant_types(std::move(variant));
       return source;
     }
     if (options.in_memory) return nullptr;
@@ -676,7 +679,7 @@ struct Session::State : public BindCatalog {
 
   // The table's columns declared VARIANT, OBJECT or ARRAY (or made VARIANT by CREATE TABLE
   // AS), with that type's name.
-  std::map<std::string, std::string> column_variant_types(const ObjectName& table) override {
+  std::map<std::string, std::string> column_variant_types(const ObjectName& table) {
     auto it = memory_tables.find(memory_key(table));
     if (it != memory_tables.end()) return it->second.variant;
     return column_properties(table, exec::kVariantTypeProperty);

@@ -368,21 +368,20 @@ class ChunkDecoder {
     if (out_.def_levels.empty()) {
       same = dec.skip_repeats(uint32_t(leaf_.max_def), n);
       if (same == n) return n;
-      out_.num_entries += int64_t(same);  // the levels so far, written out next
-      materialize_def_levels();
-      out_.num_entries -= int64_t(same);
+      materialize_def_levels(same);
     }
     size_t before = out_.def_levels.size() / 2;
     append_levels(dec, n - same, leaf_.max_def, out_.def_levels);
     return same + count_defined(before, n - same);
   }
 
-  // Writes out the levels implicit_def stands for (before levels that differ follow).
-  void materialize_def_levels() {
-    if (!out_.def_levels.empty() || out_.num_entries == 0) return;
-    out_.def_levels.resize(size_t(out_.num_entries) * 2);
-    std::fill_n(reinterpret_cast<int16_t*>(out_.def_levels.data()), size_t(out_.num_entries),
-                leaf_.max_def);
+  // Writes out the levels implicit_def stands for: the entries of the pages before and the
+  // first `more` of this page (before levels that differ follow).
+  void materialize_def_levels(size_t more = 0) {
+    size_t n = size_t(out_.num_entries) + more;
+    if (!out_.def_levels.empty() || n == 0) return;
+    out_.def_levels.resize(n * 2);
+    std::fill_n(reinterpret_cast<int16_t*>(out_.def_levels.data()), n, leaf_.max_def);
   }
 
   size_t count_defined(size_t first, size_t n) const {
@@ -627,7 +626,7 @@ class ChunkDecoder {
 // accounting (which refuses them).
 void reserve_for_chunk(const LeafInfo& leaf, const ColumnMetaData& meta, int64_t memory_limit,
                        LeafData& out, double share = 1.0) {
-  int64_t n = int64_t(double(meta.num_values) * share) + 16;
+  int64_t n = int64_t(std::ceil(double(meta.num_values) * share));
   int64_t w = std::max(leaf.type.byte_width(), 4);
   if (n <= 0 || n * (w + 4) > memory_limit / 4) return;
   out.values.reserve(n);
@@ -748,22 +747,30 @@ LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
     LeafData out;
     out.values = Column(leaf.type);
     const auto& pages = index.page_locations;
-    // The pages' share of the chunk's rows sizes the output once, as for a whole chunk.
-    {
-      int64_t page_rows = 0;
-      size_t r = 0;
-      for (size_t k = 0; k < pages.size() && row_group_rows > 0; ++k) {
-        int64_t first = pages[k].first_row_index;
-        int64_t end = k + 1 < pages.size() ? pages[k + 1].first_row_index : row_group_rows;
-        while (r < ranges.size() && ranges[r].end <= first) ++r;
-        if (r == ranges.size()) break;
-        if (ranges[r].begin < end && first >= 0 && end > first && end <= row_group_rows)
-          page_rows += end - first;
-      }
-      if (row_group_rows > 0 && page_rows > 0)
-        reserve_for_chunk(leaf, meta, memory_limit, out,
-                          std::min(1.0, double(page_rows) / double(row_group_rows)));
+    // The pages that hold wanted rows, and the rows they cover.
+    std::vector<size_t> wanted;
+    int64_t page_rows = 0;
+    decoded->clear();
+    for (size_t k = 0, r = 0; k < pages.size(); ++k) {
+      int64_t first = pages[k].first_row_index;
+      int64_t end = k + 1 < pages.size() ? pages[k + 1].first_row_index : row_group_rows;
+      FLOE_CORRUPT_IF(first < 0 || end < first || end > row_group_rows,
+                      "offset index: page {} covers rows {}..{} of {}", k, first, end,
+                      row_group_rows);
+      while (r < ranges.size() && ranges[r].end <= first) ++r;
+      if (r == ranges.size()) break;
+      if (ranges[r].begin >= end) continue;  // no wanted row in this page
+      wanted.push_back(k);
+      page_rows += end - first;
+      if (!decoded->empty() && decoded->back().end == first)
+        decoded->back().end = end;
+      else
+        decoded->push_back({first, end});
     }
+    // Their share of the chunk's rows sizes the output once, as for a whole chunk.
+    if (row_group_rows > 0 && page_rows > 0)
+      reserve_for_chunk(leaf, meta, memory_limit, out,
+                        std::min(1.0, double(page_rows) / double(row_group_rows)));
     ChunkDecoder decoder(leaf, meta, out, memory_limit);
     auto read_page = [&](int64_t offset, int64_t max_size) {
       FLOE_CORRUPT_IF(offset < 0 || uint64_t(offset) >= file.size(),
@@ -787,36 +794,22 @@ LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
       auto [h, payload] = read_page(chunk_start, pages[0].offset - chunk_start);
       if (h.type == PageType::kDictionaryPage) decoder.dictionary_page(h, payload);
     }
-    size_t r = 0;
-    decoded->clear();
-    for (size_t k = 0; k < pages.size(); ++k) {
-      int64_t first = pages[k].first_row_index;
-      int64_t end = k + 1 < pages.size() ? pages[k + 1].first_row_index : row_group_rows;
-      FLOE_CORRUPT_IF(first < 0 || end < first || end > row_group_rows,
-                      "offset index: page {} covers rows {}..{} of {}", k, first, end,
-                      row_group_rows);
-      while (r < ranges.size() && ranges[r].end <= first) ++r;
-      if (r == ranges.size()) break;
-      if (ranges[r].begin >= end) continue;  // no wanted row in this page
+    for (size_t k : wanted) {
       auto [h, payload] = read_page(pages[k].offset, int64_t(pages[k].compressed_page_size) + 256);
       switch (h.type) {
         case PageType::kDataPage: decoder.data_page_v1(h, payload); break;
         case PageType::kDataPageV2: decoder.data_page_v2(h, payload); break;
         default: FLOE_CORRUPT_IF(true, "offset index points at a {} page", page_type_name(h.type));
       }
-      if (!decoded->empty() && decoded->back().end == first)
-        decoded->back().end = end;
-      else
-        decoded->push_back({first, end});
     }
-    int64_t rows = out.num_entries, want = 0;
-    for (const auto& d : *decoded) want += d.end - d.begin;
+    int64_t rows = out.num_entries;
     if (leaf.max_rep > 0) {
       rows = 0;
       const auto* rep = reinterpret_cast<const int16_t*>(out.rep_levels.data());
       for (int64_t i = 0; i < out.num_entries; ++i) rows += rep[i] == 0;
     }
-    FLOE_CORRUPT_IF(rows != want, "pages hold {} rows, the offset index says {}", rows, want);
+    FLOE_CORRUPT_IF(rows != page_rows, "pages hold {} rows, the offset index says {}", rows,
+                    page_rows);
     return out;
   } catch (const Error& e) {
     throw with_context(e, fmt::format("{}: column '{}'", file.path(), leaf.path));
