@@ -22,6 +22,19 @@ using columnar::TypeId;
 
 namespace {
 
+// Calls fn(to[g], g) for each group g (of the other accumulator's `groups`) a merge takes:
+// those `from` lists, or all, that `to` maps somewhere.
+template <typename Fn>
+void for_each_merged(size_t groups, const uint32_t* to, std::span<const uint32_t> from, Fn&& fn) {
+  if (from.empty()) {
+    for (uint32_t g = 0; g < groups; ++g)
+      if (to[g] != kNoGroup) fn(to[g], g);
+    return;
+  }
+  for (uint32_t g : from)
+    if (to[g] != kNoGroup) fn(to[g], g);
+}
+
 // --- COUNT ---------------------------------------------------------------------------
 
 class CountAccumulator : public Accumulator {
@@ -39,10 +52,10 @@ class CountAccumulator : public Accumulator {
       counts_[gid[i]] += all;
     }
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<CountAccumulator&>(o);
-    for (size_t g = 0; g < other.counts_.size(); ++g)
-      if (map[g] != kNoGroup) counts_[map[g]] += other.counts_[g];
+    for_each_merged(other.counts_.size(), to, from,
+                    [&](uint32_t t, uint32_t g) { counts_[t] += other.counts_[g]; });
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kInt64)};
@@ -90,13 +103,13 @@ class SumAccumulator : public Accumulator {
       ++counts_[gid[i]];
     }
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<SumAccumulator&>(o);
-    for (size_t g = 0; g < other.sums_.size(); ++g) {
-      if (!other.counts_[g] || map[g] == kNoGroup) continue;
-      add(sums_[map[g]], other.sums_[g]);
-      counts_[map[g]] += other.counts_[g];
-    }
+    for_each_merged(other.sums_.size(), to, from, [&](uint32_t t, uint32_t g) {
+      if (!other.counts_[g]) return;
+      add(sums_[t], other.sums_[g]);
+      counts_[t] += other.counts_[g];
+    });
   }
   Column finalize(size_t groups) override {
     Column out(result_);
@@ -161,10 +174,11 @@ class PickFixedAccumulator : public Accumulator {
       offer(gid[i], v[i]);
     }
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<PickFixedAccumulator&>(o);
-    for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g] && map[g] != kNoGroup) offer(map[g], other.values_[g]);
+    for_each_merged(other.values_.size(), to, from, [&](uint32_t t, uint32_t g) {
+      if (other.has_[g]) offer(t, other.values_[g]);
+    });
   }
   Column finalize(size_t groups) override {
     Column out(type_);
@@ -219,10 +233,11 @@ class PickStringAccumulator : public Accumulator {
       offer(gid[i], fixed ? c.fixed_at(i) : c.string_at(i));
     }
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<PickStringAccumulator&>(o);
-    for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g] && map[g] != kNoGroup) offer(map[g], other.values_[g]);
+    for_each_merged(other.values_.size(), to, from, [&](uint32_t t, uint32_t g) {
+      if (other.has_[g]) offer(t, other.values_[g]);
+    });
   }
   Column finalize(size_t groups) override {
     Column out(type_);
@@ -270,10 +285,11 @@ class BoolAccumulator : public Accumulator {
       offer(gid[i], c.value<uint8_t>(i) != 0);
     }
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<BoolAccumulator&>(o);
-    for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g] && map[g] != kNoGroup) offer(map[g], other.values_[g]);
+    for_each_merged(other.values_.size(), to, from, [&](uint32_t t, uint32_t g) {
+      if (other.has_[g]) offer(t, other.values_[g]);
+    });
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kBoolean)};
@@ -315,22 +331,22 @@ class MomentAccumulator : public Accumulator {
       s.m2 += d * (v[i] - s.mean);
     }
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<MomentAccumulator&>(o);
-    for (size_t g = 0; g < other.s_.size(); ++g) {
+    for_each_merged(other.s_.size(), to, from, [&](uint32_t t, uint32_t g) {
       const State& b = other.s_[g];
-      if (!b.n || map[g] == kNoGroup) continue;
-      State& a = s_[map[g]];
+      if (!b.n) return;
+      State& a = s_[t];
       if (!a.n) {
         a = b;
-        continue;
+        return;
       }
       int64_t n = a.n + b.n;
       double d = b.mean - a.mean;
       a.m2 = a.m2 + b.m2 + d * d * double(a.n) * double(b.n) / double(n);
       a.mean += d * double(b.n) / double(n);
       a.n = n;
-    }
+    });
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kFloat64)};
@@ -376,14 +392,13 @@ class PercentileAccumulator : public Accumulator {
         ++kept_;
       }
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<PercentileAccumulator&>(o);
-    for (size_t g = 0; g < other.values_.size(); ++g) {
-      if (map[g] == kNoGroup) continue;
-      auto& dst = values_[map[g]];
+    for_each_merged(other.values_.size(), to, from, [&](uint32_t t, uint32_t g) {
+      auto& dst = values_[t];
       dst.insert(dst.end(), other.values_[g].begin(), other.values_[g].end());
       kept_ += other.values_[g].size();
-    }
+    });
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kFloat64)};
@@ -431,10 +446,11 @@ class ListaggAccumulator : public Accumulator {
     for (int64_t i = 0; i < rows; ++i)
       if (c.is_valid(i)) append(gid[i], c.string_at(i));
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<ListaggAccumulator&>(o);
-    for (size_t g = 0; g < other.values_.size(); ++g)
-      if (other.has_[g] && map[g] != kNoGroup) append(map[g], other.values_[g]);
+    for_each_merged(other.values_.size(), to, from, [&](uint32_t t, uint32_t g) {
+      if (other.has_[g]) append(t, other.values_[g]);
+    });
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kString)};
@@ -476,16 +492,16 @@ class ArrayAggAccumulator : public Accumulator {
       text_ += v.size() - before;
     }
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<ArrayAggAccumulator&>(o);
-    for (size_t g = 0; g < other.values_.size(); ++g) {
+    for_each_merged(other.values_.size(), to, from, [&](uint32_t t, uint32_t g) {
       const std::string& src = other.values_[g];
-      if (src.empty() || map[g] == kNoGroup) continue;
-      std::string& dst = values_[map[g]];
+      if (src.empty()) return;
+      std::string& dst = values_[t];
       if (dst.empty()) dst = src;
       else dst.append(",").append(src, 1, std::string::npos);
       text_ += src.size();
-    }
+    });
   }
   Column finalize(size_t groups) override {
     Column out{DataType(TypeId::kString)};
@@ -515,11 +531,11 @@ class PickByAccumulator : public Accumulator {
       offer(gid[i], *in[0], *in[1], i);
     }
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<PickByAccumulator&>(o);
-    for (size_t g = 0; g < other.best_.size(); ++g)
-      if (other.best_[g] && map[g] != kNoGroup)
-        offer(map[g], other.best_[g]->first, other.best_[g]->second, 0);
+    for_each_merged(other.best_.size(), to, from, [&](uint32_t t, uint32_t g) {
+      if (other.best_[g]) offer(t, other.best_[g]->first, other.best_[g]->second, 0);
+    });
   }
   Column finalize(size_t groups) override {
     Column out(x_);
@@ -576,7 +592,9 @@ class DistinctAccumulator : public Accumulator {
     held_ += p.groups.capacity() * sizeof(uint32_t);
     pending_.push_back(std::move(p));
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  bool merges_by_group() const override { return false; }
+  void merge(Accumulator& o, const uint32_t* map, std::span<const uint32_t> from) override {
+    FLOE_CHECK(from.empty(), "DISTINCT aggregates merge whole tables");
     auto& other = static_cast<DistinctAccumulator&>(o);
     for (auto& p : other.pending_) {
       std::vector<uint32_t> mapped;
@@ -637,7 +655,9 @@ class OrderedAccumulator : public Accumulator {
     held_ += p.bytes();
     pending_.push_back(std::move(p));
   }
-  void merge(Accumulator& o, const uint32_t* map) override {
+  bool merges_by_group() const override { return false; }
+  void merge(Accumulator& o, const uint32_t* map, std::span<const uint32_t> from) override {
+    FLOE_CHECK(from.empty(), "WITHIN GROUP aggregates merge whole tables");
     auto& other = static_cast<OrderedAccumulator&>(o);
     std::vector<Pending> kept;  // rows of groups the mapping leaves in `other`
     for (auto& p : other.pending_) {

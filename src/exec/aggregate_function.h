@@ -28,10 +28,16 @@ class Accumulator {
   // row i into group group_ids[i].
   virtual void update(const uint32_t* group_ids, std::span<const columnar::Column* const> inputs,
                       int64_t rows) = 0;
-  // Adds `other`'s groups into this one's: other group g goes into mapping[g], or nowhere
-  // when mapping[g] is kNoGroup (hash aggregation's spilled partitions take over only the
-  // groups they share with a table in memory).
-  virtual void merge(Accumulator& other, const uint32_t* mapping) = 0;
+  // Adds `other`'s groups into this one's: other group g goes into to[g], or nowhere when
+  // to[g] is kNoGroup (hash aggregation's spilled partitions take over only the groups they
+  // share with a table in memory). `from`, when not empty, lists the only groups of `other`
+  // to look at (a partition of them, see merges_by_group); empty means all of them.
+  virtual void merge(Accumulator& other, const uint32_t* to, std::span<const uint32_t> from) = 0;
+  // Whether merge() reads only the groups it is given and changes nothing in `other`, so
+  // that several accumulators may merge disjoint groups of one `other` at once. False for
+  // those that keep rows rather than a state per group (DISTINCT, WITHIN GROUP): they
+  // merge every group `to` maps, with `from` empty.
+  virtual bool merges_by_group() const { return true; }
   // The result for groups [0, groups).
   virtual columnar::Column finalize(size_t groups) = 0;
   // Bytes the group states hold, for the memory limit: counted by size, leaving out the

@@ -129,10 +129,11 @@ Batch CollectConsumer::concatenated(const columnar::Schema& schema) {
   return concatenate_batches(batches_, schema);
 }
 
-void emit_in_slices(Batch&& batch, Consumer& out, int64_t max_rows) {
+void emit_in_slices(Batch&& batch, Consumer& out, int worker) {
+  constexpr int64_t max_rows = 65536;
   int64_t rows = batch.num_rows();
   if (rows <= max_rows) {
-    if (rows > 0 || batch.columns.empty()) out.consume(std::move(batch), 0);
+    if (rows > 0 || batch.columns.empty()) out.consume(std::move(batch), worker);
     return;
   }
   for (int64_t off = 0; off < rows; off += max_rows) {
@@ -141,7 +142,7 @@ void emit_in_slices(Batch&& batch, Consumer& out, int64_t max_rows) {
     s.schema = batch.schema;
     for (const auto& c : batch.columns) s.columns.push_back(c.slice(off, n));
     s.rows_without_columns = n;
-    out.consume(std::move(s), 0);
+    out.consume(std::move(s), worker);
   }
 }
 

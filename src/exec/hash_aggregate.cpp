@@ -9,6 +9,7 @@
 // aggregated in a fresh table (which spills again, by the next hash bits, when it does not
 // fit), takes over the state the tables in memory hold for its groups, and is emitted; the
 // tables in memory then emit the groups left to them.
+#include <bit>
 #include <mutex>
 
 #include "exec/expression_evaluator.h"
@@ -53,6 +54,12 @@ constexpr int64_t kPieceRows = 2048;
 // limit; the sink learns larger values as it goes.
 constexpr int64_t kRowBytesGuess = 96;
 constexpr int64_t kRowBytesPerAggregate = 128;
+
+// The workers' tables are merged a partition of key hashes at a time, in parallel, once
+// they hold this many groups in all; a partition gets about kPartitionGroups of them.
+constexpr size_t kPartitionedMergeGroups = size_t(1) << 15;
+constexpr size_t kPartitionGroups = size_t(1) << 14;
+constexpr int kMaxPartitionBits = 10;
 
 struct GroupTable {
   KeyIndex keys;
@@ -132,6 +139,7 @@ class AggregateSink : public Consumer {
   void finish(Consumer& out) {
     for (size_t s = 0; s < sets_.size(); ++s) {
       if (!spilled_[s]) {
+        if (merge_in_partitions(s, out)) continue;
         GroupTable& t0 = *tables_[0][s];
         for (size_t w = 1; w < tables_.size(); ++w) merge_into(t0, *tables_[w][s], s);
         emit(t0, s, out);
@@ -259,10 +267,17 @@ class AggregateSink : public Consumer {
         // The common case, all rows into the table: batched, with the lookups overlapped.
         uint32_t next_new = uint32_t(t.keys.size());
         t.keys.find_or_insert_all(enc, gids.data());
+        columnar::SelectionVector fresh;
         for (int64_t i = 0; i < rows; ++i) {
           if (gids[size_t(i)] != next_new) continue;
           ++next_new;
-          for (size_t k = 0; k < in.keys.size(); ++k) t.key_values[k].append_range(*in.keys[k], i, 1);
+          fresh.push_back(uint32_t(i));
+        }
+        if (fresh.size() == size_t(rows)) {
+          for (size_t k = 0; k < in.keys.size(); ++k)
+            t.key_values[k].append_range(*in.keys[k], 0, rows);
+        } else if (!fresh.empty()) {
+          append_keys(t, in.keys, fresh);
         }
       }
       for (int64_t i = 0; i < rows && intake != Intake::kAll; ++i) {
@@ -401,11 +416,104 @@ class AggregateSink : public Consumer {
     for (size_t a = 0; a < to.accumulators.size(); ++a) {
       to.accumulators[a]->resize(to.keys.size());
       from.accumulators[a]->resize(n);
-      to.accumulators[a]->merge(*from.accumulators[a], mapping.data());
+      to.accumulators[a]->merge(*from.accumulators[a], mapping.data(), {});
     }
   }
 
-  void emit(GroupTable& t, size_t s, Consumer& out) {
+  // Appends rows `rows` of `keys` (the set's key columns) to t's key values: the keys of
+  // the groups just inserted, in the order of their ids.
+  static void append_keys(GroupTable& t, const std::vector<const Column*>& keys,
+                          const columnar::SelectionVector& rows) {
+    for (size_t k = 0; k < keys.size(); ++k) {
+      Column taken = keys[k]->take(rows);
+      t.key_values[k].append_range(taken, 0, taken.size());
+    }
+  }
+
+  // Merges the workers' tables of set `s` a partition of key hashes at a time, on all
+  // threads, each partition into a fresh table small enough for the caches, and emits each
+  // as it is done. False (nothing done) when the tables are too small for it to pay, or an
+  // aggregate keeps rows rather than a state per group.
+  bool merge_in_partitions(size_t s, Consumer& out) {
+    int threads = ctx_.threads();
+    std::vector<GroupTable*> from;
+    size_t groups = 0;
+    for (auto& w : tables_) {
+      if (w[s]->keys.size() == 0) continue;
+      from.push_back(w[s].get());
+      groups += w[s]->keys.size();
+    }
+    if (threads < 2 || from.size() < 2 || sets_[s].empty() || groups < kPartitionedMergeGroups)
+      return false;
+    for (const auto& acc : from[0]->accumulators)
+      if (!acc->merges_by_group()) return false;
+    int bits = std::clamp(int(std::bit_width(groups / kPartitionGroups)), 2, kMaxPartitionBits);
+    size_t parts = size_t(1) << bits;
+    // Each table's keys by partition, and where each of its groups went (in its partition's
+    // table: partitions are disjoint, so their threads write different entries).
+    struct Source {
+      std::vector<std::vector<KeyIndex::Entry>> parts;
+      std::vector<size_t> generic, generic_bytes;  // per partition: keys that do not pack
+      std::vector<uint32_t> to;
+    };
+    std::vector<Source> sources(from.size());
+    run_workers(from.size(), threads, [&](size_t i, int) {
+      GroupTable& t = *from[i];
+      Source& src = sources[i];
+      size_t n = t.keys.size();
+      src.to.assign(n, kNoGroup);
+      src.parts.resize(parts);
+      src.generic.assign(parts, 0);
+      src.generic_bytes.assign(parts, 0);
+      for (auto& p : src.parts) p.reserve(n / parts + n / parts / 4 + 16);
+      t.keys.for_each_entry([&](const KeyIndex::Entry& e) {
+        size_t p = e.hash >> (64 - bits);
+        src.parts[p].push_back(e);
+        if (e.generic >= 0) {
+          ++src.generic[p];
+          src.generic_bytes[p] += t.keys.generic_key_bytes(e);
+        }
+      });
+      for (auto& acc : t.accumulators) acc->resize(n);
+    });
+    run_workers(parts, threads, [&](size_t p, int worker) {
+      auto t = new_table(s);
+      // Room for every entry (the keys the tables share are counted once per table).
+      size_t packed = 0, generic = 0, generic_bytes = 0;
+      for (const Source& src : sources) {
+        packed += src.parts[p].size() - src.generic[p];
+        generic += src.generic[p];
+        generic_bytes += src.generic_bytes[p];
+      }
+      t->keys.reserve(packed, generic, generic_bytes);
+      std::vector<uint32_t> ids;
+      columnar::SelectionVector fresh;
+      for (size_t i = 0; i < from.size(); ++i) {
+        const auto& entries = sources[i].parts[p];
+        if (entries.empty()) continue;
+        ids.clear();
+        fresh.clear();
+        for (const auto& e : entries) {
+          bool inserted;
+          sources[i].to[e.id] = t->keys.insert_entry(from[i]->keys, e, inserted);
+          ids.push_back(e.id);
+          if (inserted) fresh.push_back(e.id);
+        }
+        // The new groups' ids were handed out in the order of `fresh`.
+        std::vector<const Column*> keys;
+        for (const auto& c : from[i]->key_values) keys.push_back(&c);
+        if (!fresh.empty()) append_keys(*t, keys, fresh);
+        for (size_t a = 0; a < t->accumulators.size(); ++a) {
+          t->accumulators[a]->resize(t->keys.size());
+          t->accumulators[a]->merge(*from[i]->accumulators[a], sources[i].to.data(), ids);
+        }
+      }
+      emit(*t, s, out, worker);
+    });
+    return true;
+  }
+
+  void emit(GroupTable& t, size_t s, Consumer& out, int worker = 0) {
     size_t groups = group_count(t, s);
     Batch result;
     result.schema.fields = node_.output;
@@ -441,7 +549,7 @@ class AggregateSink : public Consumer {
       result = take_rows(result, keep);
       result.schema.fields = node_.output;
     }
-    emit_in_slices(std::move(result), out);
+    emit_in_slices(std::move(result), out, worker);
   }
 
   size_t group_count(GroupTable& t, size_t set) const {
@@ -465,7 +573,7 @@ class AggregateSink : public Consumer {
     for (size_t a = 0; a < dst.accumulators.size(); ++a) {
       dst.accumulators[a]->resize(groups);
       src.accumulators[a]->resize(n);
-      dst.accumulators[a]->merge(*src.accumulators[a], mapping.data());
+      dst.accumulators[a]->merge(*src.accumulators[a], mapping.data(), {});
     }
   }
 

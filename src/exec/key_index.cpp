@@ -223,6 +223,11 @@ uint32_t KeyIndex::find_or_insert(const KeyBatch& keys, size_t i, bool& inserted
   return insert_generic(keys.generic.key(size_t(r)), keys.hashes[i], inserted);
 }
 
+uint32_t KeyIndex::insert_entry(const KeyIndex& from, const Entry& e, bool& inserted) {
+  if (e.generic < 0) return insert_packed(e.key, e.hash, inserted);
+  return insert_generic(from.generic_.key(uint32_t(e.generic)), e.hash, inserted);
+}
+
 int64_t KeyIndex::find(const KeyBatch& keys, size_t i) const {
   int32_t r = keys.generic_row[i];
   if (r < 0) return find_packed(keys.packed[i], keys.hashes[i]);

@@ -108,6 +108,29 @@ class KeyIndex {
 
   static uint64_t hash_packed(const PackedKey& k);
 
+  // A key of an index with its id and hash: how keys move between indexes a partition of
+  // hashes at a time (hash aggregation merges its workers' tables so, in parallel).
+  struct Entry {
+    PackedKey key;         // when generic < 0
+    uint64_t hash = 0;
+    uint32_t id = 0;
+    int32_t generic = -1;  // its row in the index's generic keys, or -1 when packed
+  };
+  // Calls fn(entry) for every key, in no particular order.
+  template <typename Fn>
+  void for_each_entry(Fn&& fn) const {
+    for (const Slot& s : slots_)
+      if (s.id1) fn(Entry{s.key, hash_packed(s.key), s.id1 - 1, -1});
+    for (uint32_t g = 0; g < generic_.size(); ++g)
+      fn(Entry{PackedKey{}, generic_.hash(g), generic_ids_[g], int32_t(g)});
+  }
+  // The bytes of a generic entry's key (e.generic >= 0).
+  size_t generic_key_bytes(const Entry& e) const {
+    return generic_.key(uint32_t(e.generic)).size();
+  }
+  // Inserts `e`, an entry of `from` (an index of the same key types); its id here.
+  uint32_t insert_entry(const KeyIndex& from, const Entry& e, bool& inserted);
+
  private:
   struct Slot {
     PackedKey key;

@@ -96,8 +96,9 @@ columnar::Batch concatenate_batches(std::vector<columnar::Batch>& parts, const c
 // Rows [offset, offset + rows) of `batch`, copied.
 columnar::Batch batch_slice(const columnar::Batch& batch, int64_t offset, int64_t rows);
 
-// Emits `batch` in slices of at most `max_rows` rows to `out` from worker 0.
-void emit_in_slices(columnar::Batch&& batch, Consumer& out, int64_t max_rows = 65536);
+// Emits `batch` in slices of at most 64 K rows to `out`, as `worker` (an operator emitting
+// from several threads at once gives each its own).
+void emit_in_slices(columnar::Batch&& batch, Consumer& out, int worker = 0);
 
 // The rows in `order` of every column of `batch`.
 columnar::Batch batch_in_order(const columnar::Batch& batch, const std::vector<uint32_t>& order);

@@ -9,6 +9,8 @@
 #include <limits>
 #include <random>
 
+#include <fmt/format.h>
+
 namespace floe::exec {
 namespace {
 
@@ -203,6 +205,69 @@ TEST(KeyIndex, InsertsAndFindsAnotherTablesKeys) {
   });
   EXPECT_EQ(inserted, (std::vector<std::pair<uint32_t, uint32_t>>{{1, 4}}));
   EXPECT_EQ(ia.size(), 5u);
+}
+
+TEST(KeyIndex, EntriesMoveKeysBetweenIndexesByHashPartition) {
+  // Packed, generic (long strings, NULL) keys; two indexes sharing some keys.
+  Column a{DataType(TypeId::kString)};
+  Column b{DataType(TypeId::kString)};
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = i % 3 == 0 ? fmt::format("key-{}-that-is-too-long-to-pack", i)
+                               : fmt::format("k{}", i);
+    if (i % 500 == 0) a.append_null();
+    else a.append_string(s);
+    if (i >= 1000) b.append_string(s);
+  }
+  KeyLayout layout = KeyLayout::of({DataType(TypeId::kString)});
+  KeyBatch ka, kb;
+  encode_key_batch(layout, {&a}, a.size(), ka);
+  encode_key_batch(layout, {&b}, b.size(), kb);
+  KeyIndex ia, ib;
+  std::vector<uint32_t> ids(3000);
+  ia.find_or_insert_all(ka, ids.data());
+  ib.find_or_insert_all(kb, ids.data());
+  // Each entry's hash is the one its row was encoded with.
+  std::vector<uint64_t> hash_of_a(ia.size());
+  for (size_t r = 0; r < ka.rows(); ++r) hash_of_a[ia.find(ka, r)] = ka.hashes[r];
+  size_t seen = 0;
+  ia.for_each_entry([&](const KeyIndex::Entry& e) {
+    EXPECT_EQ(e.hash, hash_of_a[e.id]);
+    ++seen;
+  });
+  EXPECT_EQ(seen, ia.size());
+  // Moving both indexes' keys into four partition indexes, by the hash's top two bits:
+  // every key lands once, in one partition, and finds itself there.
+  std::vector<KeyIndex> parts(4);
+  std::vector<int> part_of_a(ia.size(), -1), part_of_b(ib.size(), -1);
+  std::vector<uint32_t> id_in_a(ia.size()), id_in_b(ib.size());
+  ia.for_each_entry([&](const KeyIndex::Entry& e) {
+    bool inserted;
+    int p = int(e.hash >> 62);
+    id_in_a[e.id] = parts[size_t(p)].insert_entry(ia, e, inserted);
+    EXPECT_TRUE(inserted);
+    part_of_a[e.id] = p;
+  });
+  size_t shared = 0;
+  ib.for_each_entry([&](const KeyIndex::Entry& e) {
+    bool inserted;
+    int p = int(e.hash >> 62);
+    id_in_b[e.id] = parts[size_t(p)].insert_entry(ib, e, inserted);
+    shared += !inserted;
+    part_of_b[e.id] = p;
+  });
+  EXPECT_EQ(shared, 1996u);  // rows 1000 .. 2999, less the four that are NULL in a
+  size_t total = 0;
+  for (const auto& p : parts) total += p.size();
+  EXPECT_EQ(total, ia.size() + ib.size() - shared);
+  for (size_t r = 0; r < kb.rows(); ++r) {
+    int64_t in_b = ib.find(kb, r);
+    EXPECT_EQ(parts[size_t(part_of_b[size_t(in_b)])].find(kb, r), int64_t(id_in_b[size_t(in_b)]));
+    int64_t in_a = ia.find(kb, r);
+    if (in_a >= 0) {
+      EXPECT_EQ(part_of_a[size_t(in_a)], part_of_b[size_t(in_b)]);
+      EXPECT_EQ(id_in_a[size_t(in_a)], id_in_b[size_t(in_b)]);
+    }
+  }
 }
 
 }  // namespace
