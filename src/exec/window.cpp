@@ -371,8 +371,9 @@ std::string cannot_spill_message(const PlanNode& node, const ExecContext& ctx) {
       why = fmt::format("the window {} has no PARTITION BY to split its rows by",
                         describe_call(node, w));
   if (why.empty())
-    why = fmt::format("the PARTITION BY lists of its window functions ({}) share no key to split "
-                      "the rows by", describe_call(node, 0) + (node.windows.size() > 1 ? ", .." : ""));
+    why = fmt::format(
+        "the PARTITION BY lists of its window functions ({}) share no key to split the rows by",
+        describe_call(node, 0) + (node.windows.size() > 1 ? ", .." : ""));
   return fmt::format(
       "the window's rows do not fit in the memory limit of {} and cannot be spilled to disk: {}; "
       "raise it with SET memory_limit = '..GB' (or give every window function a common "
@@ -427,7 +428,9 @@ void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
     work.unit = "the rows of one PARTITION BY value";
     work.schemas = {schema};
     work.hashers = {hasher};
-    work.process = [&](std::vector<Batch>& sides) { emit_windowed(node, std::move(sides[0]), out); };
+    work.process = [&](std::vector<Batch>& sides) {
+      emit_windowed(node, std::move(sides[0]), out);
+    };
     process_partitions(ctx, work, {parts});
     return;
   }
