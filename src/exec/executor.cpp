@@ -49,18 +49,20 @@ int64_t batch_memory(const Batch& b) {
   return n;
 }
 
+std::string memory_amount(int64_t bytes) {
+  return bytes >= (int64_t(1) << 30)
+             ? fmt::format("{:.2f} GiB", double(bytes) / double(int64_t(1) << 30))
+             : fmt::format("{:.1f} MiB", double(bytes) / double(int64_t(1) << 20));
+}
+
 void ExecContext::hold(int64_t bytes, const char* what) {
   int64_t now = memory_held += bytes;
   if (bytes > 0 && options.memory_limit > 0 && now > options.memory_limit) {
     memory_held -= bytes;
-    auto gib = [](int64_t b) {
-      return b >= (1LL << 30) ? fmt::format("{:.2f} GiB", double(b) / double(1LL << 30))
-                              : fmt::format("{:.1f} MiB", double(b) / double(1LL << 20));
-    };
     throw ResourceError(fmt::format(
         "the query needs more than its memory limit of {} (the {} holds {} with the other operators); "
         "raise it with SET memory_limit = '..GB', or read less (filters, fewer columns)",
-        gib(options.memory_limit), what, gib(now)));
+        memory_amount(options.memory_limit), what, memory_amount(now)));
   }
 }
 

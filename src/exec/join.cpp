@@ -15,6 +15,7 @@
 #include "exec/expression_evaluator.h"
 #include "exec/operator.h"
 #include "exec/key_index.h"
+#include "exec/partitioned_input.h"
 #include "exec/vector_ops.h"
 
 namespace floe::exec {
@@ -299,10 +300,6 @@ std::vector<uint64_t> key_hashes(const PlanNode& node, const std::vector<Express
   return std::move(enc.hashes);
 }
 
-// Grace hash join: a build partition stays in memory up to this share of the limit at
-// level 1, and a growing share at each deeper level (the input is 16 times smaller there).
-double build_share(int level) { return 1.0 - 1.0 / double(int64_t(2) << level); }
-
 // Gathers the build side. A hash join whose build side passes half the memory limit writes
 // it, and from then on everything arriving, to partition files by key hash instead.
 class BuildCollector : public Consumer {
@@ -320,7 +317,7 @@ class BuildCollector : public Consumer {
       return;
     }
     int64_t bytes = batch_memory(b);
-    if (may_spill_ && ctx_.would_exceed(bytes, build_share(0))) {
+    if (may_spill_ && ctx_.would_exceed(bytes, spill_share(0))) {
       parts_ = std::make_unique<SpillPartitions>(ctx_.spill_directory(), 0);
       for (auto& held : rows_.take())
         parts_->append_by_hash(held, key_hashes(node_, node_.right_keys, held));
@@ -378,7 +375,7 @@ void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, Spill
   Batch b;
   while (build_reader && build_reader->next(b)) {
     int64_t bytes = batch_memory(b);
-    if (level <= SpillPartitions::kMaxLevel && ctx.would_exceed(bytes, build_share(level))) {
+    if (level <= SpillPartitions::kMaxLevel && ctx.would_exceed(bytes, spill_share(level))) {
       SpillPartitions build_parts(ctx.spill_directory(), level);
       SpillPartitions probe_parts(ctx.spill_directory(), level);
       for (auto& r : rows.take()) build_parts.append_by_hash(r, key_hashes(node, node.right_keys, r));

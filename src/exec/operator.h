@@ -45,6 +45,8 @@ struct ExecContext {
 
 // Memory a batch's columns hold.
 int64_t batch_memory(const columnar::Batch& b);
+// A memory amount for messages ("1.0 MiB", "2.50 GiB").
+std::string memory_amount(int64_t bytes);
 
 // Produces `node`'s output into `out`.
 void produce(const PlanNode& node, ExecContext& ctx, Consumer& out);

@@ -1,9 +1,13 @@
 // Pipeline breakers that need all their input: ORDER BY (and top-N), DISTINCT, INTERSECT
 // and EXCEPT. Their input is gathered, then processed in one piece (ORDER BY spills sorted
 // runs past the memory limit, see external_sort.h; DISTINCT runs as a hash aggregation).
+// INTERSECT and EXCEPT whose two sides pass half the memory limit write both to spill
+// partitions by the hash of the whole row (see partitioned_input.h) and process each pair of
+// partitions on its own: equal rows of either side meet in one pair, so counts stay exact.
 #include "exec/expression_evaluator.h"
 #include "exec/external_sort.h"
 #include "exec/operator.h"
+#include "exec/partitioned_input.h"
 #include "exec/row_comparator.h"
 #include "exec/row_keys.h"
 
@@ -52,10 +56,12 @@ void produce_distinct(const PlanNode& node, ExecContext& ctx, Consumer& out) {
   emit_in_slices(std::move(result), out);
 }
 
-void produce_set_operation(const PlanNode& node, ExecContext& ctx, Consumer& out) {
-  CollectConsumer right_rows;
-  produce(*node.children[1], ctx, right_rows);
-  Batch right = right_rows.concatenated(node.children[1]->schema());
+namespace {
+
+// INTERSECT / EXCEPT [ALL] of `left` and `right` (all of their rows, or one partition of each):
+// the left rows kept, in their order. ALL keeps a row as many times as the multiset
+// difference or intersection says; the others keep a row's first occurrence.
+Batch set_operation_rows(const PlanNode& node, const Batch& left, const Batch& right) {
   EncodedKeys renc = encode_all(right);
   KeyTable rkeys;
   std::vector<int64_t> counts;
@@ -65,9 +71,6 @@ void produce_set_operation(const PlanNode& node, ExecContext& ctx, Consumer& out
     if (inserted) counts.push_back(0);
     ++counts[id];
   }
-  CollectConsumer left_rows;
-  produce(*node.children[0], ctx, left_rows);
-  Batch left = left_rows.concatenated(node.children[0]->schema());
   EncodedKeys lenc = encode_all(left);
   KeyTable emitted;
   columnar::SelectionVector keep;
@@ -93,8 +96,38 @@ void produce_set_operation(const PlanNode& node, ExecContext& ctx, Consumer& out
   }
   Batch result = take_rows(left, keep);
   result.schema.fields = node.output;
-  emit_in_slices(std::move(result), out);
+  return result;
 }
 
+}  // namespace
+
+void produce_set_operation(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  // Both sides have the same column types (the binder casts them), so equal rows hash alike.
+  RowHasher hasher = [](const Batch& b) { return encode_all(b).hashes; };
+  std::string what = fmt::format("{}{}", node.set_intersect ? "INTERSECT" : "EXCEPT",
+                                 node.set_all ? " ALL" : "");
+  columnar::Schema lschema = node.children[0]->schema(), rschema = node.children[1]->schema();
+  PartitionedCollector right(ctx, rschema, hasher, what);
+  produce(*node.children[1], ctx, right);
+  PartitionedCollector left(ctx, lschema, hasher, what);
+  if (right.partitions()) left.spill();
+  produce(*node.children[0], ctx, left);
+  if (left.partitions()) right.spill();
+  if (!left.partitions()) {
+    emit_in_slices(set_operation_rows(node, left.rows(), right.rows()), out);
+    return;
+  }
+  PartitionedWork work;
+  work.node = &node;
+  work.what = what;
+  work.unit = "the copies of one row";
+  work.schemas = {lschema, rschema};
+  work.hashers = {hasher, hasher};
+  work.process = [&](std::vector<Batch>& sides) {
+    if (sides[0].num_rows() == 0) return;  // only left rows are ever kept
+    emit_in_slices(set_operation_rows(node, sides[0], sides[1]), out);
+  };
+  process_partitions(ctx, work, {left.partitions(), right.partitions()});
+}
 
 }  // namespace floe::exec

@@ -1,12 +1,21 @@
 // Window functions: the input is gathered, each window's rows are ordered by (PARTITION BY,
 // ORDER BY), and each function is computed partition by partition; results are written
 // back in input order as new columns after the input's.
+//
+// Past the memory limit a window node spills when every one of its functions has a
+// PARTITION BY and their lists share some key: rows are written to spill partitions by the
+// hash of the shared keys (see partitioned_input.h), so that a window partition never spans
+// two files, and each file is computed on its own (output rows then come partition by
+// partition, not in input order). Without a shared key the rows have to fit, and passing the
+// limit is an error naming the window.
 #include <algorithm>
 
 #include <cmath>
 
 #include "exec/expression_evaluator.h"
+#include "exec/key_index.h"
 #include "exec/operator.h"
+#include "exec/partitioned_input.h"
 #include "exec/row_comparator.h"
 #include "exec/vector_ops.h"
 
@@ -314,12 +323,67 @@ Column compute_window(const WindowCall& w, const Batch& all) {
   return out;
 }
 
-}  // namespace
+// The PARTITION BY keys every window call of `node` has (the same expressions, deterministic
+// so that they give a row the same value when evaluated again after spilling); empty when some
+// call has no PARTITION BY.
+std::vector<const Expression*> shared_partition_keys(const PlanNode& node) {
+  std::vector<const Expression*> keys;
+  if (node.windows.empty()) return keys;
+  for (const auto& k : node.windows[0].partition_by) {
+    if (!k->is_deterministic()) continue;
+    std::string text = k->to_string(true);
+    bool everywhere = true;
+    for (size_t w = 1; w < node.windows.size() && everywhere; ++w) {
+      const auto& others = node.windows[w].partition_by;
+      everywhere = std::any_of(others.begin(), others.end(),
+                               [&](const ExpressionPtr& o) { return o->to_string(true) == text; });
+    }
+    bool repeated = std::any_of(keys.begin(), keys.end(),
+                                [&](const Expression* e) { return e->to_string(true) == text; });
+    if (everywhere && !repeated) keys.push_back(k.get());
+  }
+  return keys;
+}
 
-void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
-  CollectConsumer collect(ctx, "window");
-  produce(*node.children[0], ctx, collect);
-  Batch all = collect.concatenated(node.children[0]->schema());
+// One window call as the query wrote it, for messages: "row_number() OVER (ORDER BY x)".
+std::string describe_call(const PlanNode& node, size_t w) {
+  const WindowCall& call = node.windows[w];
+  size_t input_columns = node.children[0]->output.size();
+  std::string text = node.output.at(input_columns + w).name + "(";
+  for (size_t i = 0; i < call.args.size(); ++i)
+    text += (i ? ", " : "") + call.args[i]->to_string();
+  text += ") OVER (";
+  std::string over;
+  for (size_t i = 0; i < call.partition_by.size(); ++i)
+    over += (i ? ", " : "PARTITION BY ") + call.partition_by[i]->to_string();
+  for (size_t i = 0; i < call.order_by.size(); ++i) {
+    over += i ? ", " : over.empty() ? "ORDER BY " : " ORDER BY ";
+    over += call.order_by[i].expr->to_string() + (call.order_by[i].descending ? " DESC" : "");
+  }
+  return text + over + ")";
+}
+
+// Why `node` cannot spill, for the error past the memory limit.
+std::string cannot_spill_message(const PlanNode& node, const ExecContext& ctx) {
+  std::string why;
+  for (size_t w = 0; w < node.windows.size() && why.empty(); ++w)
+    if (node.windows[w].partition_by.empty())
+      why = fmt::format("the window {} has no PARTITION BY to split its rows by",
+                        describe_call(node, w));
+  if (why.empty())
+    why = fmt::format(
+        "the PARTITION BY lists of its window functions ({}) share no key to split the rows by",
+        describe_call(node, 0) + (node.windows.size() > 1 ? ", .." : ""));
+  return fmt::format(
+      "the window's rows do not fit in the memory limit of {} and cannot be spilled to disk: {}; "
+      "raise it with SET memory_limit = '..GB' (or give every window function a common "
+      "PARTITION BY key)",
+      memory_amount(ctx.options.memory_limit), why);
+}
+
+// Computes every window call over `all` (rows of the node's input) and emits them with their
+// results.
+void emit_windowed(const PlanNode& node, Batch all, Consumer& out) {
   Batch result;
   result.schema.fields = node.output;
   result.rows_without_columns = all.num_rows();
@@ -328,6 +392,49 @@ void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
   for (auto& c : all.columns) result.columns.push_back(std::move(c));
   for (auto& c : computed) result.columns.push_back(std::move(c));
   emit_in_slices(std::move(result), out);
+}
+
+}  // namespace
+
+void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
+  std::vector<const Expression*> keys = shared_partition_keys(node);
+  RowHasher hasher;
+  std::string what = "window";
+  if (!keys.empty()) {
+    std::vector<DataType> types;
+    for (const Expression* k : keys) types.push_back(k->type);
+    // Packed or row-encoded, a key hashes alike in every batch, NULLs included.
+    hasher = [&keys, layout = KeyLayout::of(types)](const Batch& b) {
+      std::vector<Column> cols;
+      for (const Expression* k : keys) cols.push_back(evaluate(*k, b));
+      std::vector<const Column*> ptrs;
+      for (auto& c : cols) ptrs.push_back(&c);
+      KeyBatch enc;
+      encode_key_batch(layout, ptrs, b.num_rows(), enc);
+      return std::move(enc.hashes);
+    };
+    std::string by;
+    for (const Expression* k : keys) by += (by.empty() ? "" : ", ") + k->to_string();
+    what = fmt::format("window (PARTITION BY {})", by);
+  }
+  columnar::Schema schema = node.children[0]->schema();
+  PartitionedCollector collect(ctx, schema, hasher, what,
+                               keys.empty() ? cannot_spill_message(node, ctx) : std::string());
+  produce(*node.children[0], ctx, collect);
+  if (SpillPartitions* parts = collect.partitions()) {
+    PartitionedWork work;
+    work.node = &node;
+    work.what = what;
+    work.unit = "the rows of one PARTITION BY value";
+    work.schemas = {schema};
+    work.hashers = {hasher};
+    work.process = [&](std::vector<Batch>& sides) {
+      emit_windowed(node, std::move(sides[0]), out);
+    };
+    process_partitions(ctx, work, {parts});
+    return;
+  }
+  emit_windowed(node, collect.rows(), out);
 }
 
 }  // namespace floe::exec

@@ -1,7 +1,8 @@
-// Spilling as a session sees it: EXPLAIN ANALYZE names what each operator spilled, spill
-// folders go where temp_directory says and are gone when the query ends, and a folder that
-// cannot be written is an error naming it. The results themselves are checked by
-// tests/sql/dialect/memory_limit.test.
+// Spilling as a session sees it: EXPLAIN ANALYZE names what each operator spilled (sorts,
+// aggregations, joins, windows, INTERSECT and EXCEPT), spill folders go where temp_directory
+// says and are gone when the query ends, and a folder that cannot be written is an error
+// naming it. The results themselves are checked by tests/sql/dialect/memory_limit.test and
+// spill_window_and_sets.test.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -59,6 +60,44 @@ TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
   std::string plan =
       explain_analyze(*s, "SELECT count(*) FROM (SELECT x, count(*) FROM big GROUP BY x)");
   EXPECT_EQ(plan.find("spilled "), std::string::npos) << plan;
+}
+
+// The line of `plan` naming operator `op` ("WINDOW", "EXCEPT ALL"), or "" when none does.
+std::string operator_line(const std::string& plan, const std::string& op) {
+  size_t at = plan.find(op);
+  if (at == std::string::npos) return "";
+  size_t begin = plan.rfind('\n', at);
+  begin = begin == std::string::npos ? 0 : begin + 1;
+  return plan.substr(begin, plan.find('\n', at) - begin);
+}
+
+TEST(Spill, WindowsAndSetOperationsSpillOnTheirOwnLine) {
+  auto s = session_with_big_table(2);
+  s->execute_one("SET memory_limit = '1MB'");
+  const char* window =
+      "SELECT count(*), max(r) FROM (SELECT s, row_number() OVER (PARTITION BY x % 100 ORDER BY "
+      "s) r FROM big)";
+  const char* except_all =
+      "SELECT count(*) FROM (SELECT x, s FROM big EXCEPT ALL SELECT x + 1, s FROM big WHERE x < "
+      "20000)";
+  const char* intersect =
+      "SELECT count(*) FROM (SELECT s FROM big INTERSECT SELECT s FROM big WHERE x % 2 = 0)";
+  std::string plan = explain_analyze(*s, window);
+  EXPECT_NE(operator_line(plan, "WINDOW").find("spilled "), std::string::npos) << plan;
+  plan = explain_analyze(*s, except_all);
+  EXPECT_NE(operator_line(plan, "EXCEPT ALL").find("spilled "), std::string::npos) << plan;
+  plan = explain_analyze(*s, intersect);
+  EXPECT_NE(operator_line(plan, "INTERSECT").find("spilled "), std::string::npos) << plan;
+  EXPECT_EQ(single_int(*s, window), 30000);
+  EXPECT_EQ(single_int(*s, except_all), 30000);
+  EXPECT_EQ(single_int(*s, intersect), 15000);
+  // Without a limit the same answers, and nothing spills.
+  s->execute_one("SET memory_limit = 'none'");
+  plan = explain_analyze(*s, window);
+  EXPECT_EQ(plan.find("spilled "), std::string::npos) << plan;
+  EXPECT_EQ(single_int(*s, window), 30000);
+  EXPECT_EQ(single_int(*s, except_all), 30000);
+  EXPECT_EQ(single_int(*s, intersect), 15000);
 }
 
 TEST(Spill, TempDirectoryHoldsSpillsOnlyWhileTheQueryRuns) {
