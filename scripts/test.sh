@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step's header says how long the run has taken so far (CI must stay well under its limit).
+step() { printf '\n== %s (at %d min %02d s)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
 logs=build/test-logs
 mkdir -p "$logs"
 rm -f "$logs"/*.log
@@ -80,3 +81,4 @@ slt=$(grep -oE '^sqllogictest total: [0-9]+ passed' "$logs/sqllogictest.log" | g
 printf '\nunit %s, interop %s (of which spark %s), sqllogictest records %s, fuzz targets %s\n' \
   "$unit" "$py" "$spark" "$slt" "$fuzz"
 echo "tests: $((unit + py + slt + fuzz)) passed, 0 failed"
+echo "test run: $((SECONDS / 60)) min $((SECONDS % 60)) s"

@@ -704,8 +704,7 @@ class OrderedAccumulator : public Accumulator {
     std::vector<SortColumn> keys;
     keys.push_back({&group_col, false, false});
     for (size_t k = 0; k < order_.size(); ++k) keys.push_back({&all[1 + k], order_[k].first, order_[k].second});
-    RowComparator cmp(keys);
-    auto sorted = sorted_order(cmp, group_col.size());
+    auto sorted = sorted_order(keys, group_col.size());
     Column values = all[0].take(sorted);
     std::vector<uint32_t> gids;
     gids.reserve(sorted.size());

@@ -121,8 +121,7 @@ SortSink::Sorted SortSink::sort_batch(Batch&& rows) {
   std::vector<SortColumn> cols;
   for (size_t i = 0; i < s.keys.size(); ++i)
     cols.push_back({&s.keys[i], node_.sort_keys[i].descending, node_.sort_keys[i].nulls_first});
-  RowComparator cmp(std::move(cols));
-  s.order = sorted_order(cmp, s.rows.num_rows(), limit_);
+  s.order = sorted_order(cols, s.rows.num_rows(), limit_, ctx_.threads());
   return s;
 }
 

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "columnar/value_compare.h"
+#include "exec/normalized_sort.h"
 #include "exec/vector_ops.h"
 
 namespace floe::exec {
@@ -98,7 +99,11 @@ int compare_rows(const std::vector<SortColumn>& left, int64_t a,
   return 0;
 }
 
-std::vector<uint32_t> sorted_order(const RowComparator& cmp, int64_t rows, int64_t limit) {
+std::vector<uint32_t> sorted_order(const std::vector<SortColumn>& keys, int64_t rows,
+                                   int64_t limit, int threads) {
+  RowComparator cmp(keys);
+  if (auto order = normalized_sorted_order(keys, cmp, rows, limit, threads))
+    return std::move(*order);
   std::vector<uint32_t> order(static_cast<size_t>(rows));
   std::iota(order.begin(), order.end(), 0u);
   auto less = [&](uint32_t a, uint32_t b) {

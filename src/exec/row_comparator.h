@@ -37,8 +37,11 @@ class RowComparator {
 int compare_rows(const std::vector<SortColumn>& left, int64_t a,
                  const std::vector<const columnar::Column*>& right, int64_t b);
 
-// Row indices of [0, rows) in sorted order (stable: ties keep input order). With `limit`
-// >= 0 only the first `limit` positions are guaranteed sorted (and returned).
-std::vector<uint32_t> sorted_order(const RowComparator& cmp, int64_t rows, int64_t limit = -1);
+// Row indices of [0, rows) in the order of `keys` (stable: ties keep input order). With
+// `limit` >= 0 only the first `limit` positions are sorted (and returned). Keys are sorted
+// as normalized keys (exec/normalized_sort.h) when they have an encoding, else by
+// RowComparator. A large input is sorted on up to `threads` threads.
+std::vector<uint32_t> sorted_order(const std::vector<SortColumn>& keys, int64_t rows,
+                                   int64_t limit = -1, int threads = 1);
 
 }  // namespace floe::exec

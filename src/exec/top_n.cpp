@@ -23,8 +23,7 @@ Batch best_rows(const PlanNode& node, Batch&& rows, int64_t keep) {
   std::vector<SortColumn> cols;
   for (size_t i = 0; i < keys.size(); ++i)
     cols.push_back({&keys[i], node.sort_keys[i].descending, node.sort_keys[i].nulls_first});
-  RowComparator cmp(std::move(cols));
-  auto order = sorted_order(cmp, rows.num_rows(), keep);
+  auto order = sorted_order(cols, rows.num_rows(), keep);
   return take_rows(rows, order);
 }
 

@@ -28,8 +28,9 @@ using columnar::TypeId;
 
 namespace {
 
-// Computes one window call over `all`; returns its column in input row order.
-Column compute_window(const WindowCall& w, const Batch& all) {
+// Computes one window call over `all` (sorting on up to `threads` threads); returns its
+// column in input row order.
+Column compute_window(const WindowCall& w, const Batch& all, int threads) {
   int64_t n = all.num_rows();
   std::vector<Column> part_cols, order_cols, args;
   for (const auto& e : w.partition_by) part_cols.push_back(evaluate(*e, all));
@@ -42,7 +43,7 @@ Column compute_window(const WindowCall& w, const Batch& all) {
   RowComparator full(keys);
   std::vector<SortColumn> pkeys(keys.begin(), keys.begin() + long(part_cols.size()));
   RowComparator part(pkeys);
-  auto order = sorted_order(full, n);
+  auto order = sorted_order(keys, n, -1, threads);
 
   // Results indexed by position in `order`, then scattered.
   std::vector<int64_t> int_result;
@@ -383,12 +384,12 @@ std::string cannot_spill_message(const PlanNode& node, const ExecContext& ctx) {
 
 // Computes every window call over `all` (rows of the node's input) and emits them with their
 // results.
-void emit_windowed(const PlanNode& node, Batch all, Consumer& out) {
+void emit_windowed(const PlanNode& node, Batch all, int threads, Consumer& out) {
   Batch result;
   result.schema.fields = node.output;
   result.rows_without_columns = all.num_rows();
   std::vector<Column> computed;
-  for (const auto& w : node.windows) computed.push_back(compute_window(w, all));
+  for (const auto& w : node.windows) computed.push_back(compute_window(w, all, threads));
   for (auto& c : all.columns) result.columns.push_back(std::move(c));
   for (auto& c : computed) result.columns.push_back(std::move(c));
   emit_in_slices(std::move(result), out);
@@ -429,12 +430,12 @@ void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
     work.schemas = {schema};
     work.hashers = {hasher};
     work.process = [&](std::vector<Batch>& sides) {
-      emit_windowed(node, std::move(sides[0]), out);
+      emit_windowed(node, std::move(sides[0]), ctx.threads(), out);
     };
     process_partitions(ctx, work, {parts});
     return;
   }
-  emit_windowed(node, collect.rows(), out);
+  emit_windowed(node, collect.rows(), ctx.threads(), out);
 }
 
 }  // namespace floe::exec
