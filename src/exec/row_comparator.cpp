@@ -13,43 +13,52 @@ namespace floe::exec {
 using columnar::Column;
 using columnar::TypeId;
 
+namespace {
+
+// One key's comparison as a single call: the values' type, direction and whether NULLs can
+// occur are fixed when it is built.
+template <typename Values>
+std::function<int(uint32_t, uint32_t)> key_comparison(const Column* c, bool descending,
+                                                      bool nulls_first, Values values) {
+  int null_order = nulls_first ? -1 : 1;
+  bool has_nulls = c->null_count() > 0;
+  if (!has_nulls && !descending) return values;
+  if (!has_nulls) return [values](uint32_t a, uint32_t b) { return -values(a, b); };
+  int dir = descending ? -1 : 1;
+  return [values, dir, null_order, c](uint32_t a, uint32_t b) {
+    bool na = c->is_null(a), nb = c->is_null(b);
+    if (na || nb) return na == nb ? 0 : (na ? null_order : -null_order);
+    return dir * values(a, b);
+  };
+}
+
+}  // namespace
+
 RowComparator::RowComparator(std::vector<SortColumn> keys) {
   for (const auto& k : keys) {
     const Column* c = k.column;
-    int dir = k.descending ? -1 : 1;
-    int null_order = k.nulls_first ? -1 : 1;
-    bool has_nulls = c->null_count() > 0;
-    std::function<int(uint32_t, uint32_t)> values;
     bool fixed = visit_fixed_width(c->type().id(), [&](auto tag) {
       using T = decltype(tag);
       const T* v = c->values<T>();
-      values = [v](uint32_t a, uint32_t b) {
+      keys_.push_back(key_comparison(c, k.descending, k.nulls_first, [v](uint32_t a, uint32_t b) {
         T x = v[a], y = v[b];
         if constexpr (std::is_floating_point_v<T>) {
           bool xn = std::isnan(x), yn = std::isnan(y);
           if (xn || yn) return xn == yn ? 0 : (xn ? 1 : -1);
         }
         return x < y ? -1 : (x > y ? 1 : 0);
-      };
+      }));
     });
-    if (!fixed) {
-      if (c->type().is_variable_width()) {
-        values = [c](uint32_t a, uint32_t b) {
-          int r = c->string_at(a).compare(c->string_at(b));
-          return r < 0 ? -1 : (r > 0 ? 1 : 0);
-        };
-      } else {
-        values = [c](uint32_t a, uint32_t b) { return columnar::compare_values(*c, a, *c, b); };
-      }
-    }
-    if (!has_nulls) {
-      keys_.push_back([values, dir](uint32_t a, uint32_t b) { return dir * values(a, b); });
+    if (fixed) continue;
+    if (c->type().is_variable_width()) {
+      keys_.push_back(key_comparison(c, k.descending, k.nulls_first, [c](uint32_t a, uint32_t b) {
+        int r = c->string_at(a).compare(c->string_at(b));
+        return r < 0 ? -1 : (r > 0 ? 1 : 0);
+      }));
     } else {
-      keys_.push_back([values, dir, null_order, c](uint32_t a, uint32_t b) {
-        bool na = c->is_null(a), nb = c->is_null(b);
-        if (na || nb) return na == nb ? 0 : (na ? null_order : -null_order);
-        return dir * values(a, b);
-      });
+      keys_.push_back(key_comparison(c, k.descending, k.nulls_first, [c](uint32_t a, uint32_t b) {
+        return columnar::compare_values(*c, a, *c, b);
+      }));
     }
   }
 }

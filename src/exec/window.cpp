@@ -55,6 +55,12 @@ Column compute_window(const WindowCall& w, const Batch& all, int threads) {
   std::vector<std::pair<int64_t, int64_t>> agg_rows;  // (sorted position range) per piece row
 
   auto peers = [&](size_t a, size_t b) { return full.compare(order[a], order[b]) == 0; };
+  // ROW_NUMBER, NTILE and ROWS frames never look at peers.
+  const bool uses_peers =
+      w.kind == WindowFunctionKind::kRank || w.kind == WindowFunctionKind::kDenseRank ||
+      w.kind == WindowFunctionKind::kPercentRank || w.kind == WindowFunctionKind::kCumeDist ||
+      (w.kind != WindowFunctionKind::kRowNumber && w.kind != WindowFunctionKind::kNtile &&
+       !w.frame.rows && !w.frame.whole_partition);
   switch (w.kind) {
     case WindowFunctionKind::kRowNumber: case WindowFunctionKind::kRank:
     case WindowFunctionKind::kDenseRank: case WindowFunctionKind::kNtile:
@@ -79,11 +85,12 @@ Column compute_window(const WindowCall& w, const Batch& all, int threads) {
     size_t end = start + 1;
     while (end < size_t(n) && part.compare(order[start], order[end]) == 0) ++end;
     int64_t len = int64_t(end - start);
-    // Peer group bounds for every position.
+    // Peer group bounds for every position (each row its own group when the function has
+    // no use for them).
     std::vector<size_t> peer_begin(static_cast<size_t>(len)), peer_end(static_cast<size_t>(len));
     for (size_t i = start; i < end;) {
       size_t j = i + 1;
-      while (j < end && peers(i, j)) ++j;
+      while (j < end && uses_peers && peers(i, j)) ++j;
       for (size_t k = i; k < j; ++k) {
         peer_begin[k - start] = i - start;
         peer_end[k - start] = j - start;
