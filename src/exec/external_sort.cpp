@@ -4,6 +4,7 @@
 #include <queue>
 
 #include "exec/expression_evaluator.h"
+#include "exec/normalized_sort.h"
 #include "exec/row_comparator.h"
 
 namespace floe::exec {
@@ -14,7 +15,8 @@ using columnar::Column;
 namespace {
 
 // Gathering stops at this share of the limit: sorting a run needs its rows twice for a
-// moment (the gathered batches and their concatenation) plus the keys and the order.
+// moment (the gathered batches and their concatenation) plus the keys; what the sort itself
+// holds per row (sort_bytes_per_row) is counted with the rows as they arrive.
 constexpr double kGatherShare = 0.3;
 // The merge keeps one batch per run in memory within this share of the limit.
 constexpr double kMergeShare = 0.5;
@@ -71,7 +73,11 @@ SortSink::SortSink(const PlanNode& node, ExecContext& ctx)
     : node_(node),
       ctx_(ctx),
       input_schema_(node.children[0]->schema()),
-      limit_(node.limit >= 0 ? node.limit + node.offset : -1) {}
+      limit_(node.limit >= 0 ? node.limit + node.offset : -1) {
+  std::vector<columnar::DataType> key_types;
+  for (const auto& k : node.sort_keys) key_types.push_back(k.expr->type);
+  sort_row_bytes_ = sort_bytes_per_row(key_types);
+}
 
 SortSink::~SortSink() {
   if (held_) ctx_.hold(-held_, "sort");
@@ -95,7 +101,7 @@ void SortSink::consume(Batch&& batch, int) {
 }
 
 void SortSink::gather(Batch&& batch) {
-  int64_t bytes = batch_memory(batch);
+  int64_t bytes = batch_memory(batch) + batch.num_rows() * sort_row_bytes_;
   std::lock_guard<std::mutex> lock(mu_);
   if (!pending_.empty() && ctx_.would_exceed(bytes, kGatherShare)) spill_run();
   ctx_.hold(bytes, "sort");
@@ -106,7 +112,7 @@ void SortSink::gather(Batch&& batch) {
 Batch SortSink::take_pending() {
   if (pending_.size() == 1) return concatenate_batches(pending_, input_schema_);
   Batch all = concatenate_batches(pending_, input_schema_);
-  int64_t bytes = batch_memory(all);
+  int64_t bytes = batch_memory(all) + all.num_rows() * sort_row_bytes_;
   ctx_.hold(bytes, "sort");
   ctx_.hold(-held_, "sort");
   held_ = bytes;

@@ -40,6 +40,7 @@ class SortSink : public Consumer {
   std::mutex mu_;
   std::vector<columnar::Batch> pending_;
   int64_t held_ = 0;
+  int64_t sort_row_bytes_ = 0;  // what sorting holds per row, counted in held_
   std::vector<std::unique_ptr<SpillFile>> runs_;
   int64_t largest_run_batch_ = 0;              // bytes of the largest batch written to a run
   std::vector<columnar::DataType> key_types_;  // of the sort key columns stored in runs

@@ -263,4 +263,20 @@ std::optional<std::vector<uint32_t>> normalized_sorted_order(const std::vector<S
   return sort_by_words(words, fields, exact, ties, rows, limit, threads);
 }
 
+int64_t sort_bytes_per_row(const std::vector<columnar::DataType>& key_types) {
+  int bytes = 4;  // the row index
+  for (const auto& t : key_types) {
+    int width = 0;
+    TypeId id = t.id();
+    bool fixed = visit_fixed_width(id, [&](auto tag) { width = int(sizeof(decltype(tag))); });
+    if (!fixed && (id == TypeId::kFixedBinary || id == TypeId::kUuid)) width = t.byte_width();
+    else if (!fixed && (id == TypeId::kString || id == TypeId::kBinary)) width = kStringBytes + 1;
+    else if (!fixed) return 4;  // no encoding: the comparator sorts the order alone
+    bytes += 1 + width;
+  }
+  if (bytes > kMaxWords * 8) return 4;
+  int64_t record = 8 * ((bytes + 7) / 8);
+  return 2 * record + 4;
+}
+
 }  // namespace floe::exec

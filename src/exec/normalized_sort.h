@@ -22,4 +22,8 @@ std::optional<std::vector<uint32_t>> normalized_sorted_order(const std::vector<S
                                                              int64_t rows, int64_t limit,
                                                              int threads = 1);
 
+// The most memory per row sorting by `key_types` holds while it sorts (the records, the
+// buffer they are merged into, the order), for operators that account it ahead.
+int64_t sort_bytes_per_row(const std::vector<columnar::DataType>& key_types);
+
 }  // namespace floe::exec
