@@ -15,6 +15,7 @@
 #include "exec/table_sources.h"
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
+#include "sql/join_order.h"
 #include "sql/parser.h"
 
 namespace floe::sql {
@@ -57,13 +58,6 @@ void column_range(const exec::Expression& e, int& lo, int& hi) {
     lo = std::min(lo, c);
     hi = std::max(hi, c + 1);
   }
-}
-
-bool has_subquery(const exec::Expression& e) {
-  if (e.op == ExprOp::kSubquery) return true;
-  for (const auto& c : e.children)
-    if (has_subquery(*c)) return true;
-  return false;
 }
 
 // Shifts column references by -offset (an expression over a join's right side).
@@ -211,7 +205,7 @@ void attach_filter(PlanPtr& plan, ExpressionPtr c) {
     return;
   }
   if ((p.kind == PlanKind::kHashJoin || p.kind == PlanKind::kNestedLoopJoin) && c->is_deterministic() &&
-      !has_subquery(*c)) {
+      !contains_subquery(*c)) {
     std::vector<int> cols;
     exec::collect_columns(*c, cols);
     int left_width = int(p.children[0]->output.size());
@@ -239,7 +233,7 @@ void attach_filter(PlanPtr& plan, ExpressionPtr c) {
     }
   }
   // Through a projection of the columns it reads (one that reorders a join's columns).
-  if (p.kind == PlanKind::kProject && c->is_deterministic() && !has_subquery(*c)) {
+  if (p.kind == PlanKind::kProject && c->is_deterministic() && !contains_subquery(*c)) {
     std::vector<int> cols;
     exec::collect_columns(*c, cols);
     std::vector<int> mapping(p.exprs.size(), -1);
@@ -310,7 +304,7 @@ void implied_filters(const exec::Expression& e, const std::vector<int>& rel_of, 
   auto only_rel = [&](const exec::Expression& x) -> int {
     std::vector<int> cols;
     exec::collect_columns(x, cols);
-    if (cols.empty() || has_subquery(x)) return -1;
+    if (cols.empty() || contains_subquery(x)) return -1;
     int r = rel_of[size_t(cols[0])];
     for (int c : cols)
       if (rel_of[size_t(c)] != r) return -1;
@@ -390,7 +384,7 @@ formats::ScanPredicate pushdown_predicate(const exec::Expression& condition,
   for (size_t i = 0; i < schema.fields.size(); ++i) identity.push_back(int(i));
   formats::ScanPredicate out;
   for (const auto& p : parts)
-    if (!has_subquery(*p)) lower_to_scan(*p, identity, schema, out);
+    if (!contains_subquery(*p)) lower_to_scan(*p, identity, schema, out);
   return out;
 }
 
@@ -694,7 +688,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
         std::vector<ExpressionPtr> parts, rest;
         split_conjuncts(std::move(cond), parts);
         for (auto& p : parts) {
-          if (p->op == ExprOp::kEqual && !has_subquery(*p)) {
+          if (p->op == ExprOp::kEqual && !contains_subquery(*p)) {
             int l0 = INT32_MAX, h0 = -1, l1 = INT32_MAX, h1 = -1;
             column_range(*p->children[0], l0, h0);
             column_range(*p->children[1], l1, h1);
@@ -719,7 +713,7 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
             right_only = right_only && x >= left_width;
             left_only = left_only && x < left_width;
           }
-          bool pushable = p->is_deterministic() && !has_subquery(*p);
+          bool pushable = p->is_deterministic() && !contains_subquery(*p);
           if (pushable && right_only && (jt == JoinType::kLeft || jt == JoinType::kInner || jt == JoinType::kCross)) {
             shift_columns(*p, left_width);
             attach_filter(right.plan, std::move(p));
@@ -853,7 +847,7 @@ void infer_across_equalities(std::vector<ExpressionPtr>& conjuncts, const std::v
   for (const auto& c : conjuncts) have.insert(c->to_string(true));
   std::vector<ExpressionPtr> derived;
   for (const auto& c : conjuncts) {
-    if (!c->is_deterministic() || has_subquery(*c)) continue;
+    if (!c->is_deterministic() || contains_subquery(*c)) continue;
     std::vector<int> cols;
     exec::collect_columns(*c, cols);
     if (cols.empty() || std::any_of(cols.begin(), cols.end(), [&](int x) { return x != cols[0]; })) continue;
@@ -942,7 +936,7 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
   for (auto& c : conjuncts) {
     int lo = INT32_MAX, hi = -1;
     column_range(*c, lo, hi);
-    if (lo == INT32_MAX || has_subquery(*c) || !c->is_deterministic()) {
+    if (lo == INT32_MAX || contains_subquery(*c) || !c->is_deterministic()) {
       multi.push_back(std::move(c));
       continue;
     }
@@ -969,23 +963,18 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
     }
     *pushable = std::move(kept);
   }
-  // Join order: the largest relation streams (probe side); each step adds the smallest
-  // relation joined to the ones so far by an equality (the build side of a hash join),
-  // or, when none is, the smallest of the rest (a cross join). Each step takes the
-  // conjuncts whose columns are now all present.
+  // Join order and plan (sql/join_order.h), by the relations' estimated rows and the
+  // equalities between a column of one and a column of another, whose selectivity is 1 /
+  // the larger distinct estimate (a relation's row count when unknown).
   size_t n = rels.size();
-  std::vector<double> est(n), raw(n);  // rows after / before the relation's own filters
+  std::vector<JoinRelation> joined(n);
   for (size_t r = 0; r < n; ++r) {
     const PlanNode& p = *rels[r].plan;
-    raw[r] = p.estimated_rows >= 0 ? double(p.estimated_rows) : 1e6;
-    est[r] = raw[r] * filter_factor(p);
+    joined[r].raw = p.estimated_rows >= 0 ? double(p.estimated_rows) : 1e6;
+    joined[r].est = joined[r].raw * filter_factor(p);
+    joined[r].offset = offset[r];
+    joined[r].columns = int(rels[r].columns.size());
   }
-  // Equalities between a column of one relation and a column of another: their
-  // selectivity is 1 / the larger distinct estimate (a relation's row count when unknown).
-  struct Edge {
-    size_t a, b;
-    double ndv;
-  };
   auto bare_column = [](const exec::Expression& e) -> int {
     const exec::Expression* x = &e;
     if (x->op == ExprOp::kCast) x = x->children[0].get();
@@ -994,9 +983,9 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
   auto ndv_of = [&](int global) -> double {
     size_t r = size_t(rel_of[size_t(global)]);
     int64_t d = column_distinct_estimate(*rels[r].plan, global - offset[r]);
-    return d > 0 ? double(d) : std::max(1.0, est[r]);
+    return d > 0 ? double(d) : std::max(1.0, joined[r].est);
   };
-  std::vector<Edge> edges;
+  std::vector<JoinEdge> edges;
   for (const auto& c : multi) {
     if (c->op != ExprOp::kEqual) continue;
     int x = bare_column(*c->children[0]), y = bare_column(*c->children[1]);
@@ -1005,124 +994,9 @@ Relation Binder::Impl::from_clause(const std::vector<TableRefPtr>& from,
     if (a == b) continue;
     edges.push_back({a, b, std::max(ndv_of(x), ndv_of(y))});
   }
-  std::vector<size_t> order;
-  std::vector<bool> used(n, false);
-  size_t first = 0;
-  for (size_t r = 1; r < n; ++r)
-    if (est[r] > est[first]) first = r;
-  order.push_back(first);
-  used[first] = true;
-  double current = std::max(1.0, est[first]);
-  while (order.size() < n) {
-    int best = -1;
-    bool best_connected = false;
-    double best_out = 0;
-    for (size_t r = 0; r < n; ++r) {
-      if (used[r]) continue;
-      double ndv = 1;
-      int keys = 0;
-      for (const auto& e : edges)
-        if ((e.a == r && used[e.b]) || (e.b == r && used[e.a])) {
-          ++keys;
-          ndv *= std::max(1.0, e.ndv);
-        }
-      bool conn = keys > 0;
-      // Several equalities to one relation are usually its composite key (partsupp's
-      // (partkey, suppkey)): together they have at most as many values as it has rows,
-      // not the product of their distinct counts.
-      if (keys > 1) ndv = std::min(ndv, std::max(1.0, raw[r]));
-      double sel = 1 / ndv;
-      double out = current * std::max(1.0, est[r]) * sel;
-      bool better = best < 0 || (conn && !best_connected) ||
-                    (conn == best_connected &&
-                     (conn ? (out < best_out || (out == best_out && est[r] < est[size_t(best)]))
-                           : est[r] < est[size_t(best)]));
-      if (better) {
-        best = int(r);
-        best_connected = conn;
-        best_out = out;
-      }
-    }
-    order.push_back(size_t(best));
-    used[size_t(best)] = true;
-    current = std::max(1.0, best_out);
-  }
-  std::vector<int> pos(all.columns.size(), -1);  // global column -> index in the plan so far
-  auto place = [&](size_t r, int at) {
-    for (size_t c = 0; c < rels[r].columns.size(); ++c) pos[size_t(offset[r]) + c] = at + int(c);
-  };
-  PlanPtr plan = std::move(rels[order[0]].plan);
-  place(order[0], 0);
-  int width = int(rels[order[0]].columns.size());
-  auto available = [&](const exec::Expression& e, int limit_rel) {
-    std::vector<int> cols;
-    exec::collect_columns(e, cols);
-    for (int c : cols) {
-      if (pos[size_t(c)] >= 0) continue;
-      if (limit_rel >= 0 && rel_of[size_t(c)] == limit_rel) continue;
-      return false;
-    }
-    return true;
-  };
-  auto only_side = [&](const exec::Expression& e, int rel) {  // every column in rel (or none)
-    std::vector<int> cols;
-    exec::collect_columns(e, cols);
-    if (cols.empty()) return false;
-    for (int c : cols)
-      if ((rel >= 0) != (rel_of[size_t(c)] == rel)) return false;
-    return true;
-  };
-  for (size_t k = 1; k < n; ++k) {
-    size_t r = order[k];
-    int rwidth = int(rels[r].columns.size());
-    auto j = node(PlanKind::kNestedLoopJoin);
-    j->join_type = exec::JoinKind::kInner;
-    std::vector<ExpressionPtr> rest, residual;
-    std::vector<int> mapping = pos;
-    for (size_t c = 0; c < rels[r].columns.size(); ++c) mapping[size_t(offset[r]) + c] = width + int(c);
-    for (auto& c : multi) {
-      if (has_subquery(*c) || !available(*c, int(r))) {
-        rest.push_back(std::move(c));
-        continue;
-      }
-      if (c->op == ExprOp::kEqual) {
-        // One side reads only earlier relations, the other only the new one.
-        auto left_only = [&](const exec::Expression& x) {
-          std::vector<int> cols;
-          exec::collect_columns(x, cols);
-          if (cols.empty()) return false;
-          for (int col : cols)
-            if (pos[size_t(col)] < 0) return false;
-          return true;
-        };
-        bool a_left = left_only(*c->children[0]), b_right = only_side(*c->children[1], int(r));
-        bool b_left = left_only(*c->children[1]), a_right = only_side(*c->children[0], int(r));
-        if ((a_left && b_right) || (b_left && a_right)) {
-          ExpressionPtr lk = std::move(a_left && b_right ? c->children[0] : c->children[1]);
-          ExpressionPtr rk = std::move(a_left && b_right ? c->children[1] : c->children[0]);
-          exec::remap_columns(*lk, mapping);
-          exec::remap_columns(*rk, mapping);
-          shift_columns(*rk, width);
-          j->left_keys.push_back(std::move(lk));
-          j->right_keys.push_back(std::move(rk));
-          continue;
-        }
-      }
-      exec::remap_columns(*c, mapping);
-      residual.push_back(std::move(c));
-    }
-    multi = std::move(rest);
-    j->residual = conjunction(residual);
-    if (!j->left_keys.empty()) j->kind = PlanKind::kHashJoin;
-    j->output = plan->output;
-    j->output.insert(j->output.end(), rels[r].plan->output.begin(), rels[r].plan->output.end());
-    j->estimated_rows = int64_t(j->left_keys.empty() ? est[order[0]] * est[r] : std::max(est[order[0]], est[r]));
-    j->children.push_back(std::move(plan));
-    j->children.push_back(std::move(rels[r].plan));
-    plan = std::move(j);
-    place(r, width);
-    width += rwidth;
-  }
+  for (size_t r = 0; r < n; ++r) joined[r].plan = std::move(rels[r].plan);
+  std::vector<int> pos;
+  PlanPtr plan = join_relations(joined, edges, multi, pos);
   // Back to FROM order, which the rest of the query binds against.
   bool reordered = false;
   for (size_t g = 0; g < pos.size(); ++g) reordered = reordered || pos[g] != int(g);

@@ -62,3 +62,43 @@ def test_count_star_reads_record_counts_not_files(tmp_path):
     out = floe_sql("--format", "csv", "-c", "SELECT count(*) FROM t WHERE m = 1",
                    warehouse=wh).stdout
     assert int(out.strip().splitlines()[1]) == con.execute("SELECT count(*) FROM t WHERE m = 1").fetchone()[0]
+
+
+def test_a_dimension_is_reduced_by_the_filtered_relations_hanging_off_it(tmp_path):
+    """f streams; o is joined to it through c and n, and only n is filtered: o is first joined
+    to c and n (o streams into their hash tables), so that the hash table f probes holds only
+    the o rows that can match, instead of all of o (the shape of TPC-H Q7's orders)."""
+    wh = tmp_path / "wh"
+    setup = [
+        "CREATE TABLE f AS SELECT i AS k, i % 20000 AS ok, i % 1000 AS sk, i % 97 AS v "
+        "FROM range(0, 100000) t(i)",
+        "CREATE TABLE o AS SELECT i AS k, i % 2000 AS ck FROM range(0, 20000) t(i)",
+        "CREATE TABLE c AS SELECT i AS k, i % 25 AS nk FROM range(0, 2000) t(i)",
+        "CREATE TABLE s AS SELECT i AS k, (i * 7) % 25 AS nk FROM range(0, 1000) t(i)",
+        "CREATE TABLE n AS SELECT i AS k, 'nation' || CAST(i AS VARCHAR) AS name "
+        "FROM range(0, 25) t(i)",
+    ]
+    floe_sql("-c", "; ".join(setup), warehouse=wh)
+    reduced = ("SELECT n.name, count(*), sum(f.v) FROM f, o, c, n WHERE f.ok = o.k AND "
+               "o.ck = c.k AND c.nk = n.k AND n.name IN ('nation3', 'nation7') GROUP BY n.name "
+               "ORDER BY n.name")
+    lines = plan_lines(wh, reduced)
+    assert any("HASH JOIN" in a and b.lstrip().startswith("SCAN default.o")
+               for a, b in zip(lines, lines[1:])), "\n".join(lines)
+    # Both sides of the chain filtered, with a condition that reads both (Q7's pair of
+    # nations), and one equality across them.
+    paired = ("SELECT n1.name, n2.name, count(*), sum(f.v) FROM f, o, c, n AS n2, s, n AS n1 "
+              "WHERE f.ok = o.k AND o.ck = c.k AND c.nk = n2.k AND f.sk = s.k AND s.nk = n1.k "
+              "AND ((n1.name = 'nation3' AND n2.name = 'nation7') OR "
+              "(n1.name = 'nation7' AND n2.name = 'nation3')) GROUP BY 1, 2 ORDER BY 1, 2")
+    across = ("SELECT count(*), sum(f.v) FROM f, o, c, n, s WHERE f.ok = o.k AND o.ck = c.k "
+              "AND c.nk = n.k AND n.name < 'nation2' AND f.sk = s.k AND s.nk = c.nk")
+    unfiltered = ("SELECT count(*), sum(f.v + c.nk) FROM f, o, c WHERE f.ok = o.k AND "
+                  "o.ck = c.k")
+    con = duckdb.connect()
+    for stmt in setup:
+        con.execute(stmt)
+    for sql in (reduced, paired, across, unfiltered):
+        got = floe_sql("--format", "csv", "-c", sql, warehouse=wh).stdout.strip().splitlines()[1:]
+        want = [",".join(str(v) for v in row) for row in con.execute(sql).fetchall()]
+        assert got == want, sql
