@@ -406,6 +406,16 @@ Column evaluate(const Expression& e, const Batch& input) {
   return materialize(eval(e, input, rows), rows);
 }
 
+const Column& ColumnViews::add(const Expression& e, const Batch& input) {
+  if (e.op == ExprOp::kColumn) {
+    views_.push_back(&input.columns.at(size_t(e.column_index)));
+  } else {
+    owned_.push_back(evaluate(e, input));
+    views_.push_back(&owned_.back());
+  }
+  return *views_.back();
+}
+
 namespace {
 
 // The rows (of `rows`) for which `e` is TRUE.

@@ -171,9 +171,9 @@ class AggregateSink : public Consumer {
 
   void consume_piece(const Batch& b, int worker) {
     int64_t rows = b.num_rows();
-    std::vector<Column> keys;
-    for (const auto& k : node_.group_keys) keys.push_back(evaluate(*k, b));
-    std::vector<std::vector<Column>> args(node_.aggregates.size());
+    ColumnViews keys;
+    for (const auto& k : node_.group_keys) keys.add(*k, b);
+    ColumnViews args;
     std::vector<Column> filters(node_.aggregates.size());
     GroupInput in;
     in.rows = rows;
@@ -181,8 +181,7 @@ class AggregateSink : public Consumer {
     in.filters.assign(node_.aggregates.size(), nullptr);
     for (size_t a = 0; a < node_.aggregates.size(); ++a) {
       const auto& call = node_.aggregates[a];
-      for (const auto& e : call.args) args[a].push_back(evaluate(*e, b));
-      for (auto& c : args[a]) in.args[a].push_back(&c);
+      for (const auto& e : call.args) in.args[a].push_back(&args.add(*e, b));
       if (call.filter) {
         auto sel = evaluate_filter(*call.filter, b);
         Buffer pass;

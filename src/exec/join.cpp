@@ -86,12 +86,10 @@ class JoinProbe : public Consumer {
       ri.clear();
     };
     if (node_.kind == PlanKind::kHashJoin) {
-      std::vector<Column> keys;
-      for (const auto& k : node_.left_keys) keys.push_back(evaluate(*k, left));
-      std::vector<const Column*> ptrs;
-      for (auto& k : keys) ptrs.push_back(&k);
+      ColumnViews keys;
+      for (const auto& k : node_.left_keys) keys.add(*k, left);
       KeyBatch enc;
-      encode_key_batch(layout_, ptrs, rows, enc);
+      encode_key_batch(layout_, keys.pointers(), rows, enc);
       std::vector<int64_t> found(static_cast<size_t>(rows));
       build_.keys.find_all(enc, found.data());
       for (int64_t i = 0; i < rows; ++i) {
@@ -232,12 +230,10 @@ void index_build_side(const PlanNode& node, BuildSide& b) {
     for (int64_t i = 0; i < n; ++i) b.matched[i].store(0);
   }
   if (node.kind != PlanKind::kHashJoin) return;
-  std::vector<Column> keys;
-  for (const auto& k : node.right_keys) keys.push_back(evaluate(*k, b.rows));
-  std::vector<const Column*> ptrs;
-  for (auto& k : keys) ptrs.push_back(&k);
+  ColumnViews keys;
+  for (const auto& k : node.right_keys) keys.add(*k, b.rows);
   KeyBatch enc;
-  encode_key_batch(join_layout(node), ptrs, n, enc);
+  encode_key_batch(join_layout(node), keys.pointers(), n, enc);
   b.next.assign(size_t(n), -1);
   size_t generic = enc.generic.rows();
   b.keys.reserve(size_t(n) - generic, generic, enc.generic.bytes.size());
@@ -291,12 +287,10 @@ bool nothing_to_join(const PlanNode& node, const BuildSide& b) {
 // that a partition holds a key's rows from both sides).
 std::vector<uint64_t> key_hashes(const PlanNode& node, const std::vector<ExpressionPtr>& keys,
                                  const Batch& rows) {
-  std::vector<Column> cols;
-  for (const auto& k : keys) cols.push_back(evaluate(*k, rows));
-  std::vector<const Column*> ptrs;
-  for (auto& c : cols) ptrs.push_back(&c);
+  ColumnViews cols;
+  for (const auto& k : keys) cols.add(*k, rows);
   KeyBatch enc;
-  encode_key_batch(join_layout(node), ptrs, rows.num_rows(), enc);
+  encode_key_batch(join_layout(node), cols.pointers(), rows.num_rows(), enc);
   return std::move(enc.hashes);
 }
 

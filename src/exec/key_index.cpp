@@ -60,6 +60,24 @@ KeyLayout KeyLayout::of(const std::vector<DataType>& types) {
   return l;
 }
 
+// Copies `len` bytes with fixed-size moves (overlapping for lengths between): keys are
+// mostly a few bytes, where a call to memcpy costs more than the copy.
+inline void copy_short(uint8_t* to, const char* from, size_t len) {
+  if (len >= 16) {
+    std::memcpy(to, from, len);
+  } else if (len >= 8) {
+    std::memcpy(to, from, 8);
+    std::memcpy(to + len - 8, from + len - 8, 8);
+  } else if (len >= 4) {
+    std::memcpy(to, from, 4);
+    std::memcpy(to + len - 4, from + len - 4, 4);
+  } else if (len > 0) {
+    to[0] = uint8_t(from[0]);
+    to[len / 2] = uint8_t(from[len / 2]);
+    to[len - 1] = uint8_t(from[len - 1]);
+  }
+}
+
 void encode_key_batch(const KeyLayout& layout, const std::vector<const Column*>& keys,
                       int64_t rows, KeyBatch& out) {
   const size_t n = size_t(rows);
@@ -104,7 +122,7 @@ void encode_key_batch(const KeyLayout& layout, const std::vector<const Column*>&
           continue;
         }
         at[0] = uint8_t(len);
-        if (len) std::memcpy(at + 1, bytes + o[i], len);
+        copy_short(at + 1, bytes + o[i], len);
       }
       continue;
     }

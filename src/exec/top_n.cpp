@@ -18,8 +18,8 @@ namespace {
 
 // The best `keep` rows of `rows` by the node's sort keys, in sorted order (stable).
 Batch best_rows(const PlanNode& node, Batch&& rows, int64_t keep) {
-  std::vector<Column> keys;
-  for (const auto& k : node.sort_keys) keys.push_back(evaluate(*k.expr, rows));
+  ColumnViews keys;
+  for (const auto& k : node.sort_keys) keys.add(*k.expr, rows);
   std::vector<SortColumn> cols;
   for (size_t i = 0; i < keys.size(); ++i)
     cols.push_back({&keys[i], node.sort_keys[i].descending, node.sort_keys[i].nulls_first});

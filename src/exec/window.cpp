@@ -32,12 +32,12 @@ namespace {
 // column in input row order.
 Column compute_window(const WindowCall& w, const Batch& all, int threads) {
   int64_t n = all.num_rows();
-  std::vector<Column> part_cols, order_cols, args;
-  for (const auto& e : w.partition_by) part_cols.push_back(evaluate(*e, all));
-  for (const auto& k : w.order_by) order_cols.push_back(evaluate(*k.expr, all));
-  for (const auto& e : w.args) args.push_back(evaluate(*e, all));
+  ColumnViews part_cols, order_cols, args;
+  for (const auto& e : w.partition_by) part_cols.add(*e, all);
+  for (const auto& k : w.order_by) order_cols.add(*k.expr, all);
+  for (const auto& e : w.args) args.add(*e, all);
   std::vector<SortColumn> keys;
-  for (auto& c : part_cols) keys.push_back({&c, false, false});
+  for (const Column* c : part_cols.pointers()) keys.push_back({c, false, false});
   for (size_t i = 0; i < order_cols.size(); ++i)
     keys.push_back({&order_cols[i], w.order_by[i].descending, w.order_by[i].nulls_first});
   RowComparator full(keys);
@@ -107,7 +107,7 @@ Column compute_window(const WindowCall& w, const Batch& all, int threads) {
     size_t nn_lo = 0, nn_hi = size_t(len);
     bool descending = false;
     if (range_offsets) {
-      const Column& c = order_cols.at(0);
+      const Column& c = order_cols[0];
       descending = w.order_by[0].descending;
       key.resize(size_t(len));
       nn_lo = size_t(len);
@@ -253,8 +253,7 @@ Column compute_window(const WindowCall& w, const Batch& all, int threads) {
         // Aggregate over frames: frames starting at the partition start grow with each peer
         // group, so one accumulator is fed in order; other frames are computed one by one.
         bool running = !w.aggregate.distinct && w.frame.start == FrameBoundType::kUnboundedPreceding;
-        std::vector<const Column*> in;
-        for (auto& c : args) in.push_back(&c);
+        std::vector<const Column*> in = args.pointers();
         std::vector<Column> taken(args.size());
         auto feed = [&](Accumulator& acc, size_t lo, size_t hi) {
           if (hi <= lo) return;
@@ -262,7 +261,7 @@ Column compute_window(const WindowCall& w, const Batch& all, int threads) {
           for (size_t q = lo; q < hi; ++q) rows.push_back(order[start + q]);
           std::vector<Column> cols;
           std::vector<const Column*> ptrs;
-          for (auto& c : args) cols.push_back(c.take(rows));
+          for (const Column* c : args.pointers()) cols.push_back(c->take(rows));
           for (auto& c : cols) ptrs.push_back(&c);
           std::vector<uint32_t> gids(rows.size(), 0);
           acc.update(gids.data(), ptrs, int64_t(rows.size()));
@@ -413,12 +412,10 @@ void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
     for (const Expression* k : keys) types.push_back(k->type);
     // Packed or row-encoded, a key hashes alike in every batch, NULLs included.
     hasher = [&keys, layout = KeyLayout::of(types)](const Batch& b) {
-      std::vector<Column> cols;
-      for (const Expression* k : keys) cols.push_back(evaluate(*k, b));
-      std::vector<const Column*> ptrs;
-      for (auto& c : cols) ptrs.push_back(&c);
+      ColumnViews cols;
+      for (const Expression* k : keys) cols.add(*k, b);
       KeyBatch enc;
-      encode_key_batch(layout, ptrs, b.num_rows(), enc);
+      encode_key_batch(layout, cols.pointers(), b.num_rows(), enc);
       return std::move(enc.hashes);
     };
     std::string by;
