@@ -56,6 +56,18 @@ bool tracks_build_matches(JoinKind k) {
   return k == JoinKind::kRight || k == JoinKind::kFull || emits_build_only(k);
 }
 
+// The columns of left then right that an inner or outer join emits, in order.
+std::vector<size_t> emitted_columns(const PlanNode& node) {
+  std::vector<size_t> cols;
+  if (node.emit_columns) {
+    for (int e : *node.emit_columns) cols.push_back(size_t(e));
+  } else {
+    size_t n = node.children[0]->output.size() + node.children[1]->output.size();
+    for (size_t i = 0; i < n; ++i) cols.push_back(i);
+  }
+  return cols;
+}
+
 class JoinProbe : public Consumer {
  public:
   JoinProbe(const PlanNode& node, BuildSide& build, Consumer& out)
@@ -167,9 +179,12 @@ class JoinProbe : public Consumer {
       Batch out;
       out.schema = schema_;
       out.rows_without_columns = int64_t(unmatched.size());
-      for (const auto& c : left.columns) out.columns.push_back(c.take(unmatched));
-      for (const auto& f : node_.children[1]->output)
-        out.columns.push_back(null_column(f.type, int64_t(unmatched.size())));
+      size_t lw = left.columns.size();
+      for (size_t e : emitted_columns(node_)) {
+        out.columns.push_back(e < lw ? left.columns[e].take(unmatched)
+                                     : null_column(node_.children[1]->output[e - lw].type,
+                                                   int64_t(unmatched.size())));
+      }
       out_.consume(std::move(out), worker);
     }
   }
@@ -189,10 +204,20 @@ class JoinProbe : public Consumer {
     bool need_columns = node_.residual || kind == JoinKind::kInner || kind == JoinKind::kLeft ||
                         kind == JoinKind::kRight || kind == JoinKind::kFull;
     Batch joined;
+    // Without a residual only the emitted columns are gathered; with one, every column
+    // (the residual may read any), and the emitted ones are kept after it.
+    bool gather_emitted = node_.emit_columns && !node_.residual;
     if (need_columns) {
       joined.rows_without_columns = int64_t(li.size());
-      for (const auto& c : left.columns) joined.columns.push_back(c.take(li));
-      for (const auto& c : build_.rows.columns) joined.columns.push_back(c.take(ri));
+      if (gather_emitted) {
+        size_t lw = left.columns.size();
+        for (int e : *node_.emit_columns)
+          joined.columns.push_back(size_t(e) < lw ? left.columns[size_t(e)].take(li)
+                                                  : build_.rows.columns[size_t(e) - lw].take(ri));
+      } else {
+        for (const auto& c : left.columns) joined.columns.push_back(c.take(li));
+        for (const auto& c : build_.rows.columns) joined.columns.push_back(c.take(ri));
+      }
     }
     columnar::SelectionVector keep;
     if (node_.residual) {
@@ -208,6 +233,11 @@ class JoinProbe : public Consumer {
     if (kind == JoinKind::kInner || kind == JoinKind::kLeft || kind == JoinKind::kRight ||
         kind == JoinKind::kFull) {
       if (keep.empty()) return;
+      if (node_.emit_columns && !gather_emitted) {
+        std::vector<Column> all = std::move(joined.columns);
+        joined.columns.clear();
+        for (int e : *node_.emit_columns) joined.columns.push_back(std::move(all[size_t(e)]));
+      }
       Batch out = keep.size() == li.size() ? std::move(joined) : take_rows(joined, keep);
       out.schema = schema_;
       out_.consume(std::move(out), worker);
@@ -268,10 +298,16 @@ void emit_build_rows(const PlanNode& node, BuildSide& b, Consumer& out) {
   Batch rest;
   rest.schema.fields = node.output;
   rest.rows_without_columns = int64_t(sel.size());
-  if (!emits_build_only(kind))
-    for (const auto& f : node.children[0]->output)
-      rest.columns.push_back(null_column(f.type, int64_t(sel.size())));
-  for (const auto& c : b.rows.columns) rest.columns.push_back(c.take(sel));
+  if (emits_build_only(kind)) {
+    for (const auto& c : b.rows.columns) rest.columns.push_back(c.take(sel));
+  } else {
+    size_t lw = node.children[0]->output.size();
+    for (size_t e : emitted_columns(node)) {
+      rest.columns.push_back(e < lw ? null_column(node.children[0]->output[e].type,
+                                                  int64_t(sel.size()))
+                                    : b.rows.columns[e - lw].take(sel));
+    }
+  }
   emit_in_slices(std::move(rest), out);
 }
 

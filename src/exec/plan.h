@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,9 @@ struct PlanNode {
   std::vector<ExpressionPtr> left_keys, right_keys;
   ExpressionPtr residual;  // over left columns then right columns
   bool mark_null_aware = true;  // kMark: NULL (not FALSE) when unmatched and a key is NULL
+  // Inner and outer joins: the columns (of left then right) they emit, in order, when they
+  // emit fewer than all (the keys nothing above reads are not carried on); else empty.
+  std::optional<std::vector<int>> emit_columns;
   // kSort, kLimit
   std::vector<SortKey> sort_keys;
   int64_t limit = -1;

@@ -60,6 +60,7 @@ PlanPtr copy_plan(const PlanNode& plan) {
       n->right_keys = copy_expressions(plan.right_keys, ok);
       n->residual = copy_expression(plan.residual, ok);
       n->mark_null_aware = plan.mark_null_aware;
+      n->emit_columns = plan.emit_columns;
       break;
     case PlanKind::kDistinct:
     case PlanKind::kEmpty:

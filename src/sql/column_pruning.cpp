@@ -1,5 +1,7 @@
 #include "sql/column_pruning.h"
 
+#include <optional>
+
 #include "exec/subquery.h"
 
 namespace floe::sql {
@@ -135,6 +137,14 @@ std::vector<int> prune(PlanNode& n, std::vector<bool> needed) {
     case PlanKind::kNestedLoopJoin: {
       size_t lw = n.children[0]->output.size();
       size_t rw = n.children[1]->output.size();
+      // A join pruned before emits some of its columns: what is needed of those, over all.
+      std::optional<std::vector<int>> emitted = std::move(n.emit_columns);
+      n.emit_columns.reset();
+      if (emitted) {
+        std::vector<bool> all(lw + rw, false);
+        for (size_t j = 0; j < emitted->size(); ++j) all[size_t((*emitted)[j])] = needed[j];
+        needed = std::move(all);
+      }
       bool left_only = n.join_type == exec::JoinKind::kSemi || n.join_type == exec::JoinKind::kAnti ||
                        n.join_type == exec::JoinKind::kMark;
       bool right_only =
@@ -176,6 +186,25 @@ std::vector<int> prune(PlanNode& n, std::vector<bool> needed) {
       if (!left_only) {
         for (size_t i = 0; i < rw; ++i) m.push_back(rm[i] < 0 ? -1 : rm[i] + new_lw);
         n.output.insert(n.output.end(), n.children[1]->output.begin(), n.children[1]->output.end());
+        // Columns kept below only for this join's keys or residual are not emitted.
+        std::vector<int> emit, out_of(m.size(), -1);
+        std::vector<columnar::Field> out;
+        for (size_t i = 0; i < m.size(); ++i) {
+          if (!needed[i] || m[i] < 0) continue;
+          out_of[i] = int(emit.size());
+          emit.push_back(m[i]);
+          out.push_back(n.output[size_t(m[i])]);
+        }
+        if (emit.size() < n.output.size()) {
+          n.emit_columns = std::move(emit);
+          n.output = std::move(out);
+          m = std::move(out_of);
+        }
+        if (emitted) {  // indices of the outputs this call was given
+          std::vector<int> given;
+          for (int e : *emitted) given.push_back(m[size_t(e)]);
+          m = std::move(given);
+        }
       } else if (n.join_type == exec::JoinKind::kMark) {
         m.push_back(int(n.output.size()));
         n.output.push_back(columnar::Field("mark", columnar::DataType(columnar::TypeId::kBoolean)));
