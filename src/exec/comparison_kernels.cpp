@@ -1,6 +1,7 @@
 #include "exec/comparison_kernels.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "columnar/value_compare.h"
 
@@ -75,6 +76,16 @@ void compare_fixed(ExprOp op, const Operand& a, const Operand& b, uint8_t* out, 
   }
 }
 
+// Equal byte strings: the lengths first; short ones byte by byte, without calling memcmp.
+inline bool equal_bytes(std::string_view p, std::string_view q) {
+  size_t n = p.size();
+  if (n != q.size()) return false;
+  if (n > 16) return std::memcmp(p.data(), q.data(), n) == 0;
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] != q[i]) return false;
+  return true;
+}
+
 inline int compare_bytes(std::string_view p, std::string_view q) {
   int c = p.compare(q);
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
@@ -93,7 +104,13 @@ Column compare(ExprOp op, const Operand& a, const Operand& b, int64_t rows) {
   });
   if (!fixed) {
     auto tid = type.id();
-    if (tid == TypeId::kString || tid == TypeId::kBinary) {
+    bool equality = op == ExprOp::kEqual || op == ExprOp::kNotEqual || distinct;
+    if ((tid == TypeId::kString || tid == TypeId::kBinary) && equality) {
+      bool want = op == ExprOp::kEqual || op == ExprOp::kIsNotDistinctFrom;
+      for (int64_t i = 0; i < rows; ++i)
+        out[i] = equal_bytes(a.column->string_at(a.constant ? 0 : i),
+                             b.column->string_at(b.constant ? 0 : i)) == want;
+    } else if (tid == TypeId::kString || tid == TypeId::kBinary) {
       for (int64_t i = 0; i < rows; ++i)
         out[i] = decide(op, compare_bytes(a.column->string_at(a.constant ? 0 : i),
                                           b.column->string_at(b.constant ? 0 : i)));

@@ -465,6 +465,36 @@ void and_operands(const Expression& e, std::vector<const Expression*>& out) {
   for (const auto& c : e.children) and_operands(*c, out);
 }
 
+// What testing a conjunction's operand costs, roughly, or -1 when it may raise an error (a
+// division, a cast, a function): a comparison of a column with a constant is cheapest, one
+// of two columns next, byte strings and LIKE dearer.
+int filter_cost(const Expression& e) {
+  auto sum = [&](int extra) {
+    int total = extra;
+    for (const auto& c : e.children) {
+      int k = filter_cost(*c);
+      if (k < 0) return -1;
+      total += k;
+    }
+    return total;
+  };
+  bool bytes = !e.children.empty() && e.children[0]->type.is_variable_width();
+  switch (e.op) {
+    case ExprOp::kConstant: return 0;
+    case ExprOp::kColumn: case ExprOp::kRowMark: return 1;
+    case ExprOp::kEqual: case ExprOp::kNotEqual: case ExprOp::kLess: case ExprOp::kLessEqual:
+    case ExprOp::kGreater: case ExprOp::kGreaterEqual: case ExprOp::kIsDistinctFrom:
+    case ExprOp::kIsNotDistinctFrom:
+      return sum(bytes ? 4 : 1);
+    case ExprOp::kInList: return sum(bytes ? 4 : 1);
+    case ExprOp::kLike: return sum(8);
+    case ExprOp::kIsNull: case ExprOp::kIsNotNull: case ExprOp::kNot: case ExprOp::kIsTrue:
+    case ExprOp::kIsFalse: case ExprOp::kAnd: case ExprOp::kOr:
+      return sum(1);
+    default: return -1;
+  }
+}
+
 }  // namespace
 
 columnar::SelectionVector evaluate_filter(const Expression& e, const Batch& input) {
@@ -476,6 +506,19 @@ columnar::SelectionVector evaluate_filter(const Expression& e, const Batch& inpu
   // (b <> 0 AND a / b > 1) is not evaluated on the rows the guard removed.
   std::vector<const Expression*> operands;
   and_operands(e, operands);
+  // Operands that cannot fail go first, cheapest first; the others keep their order after
+  // them, so each still runs only on the rows every operand before it in the query kept.
+  std::vector<int> cost;
+  for (const Expression* op : operands) cost.push_back(filter_cost(*op));
+  std::vector<size_t> at(operands.size());
+  for (size_t i = 0; i < at.size(); ++i) at[i] = i;
+  std::stable_sort(at.begin(), at.end(), [&](size_t a, size_t b) {
+    if ((cost[a] < 0) != (cost[b] < 0)) return cost[b] < 0;
+    return cost[a] >= 0 && cost[a] < cost[b];
+  });
+  std::vector<const Expression*> ordered;
+  for (size_t i : at) ordered.push_back(operands[i]);
+  operands = std::move(ordered);
   columnar::SelectionVector sel = selected_rows(*operands[0], input, rows);
   for (size_t k = 1; k < operands.size() && !sel.empty(); ++k) {
     const Expression& op = *operands[k];

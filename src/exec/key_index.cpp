@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "base/short_copy.h"
 #include "columnar/batch.h"
 #include "exec/vector_ops.h"
 
@@ -58,24 +59,6 @@ KeyLayout KeyLayout::of(const std::vector<DataType>& types) {
     at += w;
   }
   return l;
-}
-
-// Copies `len` bytes with fixed-size moves (overlapping for lengths between): keys are
-// mostly a few bytes, where a call to memcpy costs more than the copy.
-inline void copy_short(uint8_t* to, const char* from, size_t len) {
-  if (len >= 16) {
-    std::memcpy(to, from, len);
-  } else if (len >= 8) {
-    std::memcpy(to, from, 8);
-    std::memcpy(to + len - 8, from + len - 8, 8);
-  } else if (len >= 4) {
-    std::memcpy(to, from, 4);
-    std::memcpy(to + len - 4, from + len - 4, 4);
-  } else if (len > 0) {
-    to[0] = uint8_t(from[0]);
-    to[len / 2] = uint8_t(from[len / 2]);
-    to[len - 1] = uint8_t(from[len - 1]);
-  }
 }
 
 void encode_key_batch(const KeyLayout& layout, const std::vector<const Column*>& keys,

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "base/bytes.h"
+#include "base/short_copy.h"
 #include "formats/compression/codec.h"
 #include "formats/parquet/bit_packing.h"
 #include "formats/parquet/byte_array_encodings.h"
@@ -576,7 +577,7 @@ class ChunkDecoder {
       int32_t cur = int32_t(base);
       for (size_t i = 0; i < n; ++i) {
         int32_t len = doff[idx[i] + 1] - doff[idx[i]];
-        std::memcpy(bytes.data() + bpos, dbytes + doff[idx[i]], size_t(len));
+        copy_short(bytes.data() + bpos, dbytes + doff[idx[i]], size_t(len));
         bpos += size_t(len);
         cur += len;
         o[i] = cur;
