@@ -218,7 +218,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
   if (s.qualify) collect_aggregates(*s.qualify, aggs);
   for (const auto& o : q.order_by) collect_aggregates(*o.expr, aggs);
   AggregateSlots slots;
-  bool aggregated = !aggs.empty() || s.group_by.has_value() || (hooks && !hooks->extra_keys.empty());
+  bool aggregated = !aggs.empty() || s.group_by.has_value() || (hooks && hooks->key_count() > 0);
   // Correlated subqueries inside aggregate arguments (sum((SELECT .. WHERE s.k = t.k)))
   // become joins onto the FROM rows the aggregates read.
   SubqueryJoins aggregate_joins;
@@ -239,11 +239,17 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     // Group keys (an integer literal is a select-list position; a name may be an alias).
     std::vector<const Expr*> key_asts;
     std::vector<std::vector<int>> sets;
-    if (hooks)
+    if (hooks) {
       for (const Expr* k : hooks->extra_keys) {
         key_asts.push_back(k);
         agg->group_keys.push_back(bind(*k, in));
       }
+      for (size_t c = scope.columns.size() - hooks->key_columns; c < scope.columns.size(); ++c) {
+        key_asts.push_back(nullptr);
+        agg->group_keys.push_back(
+            exec::make_column_ref(int(c), scope.columns[c].type, scope.columns[c].name));
+      }
+    }
     if (s.group_by && s.group_by->kind == GroupingKind::kAll) {
       // GROUP BY ALL: every select item without an aggregate (or window) is a key.
       for (const auto& item : items) {
@@ -677,10 +683,10 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     names.push_back(name);
     exprs.push_back(std::move(e));
   }
-  if (hooks && !hooks->extra_keys.empty()) {
+  if (hooks && hooks->key_count() > 0) {
     std::vector<ExpressionPtr> with_keys;
     std::vector<std::string> key_names;
-    for (size_t k = 0; k < hooks->extra_keys.size(); ++k) {
+    for (size_t k = 0; k < hooks->key_count(); ++k) {
       with_keys.push_back(exec::make_column_ref(int(k), slots.key_types[k], slots.key_names[k]));
       key_names.push_back("#key" + std::to_string(k));
     }
@@ -688,7 +694,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
     key_names.insert(key_names.end(), names.begin(), names.end());
     exprs = std::move(with_keys);
     names = std::move(key_names);
-    variant.insert(variant.begin(), hooks->extra_keys.size(), JsonType::kNone);
+    variant.insert(variant.begin(), hooks->key_count(), JsonType::kNone);
   }
   size_t visible = exprs.size();
   std::vector<exec::SortKey> sort;

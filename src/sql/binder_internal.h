@@ -31,9 +31,13 @@ struct ColumnBinding {
 struct Relation;
 struct SelectHooks {
   std::vector<const Expr*> extra_keys;
+  // Also grouped by the last `key_columns` columns of the FROM relation (those reduce_from
+  // appends), after extra_keys; both come first in the output, as #key columns.
+  size_t key_columns = 0;
   std::vector<const Expr*> skip_where;
   bool empty_input = false;
   std::function<void(Relation&)> reduce_from;
+  size_t key_count() const { return extra_keys.size() + key_columns; }
 };
 
 struct Correlation;
@@ -245,6 +249,21 @@ struct Binder::Impl {
   bool split_conditions(const Select& sub, BindContext& outer_ctx, CorrelatedConditions& out);
   exec::ExpressionPtr join_scalar_aggregate(const Expr& sq, CorrelatedConditions& cc,
                                             exec::PlanPtr& plan, Scope& scope);
+  // A correlated condition of a subquery over [outer columns (`width` of them, bound in
+  // `outer_alone`), the subquery's FROM columns `inner`]; nullptr when it reads a subquery.
+  exec::ExpressionPtr bind_correlated_condition(const Expr& c,
+                                                const std::vector<ColumnBinding>& inner,
+                                                Scope& outer_alone, int width);
+  exec::ExpressionPtr join_scalar_aggregate_by_domain(const Expr& sq, CorrelatedConditions& cc,
+                                                      exec::PlanPtr& plan, Scope& scope);
+  // A grouped scalar aggregate (its keys first, then its value) LEFT JOINed to `plan` on
+  // lk = rk, and the value an outer row reads: the aggregate's over no rows when it has no
+  // group.
+  exec::ExpressionPtr attach_scalar_aggregate(const Expr& sq, const CorrelatedConditions& cc,
+                                              BoundQuery grouped, size_t keys,
+                                              std::vector<exec::ExpressionPtr> lk,
+                                              std::vector<exec::ExpressionPtr> rk,
+                                              exec::PlanPtr& plan, Scope& scope);
   exec::ExpressionPtr join_scalar_value(const Expr& sq, CorrelatedConditions& cc,
                                         exec::PlanPtr& plan, Scope& scope, bool first_row = false);
   exec::ExpressionPtr join_exists(const Expr& sq, CorrelatedConditions& cc, exec::PlanPtr& plan,
@@ -279,6 +298,10 @@ const Expr* scalar_join_candidate(const Expr& conjunct);  // the subquery node, 
 // estimate, a fifth of it when a filter or a semi or anti join reduces it. The join order
 // and the choice of a semi join's build side compare these.
 double filtered_rows_estimate(const exec::PlanNode& p);
+// The operator of `plan` that its output columns `cols` come from (`cols` becoming its column
+// indices), through projections, filters and the side of a join holding them all; nullptr
+// when they come from both sides of a join (decorrelate.cpp says more).
+const exec::PlanNode* key_relation(const exec::PlanNode& plan, std::vector<int>& cols);
 // Swaps a join's children and its left and right keys, and rewrites the residual for the
 // swapped column order; the caller sets the join kind and output that go with it.
 void swap_join_inputs(exec::PlanNode& join);

@@ -301,6 +301,8 @@ bool joins_both_sides(const PlanNode& p) {
           k == exec::JoinKind::kRight || k == exec::JoinKind::kFull);
 }
 
+}  // namespace
+
 // The operator of `plan` that its output columns `cols` come from, `cols` becoming that
 // operator's column indices: through projections of plain columns, filters over joins and
 // into the side of a join (or the left of a MARK join) that holds them all. It stops at any
@@ -340,6 +342,8 @@ const PlanNode* key_relation(const PlanNode& plan, std::vector<int>& cols) {
     p = p->children[left ? 0 : 1].get();
   }
 }
+
+namespace {
 
 // Where in `plan` a semi join on its output columns `cols` may go instead of on top: the
 // deepest operator holding them all, reached through projections of plain columns,

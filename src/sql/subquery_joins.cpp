@@ -283,11 +283,17 @@ ExpressionPtr Binder::Impl::join_subquery(const Expr& sq, PlanPtr& plan, BindCon
   const Select& sub = *q.select;
   CorrelatedConditions cc;
   if (!split_conditions(sub, ctx, cc)) return nullptr;
-  if (cc.inner_keys.empty()) return nullptr;  // not correlated by keys: it runs per value
-  if (sq.kind == ExprKind::kExists) return join_exists(sq, cc, plan, ctx);
-  if (!cc.residual.empty() || !single_item(sub) || sub.distinct) return nullptr;
+  if (cc.correlated.empty()) return nullptr;  // not correlated: it runs once
+  bool by_keys = !cc.inner_keys.empty() && cc.residual.empty();
+  if (sq.kind == ExprKind::kExists)
+    return cc.inner_keys.empty() ? nullptr : join_exists(sq, cc, plan, ctx);
+  if (!single_item(sub) || sub.distinct) return nullptr;
   const Expr& item = *sub.items[0].expr;
   if (has_window(item)) return nullptr;
+  if (!by_keys)
+    return contains_aggregate(item) && !ctx.aggregates
+               ? join_scalar_aggregate_by_domain(sq, cc, plan, *ctx.scope)
+               : nullptr;
   if (contains_aggregate(item)) return join_scalar_aggregate(sq, cc, plan, *ctx.scope);
   return join_scalar_value(sq, cc, plan, *ctx.scope);
 }
@@ -325,10 +331,22 @@ BoundQuery Binder::Impl::grouped_by_keys(const Query& q, const CorrelatedConditi
 // aggregates that are NULL over no rows, else that value computed once.
 ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedConditions& cc,
                                                   PlanPtr& plan, Scope& scope) {
+  BoundQuery grouped = grouped_by_keys(*sq.subquery, cc, plan.get());
+  size_t k = cc.inner_keys.size();
+  std::vector<ExpressionPtr> lk, rk;
+  if (grouped.plan->output.size() != k + 1) return nullptr;
+  if (!grouped_keys(*grouped.plan, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
+  return attach_scalar_aggregate(sq, cc, std::move(grouped), k, std::move(lk), std::move(rk), plan,
+                                 scope);
+}
+
+ExpressionPtr Binder::Impl::attach_scalar_aggregate(const Expr& sq, const CorrelatedConditions& cc,
+                                                    BoundQuery grouped, size_t k,
+                                                    std::vector<ExpressionPtr> lk,
+                                                    std::vector<ExpressionPtr> rk, PlanPtr& plan,
+                                                    Scope& scope) {
   const Query& q = *sq.subquery;
   const Select& sub = *q.select;
-  BoundQuery grouped = grouped_by_keys(q, cc, plan.get());
-  size_t k = cc.inner_keys.size();
   if (grouped.plan->output.size() != k + 1) return nullptr;
   DataType value_type = grouped.plan->output[k].type;
   if (value_type.id() == TypeId::kNull) return nullptr;
@@ -358,8 +376,6 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
     s->plan = std::move(empty.plan);
     over_none = cast_to(std::move(e), value_type, sq.pos);
   }
-  std::vector<ExpressionPtr> lk, rk;
-  if (!grouped_keys(*grouped.plan, cc.outer_keys, lk, rk, sq.pos)) return nullptr;
   int base = attach(plan, scope, std::move(grouped.plan), exec::JoinKind::kLeft, std::move(lk),
                     std::move(rk));
   ExpressionPtr value = column(*plan, base + int(k));
@@ -375,6 +391,179 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate(const Expr& sq, CorrelatedCond
     return case_of(std::move(b), std::move(value));
   }
   return value;
+}
+
+namespace {
+
+// Whether `e` (over the outer columns, those below `width`, then the inner ones) is NULL
+// whenever an outer column it reads is NULL, or (a conjunction) never TRUE then: columns,
+// constants, casts, arithmetic, comparisons and LIKE pass a NULL on; CASE, COALESCE, OR,
+// NOT, IN lists and functions may not.
+bool null_when_outer_null(const exec::Expression& e, int width) {
+  std::vector<int> cols;
+  exec::collect_columns(e, cols);
+  bool reads_outer = false;
+  for (int c : cols) reads_outer = reads_outer || c < width;
+  if (!reads_outer) return true;
+  switch (e.op) {
+    case ExprOp::kColumn: case ExprOp::kConstant:
+    case ExprOp::kAdd: case ExprOp::kSubtract: case ExprOp::kMultiply: case ExprOp::kDivide:
+    case ExprOp::kIntegerDivide: case ExprOp::kModulo: case ExprOp::kNegate: case ExprOp::kConcat:
+    case ExprOp::kEqual: case ExprOp::kNotEqual: case ExprOp::kLess: case ExprOp::kLessEqual:
+    case ExprOp::kGreater: case ExprOp::kGreaterEqual: case ExprOp::kLike: case ExprOp::kAnd:
+      break;
+    case ExprOp::kCast:
+      if (e.try_cast) return false;
+      break;
+    default:
+      return false;
+  }
+  for (const auto& c : e.children)
+    if (!null_when_outer_null(*c, width)) return false;
+  return true;
+}
+
+}  // namespace
+
+ExpressionPtr Binder::Impl::bind_correlated_condition(const Expr& c,
+                                                      const std::vector<ColumnBinding>& inner,
+                                                      Scope& outer_alone, int width) {
+  Scope inner_scope;
+  inner_scope.columns = inner;
+  inner_scope.outer = &outer_alone;
+  Correlation local;
+  inner_scope.correlation = &local;
+  BindContext rctx;
+  rctx.scope = &inner_scope;
+  ExpressionPtr b = to_boolean(bind(c, rctx), c.pos, "WHERE");
+  if (contains_subquery(*b)) return nullptr;
+  shift_columns_by(*b, width);
+  return substitute_outer(std::move(b), local);
+}
+
+// (SELECT agg(..) FROM s WHERE <conditions reading t>) when not every condition reading t is
+// a key equality (s.d <= t.d; s.k = t.k AND s.g <> t.g): the distinct values of the outer
+// columns those conditions read (the domain, taken from the relation of t's plan that holds
+// them) are joined to s's rows by the conditions, the result is grouped by the domain and
+// LEFT JOINed to t on it. Every condition must be NULL (or never TRUE) when an outer column
+// it reads is NULL: an outer row with a NULL there then has no rows, as the LEFT JOIN gives
+// it, and a domain value with a NULL forms no group.
+ExpressionPtr Binder::Impl::join_scalar_aggregate_by_domain(const Expr& sq,
+                                                            CorrelatedConditions& cc,
+                                                            PlanPtr& plan, Scope& scope) {
+  const Query& q = *sq.subquery;
+  const Select& sub = *q.select;
+  int width = int(plan->output.size());
+  Scope outer_alone = scope;
+  outer_alone.outer = nullptr;
+  outer_alone.correlation = nullptr;
+  // The conditions over [outer columns, inner columns], the inner ones being `from`'s.
+  auto bind_conditions = [&](const std::vector<ColumnBinding>& from,
+                             std::vector<ExpressionPtr>& out) {
+    for (const Expr* c : cc.correlated) {
+      ExpressionPtr b = bind_correlated_condition(*c, from, outer_alone, width);
+      if (!b) return false;
+      out.push_back(std::move(b));
+    }
+    return true;
+  };
+  std::vector<ExpressionPtr> probe_conditions;
+  {
+    ExpressionPtr rest;
+    Relation probe = from_clause(sub.from, {}, nullptr, nullptr, &rest);
+    if (!bind_conditions(probe.columns, probe_conditions)) return nullptr;
+  }
+  std::vector<int> domain;  // the outer columns the conditions read
+  for (const auto& c : probe_conditions) {
+    if (!null_when_outer_null(*c, width)) return nullptr;
+    std::vector<int> cols;
+    exec::collect_columns(*c, cols);
+    for (int col : cols)
+      if (col < width) domain.push_back(col);
+  }
+  std::sort(domain.begin(), domain.end());
+  domain.erase(std::unique(domain.begin(), domain.end()), domain.end());
+  if (domain.empty()) return nullptr;
+  std::vector<int> at = domain;
+  const PlanNode* source = key_relation(*plan, at);
+  if (!source) {
+    source = plan.get();
+    at = domain;
+  }
+  PlanPtr copy = exec::copy_plan(*source);
+  if (!copy) return nullptr;
+  // The domain: DISTINCT over those columns.
+  auto values = node(PlanKind::kAggregate);
+  for (size_t i = 0; i < at.size(); ++i) {
+    const columnar::Field& f = copy->output[size_t(at[i])];
+    values->group_keys.push_back(exec::make_column_ref(at[i], f.type, f.name));
+    values->output.emplace_back("#domain" + std::to_string(i), f.type);
+  }
+  values->estimated_rows = copy->estimated_rows;
+  values->children.push_back(std::move(copy));
+  auto shared_domain = std::make_shared<PlanPtr>(std::move(values));
+  bool joined = false;
+  SelectHooks hooks;
+  hooks.skip_where = cc.correlated;
+  hooks.key_columns = domain.size();
+  hooks.reduce_from = [&, shared_domain](Relation& from) {
+    std::vector<ExpressionPtr> conditions;
+    if (!bind_conditions(from.columns, conditions))
+      bind_error(sq.pos, "the subquery's correlated conditions read a subquery");
+    // Over the join's columns: the inner ones first, then the domain's.
+    int inner_width = int(from.columns.size());
+    std::vector<int> mapping(size_t(width) + size_t(inner_width), -1);
+    for (int i = 0; i < inner_width; ++i) mapping[size_t(width + i)] = i;
+    for (size_t d = 0; d < domain.size(); ++d) mapping[size_t(domain[d])] = inner_width + int(d);
+    auto join = node(PlanKind::kNestedLoopJoin);
+    join->join_type = exec::JoinKind::kInner;
+    std::vector<ExpressionPtr> residual;
+    auto side = [&](const exec::Expression& e) {  // 1 inner only, 2 outer only, 0 else
+      std::vector<int> cols;
+      exec::collect_columns(e, cols);
+      if (cols.empty()) return 0;
+      bool inner = false, outer = false;
+      for (int c : cols) (c < width ? outer : inner) = true;
+      return inner && !outer ? 1 : (outer && !inner ? 2 : 0);
+    };
+    for (auto& c : conditions) {
+      int a = c->op == ExprOp::kEqual ? side(*c->children[0]) : 0;
+      int b = c->op == ExprOp::kEqual ? side(*c->children[1]) : 0;
+      exec::remap_columns(*c, mapping);
+      if (a && b && a != b) {
+        ExpressionPtr lk = std::move(c->children[a == 1 ? 0 : 1]);
+        ExpressionPtr rk = std::move(c->children[a == 1 ? 1 : 0]);
+        shift_columns_by(*rk, -inner_width);
+        if (!unify_keys(lk, rk, sq.pos))
+          bind_error(sq.pos, "the subquery's correlation keys have no common type");
+        join->left_keys.push_back(std::move(lk));
+        join->right_keys.push_back(std::move(rk));
+        continue;
+      }
+      residual.push_back(std::move(c));
+    }
+    if (!join->left_keys.empty()) join->kind = PlanKind::kHashJoin;
+    join->residual = exec::make_conjunction(residual);
+    PlanPtr dom = std::move(*shared_domain);
+    join->output = from.plan->output;
+    join->output.insert(join->output.end(), dom->output.begin(), dom->output.end());
+    join->estimated_rows = from.plan->estimated_rows;
+    for (const auto& f : dom->output) from.columns.push_back({"", f.name, f.type, true});
+    join->children.push_back(std::move(from.plan));
+    join->children.push_back(std::move(dom));
+    from.plan = std::move(join);
+    joined = true;
+  };
+  BoundQuery grouped = select(sub, q, nullptr, nullptr, &hooks);
+  if (!joined) return nullptr;
+  std::vector<ExpressionPtr> lk, rk;
+  for (size_t d = 0; d < domain.size(); ++d) {
+    lk.push_back(exec::make_column_ref(domain[d], plan->output[size_t(domain[d])].type, "#domain"));
+    rk.push_back(column(*grouped.plan, int(d)));
+    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
+  }
+  return attach_scalar_aggregate(sq, cc, std::move(grouped), domain.size(), std::move(lk),
+                                 std::move(rk), plan, scope);
 }
 
 // [NOT] EXISTS (SELECT .. FROM s WHERE s.k = t.k [AND s.x < t.y]): a MARK join on the keys,
@@ -393,17 +582,9 @@ ExpressionPtr Binder::Impl::join_exists(const Expr& sq, CorrelatedConditions& cc
   outer_alone.outer = nullptr;
   outer_alone.correlation = nullptr;
   for (const Expr* c : cc.residual) {
-    Scope inner_scope;
-    inner_scope.columns = inner.columns;
-    inner_scope.outer = &outer_alone;
-    Correlation local;
-    inner_scope.correlation = &local;
-    BindContext rctx;
-    rctx.scope = &inner_scope;
-    ExpressionPtr b = to_boolean(bind(*c, rctx), c->pos, "WHERE");
-    if (contains_subquery(*b)) return nullptr;
-    shift_columns_by(*b, width);
-    residual.push_back(substitute_outer(std::move(b), local));
+    ExpressionPtr b = bind_correlated_condition(*c, inner.columns, outer_alone, width);
+    if (!b) return nullptr;
+    residual.push_back(std::move(b));
   }
   Scope is;
   is.columns = inner.columns;
