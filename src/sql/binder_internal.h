@@ -254,6 +254,11 @@ struct Binder::Impl {
   exec::ExpressionPtr bind_correlated_condition(const Expr& c,
                                                 const std::vector<ColumnBinding>& inner,
                                                 Scope& outer_alone, int width);
+  bool outer_domain(const Select& sub, const CorrelatedConditions& cc,
+                    const exec::PlanNode& outer, Scope& outer_alone, std::vector<int>& columns,
+                    exec::PlanPtr& domain);
+  exec::ExpressionPtr join_exists_by_domain(const Expr& sq, CorrelatedConditions& cc,
+                                            exec::PlanPtr& plan, BindContext& ctx);
   exec::ExpressionPtr join_scalar_aggregate_by_domain(const Expr& sq, CorrelatedConditions& cc,
                                                       exec::PlanPtr& plan, Scope& scope);
   // A grouped scalar aggregate (its keys first, then its value) LEFT JOINed to `plan` on

@@ -286,7 +286,8 @@ ExpressionPtr Binder::Impl::join_subquery(const Expr& sq, PlanPtr& plan, BindCon
   if (cc.correlated.empty()) return nullptr;  // not correlated: it runs once
   bool by_keys = !cc.inner_keys.empty() && cc.residual.empty();
   if (sq.kind == ExprKind::kExists)
-    return cc.inner_keys.empty() ? nullptr : join_exists(sq, cc, plan, ctx);
+    return cc.inner_keys.empty() ? join_exists_by_domain(sq, cc, plan, ctx)
+                                 : join_exists(sq, cc, plan, ctx);
   if (!single_item(sub) || sub.distinct) return nullptr;
   const Expr& item = *sub.items[0].expr;
   if (has_window(item)) return nullptr;
@@ -441,66 +442,151 @@ ExpressionPtr Binder::Impl::bind_correlated_condition(const Expr& c,
   return substitute_outer(std::move(b), local);
 }
 
+namespace {
+
+// `scope` without its enclosing scopes: outer references bind to its own columns.
+Scope outer_only(const Scope& scope) {
+  Scope s = scope;
+  s.outer = nullptr;
+  s.correlation = nullptr;
+  return s;
+}
+
+// Join keys between the outer plan's domain columns and the first columns of `right` (the
+// domain's values, grouped or matched), in their common types.
+bool domain_keys(const PlanNode& outer, const PlanNode& right, const std::vector<int>& domain,
+                 std::vector<ExpressionPtr>& lk, std::vector<ExpressionPtr>& rk,
+                 const SourcePos& pos) {
+  for (size_t d = 0; d < domain.size(); ++d) {
+    lk.push_back(exec::make_column_ref(domain[d], outer.output[size_t(domain[d])].type, "#domain"));
+    rk.push_back(column(right, int(d)));
+    if (!unify_keys(lk.back(), rk.back(), pos)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// The outer columns a subquery's correlated conditions read and their distinct values, for
+// conditions that are not all key equalities: `columns` (outer column indices) and `plan`
+// (DISTINCT over them, from the relation of the outer plan that holds them). False when a
+// condition may be TRUE for a NULL outer value, reads a subquery, or the plan cannot be
+// read twice.
+bool Binder::Impl::outer_domain(const Select& sub, const CorrelatedConditions& cc,
+                                const PlanNode& outer, Scope& outer_alone,
+                                std::vector<int>& columns, PlanPtr& domain) {
+  int width = int(outer.output.size());
+  ExpressionPtr rest;
+  Relation probe = from_clause(sub.from, {}, nullptr, nullptr, &rest);
+  columns.clear();
+  for (const Expr* c : cc.correlated) {
+    ExpressionPtr b = bind_correlated_condition(*c, probe.columns, outer_alone, width);
+    if (!b || !null_when_outer_null(*b, width)) return false;
+    std::vector<int> cols;
+    exec::collect_columns(*b, cols);
+    for (int col : cols)
+      if (col < width) columns.push_back(col);
+  }
+  std::sort(columns.begin(), columns.end());
+  columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+  if (columns.empty()) return false;
+  std::vector<int> at = columns;
+  const PlanNode* source = key_relation(outer, at);
+  if (!source) {
+    source = &outer;
+    at = columns;
+  }
+  PlanPtr copy = exec::copy_plan(*source);
+  if (!copy) return false;
+  domain = node(PlanKind::kAggregate);
+  for (size_t i = 0; i < at.size(); ++i) {
+    const columnar::Field& f = copy->output[size_t(at[i])];
+    domain->group_keys.push_back(exec::make_column_ref(at[i], f.type, f.name));
+    domain->output.emplace_back("#domain" + std::to_string(i), f.type);
+  }
+  domain->estimated_rows = copy->estimated_rows;
+  domain->children.push_back(std::move(copy));
+  return true;
+}
+
+namespace {
+
+// The join of a subquery's FROM rows (`inner`, `inner_width` columns) with the domain of the
+// outer columns `columns` by the correlated `conditions` (over [the `width` outer columns,
+// the inner ones]): equalities between an inner and an outer side as hash keys, the rest a
+// residual. An INNER join with the inner rows first and the domain after, or (semi) the
+// domain values some inner row matches.
+PlanPtr join_with_domain(PlanPtr inner, int inner_width, PlanPtr domain,
+                         const std::vector<int>& columns,
+                         std::vector<ExpressionPtr> conditions, int width, bool semi,
+                         const SourcePos& pos) {
+  int dw = int(columns.size());
+  // Over the join's columns: [inner, domain], or [domain, inner] for the semi join.
+  int inner_at = semi ? dw : 0, domain_at = semi ? 0 : inner_width;
+  std::vector<int> mapping(size_t(width) + size_t(inner_width), -1);
+  for (int i = 0; i < inner_width; ++i) mapping[size_t(width + i)] = inner_at + i;
+  for (int d = 0; d < dw; ++d) mapping[size_t(columns[size_t(d)])] = domain_at + d;
+  auto join = node(PlanKind::kNestedLoopJoin);
+  join->join_type = semi ? exec::JoinKind::kSemi : exec::JoinKind::kInner;
+  std::vector<ExpressionPtr> residual;
+  auto side = [&](const exec::Expression& e) {  // 1 inner only, 2 outer only, 0 else
+    std::vector<int> cols;
+    exec::collect_columns(e, cols);
+    if (cols.empty()) return 0;
+    bool in = false, out = false;
+    for (int c : cols) (c < width ? out : in) = true;
+    return in && !out ? 1 : (out && !in ? 2 : 0);
+  };
+  for (auto& c : conditions) {
+    int a = c->op == ExprOp::kEqual ? side(*c->children[0]) : 0;
+    int b = c->op == ExprOp::kEqual ? side(*c->children[1]) : 0;
+    exec::remap_columns(*c, mapping);
+    if (a && b && a != b) {
+      // The left input's side, then the right's.
+      bool inner_left = !semi;
+      ExpressionPtr ik = std::move(c->children[a == 1 ? 0 : 1]);
+      ExpressionPtr ok = std::move(c->children[a == 1 ? 1 : 0]);
+      ExpressionPtr& lk = inner_left ? ik : ok;
+      ExpressionPtr& rk = inner_left ? ok : ik;
+      shift_columns_by(*rk, semi ? -dw : -inner_width);
+      if (!unify_keys(lk, rk, pos))
+        bind_error(pos, "the subquery's correlation keys have no common type");
+      join->left_keys.push_back(std::move(lk));
+      join->right_keys.push_back(std::move(rk));
+      continue;
+    }
+    residual.push_back(std::move(c));
+  }
+  if (!join->left_keys.empty()) join->kind = PlanKind::kHashJoin;
+  join->residual = exec::make_conjunction(residual);
+  PlanPtr& left = semi ? domain : inner;
+  PlanPtr& right = semi ? inner : domain;
+  join->output = left->output;
+  if (!semi) join->output.insert(join->output.end(), right->output.begin(), right->output.end());
+  join->estimated_rows = left->estimated_rows;
+  join->children.push_back(std::move(left));
+  join->children.push_back(std::move(right));
+  return join;
+}
+
+}  // namespace
+
 // (SELECT agg(..) FROM s WHERE <conditions reading t>) when not every condition reading t is
 // a key equality (s.d <= t.d; s.k = t.k AND s.g <> t.g): the distinct values of the outer
-// columns those conditions read (the domain, taken from the relation of t's plan that holds
-// them) are joined to s's rows by the conditions, the result is grouped by the domain and
-// LEFT JOINed to t on it. Every condition must be NULL (or never TRUE) when an outer column
-// it reads is NULL: an outer row with a NULL there then has no rows, as the LEFT JOIN gives
-// it, and a domain value with a NULL forms no group.
+// columns those conditions read (outer_domain) are joined to s's rows by the conditions, the
+// result is grouped by them and LEFT JOINed to t on them. Every condition is NULL (or never
+// TRUE) when an outer column it reads is NULL: an outer row with a NULL there has no rows,
+// as the LEFT JOIN gives it, and a domain value with a NULL forms no group.
 ExpressionPtr Binder::Impl::join_scalar_aggregate_by_domain(const Expr& sq,
                                                             CorrelatedConditions& cc,
                                                             PlanPtr& plan, Scope& scope) {
   const Query& q = *sq.subquery;
   const Select& sub = *q.select;
   int width = int(plan->output.size());
-  Scope outer_alone = scope;
-  outer_alone.outer = nullptr;
-  outer_alone.correlation = nullptr;
-  // The conditions over [outer columns, inner columns], the inner ones being `from`'s.
-  auto bind_conditions = [&](const std::vector<ColumnBinding>& from,
-                             std::vector<ExpressionPtr>& out) {
-    for (const Expr* c : cc.correlated) {
-      ExpressionPtr b = bind_correlated_condition(*c, from, outer_alone, width);
-      if (!b) return false;
-      out.push_back(std::move(b));
-    }
-    return true;
-  };
-  std::vector<ExpressionPtr> probe_conditions;
-  {
-    ExpressionPtr rest;
-    Relation probe = from_clause(sub.from, {}, nullptr, nullptr, &rest);
-    if (!bind_conditions(probe.columns, probe_conditions)) return nullptr;
-  }
-  std::vector<int> domain;  // the outer columns the conditions read
-  for (const auto& c : probe_conditions) {
-    if (!null_when_outer_null(*c, width)) return nullptr;
-    std::vector<int> cols;
-    exec::collect_columns(*c, cols);
-    for (int col : cols)
-      if (col < width) domain.push_back(col);
-  }
-  std::sort(domain.begin(), domain.end());
-  domain.erase(std::unique(domain.begin(), domain.end()), domain.end());
-  if (domain.empty()) return nullptr;
-  std::vector<int> at = domain;
-  const PlanNode* source = key_relation(*plan, at);
-  if (!source) {
-    source = plan.get();
-    at = domain;
-  }
-  PlanPtr copy = exec::copy_plan(*source);
-  if (!copy) return nullptr;
-  // The domain: DISTINCT over those columns.
-  auto values = node(PlanKind::kAggregate);
-  for (size_t i = 0; i < at.size(); ++i) {
-    const columnar::Field& f = copy->output[size_t(at[i])];
-    values->group_keys.push_back(exec::make_column_ref(at[i], f.type, f.name));
-    values->output.emplace_back("#domain" + std::to_string(i), f.type);
-  }
-  values->estimated_rows = copy->estimated_rows;
-  values->children.push_back(std::move(copy));
+  Scope outer_alone = outer_only(scope);
+  std::vector<int> domain;
+  PlanPtr values;
+  if (!outer_domain(sub, cc, *plan, outer_alone, domain, values)) return nullptr;
   auto shared_domain = std::make_shared<PlanPtr>(std::move(values));
   bool joined = false;
   SelectHooks hooks;
@@ -508,62 +594,58 @@ ExpressionPtr Binder::Impl::join_scalar_aggregate_by_domain(const Expr& sq,
   hooks.key_columns = domain.size();
   hooks.reduce_from = [&, shared_domain](Relation& from) {
     std::vector<ExpressionPtr> conditions;
-    if (!bind_conditions(from.columns, conditions))
-      bind_error(sq.pos, "the subquery's correlated conditions read a subquery");
-    // Over the join's columns: the inner ones first, then the domain's.
-    int inner_width = int(from.columns.size());
-    std::vector<int> mapping(size_t(width) + size_t(inner_width), -1);
-    for (int i = 0; i < inner_width; ++i) mapping[size_t(width + i)] = i;
-    for (size_t d = 0; d < domain.size(); ++d) mapping[size_t(domain[d])] = inner_width + int(d);
-    auto join = node(PlanKind::kNestedLoopJoin);
-    join->join_type = exec::JoinKind::kInner;
-    std::vector<ExpressionPtr> residual;
-    auto side = [&](const exec::Expression& e) {  // 1 inner only, 2 outer only, 0 else
-      std::vector<int> cols;
-      exec::collect_columns(e, cols);
-      if (cols.empty()) return 0;
-      bool inner = false, outer = false;
-      for (int c : cols) (c < width ? outer : inner) = true;
-      return inner && !outer ? 1 : (outer && !inner ? 2 : 0);
-    };
-    for (auto& c : conditions) {
-      int a = c->op == ExprOp::kEqual ? side(*c->children[0]) : 0;
-      int b = c->op == ExprOp::kEqual ? side(*c->children[1]) : 0;
-      exec::remap_columns(*c, mapping);
-      if (a && b && a != b) {
-        ExpressionPtr lk = std::move(c->children[a == 1 ? 0 : 1]);
-        ExpressionPtr rk = std::move(c->children[a == 1 ? 1 : 0]);
-        shift_columns_by(*rk, -inner_width);
-        if (!unify_keys(lk, rk, sq.pos))
-          bind_error(sq.pos, "the subquery's correlation keys have no common type");
-        join->left_keys.push_back(std::move(lk));
-        join->right_keys.push_back(std::move(rk));
-        continue;
-      }
-      residual.push_back(std::move(c));
+    for (const Expr* c : cc.correlated) {
+      conditions.push_back(bind_correlated_condition(*c, from.columns, outer_alone, width));
+      if (!conditions.back()) bind_error(sq.pos, "the subquery's condition reads a subquery");
     }
-    if (!join->left_keys.empty()) join->kind = PlanKind::kHashJoin;
-    join->residual = exec::make_conjunction(residual);
+    int inner_width = int(from.columns.size());
     PlanPtr dom = std::move(*shared_domain);
-    join->output = from.plan->output;
-    join->output.insert(join->output.end(), dom->output.begin(), dom->output.end());
-    join->estimated_rows = from.plan->estimated_rows;
     for (const auto& f : dom->output) from.columns.push_back({"", f.name, f.type, true});
-    join->children.push_back(std::move(from.plan));
-    join->children.push_back(std::move(dom));
-    from.plan = std::move(join);
+    from.plan = join_with_domain(std::move(from.plan), inner_width, std::move(dom), domain,
+                                 std::move(conditions), width, false, sq.pos);
     joined = true;
   };
   BoundQuery grouped = select(sub, q, nullptr, nullptr, &hooks);
   if (!joined) return nullptr;
   std::vector<ExpressionPtr> lk, rk;
-  for (size_t d = 0; d < domain.size(); ++d) {
-    lk.push_back(exec::make_column_ref(domain[d], plan->output[size_t(domain[d])].type, "#domain"));
-    rk.push_back(column(*grouped.plan, int(d)));
-    if (!unify_keys(lk.back(), rk.back(), sq.pos)) return nullptr;
-  }
+  if (!domain_keys(*plan, *grouped.plan, domain, lk, rk, sq.pos)) return nullptr;
   return attach_scalar_aggregate(sq, cc, std::move(grouped), domain.size(), std::move(lk),
                                  std::move(rk), plan, scope);
+}
+
+// [NOT] EXISTS (SELECT .. FROM s WHERE <conditions reading t>) without key equalities
+// (s.v > t.v + 6): the distinct values of the outer columns the conditions read that some
+// row of s matches (a semi join of those values with s), then a MARK join of t on them, so
+// that s is tested once per distinct value rather than once per outer row. The conditions
+// must be NULL or never TRUE for a NULL outer value (outer_domain), which EXISTS then
+// answers FALSE, as the MARK join does.
+ExpressionPtr Binder::Impl::join_exists_by_domain(const Expr& sq, CorrelatedConditions& cc,
+                                                  PlanPtr& plan, BindContext& ctx) {
+  const Select& sub = *sq.subquery->select;
+  for (const auto& it : sub.items)
+    if (it.expr->kind != ExprKind::kStar && contains_aggregate(*it.expr)) return nullptr;
+  if (ctx.aggregates) return nullptr;
+  Scope& scope = *ctx.scope;
+  int width = int(plan->output.size());
+  Scope outer_alone = outer_only(scope);
+  std::vector<int> domain;
+  PlanPtr values;
+  if (!outer_domain(sub, cc, *plan, outer_alone, domain, values)) return nullptr;
+  Relation inner = filtered_from(sub.from, cc.inner, nullptr, nullptr);
+  std::vector<ExpressionPtr> conditions;
+  for (const Expr* c : cc.correlated) {
+    conditions.push_back(bind_correlated_condition(*c, inner.columns, outer_alone, width));
+    if (!conditions.back()) return nullptr;
+  }
+  PlanPtr matched = join_with_domain(std::move(inner.plan), int(inner.columns.size()),
+                                     std::move(values), domain, std::move(conditions), width,
+                                     true, sq.pos);
+  std::vector<ExpressionPtr> lk, rk;
+  if (!domain_keys(*plan, *matched, domain, lk, rk, sq.pos)) return nullptr;
+  int mark = attach(plan, scope, std::move(matched), exec::JoinKind::kMark, std::move(lk),
+                    std::move(rk));
+  ExpressionPtr v = column(*plan, mark);
+  return sq.negated ? unary(ExprOp::kNot, std::move(v)) : std::move(v);
 }
 
 // [NOT] EXISTS (SELECT .. FROM s WHERE s.k = t.k [AND s.x < t.y]): a MARK join on the keys,
@@ -578,9 +660,7 @@ ExpressionPtr Binder::Impl::join_exists(const Expr& sq, CorrelatedConditions& cc
   Relation inner = filtered_from(sub.from, cc.inner, nullptr, nullptr);
   int width = int(plan->output.size());
   std::vector<ExpressionPtr> residual;
-  Scope outer_alone = scope;
-  outer_alone.outer = nullptr;
-  outer_alone.correlation = nullptr;
+  Scope outer_alone = outer_only(scope);
   for (const Expr* c : cc.residual) {
     ExpressionPtr b = bind_correlated_condition(*c, inner.columns, outer_alone, width);
     if (!b) return nullptr;
