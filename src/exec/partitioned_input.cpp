@@ -10,12 +10,13 @@ using columnar::Batch;
 
 PartitionedCollector::PartitionedCollector(ExecContext& ctx, columnar::Schema schema,
                                            RowHasher hasher, std::string what,
-                                           std::string cannot_spill)
+                                           std::string cannot_spill, int64_t row_overhead)
     : ctx_(ctx),
       schema_(std::move(schema)),
       hasher_(std::move(hasher)),
       what_(std::move(what)),
-      cannot_spill_(std::move(cannot_spill)) {}
+      cannot_spill_(std::move(cannot_spill)),
+      row_overhead_(row_overhead) {}
 
 PartitionedCollector::~PartitionedCollector() {
   if (held_) ctx_.hold(-held_, what_.c_str());
@@ -30,7 +31,7 @@ void PartitionedCollector::consume(Batch&& b, int) {
     std::lock_guard<std::mutex> lock(mu_);
     parts = parts_.get();
     if (!parts) {
-      int64_t bytes = batch_memory(b);
+      int64_t bytes = batch_memory(b) + b.num_rows() * row_overhead_;
       if (hasher_ && ctx_.would_exceed(bytes, spill_share(0))) {
         spill_locked();
         parts = parts_.get();
@@ -89,7 +90,7 @@ void process_partition(ExecContext& ctx, const PartitionedWork& work,
     auto reader = std::make_unique<SpillFile::Reader>(*files[s]);
     Batch b;
     while (reader->next(b)) {
-      int64_t bytes = batch_memory(b);
+      int64_t bytes = batch_memory(b) + b.num_rows() * work.row_overhead;
       if (level <= SpillPartitions::kMaxLevel && ctx.would_exceed(bytes, spill_share(level))) {
         // Too large: every side of this partition goes to partitions by the next hash bits.
         std::vector<std::unique_ptr<SpillPartitions>> parts;

@@ -30,8 +30,11 @@ inline double spill_share(int level) { return 1.0 - 1.0 / double(int64_t(2) << l
 // thread-safe.
 class PartitionedCollector : public Consumer {
  public:
+  // `row_overhead`: bytes per row the operator will hold beside the rows when it processes
+  // them (a sort's records), counted with the rows as they arrive.
   PartitionedCollector(ExecContext& ctx, columnar::Schema schema, RowHasher hasher,
-                       std::string what, std::string cannot_spill = {});
+                       std::string what, std::string cannot_spill = {},
+                       int64_t row_overhead = 0);
   ~PartitionedCollector() override;
   PartitionedCollector(const PartitionedCollector&) = delete;
   PartitionedCollector& operator=(const PartitionedCollector&) = delete;
@@ -53,6 +56,7 @@ class PartitionedCollector : public Consumer {
   RowHasher hasher_;
   std::string what_;
   std::string cannot_spill_;
+  int64_t row_overhead_;
   std::mutex mu_;
   std::vector<columnar::Batch> batches_;
   int64_t held_ = 0;
@@ -70,6 +74,7 @@ struct PartitionedWork {
   std::string unit;
   std::vector<columnar::Schema> schemas;  // per side
   std::vector<RowHasher> hashers;         // per side, hashing alike
+  int64_t row_overhead = 0;               // as PartitionedCollector's, for every side
   // Called with one partition's rows of every side (a batch per side, in memory).
   std::function<void(std::vector<columnar::Batch>& sides)> process;
 };

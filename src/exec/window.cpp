@@ -14,6 +14,7 @@
 
 #include "exec/expression_evaluator.h"
 #include "exec/key_index.h"
+#include "exec/normalized_sort.h"
 #include "exec/operator.h"
 #include "exec/partitioned_input.h"
 #include "exec/row_comparator.h"
@@ -423,8 +424,18 @@ void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
     what = fmt::format("window (PARTITION BY {})", by);
   }
   columnar::Schema schema = node.children[0]->schema();
+  // Each window call sorts all the rows by its PARTITION BY and ORDER BY keys in turn: the
+  // largest of those sorts' records is held beside the rows for a moment.
+  int64_t sort_bytes = 0;
+  for (const auto& w : node.windows) {
+    std::vector<DataType> sort_types;
+    for (const auto& e : w.partition_by) sort_types.push_back(e->type);
+    for (const auto& k : w.order_by) sort_types.push_back(k.expr->type);
+    sort_bytes = std::max(sort_bytes, sort_bytes_per_row(sort_types));
+  }
   PartitionedCollector collect(ctx, schema, hasher, what,
-                               keys.empty() ? cannot_spill_message(node, ctx) : std::string());
+                               keys.empty() ? cannot_spill_message(node, ctx) : std::string(),
+                               sort_bytes);
   produce(*node.children[0], ctx, collect);
   if (SpillPartitions* parts = collect.partitions()) {
     PartitionedWork work;
@@ -433,6 +444,7 @@ void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
     work.unit = "the rows of one PARTITION BY value";
     work.schemas = {schema};
     work.hashers = {hasher};
+    work.row_overhead = sort_bytes;
     work.process = [&](std::vector<Batch>& sides) {
       emit_windowed(node, std::move(sides[0]), ctx.threads(), out);
     };

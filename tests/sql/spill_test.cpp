@@ -100,6 +100,23 @@ TEST(Spill, WindowsAndSetOperationsSpillOnTheirOwnLine) {
   EXPECT_EQ(single_int(*s, intersect), 15000);
 }
 
+// Narrow rows need more for their sort's records (key words, a merge buffer, the order)
+// than for their values: a window counts those records with the rows, so 400 K BIGINTs that
+// would fit an 8 MB limit alone spill once their sort is counted.
+TEST(Spill, WindowSortRecordsCountAgainstTheLimit) {
+  SessionOptions o;
+  o.in_memory = true;
+  o.threads = 2;
+  Session s(o);
+  s.execute_one("SET memory_limit = '8MB'");
+  const char* window =
+      "SELECT count(*), sum(r) FROM (SELECT row_number() OVER (PARTITION BY i % 100 ORDER BY i "
+      "DESC) AS r FROM range(0, 400000) t(i))";
+  EXPECT_NE(operator_line(explain_analyze(s, window), "WINDOW").find("spilled "),
+            std::string::npos);
+  EXPECT_EQ(single_int(s, window), 400000);
+}
+
 TEST(Spill, TempDirectoryHoldsSpillsOnlyWhileTheQueryRuns) {
   fs::path dir = fs::temp_directory_path() / fmt::format("floe-spill-sql-test-{}", ::getpid());
   fs::remove_all(dir);
