@@ -162,6 +162,8 @@ void encode(const KeyField& f, int64_t from, int64_t to, uint8_t* records, size_
 
 // Inputs of at least this many rows are sorted in slices on several threads, then merged.
 constexpr int64_t kParallelRows = 1 << 16;
+// The most rows a LIMIT keeps for which they are selected with a heap.
+constexpr int64_t kHeapLimit = 4096;
 
 template <int N>
 std::vector<uint32_t> sort_records(const std::vector<KeyField>& fields, bool exact,
@@ -184,7 +186,9 @@ std::vector<uint32_t> sort_records(const std::vector<KeyField>& fields, bool exa
     int c = ties.compare(ra, rb);
     return c ? c < 0 : ra < rb;
   };
-  bool partial = limit >= 0 && limit < rows;
+  // A heap of the first `limit` rows (partial_sort) pays off only for a few of them: past
+  // that the whole input is sorted (on every thread) and cut.
+  bool partial = limit >= 0 && limit < rows && limit <= kHeapLimit;
   // Slices of the input, each encoded and sorted by one task; then neighbours are merged
   // pairwise until one remains. The row index in every record makes the order total, so
   // the result does not depend on the slicing.
@@ -209,7 +213,6 @@ std::vector<uint32_t> sort_records(const std::vector<KeyField>& fields, bool exa
       }
     });
   });
-  if (partial) records.resize(size_t(limit));
   std::vector<Record> merged;
   while (bounds.size() > 2) {
     merged.resize(records.size());
@@ -232,6 +235,7 @@ std::vector<uint32_t> sort_records(const std::vector<KeyField>& fields, bool exa
     records.swap(merged);
     bounds = std::move(next);
   }
+  if (limit >= 0 && limit < rows) records.resize(size_t(limit));
   std::vector<uint32_t> order(records.size());
   for (size_t i = 0; i < records.size(); ++i) order[i] = uint32_t(records[i][N - 1]);
   return order;

@@ -120,7 +120,13 @@ std::vector<uint32_t> sorted_order(const std::vector<SortColumn>& keys, int64_t 
     return c ? c < 0 : a < b;
   };
   if (limit >= 0 && limit < rows) {
-    std::partial_sort(order.begin(), order.begin() + limit, order.end(), less);
+    // A heap pays off for a few rows; for many, select them first, then sort those.
+    if (limit <= 4096) {
+      std::partial_sort(order.begin(), order.begin() + limit, order.end(), less);
+    } else {
+      std::nth_element(order.begin(), order.begin() + limit, order.end(), less);
+      std::sort(order.begin(), order.begin() + limit, less);
+    }
     order.resize(size_t(limit));
   } else {
     std::sort(order.begin(), order.end(), less);

@@ -195,6 +195,9 @@ TEST(NormalizedSort, SlicesSortedOnSeveralThreadsMergeIntoTheSameOrder) {
     EXPECT_EQ(sorted_order(exact, n, -1, threads), reference_order(exact, n, -1));
     EXPECT_EQ(sorted_order(with_ties, n, -1, threads), reference_order(with_ties, n, -1));
     EXPECT_EQ(sorted_order(with_ties, n, 1000, threads), reference_order(with_ties, n, 1000));
+    // A LIMIT past the heap's size: the whole input sorted in slices, merged, then cut.
+    EXPECT_EQ(sorted_order(exact, n, 100000, threads), reference_order(exact, n, 100000));
+    EXPECT_EQ(sorted_order(with_ties, n, 20000, threads), reference_order(with_ties, n, 20000));
   }
 }
 
