@@ -2,7 +2,7 @@
 # floe's test command (README, .ci/run): installs what it needs, builds, and runs every
 # tier: unit tests under ASan/UBSan, Parquet conformance and interop against pyarrow and
 # DuckDB (SQL results differentially against DuckDB too), the sqllogictest corpus against
-# its baseline, Spark as an Iceberg peer on floe's own catalog, and a bounded fuzzing run of
+# its baseline (floe's own .test files once more under the sanitizers), Spark as an Iceberg peer on floe's own catalog, and a bounded fuzzing run of
 # every reader of untrusted bytes. FLOE_FUZZ_SECONDS (default 60 per target) bounds the
 # fuzzing; FLOE_SKIP_SPARK=1 skips the Spark tier (for developers; the summary then says so).
 set -euo pipefail
@@ -52,6 +52,11 @@ else
 fi
 build/release/floe sqllogictest "${slt_args[@]}" \
   "${FLOE_TESTDATA:-../shared/testdata}/sqllogictest/test" tests/sql | tee "$logs/sqllogictest.log"
+
+step "SQL logic tests of floe's dialect under AddressSanitizer/UndefinedBehaviorSanitizer"
+# floe's own .test files (not the corpus, which is large) through the sanitized build: a
+# memory error or undefined behaviour in an operator stops the run here.
+build/asan/floe sqllogictest "${slt_args[@]}" tests/sql | tee "$logs/sqllogictest-asan.log"
 
 step "Spark interop tier (pytest: Spark with the Iceberg runtime on floe's catalog)"
 if [ "${FLOE_SKIP_SPARK:-0}" = 1 ]; then

@@ -147,8 +147,11 @@ void decimal_op(ExprOp op, const Operand& a, const Operand& b, __int128* out, in
                               [](__int128 p, __int128 q, int64_t) { return __int128(U(p) + U(q)); });
         break;
       }
-      binary_loop<__int128>(a, b, out, rows,
-                            [&](__int128 p, __int128 q, int64_t i) { return check(p + q, i); });
+      binary_loop<__int128>(a, b, out, rows, [&](__int128 p, __int128 q, int64_t i) {
+        __int128 r;
+        if (__builtin_add_overflow(p, q, &r) && valid(i)) overflow("decimal");
+        return check(r, i);
+      });
       break;
     case ExprOp::kSubtract:
       if (std::max(pa, pb) < 38) {
@@ -156,8 +159,11 @@ void decimal_op(ExprOp op, const Operand& a, const Operand& b, __int128* out, in
                               [](__int128 p, __int128 q, int64_t) { return __int128(U(p) - U(q)); });
         break;
       }
-      binary_loop<__int128>(a, b, out, rows,
-                            [&](__int128 p, __int128 q, int64_t i) { return check(p - q, i); });
+      binary_loop<__int128>(a, b, out, rows, [&](__int128 p, __int128 q, int64_t i) {
+        __int128 r;
+        if (__builtin_sub_overflow(p, q, &r) && valid(i)) overflow("decimal");
+        return check(r, i);
+      });
       break;
     case ExprOp::kMultiply:
       if (pa + pb <= 38) {
