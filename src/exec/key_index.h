@@ -69,15 +69,23 @@ class KeyIndex {
   }
   // find() of every row into ids[0 .. keys.rows()), with the memory reads overlapped.
   void find_all(const KeyBatch& keys, int64_t* ids) const;
+  // find_or_insert() of a row's packed key (generic_row -1) or row-encoded key with its hash,
+  // copied out of their KeyBatch: a partitioned build gathers each partition's keys so.
+  uint32_t find_or_insert_packed(const PackedKey& k, uint64_t h, bool& inserted) {
+    return insert_packed(k, h, inserted);
+  }
+  uint32_t find_or_insert_generic(std::string_view k, uint64_t h, bool& inserted) {
+    return insert_generic(k, h, inserted);
+  }
   // find_or_insert() of every row: ids[i] == size() before row i means it was inserted.
   void find_or_insert_all(const KeyBatch& keys, uint32_t* ids);
   // Room for `packed` packed keys and `generic` others of `generic_bytes` bytes in all
   // without growing (a join's build side knows its keys before it inserts).
   void reserve(size_t packed, size_t generic, size_t generic_bytes);
   // Starts loading the slot of row `i`'s key into the cache.
-  void prefetch(const KeyBatch& keys, size_t i) const {
-    __builtin_prefetch(&slots_[keys.hashes[i] & mask_]);
-  }
+  void prefetch(const KeyBatch& keys, size_t i) const { prefetch_hash(keys.hashes[i]); }
+  // Starts loading the slot of a packed key of hash `h`.
+  void prefetch_hash(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
   size_t size() const { return size_; }
   size_t memory_bytes() const;
 

@@ -12,9 +12,18 @@ namespace {
 // Rows ahead whose slot is loaded while a row is inserted or found (see key_index.cpp).
 constexpr size_t kAhead = 16;
 
+// A build row's key, copied out of its batch's KeyBatch so that a partition's worker reads
+// its keys in sequence rather than picking them out of every batch.
+struct BuildKey {
+  PackedKey packed;  // when generic < 0
+  uint64_t hash;
+  uint32_t row;     // in its batch
+  int32_t generic;  // its row in the batch's row-encoded keys, or -1
+};
+
 // One batch's rows of one partition.
 struct PartitionRows {
-  std::vector<uint32_t> rows;  // in row order
+  std::vector<BuildKey> keys;  // in row order
   size_t generic = 0;          // of them, keys that do not pack
   size_t generic_bytes = 0;
 };
@@ -28,9 +37,10 @@ bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) 
   const int64_t n = first_row.back();
   size_t parts = 1;
   if (threads >= 2 && n >= kParallelRows) {
-    // A few partitions per worker, so that one holding more rows than the others (a frequent
-    // key) does not leave the rest waiting.
-    while (parts < size_t(threads) * 4) parts *= 2;
+    // Two partitions per worker, so that one holding more rows than the others (a frequent
+    // key) leaves the rest less idle; more would cost memory traffic, each partition's worker
+    // writing its rows' `next_` among every other partition's.
+    while (parts < size_t(threads) * 2) parts *= 2;
   } else {
     threads = 1;
   }
@@ -46,7 +56,7 @@ bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) 
   run_workers(keys.size(), threads, [&](size_t b, int) {
     const KeyBatch& k = keys[b];
     std::vector<PartitionRows>& mine = rows[b];
-    for (PartitionRows& p : mine) p.rows.reserve(k.rows() / parts + k.rows() / (parts * 8) + 16);
+    for (PartitionRows& p : mine) p.keys.reserve(k.rows() / parts + k.rows() / (parts * 8) + 16);
     for (size_t i = 0; i < k.rows(); ++i) {
       if (k.has_null[i]) {
         next_[size_t(first_row[b]) + i] = -1;
@@ -54,8 +64,9 @@ bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) 
         continue;
       }
       PartitionRows& p = mine[partition_of(k.hashes[i])];
-      p.rows.push_back(uint32_t(i));
-      if (int32_t g = k.generic_row[i]; g >= 0) {
+      int32_t g = k.generic_row[i];
+      p.keys.push_back({g < 0 ? k.packed[i] : PackedKey{}, k.hashes[i], uint32_t(i), g});
+      if (g >= 0) {
         ++p.generic;
         p.generic_bytes += k.generic.key(size_t(g)).size();
       }
@@ -64,7 +75,7 @@ bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) 
   base_.assign(parts, 0);
   for (size_t p = 1; p < parts; ++p) {
     base_[p] = base_[p - 1];
-    for (const auto& batch : rows) base_[p] += int64_t(batch[p - 1].rows.size());
+    for (const auto& batch : rows) base_[p] += int64_t(batch[p - 1].keys.size());
   }
 
   // Each partition's table and chains. Rows go in in reverse so that each key's chain lists
@@ -72,7 +83,7 @@ bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) 
   run_workers(parts, threads, [&](size_t p, int) {
     size_t total = 0, generic = 0, generic_bytes = 0;
     for (const auto& batch : rows) {
-      total += batch[p].rows.size();
+      total += batch[p].keys.size();
       generic += batch[p].generic;
       generic_bytes += batch[p].generic_bytes;
     }
@@ -80,13 +91,16 @@ bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) 
     index.reserve(total - generic, generic, generic_bytes);
     int64_t* head = head_.get() + base_[p];
     for (size_t b = keys.size(); b-- > 0;) {
-      const KeyBatch& k = keys[b];
-      const std::vector<uint32_t>& r = rows[b][p].rows;
+      const std::vector<BuildKey>& r = rows[b][p].keys;
       for (size_t j = r.size(); j-- > 0;) {
-        if (j >= kAhead) index.prefetch(k, r[j - kAhead]);
+        if (j >= kAhead) index.prefetch_hash(r[j - kAhead].hash);
+        const BuildKey& key = r[j];
         bool inserted;
-        uint32_t id = index.find_or_insert(k, r[j], inserted);
-        int64_t row = first_row[b] + int64_t(r[j]);
+        uint32_t id = key.generic < 0
+                          ? index.find_or_insert_packed(key.packed, key.hash, inserted)
+                          : index.find_or_insert_generic(keys[b].generic.key(size_t(key.generic)),
+                                                         key.hash, inserted);
+        int64_t row = first_row[b] + int64_t(key.row);
         next_[size_t(row)] = inserted ? -1 : head[id];
         head[id] = row;
       }

@@ -18,8 +18,8 @@ using columnar::TypeId;
 
 constexpr int64_t kRows = 150000;
 
-// A key column of kRows rows: about three rows a key, every tenth NULL; `long_strings` makes
-// every seventh key too long to pack.
+// A key column of kRows rows: two to four rows a key, next to each other and in other batches,
+// every tenth NULL; `long_strings` makes every seventh key too long to pack.
 Column key_column(bool strings, bool long_strings) {
   Column c{DataType(strings ? TypeId::kString : TypeId::kInt64)};
   for (int64_t i = 0; i < kRows; ++i) {
@@ -27,7 +27,7 @@ Column key_column(bool strings, bool long_strings) {
       c.append_null();
       continue;
     }
-    int64_t k = (i * 7919) % 50000;
+    int64_t k = (i / 2 * 7919) % 50000;
     if (!strings) c.append<int64_t>(k);
     else if (long_strings && k % 7 == 0) c.append_string("a long key that does not pack " + std::to_string(k));
     else c.append_string(std::to_string(k));
