@@ -49,6 +49,7 @@ bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) 
   mask_ = parts - 1;
   head_ = std::make_unique_for_overwrite<int64_t[]>(size_t(std::max<int64_t>(n, 1)));
   next_ = std::make_unique_for_overwrite<int64_t[]>(size_t(std::max<int64_t>(n, 1)));
+  if (parts == 1) return build_in_one(keys, first_row);
 
   // Each batch's rows by partition.
   std::vector<std::vector<PartitionRows>> rows(keys.size(), std::vector<PartitionRows>(parts));
@@ -107,6 +108,36 @@ bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) 
     }
   });
   return has_null.load();
+}
+
+bool PartitionedKeyIndex::build_in_one(const std::vector<KeyBatch>& keys,
+                                       const std::vector<int64_t>& first_row) {
+  size_t generic = 0, generic_bytes = 0;
+  for (const KeyBatch& k : keys) {
+    generic += k.generic.rows();
+    generic_bytes += k.generic.bytes.size();
+  }
+  KeyIndex& index = parts_[0];
+  index.reserve(size_t(first_row.back()) - generic, generic, generic_bytes);
+  bool has_null = false;
+  // In reverse, as the partitions are built.
+  for (size_t b = keys.size(); b-- > 0;) {
+    const KeyBatch& k = keys[b];
+    for (size_t i = k.rows(); i-- > 0;) {
+      if (i >= kAhead) index.prefetch(k, i - kAhead);
+      int64_t row = first_row[b] + int64_t(i);
+      if (k.has_null[i]) {
+        next_[size_t(row)] = -1;
+        has_null = true;
+        continue;
+      }
+      bool inserted;
+      uint32_t id = index.find_or_insert(k, i, inserted);
+      next_[size_t(row)] = inserted ? -1 : head_[id];
+      head_[id] = row;
+    }
+  }
+  return has_null;
 }
 
 void PartitionedKeyIndex::find_all(const KeyBatch& keys, int64_t* ids) const {

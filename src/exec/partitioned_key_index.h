@@ -39,6 +39,9 @@ class PartitionedKeyIndex {
   // (SpillPartitions::partition_of) the top ones, so a spilled build side still splits.
   static constexpr int kShift = 32;
   size_t partition_of(uint64_t hash) const { return size_t(hash >> kShift) & mask_; }
+  // build() of one partition by the calling thread, straight from the batches' keys (no
+  // copy of them by partition). first_row[b]: the number of rows before batch b.
+  bool build_in_one(const std::vector<KeyBatch>& keys, const std::vector<int64_t>& first_row);
 
   std::vector<KeyIndex> parts_;
   // Per partition: its first id. A partition's ids have room for one per row of it, so its
