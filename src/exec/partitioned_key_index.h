@@ -17,7 +17,7 @@ class PartitionedKeyIndex {
  public:
   // Build sides with fewer rows are indexed in one partition by the calling thread: there
   // starting workers costs more than they save.
-  static constexpr int64_t kParallelRows = 65536;
+  static constexpr int64_t kParallelRows = 131072;
 
   PartitionedKeyIndex() : parts_(1), base_(1, 0) {}
 
