@@ -290,7 +290,7 @@ void index_build_side(const PlanNode& node, ExecContext& ctx, std::vector<Batch>
   b.rows.schema = schema;
   batches.clear();
   if (!hashed) return;
-  b.has_null_key = b.keys.build(keys, threads);
+  b.has_null_key = b.keys.build(std::move(keys), threads);
 }
 
 // After the probe side: the build rows nothing matched for right and full joins (with NULLs

@@ -30,7 +30,7 @@ struct PartitionRows {
 
 }  // namespace
 
-bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) {
+bool PartitionedKeyIndex::build(std::vector<KeyBatch> keys, int threads) {
   std::vector<int64_t> first_row(keys.size() + 1, 0);
   for (size_t b = 0; b < keys.size(); ++b)
     first_row[b + 1] = first_row[b] + int64_t(keys[b].rows());
@@ -55,7 +55,7 @@ bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) 
   std::vector<std::vector<PartitionRows>> rows(keys.size(), std::vector<PartitionRows>(parts));
   std::atomic<bool> has_null{false};
   run_workers(keys.size(), threads, [&](size_t b, int) {
-    const KeyBatch& k = keys[b];
+    KeyBatch& k = keys[b];
     std::vector<PartitionRows>& mine = rows[b];
     for (PartitionRows& p : mine) p.keys.reserve(k.rows() / parts + k.rows() / (parts * 8) + 16);
     for (size_t i = 0; i < k.rows(); ++i) {
@@ -72,6 +72,11 @@ bool PartitionedKeyIndex::build(const std::vector<KeyBatch>& keys, int threads) 
         p.generic_bytes += k.generic.key(size_t(g)).size();
       }
     }
+    // Of the batch's keys only the row-encoded ones are read again.
+    k.packed = {};
+    k.hashes = {};
+    k.has_null = {};
+    k.generic_row = {};
   });
   base_.assign(parts, 0);
   for (size_t p = 1; p < parts; ++p) {

@@ -24,7 +24,7 @@ class PartitionedKeyIndex {
   // Indexes the build rows, numbered in order across batches: keys[b] holds the keys of batch
   // b's rows. Rows with a NULL key are left out; returns whether there were any. Uses up to
   // `threads` workers from kParallelRows rows on; replaces what an earlier build() indexed.
-  bool build(const std::vector<KeyBatch>& keys, int threads);
+  bool build(std::vector<KeyBatch> keys, int threads);
 
   // The id of every row's key into ids[0 .. keys.rows()), or -1; the memory reads of
   // several rows are overlapped, as KeyIndex::find_all does.

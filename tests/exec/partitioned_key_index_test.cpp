@@ -55,7 +55,7 @@ void expect_chains_in_row_order(const Column& c, int threads) {
   KeyLayout layout = KeyLayout::of({c.type()});
   std::vector<KeyBatch> build = encode_in_batches(layout, c);
   PartitionedKeyIndex index;
-  EXPECT_TRUE(index.build(build, threads));
+  EXPECT_TRUE(index.build(std::move(build), threads));
 
   KeyBatch probe;
   encode_key_batch(layout, {&c}, c.size(), probe);
