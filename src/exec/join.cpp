@@ -16,6 +16,7 @@
 #include "exec/operator.h"
 #include "exec/key_index.h"
 #include "exec/partitioned_input.h"
+#include "exec/partitioned_key_index.h"
 #include "exec/vector_ops.h"
 
 namespace floe::exec {
@@ -30,10 +31,8 @@ constexpr size_t kMaxPairs = 65536;
 
 struct BuildSide {
   Batch rows;
-  // Hash join: key id -> first row; row -> next row with the same key (-1 ends).
-  KeyIndex keys;
-  std::vector<int64_t> head;
-  std::vector<int64_t> next;
+  // Hash join: the build rows' keys and each key's rows.
+  PartitionedKeyIndex keys;
   bool has_null_key = false;
   std::unique_ptr<std::atomic<uint8_t>[]> matched;  // see tracks_build_matches
 };
@@ -115,16 +114,16 @@ class JoinProbe : public Consumer {
           left_matched[size_t(i)] = 1;
           continue;
         }
-        int64_t head = build_.head[size_t(id)];
+        int64_t head = build_.keys.first_row(id);
         if (build_only && !node_.residual) {
           // Without a residual a key's rows are all matched together, so a matched first
           // row means the whole chain is (or is being) flagged.
           if (build_.matched[head].load(std::memory_order_relaxed)) continue;
-          for (int64_t r = head; r >= 0; r = build_.next[size_t(r)])
+          for (int64_t r = head; r >= 0; r = build_.keys.next_row(r))
             build_.matched[r].store(1, std::memory_order_relaxed);
           continue;
         }
-        for (int64_t r = head; r >= 0; r = build_.next[size_t(r)]) {
+        for (int64_t r = head; r >= 0; r = build_.keys.next_row(r)) {
           // A build row already matched needs no further residual tests.
           if (build_only && build_.matched[r].load(std::memory_order_relaxed)) continue;
           li.push_back(uint32_t(i));
@@ -252,37 +251,46 @@ class JoinProbe : public Consumer {
   KeyLayout layout_;
 };
 
-// The hash table (and the matched flags, see tracks_build_matches) over b.rows.
-void index_build_side(const PlanNode& node, BuildSide& b) {
-  int64_t n = b.rows.num_rows();
+// The build rows (b.rows, all of `batches` in one), their hash table and the matched flags
+// (see tracks_build_matches). A large build side has its batches' keys encoded, its columns
+// concatenated and its table built on all workers.
+void index_build_side(const PlanNode& node, ExecContext& ctx, std::vector<Batch> batches,
+                      BuildSide& b) {
+  int64_t n = 0;
+  for (const Batch& part : batches) n += part.num_rows();
+  int threads = n >= PartitionedKeyIndex::kParallelRows ? ctx.threads() : 1;
   if (tracks_build_matches(node.join_type)) {
     b.matched.reset(new std::atomic<uint8_t>[size_t(std::max<int64_t>(n, 1))]);
     for (int64_t i = 0; i < n; ++i) b.matched[i].store(0);
   }
-  if (node.kind != PlanKind::kHashJoin) return;
-  ColumnViews keys;
-  for (const auto& k : node.right_keys) keys.add(*k, b.rows);
-  KeyBatch enc;
-  encode_key_batch(join_layout(node), keys.pointers(), n, enc);
-  b.next.assign(size_t(n), -1);
-  size_t generic = enc.generic.rows();
-  b.keys.reserve(size_t(n) - generic, generic, enc.generic.bytes.size());
-  b.head.reserve(size_t(n));
-  // Rows are chained in reverse so that each key's chain lists rows in input order; the
-  // slot of the row a few inserts on is loaded meanwhile.
-  constexpr int64_t kAhead = 16;
-  for (int64_t i = n - 1; i >= 0; --i) {
-    if (i >= kAhead) b.keys.prefetch(enc, size_t(i - kAhead));
-    if (enc.has_null[size_t(i)]) {
-      b.has_null_key = true;
-      continue;
-    }
-    bool inserted;
-    uint32_t id = b.keys.find_or_insert(enc, size_t(i), inserted);
-    if (inserted) b.head.push_back(-1);
-    b.next[size_t(i)] = b.head[id];
-    b.head[id] = i;
+  bool hashed = node.kind == PlanKind::kHashJoin;
+  const columnar::Schema& schema = node.children[1]->schema();
+  KeyLayout layout = join_layout(node);
+  std::vector<KeyBatch> keys(hashed ? batches.size() : 0);
+  // One batch (or none) is moved, not copied.
+  bool concatenate = batches.size() > 1;
+  if (concatenate) {
+    b.rows = Batch::empty_of(schema);
+    b.rows.rows_without_columns = n;
   }
+  // Tasks: a batch's keys, then a column of the concatenated rows.
+  size_t columns = concatenate ? b.rows.columns.size() : 0;
+  run_workers(keys.size() + columns, threads, [&](size_t task, int) {
+    if (task < keys.size()) {
+      ColumnViews cols;
+      for (const auto& k : node.right_keys) cols.add(*k, batches[task]);
+      encode_key_batch(layout, cols.pointers(), batches[task].num_rows(), keys[task]);
+      return;
+    }
+    size_t c = task - keys.size();
+    b.rows.columns[c].reserve(n);
+    for (const Batch& part : batches) b.rows.columns[c].append_column(part.columns[c]);
+  });
+  if (!concatenate) b.rows = batches.empty() ? Batch::empty_of(schema) : std::move(batches[0]);
+  b.rows.schema = schema;
+  batches.clear();
+  if (!hashed) return;
+  b.has_null_key = b.keys.build(std::move(keys), threads);
 }
 
 // After the probe side: the build rows nothing matched for right and full joins (with NULLs
@@ -362,7 +370,7 @@ class BuildCollector : public Consumer {
   }
   // Null while everything stayed in memory.
   SpillPartitions* partitions() { return parts_.get(); }
-  Batch rows() { return rows_.concatenated(node_.children[1]->schema()); }
+  std::vector<Batch> rows() { return rows_.take(); }
 
  private:
   const PlanNode& node_;
@@ -435,8 +443,7 @@ void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, Spill
     rows.consume(std::move(b), 0);
   }
   BuildSide side;
-  side.rows = rows.concatenated(node.children[1]->schema());
-  index_build_side(node, side);
+  index_build_side(node, ctx, rows.take(), side);
   if (nothing_to_join(node, side)) return;
   if (probe_file) {
     JoinProbe probe(node, side, out);
@@ -464,8 +471,7 @@ void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
     return;
   }
   BuildSide b;
-  b.rows = collect.rows();
-  index_build_side(node, b);
+  index_build_side(node, ctx, collect.rows(), b);
   if (nothing_to_join(node, b)) return;
   {
     JoinProbe probe(node, b, out);

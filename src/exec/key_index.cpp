@@ -186,14 +186,6 @@ void KeyIndex::rehash(size_t slots) {
   mask_ = mask;
 }
 
-int64_t KeyIndex::find_packed(const PackedKey& k, uint64_t h) const {
-  for (size_t s = h & mask_;; s = (s + 1) & mask_) {
-    const Slot& slot = slots_[s];
-    if (!slot.id1) return -1;
-    if (slot.key == k) return int64_t(slot.id1) - 1;
-  }
-}
-
 uint32_t KeyIndex::insert_packed(const PackedKey& k, uint64_t h, bool& inserted) {
   size_t s = h & mask_;
   for (;; s = (s + 1) & mask_) {
@@ -227,16 +219,6 @@ uint32_t KeyIndex::find_or_insert(const KeyBatch& keys, size_t i, bool& inserted
 uint32_t KeyIndex::insert_entry(const KeyIndex& from, const Entry& e, bool& inserted) {
   if (e.generic < 0) return insert_packed(e.key, e.hash, inserted);
   return insert_generic(from.generic_.key(uint32_t(e.generic)), e.hash, inserted);
-}
-
-int64_t KeyIndex::find(const KeyBatch& keys, size_t i) const {
-  int32_t r = keys.generic_row[i];
-  if (r < 0) return find_packed(keys.packed[i], keys.hashes[i]);
-  return generic_id(generic_.find(keys.generic.key(size_t(r)), keys.hashes[i]));
-}
-
-void KeyIndex::prefetch(const KeyBatch& keys, size_t i) const {
-  __builtin_prefetch(&slots_[keys.hashes[i] & mask_]);
 }
 
 // Rows ahead whose slot is prefetched: a probe of a table larger than the caches waits on

@@ -60,17 +60,32 @@ class KeyIndex {
   KeyIndex();
   // The id of row `i`'s key, inserting it when new (`inserted` says which).
   uint32_t find_or_insert(const KeyBatch& keys, size_t i, bool& inserted);
-  // The id of row `i`'s key, or -1.
-  int64_t find(const KeyBatch& keys, size_t i) const;
+  // The id of row `i`'s key, or -1. Inline (as prefetch): probes from other files call it
+  // once per row.
+  int64_t find(const KeyBatch& keys, size_t i) const {
+    int32_t r = keys.generic_row[i];
+    if (r < 0) return find_packed(keys.packed[i], keys.hashes[i]);
+    return generic_id(generic_.find(keys.generic.key(size_t(r)), keys.hashes[i]));
+  }
   // find() of every row into ids[0 .. keys.rows()), with the memory reads overlapped.
   void find_all(const KeyBatch& keys, int64_t* ids) const;
+  // find_or_insert() of a row's packed key (generic_row -1) or row-encoded key with its hash,
+  // copied out of their KeyBatch: a partitioned build gathers each partition's keys so.
+  uint32_t find_or_insert_packed(const PackedKey& k, uint64_t h, bool& inserted) {
+    return insert_packed(k, h, inserted);
+  }
+  uint32_t find_or_insert_generic(std::string_view k, uint64_t h, bool& inserted) {
+    return insert_generic(k, h, inserted);
+  }
   // find_or_insert() of every row: ids[i] == size() before row i means it was inserted.
   void find_or_insert_all(const KeyBatch& keys, uint32_t* ids);
   // Room for `packed` packed keys and `generic` others of `generic_bytes` bytes in all
   // without growing (a join's build side knows its keys before it inserts).
   void reserve(size_t packed, size_t generic, size_t generic_bytes);
   // Starts loading the slot of row `i`'s key into the cache.
-  void prefetch(const KeyBatch& keys, size_t i) const;
+  void prefetch(const KeyBatch& keys, size_t i) const { prefetch_hash(keys.hashes[i]); }
+  // Starts loading the slot of a packed key of hash `h`.
+  void prefetch_hash(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
   size_t size() const { return size_; }
   size_t memory_bytes() const;
 
@@ -136,7 +151,13 @@ class KeyIndex {
     PackedKey key;
     uint32_t id1 = 0;  // id + 1; 0 = empty
   };
-  int64_t find_packed(const PackedKey& k, uint64_t h) const;
+  int64_t find_packed(const PackedKey& k, uint64_t h) const {
+    for (size_t s = h & mask_;; s = (s + 1) & mask_) {
+      const Slot& slot = slots_[s];
+      if (!slot.id1) return -1;
+      if (slot.key == k) return int64_t(slot.id1) - 1;
+    }
+  }
   uint32_t insert_packed(const PackedKey& k, uint64_t h, bool& inserted);
   uint32_t insert_generic(std::string_view k, uint64_t h, bool& inserted);
   int64_t generic_id(int64_t g) const { return g < 0 ? -1 : int64_t(generic_ids_[size_t(g)]); }

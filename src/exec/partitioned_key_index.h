@@ -1,0 +1,57 @@
+// A hash join's build-side key index: the build rows split by key hash into partitions, each
+// with its own KeyIndex that one worker builds, so that all threads build at once; and the
+// chains of rows sharing a key. Ids are global (each partition's follow the earlier ones'), so
+// a probe reads one chain array whatever partition a key is in. Layer: exec (private to the
+// executor's files).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "exec/key_index.h"
+
+namespace floe::exec {
+
+class PartitionedKeyIndex {
+ public:
+  // Build sides with fewer rows are indexed in one partition by the calling thread: there
+  // starting workers costs more than they save.
+  static constexpr int64_t kParallelRows = 131072;
+
+  PartitionedKeyIndex() : parts_(1), base_(1, 0) {}
+
+  // Indexes the build rows, numbered in order across batches: keys[b] holds the keys of batch
+  // b's rows. Rows with a NULL key are left out; returns whether there were any. Uses up to
+  // `threads` workers from kParallelRows rows on; replaces what an earlier build() indexed.
+  bool build(std::vector<KeyBatch> keys, int threads);
+
+  // The id of every row's key into ids[0 .. keys.rows()), or -1; the memory reads of
+  // several rows are overlapped, as KeyIndex::find_all does.
+  void find_all(const KeyBatch& keys, int64_t* ids) const;
+
+  // A key's rows in row order: first_row(id), then next_row(r) until -1.
+  int64_t first_row(int64_t id) const { return head_[size_t(id)]; }
+  int64_t next_row(int64_t row) const { return next_[size_t(row)]; }
+
+ private:
+  // Bits 32 and up: the slots within a partition use the low bits, and spill partitions
+  // (SpillPartitions::partition_of) the top ones, so a spilled build side still splits.
+  static constexpr int kShift = 32;
+  size_t partition_of(uint64_t hash) const { return size_t(hash >> kShift) & mask_; }
+  // build() of one partition by the calling thread, straight from the batches' keys (no
+  // copy of them by partition). first_row[b]: the number of rows before batch b.
+  bool build_in_one(const std::vector<KeyBatch>& keys, const std::vector<int64_t>& first_row);
+
+  std::vector<KeyIndex> parts_;
+  // Per partition: its first id. A partition's ids have room for one per row of it, so its
+  // worker writes head_ without knowing how many keys the others have.
+  std::vector<int64_t> base_;
+  size_t mask_ = 0;  // partitions - 1
+  // Left uninitialized when allocated (the workers write every entry read), so that no one
+  // thread touches all their memory first.
+  std::unique_ptr<int64_t[]> head_;  // id -> the key's first row
+  std::unique_ptr<int64_t[]> next_;  // row -> the next row with the same key, or -1
+};
+
+}  // namespace floe::exec
