@@ -73,6 +73,30 @@ auto order_preserving(T x) {
   }
 }
 
+// How a key of type `t` is encoded and its bytes (for strings, the most: a whole string's
+// bytes and its length); false when it has no encoding.
+bool encoding_of(const columnar::DataType& t, Encoding& encoding, int& width) {
+  TypeId id = t.id();
+  encoding = Encoding::kFixed;
+  bool fixed = visit_fixed_width(id, [&](auto tag) {
+    using T = decltype(tag);
+    width = int(sizeof(T));
+    if constexpr (std::is_floating_point_v<T>) encoding = Encoding::kFloat;
+  });
+  if (fixed) return true;
+  if (id == TypeId::kFixedBinary || id == TypeId::kUuid) {
+    encoding = Encoding::kBytes;
+    width = t.byte_width();
+    return true;
+  }
+  if (id == TypeId::kString || id == TypeId::kBinary) {
+    encoding = Encoding::kString;
+    width = kStringBytes + 1;
+    return true;
+  }
+  return false;
+}
+
 // Lays out the keys' bytes, up to and including the first string encoded by a prefix; false
 // when a key has no encoding or they do not fit.
 bool lay_out(const std::vector<SortColumn>& keys, std::vector<KeyField>& fields, int& bytes) {
@@ -80,26 +104,13 @@ bool lay_out(const std::vector<SortColumn>& keys, std::vector<KeyField>& fields,
   for (const auto& k : keys) {
     const Column& c = *k.column;
     KeyField f{&k, Encoding::kFixed, bytes, c.null_count() > 0, 0, true};
-    TypeId id = c.type().id();
-    bool fixed = visit_fixed_width(id, [&](auto tag) {
-      using T = decltype(tag);
-      f.width = int(sizeof(T));
-      if constexpr (std::is_floating_point_v<T>) f.encoding = Encoding::kFloat;
-    });
-    if (!fixed) {
-      if (id == TypeId::kFixedBinary || id == TypeId::kUuid) {
-        f.encoding = Encoding::kBytes;
-        f.width = c.type().byte_width();
-      } else if (id == TypeId::kString || id == TypeId::kBinary) {
-        f.encoding = Encoding::kString;
-        const int32_t* o = c.offsets();
-        int32_t longest = 0;
-        for (int64_t i = 0; i < c.size(); ++i) longest = std::max(longest, o[i + 1] - o[i]);
-        f.whole = longest <= kStringBytes;
-        f.width = f.whole ? longest + 1 : kStringBytes;
-      } else {
-        return false;
-      }
+    if (!encoding_of(c.type(), f.encoding, f.width)) return false;
+    if (f.encoding == Encoding::kString) {
+      const int32_t* o = c.offsets();
+      int32_t longest = 0;
+      for (int64_t i = 0; i < c.size(); ++i) longest = std::max(longest, o[i + 1] - o[i]);
+      f.whole = longest <= kStringBytes;
+      f.width = f.whole ? longest + 1 : kStringBytes;
     }
     bytes += (f.has_nulls ? 1 : 0) + f.width;
     if (bytes + 4 > kMaxWords * 8) return false;
@@ -270,12 +281,9 @@ std::optional<std::vector<uint32_t>> normalized_sorted_order(const std::vector<S
 int64_t sort_bytes_per_row(const std::vector<columnar::DataType>& key_types) {
   int bytes = 4;  // the row index
   for (const auto& t : key_types) {
+    Encoding encoding;
     int width = 0;
-    TypeId id = t.id();
-    bool fixed = visit_fixed_width(id, [&](auto tag) { width = int(sizeof(decltype(tag))); });
-    if (!fixed && (id == TypeId::kFixedBinary || id == TypeId::kUuid)) width = t.byte_width();
-    else if (!fixed && (id == TypeId::kString || id == TypeId::kBinary)) width = kStringBytes + 1;
-    else if (!fixed) return 4;  // no encoding: the comparator sorts the order alone
+    if (!encoding_of(t, encoding, width)) return 4;  // no encoding: the comparator sorts the order
     bytes += 1 + width;
   }
   if (bytes > kMaxWords * 8) return 4;
