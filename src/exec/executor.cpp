@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "exec/expression_evaluator.h"
@@ -471,7 +472,10 @@ std::string describe_node(const PlanNode& n) {
   return "?";
 }
 
-void render(const PlanNode& n, int depth, ExecStats* stats, std::string& out) {
+// `shown`: the plans of shared results already rendered (under the first scan that reads
+// them; the later ones say only what they read).
+void render(const PlanNode& n, int depth, ExecStats* stats, std::string& out,
+            std::set<const PlanNode*>& shown) {
   out += std::string(size_t(depth) * 2, ' ') + describe_node(n);
   if (n.estimated_rows >= 0) out += fmt::format("  (~{} rows)", n.estimated_rows);
   if (stats) {
@@ -490,20 +494,25 @@ void render(const PlanNode& n, int depth, ExecStats* stats, std::string& out) {
     if (!p.empty()) out += "\n" + std::string(size_t(depth) * 2 + 4, ' ') + p;
   }
   out += "\n";
-  for (const auto& c : n.children) render(*c, depth + 1, stats, out);
+  if (n.kind == PlanKind::kScan)
+    if (const PlanNode* sub = n.source->subplan(); sub && shown.insert(sub).second)
+      render(*sub, depth + 1, stats, out, shown);
+  for (const auto& c : n.children) render(*c, depth + 1, stats, out, shown);
 }
 
 }  // namespace
 
 std::string explain_plan(const PlanNode& plan) {
   std::string s;
-  render(plan, 0, nullptr, s);
+  std::set<const PlanNode*> shown;
+  render(plan, 0, nullptr, s, shown);
   return s;
 }
 
 std::string explain_analyzed(const PlanNode& plan, ExecStats& stats) {
   std::string s;
-  render(plan, 0, &stats, s);
+  std::set<const PlanNode*> shown;
+  render(plan, 0, &stats, s, shown);
   return s;
 }
 

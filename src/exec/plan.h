@@ -20,6 +20,8 @@
 namespace floe::exec {
 
 // What a scan reads from: an in-memory table, an Iceberg table at a snapshot, files.
+struct PlanNode;
+
 class TableSource {
  public:
   virtual ~TableSource() = default;
@@ -46,6 +48,8 @@ class TableSource {
   // A second source over the same rows with its own scan state, for a plan that reads a
   // relation twice; nullptr when the source cannot give one.
   virtual std::shared_ptr<TableSource> reopen() const { return nullptr; }
+  // The plan whose result the source holds (a WITH query computed once), for EXPLAIN.
+  virtual const PlanNode* subplan() const { return nullptr; }
 };
 
 enum class PlanKind {

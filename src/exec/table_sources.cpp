@@ -15,9 +15,7 @@ namespace floe::exec {
 using columnar::Batch;
 using columnar::Schema;
 
-namespace {
-
-Batch project(const Batch& b, const std::vector<int>& columns, const Schema& full) {
+Batch project_columns(const Batch& b, const std::vector<int>& columns, const Schema& full) {
   Batch out;
   out.rows_without_columns = b.num_rows();
   for (int c : columns) {
@@ -26,8 +24,6 @@ Batch project(const Batch& b, const std::vector<int>& columns, const Schema& ful
   }
   return out;
 }
-
-}  // namespace
 
 // --- memory ----------------------------------------------------------------------------
 
@@ -73,7 +69,7 @@ size_t MemoryTableSource::prepare(const std::vector<int>& columns, const formats
 void MemoryTableSource::read(size_t piece, const std::function<void(Batch&&)>& sink) {
   const Batch& b = (*batches_)[piece];
   if (b.num_rows() == 0) return;
-  sink(project(b, columns_, schema_));
+  sink(project_columns(b, columns_, schema_));
 }
 
 // --- Iceberg -----------------------------------------------------------------------------
@@ -381,7 +377,7 @@ void FileGlobSource::read(size_t piece, const std::function<void(Batch&&)>& sink
   Batch b;
   while (reader->next(b)) {
     if (b.num_rows() == 0) continue;
-    sink(project(b, map, fs));
+    sink(project_columns(b, map, fs));
     b = Batch();
   }
 }

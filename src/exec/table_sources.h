@@ -24,6 +24,10 @@ namespace floe::exec {
 // the column as a string of JSON).
 inline constexpr const char* kVariantTypeProperty = "floe.column-type.";
 
+// Columns `columns` (indices into `full`) of `b`, copied: what a scan of held rows hands on.
+columnar::Batch project_columns(const columnar::Batch& b, const std::vector<int>& columns,
+                                const columnar::Schema& full);
+
 // Rows held in memory. The batches are shared and never changed in place: a write
 // replaces the whole list, so a running scan keeps reading the version it started on.
 class MemoryTableSource : public TableSource {

@@ -12,9 +12,11 @@
 #include "columnar/type_parse.h"
 #include "exec/expression_evaluator.h"
 #include "exec/range_source.h"
+#include "exec/shared_result_source.h"
 #include "exec/table_sources.h"
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
+#include "sql/column_pruning.h"
 #include "sql/join_order.h"
 #include "sql/parser.h"
 
@@ -468,6 +470,51 @@ DataType Binder::resolve_type(const TypeName& t) {
 
 // --- FROM --------------------------------------------------------------------------------
 
+bool Binder::Impl::share_cte(CteEntry& entry) {
+  // Bound on its own (not in the scope of the reference that reads it first); a query that
+  // does not bind so (it names columns of an enclosing query) is bound at each reference.
+  entry.binding = true;
+  BoundQuery b;
+  try {
+    b = query(*entry.cte->query, nullptr, nullptr);
+  } catch (const BinderError&) {
+    entry.binding = false;
+    entry.share = false;
+    return false;
+  }
+  entry.binding = false;
+  prune_columns(*b.plan);
+  entry.schema = {};
+  entry.variant.clear();
+  for (size_t i = 0; i < b.names.size(); ++i) {
+    const auto& aliases = entry.cte->column_aliases;
+    entry.schema.fields.emplace_back(i < aliases.size() ? aliases[i] : b.names[i], b.plan->output[i].type);
+    entry.variant.push_back(b.variant_type(i));
+  }
+  exec::ExecOptions eo;
+  eo.threads = options.threads;
+  entry.shared = std::make_shared<exec::SharedResult>(std::move(b.plan), eo);
+  return true;
+}
+
+Relation Binder::Impl::shared_cte_scan(const CteEntry& entry, const std::string& alias) {
+  Relation r;
+  auto source = std::make_shared<exec::SharedResultSource>(entry.cte->name, entry.schema, entry.shared);
+  auto scan = node(PlanKind::kScan);
+  for (size_t i = 0; i < entry.schema.fields.size(); ++i) {
+    const auto& f = entry.schema.fields[i];
+    scan->scan_columns.push_back(int(i));
+    scan->output.push_back(f);
+    r.columns.push_back({alias, f.name, f.type});
+    r.columns.back().variant = entry.variant[i];
+  }
+  scan->estimated_rows = source->estimated_rows();
+  r.estimated_rows = scan->estimated_rows;
+  scan->source = std::move(source);
+  r.plan = std::move(scan);
+  return r;
+}
+
 Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* corr) {
   Relation r;
   switch (t.kind) {
@@ -503,6 +550,8 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
           if (found->second.binding)
             bind_error(t.pos, fmt::format("'{}' refers to itself; a recursive query is WITH RECURSIVE "
                                           "name AS (anchor UNION [ALL] step)", t.name[0]));
+          if (found->second.share && (found->second.shared || share_cte(found->second)))
+            return shared_cte_scan(found->second, alias);
           found->second.binding = true;
           BoundQuery b;
           try {

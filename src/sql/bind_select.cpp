@@ -10,6 +10,7 @@
 #include "exec/expression_evaluator.h"
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
+#include "sql/cte_references.h"
 
 namespace floe::sql {
 
@@ -24,6 +25,12 @@ using exec::PlanNode;
 using exec::PlanPtr;
 
 namespace {
+
+// A WITH query whose rows are fewer than its input's (GROUP BY, DISTINCT): worth computing
+// once when it is read more than once, where re-reading the input would cost more.
+bool reduces_input(const Query& q) {
+  return q.kind == QueryKind::kSelect && q.select && (q.select->group_by || q.select->distinct);
+}
 
 PlanPtr make_node(PlanKind kind) {
   auto n = std::make_unique<PlanNode>();
@@ -780,9 +787,20 @@ BoundQuery Binder::Impl::query(const Query& q, Scope* outer, Correlation* corr) 
   if (!q.ctes.empty()) {
     ctes.emplace_back();
     pushed = true;
-    for (const auto& c : q.ctes) {
-      ctes.back()[c.name] = {&c, nullptr, {}, {}};
-      if (q.recursive) materialize_recursive(c, ctes.back()[c.name], outer, corr);
+    for (size_t i = 0; i < q.ctes.size(); ++i) {
+      const CommonTableExpr& c = q.ctes[i];
+      CteEntry& entry = ctes.back()[c.name] = CteEntry{};
+      entry.cte = &c;
+      if (q.recursive) {
+        materialize_recursive(c, entry, outer, corr);
+      } else if (!outer && !corr && reduces_input(*c.query)) {
+        int reads = cte_references(q, c.name, /*with_list=*/false);
+        for (size_t j = i + 1; j < q.ctes.size() && reads >= 0; ++j) {
+          int more = cte_references(*q.ctes[j].query, c.name);
+          reads = more < 0 ? -1 : reads + more;
+        }
+        entry.share = reads >= 2;
+      }
     }
   }
   struct Pop {

@@ -10,6 +10,10 @@
 #include "exec/subquery.h"
 #include "sql/binder.h"
 
+namespace floe::exec {
+class SharedResult;
+}
+
 namespace floe::sql {
 
 struct ColumnBinding {
@@ -127,12 +131,20 @@ struct Binder::Impl {
     columnar::Schema schema;
     std::vector<JsonType> variant;  // per column of `rows`: VARIANT text (as the anchor's)
     bool binding = false;  // its own query is being bound (a reference to itself)
+    // Read more than once and reducing its input (GROUP BY, DISTINCT), in a statement's
+    // outermost WITH: computed once, when first read, for every reference.
+    bool share = false;
+    std::shared_ptr<exec::SharedResult> shared;
   };
   std::vector<std::map<std::string, CteEntry>> ctes;
   // WITH RECURSIVE name AS (anchor UNION [ALL] step): the step runs on the previous step's
   // rows until it adds none (bind_recursive.cpp).
   void materialize_recursive(const CommonTableExpr& cte, CteEntry& entry, Scope* outer,
                              Correlation* corr);
+  // A WITH query read more than once: binds it for a SharedResult (false when it does not
+  // bind on its own), and a scan of that result for one reference.
+  bool share_cte(CteEntry& entry);
+  Relation shared_cte_scan(const CteEntry& entry, const std::string& alias);
   int view_depth = 0;
   // Per scalar subquery bound so far: the VARIANT, OBJECT or ARRAY type of its one column.
   std::map<const Expr*, JsonType> scalar_variant;
