@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "base/parallel_for.h"
 #include "cli/catalog_flags.h"
 #include "cli/commands.h"
 #include "cli/sql_script.h"
@@ -86,7 +87,8 @@ class ResultSink {
   // After the last statement: the held query goes to the -o file.
   void finish() {
     if (!held_) return;
-    write_result_file(*held_, options_.output, output_file_format(options_, format_));
+    write_result_file(*held_, options_.output, output_file_format(options_, format_),
+                      options_.threads > 0 ? options_.threads : default_thread_count());
     for (auto& p : pending_) {
       if (p.result)
         emit(*p.result, p.timing);

@@ -130,11 +130,15 @@ void print_statement_result(const sql::StatementResult& result, OutputFormat for
 }
 
 void write_result_file(const sql::StatementResult& result, const std::string& path,
-                       OutputFormat format) {
+                       OutputFormat format, int threads) {
   if (path.size() >= 8 && path.compare(path.size() - 8, 8, ".parquet") == 0) {
     formats::FileWriteOptions options;
     options.format = formats::FileFormat::kParquet;
+    options.parquet.threads = threads;
     auto writer = formats::create_batch_writer(path, result.schema, options);
+    int64_t rows = 0;
+    for (const auto& batch : result.batches) rows += batch.num_rows();
+    writer->expect_rows(rows);
     for (const auto& batch : result.batches) writer->write(batch);
     writer->close();
     return;

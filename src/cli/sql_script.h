@@ -26,10 +26,11 @@ void run_sql_script(sql::Session& session, std::string_view script,
 void print_statement_result(const sql::StatementResult& result, OutputFormat format, std::FILE* out,
                             int64_t max_rows = -1);
 
-// Writes a query's rows to `path`: Parquet when the name ends in .parquet, else text in
-// `format`. Throws IoError when the file cannot be written.
+// Writes a query's rows to `path`: Parquet when the name ends in .parquet (its column chunks
+// encoded and compressed on `threads` threads), else text in `format`. Throws IoError when
+// the file cannot be written.
 void write_result_file(const sql::StatementResult& result, const std::string& path,
-                       OutputFormat format);
+                       OutputFormat format, int threads);
 
 // "12.3 ms", "4.56 s": an elapsed time for people.
 std::string elapsed_text(double seconds);

@@ -69,6 +69,7 @@ class ParquetBatchWriter final : public BatchWriter {
                      const parquet::ParquetWriteOptions& o)
       : writer_(io::file_io_for(path)->create_output(path), schema, o) {}
   void write(const columnar::Batch& b) override { writer_.write(b); }
+  void expect_rows(int64_t rows) override { writer_.expect_rows(rows); }
   void close() override { writer_.close(); }
 
  private:

@@ -28,6 +28,8 @@ class BatchWriter {
  public:
   virtual ~BatchWriter() = default;
   virtual void write(const columnar::Batch& batch) = 0;
+  // A hint: about `rows` more rows follow (a writer may size its buffers for them).
+  virtual void expect_rows(int64_t rows) {}
   // Finishes the file and publishes it at its path.
   virtual void close() = 0;
 };

@@ -225,6 +225,12 @@ void ParquetWriter::write(const columnar::Batch& batch) {
         double room = double(options_.row_group_bytes - buffered_bytes_) / bytes_per_row;
         take = std::max<int64_t>(1, std::min<int64_t>(take, int64_t(room)));
       }
+      if (buffered_rows_ == 0 && expected_rows_ > rows_written_ + offset) {
+        int64_t group = std::min(expected_rows_ - rows_written_ - offset, options_.row_group_rows);
+        if (bytes_per_row > 0)
+          group = std::min<int64_t>(group, int64_t(double(options_.row_group_bytes) / bytes_per_row) + 1);
+        reserve_row_group(batch, offset, take, group);
+      }
       append_rows(batch, offset, take);
       buffered_bytes_ += int64_t(double(take) * bytes_per_row);
       offset += take;
@@ -236,6 +242,26 @@ void ParquetWriter::write(const columnar::Batch& batch) {
     throw;
   }
   rows_written_ += n;
+}
+
+void ParquetWriter::reserve_row_group(const columnar::Batch& batch, int64_t offset, int64_t length,
+                                      int64_t rows) {
+  if (length <= 0 || rows <= length) return;
+  for (size_t i = 0; i < buffered_.size(); ++i) {
+    const Column& from = batch.columns[i];
+    Column& to = buffered_[i];
+    if (from.type().is_nested()) continue;
+    if (int w = from.type().byte_width(); w > 0) {
+      to.data_buffer().reserve(size_t(rows) * size_t(w));
+    } else if (from.type().id() == columnar::TypeId::kString ||
+               from.type().id() == columnar::TypeId::kBinary) {
+      const int32_t* o = from.offsets();
+      double per_row = double(o[offset + length] - o[offset]) / double(length);
+      to.offsets_buffer().reserve(size_t(rows + 1) * 4);
+      // A little over the sample's average, so that a slightly longer rest still fits.
+      to.data_buffer().reserve(size_t(per_row * double(rows) * 1.05) + 64);
+    }
+  }
 }
 
 void ParquetWriter::append_rows(const columnar::Batch& batch, int64_t offset, int64_t length) {

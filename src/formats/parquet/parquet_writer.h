@@ -64,6 +64,10 @@ class ParquetWriter {
   // match (field names and types), else InvalidInputError; so does a NULL in a NOT NULL
   // field. After any exception the writer is unusable and close() throws.
   void write(const columnar::Batch& batch);
+  // A hint: about `rows` more rows follow. Each row group's buffers are then sized for its
+  // share when it starts (from the first batch's bytes per row) instead of growing by
+  // doubling, which copies them and touches fresh memory at each step.
+  void expect_rows(int64_t rows) { expected_rows_ = rows_written_ + rows; }
   // Ends the current row group if it has rows.
   void flush_row_group();
   // Flushes, then writes bloom filters, column indexes, offset indexes and the footer,
@@ -77,6 +81,9 @@ class ParquetWriter {
  private:
   void check_usable() const;
   void append_rows(const columnar::Batch& batch, int64_t offset, int64_t length);
+  // Sizes the empty row group's buffers for `rows` rows like rows [offset, offset+length)
+  // of `batch`.
+  void reserve_row_group(const columnar::Batch& batch, int64_t offset, int64_t length, int64_t rows);
   // Encodes and writes one row group's columns (on the caller's or a background thread).
   void write_row_group(std::vector<columnar::Column>& columns, int64_t rows, bool parallel);
   // Row groups smaller than this (uncompressed estimate) are encoded on the caller's thread.
@@ -96,6 +103,7 @@ class ParquetWriter {
   // Per written row group and leaf: what close() writes after the row groups.
   std::vector<std::vector<WrittenColumnChunk>> pending_;
   int64_t rows_written_ = 0;
+  int64_t expected_rows_ = 0;  // expect_rows(): rows_written_ once they have all come
   int64_t file_size_ = 0;
   bool closed_ = false;
   bool failed_ = false;
