@@ -497,16 +497,16 @@ bool Binder::Impl::share_cte(CteEntry& entry) {
   return true;
 }
 
-Relation Binder::Impl::shared_cte_scan(const CteEntry& entry, const std::string& alias) {
+Relation Binder::Impl::cte_scan(std::shared_ptr<exec::TableSource> source, const CteEntry& entry,
+                                const std::string& alias) {
   Relation r;
-  auto source = std::make_shared<exec::SharedResultSource>(entry.cte->name, entry.schema, entry.shared);
   auto scan = node(PlanKind::kScan);
   for (size_t i = 0; i < entry.schema.fields.size(); ++i) {
     const auto& f = entry.schema.fields[i];
     scan->scan_columns.push_back(int(i));
     scan->output.push_back(f);
     r.columns.push_back({alias, f.name, f.type});
-    r.columns.back().variant = entry.variant[i];
+    r.columns.back().variant = i < entry.variant.size() ? entry.variant[i] : JsonType::kNone;
   }
   scan->estimated_rows = source->estimated_rows();
   r.estimated_rows = scan->estimated_rows;
@@ -530,28 +530,17 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
           auto found = it->find(t.name[0]);
           if (found == it->end()) continue;
           const CommonTableExpr* cte = found->second.cte;
-          if (found->second.rows) {
-            auto source = std::make_shared<exec::MemoryTableSource>(t.name[0], found->second.schema,
-                                                                    found->second.rows);
-            auto scan = node(PlanKind::kScan);
-            for (size_t i = 0; i < found->second.schema.fields.size(); ++i) {
-              scan->scan_columns.push_back(int(i));
-              scan->output.push_back(found->second.schema.fields[i]);
-              r.columns.push_back({alias, found->second.schema.fields[i].name, found->second.schema.fields[i].type});
-              const auto& variant = found->second.variant;
-              r.columns.back().variant = i < variant.size() ? variant[i] : JsonType::kNone;
-            }
-            scan->estimated_rows = source->estimated_rows();
-            r.estimated_rows = scan->estimated_rows;
-            scan->source = std::move(source);
-            r.plan = std::move(scan);
-            return r;
-          }
+          if (found->second.rows)
+            return cte_scan(std::make_shared<exec::MemoryTableSource>(t.name[0], found->second.schema,
+                                                                      found->second.rows),
+                            found->second, alias);
           if (found->second.binding)
             bind_error(t.pos, fmt::format("'{}' refers to itself; a recursive query is WITH RECURSIVE "
                                           "name AS (anchor UNION [ALL] step)", t.name[0]));
           if (found->second.share && (found->second.shared || share_cte(found->second)))
-            return shared_cte_scan(found->second, alias);
+            return cte_scan(std::make_shared<exec::SharedResultSource>(t.name[0], found->second.schema,
+                                                                       found->second.shared),
+                            found->second, alias);
           found->second.binding = true;
           BoundQuery b;
           try {

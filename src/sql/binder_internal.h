@@ -142,9 +142,12 @@ struct Binder::Impl {
   void materialize_recursive(const CommonTableExpr& cte, CteEntry& entry, Scope* outer,
                              Correlation* corr);
   // A WITH query read more than once: binds it for a SharedResult (false when it does not
-  // bind on its own), and a scan of that result for one reference.
+  // bind on its own).
   bool share_cte(CteEntry& entry);
-  Relation shared_cte_scan(const CteEntry& entry, const std::string& alias);
+  // One reference to a WITH query whose rows are held (recursive, or shared): a scan of
+  // `source`, with the entry's column names and VARIANT types.
+  Relation cte_scan(std::shared_ptr<exec::TableSource> source, const CteEntry& entry,
+                    const std::string& alias);
   int view_depth = 0;
   // Per scalar subquery bound so far: the VARIANT, OBJECT or ARRAY type of its one column.
   std::map<const Expr*, JsonType> scalar_variant;

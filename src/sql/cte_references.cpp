@@ -4,7 +4,7 @@ namespace floe::sql {
 
 namespace {
 
-// Adds the references found to `count`; false once a WITH redefines the name.
+// Counts the references to `name`; `shadowed` once a WITH inside redefines it.
 struct Counter {
   const std::string& name;
   int count = 0;
