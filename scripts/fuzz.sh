@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target in build/fuzz for a bounded time, seeded with real files.
+# Runs every libFuzzer target in build/asan (scripts/build.sh asan) for a bounded time, seeded with real files.
 # Usage: scripts/fuzz.sh [seconds-per-target]. A crash fails the run and leaves the
-# reproducer in build/fuzz/crashes/; turn each into a regression test.
+# reproducer in build/asan/crashes/; turn each into a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 testdata=${FLOE_TESTDATA:-../shared/testdata}
-mkdir -p build/fuzz/crashes
+mkdir -p build/asan/crashes
 status=0
-for target in build/fuzz/*_fuzz; do
+for target in build/asan/*_fuzz; do
   name=$(basename "$target")
-  corpus=build/fuzz/corpus/$name
+  corpus=build/asan/corpus/$name
   mkdir -p "$corpus"
   seeds=tests/fuzz/seeds/${name%_fuzz}
   [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
@@ -28,12 +28,12 @@ for target in build/fuzz/*_fuzz; do
   esac
   echo "-- $name (${seconds}s)"
   if ! "$target" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-       -artifact_prefix=build/fuzz/crashes/ -print_final_stats=0 2>build/fuzz/$name.log; then
-    echo "FAILED: $name found a crash; see build/fuzz/$name.log and build/fuzz/crashes/"
-    tail -40 "build/fuzz/$name.log"
+       -artifact_prefix=build/asan/crashes/ -print_final_stats=0 2>build/asan/$name.log; then
+    echo "FAILED: $name found a crash; see build/asan/$name.log and build/asan/crashes/"
+    tail -40 "build/asan/$name.log"
     status=1
   else
-    grep -E '^Done|#[0-9]+ *DONE' "build/fuzz/$name.log" | tail -1 || true
+    grep -E '^Done|#[0-9]+ *DONE' "build/asan/$name.log" | tail -1 || true
   fi
 done
 if [ $status -eq 0 ]; then echo "fuzz: 0 crashes"; fi

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # floe's test command (README, .ci/run): installs what it needs, builds, and runs every
-# tier: unit tests under ASan/UBSan, Parquet conformance and interop against pyarrow and
-# DuckDB (SQL results differentially against DuckDB too), the sqllogictest corpus against
-# its baseline (floe's own .test files once more under the sanitizers), Spark as an Iceberg peer on floe's own catalog, and a bounded fuzzing run of
-# every reader of untrusted bytes. FLOE_FUZZ_SECONDS (default 60 per target) bounds the
-# fuzzing; FLOE_SKIP_SPARK=1 skips the Spark tier (for developers; the summary then says so).
+# tier: unit tests under ASan/UBSan (one clang tree holds the sanitized floe, the unit tests
+# and the fuzz targets), Parquet conformance and interop against pyarrow and DuckDB (SQL
+# results differentially against DuckDB too), the sqllogictest corpus against its baseline
+# (floe's own .test files once more under the sanitizers), Spark as an Iceberg peer on
+# floe's own catalog, and a bounded fuzzing run of every reader of untrusted bytes.
+# FLOE_FUZZ_SECONDS (default 60 per target) bounds the fuzzing; FLOE_SKIP_SPARK=1 skips the
+# Spark tier (for developers; the summary then says so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -22,7 +24,7 @@ if [ "${FLOE_SKIP_SPARK:-0}" != 1 ]; then
   scripts/install-spark-peer.sh
 fi
 
-step "build: Debug + AddressSanitizer/UndefinedBehaviorSanitizer"
+step "build: clang + AddressSanitizer/UndefinedBehaviorSanitizer (floe, unit tests, fuzz targets)"
 scripts/build.sh asan
 step "build: Release"
 scripts/build.sh release
@@ -70,7 +72,6 @@ else
 fi
 
 step "fuzzing (libFuzzer, ${FLOE_FUZZ_SECONDS:-60}s per target)"
-scripts/build.sh fuzz
 scripts/fuzz.sh "${FLOE_FUZZ_SECONDS:-60}" | tee "$logs/fuzz.log"
 
 # One closing line over every tier (any failure above has already stopped the run).

@@ -15,7 +15,7 @@ static std::string text(const Column& c, int64_t row) {
 }
 
 TEST(Column, AppendsFixedStringsAndNulls) {
-  Column ints(DataType(TypeId::kInt64));
+  Column ints{DataType(TypeId::kInt64)};
   ints.append<int64_t>(1);
   ints.append_null();
   ints.append<int64_t>(-3);
@@ -25,7 +25,7 @@ TEST(Column, AppendsFixedStringsAndNulls) {
   EXPECT_EQ(text(ints, 1), "NULL");
   EXPECT_EQ(text(ints, 2), "-3");
 
-  Column s(DataType(TypeId::kString));
+  Column s{DataType(TypeId::kString)};
   s.append_string("");
   s.append_null();
   s.append_string("héllo");
@@ -35,7 +35,7 @@ TEST(Column, AppendsFixedStringsAndNulls) {
 }
 
 TEST(Column, SliceTakeAndAppendRange) {
-  Column s(DataType(TypeId::kString));
+  Column s{DataType(TypeId::kString)};
   for (int i = 0; i < 100; ++i) {
     if (i % 7 == 0)
       s.append_null();
@@ -54,7 +54,7 @@ TEST(Column, SliceTakeAndAppendRange) {
 }
 
 TEST(Column, TakeOfEveryWidthKeepsValuesNullsAndOffsets) {
-  Column s(DataType(TypeId::kString)), d(DataType::decimal(20, 2)), h(DataType(TypeId::kInt16));
+  Column s{DataType(TypeId::kString)}, d(DataType::decimal(20, 2)), h{DataType(TypeId::kInt16)};
   for (int i = 0; i < 50; ++i) {
     if (i % 5 == 0) {
       s.append_null();
@@ -162,8 +162,8 @@ TEST(ArrowCData, ExportImportRoundTrip) {
 namespace floe::columnar {
 
 TEST(Column, SplitMakesViewsOfFlatColumns) {
-  Column ints(DataType(TypeId::kInt64));
-  Column s(DataType(TypeId::kString));
+  Column ints{DataType(TypeId::kInt64)};
+  Column s{DataType(TypeId::kString)};
   for (int i = 0; i < 37; ++i) {
     if (i % 5 == 0) {
       ints.append_null();
@@ -202,7 +202,7 @@ TEST(Column, SplitMakesViewsOfFlatColumns) {
 }
 
 TEST(Column, AViewGrowsIntoItsOwnMemoryWithoutTouchingItsNeighbours) {
-  Column ints(DataType(TypeId::kInt32));
+  Column ints{DataType(TypeId::kInt32)};
   for (int i = 0; i < 32; ++i) ints.append<int32_t>(i);
   std::vector<Column> p = std::move(ints).split(16);
   p[0].mutable_values<int32_t>()[3] = -3;  // writes in place, within its own range
@@ -228,14 +228,14 @@ TEST(Column, SplitCopiesNestedColumnsAndChecksThePieceSize) {
   EXPECT_EQ(text(lp[1], 0), "[80,81]");
   EXPECT_EQ(text(lp[1], 1), "[]");
 
-  Column ints(DataType(TypeId::kInt16));
+  Column ints{DataType(TypeId::kInt16)};
   for (int i = 0; i < 10; ++i) ints.append<int16_t>(int16_t(i));
   EXPECT_THROW(std::move(ints).split(5), Error);
 }
 
 TEST(Column, RangeViewsRowsAtAnyOffset) {
-  Column ints(DataType(TypeId::kInt32));
-  Column s(DataType(TypeId::kString));
+  Column ints{DataType(TypeId::kInt32)};
+  Column s{DataType(TypeId::kString)};
   for (int i = 0; i < 40; ++i) {
     if (i % 3 == 0) {
       ints.append_null();
@@ -264,7 +264,7 @@ TEST(Column, RangeViewsRowsAtAnyOffset) {
     EXPECT_EQ(b.string_at(r), std::string(size_t(i % 5), 'x')) << i;
   }
   EXPECT_EQ(a.null_count(), nulls);
-  Column none(DataType(TypeId::kInt64));
+  Column none{DataType(TypeId::kInt64)};
   for (int i = 0; i < 10; ++i) none.append<int64_t>(i);
   Column c = std::move(none).range(3, 4);
   EXPECT_EQ(c.null_count(), 0);

@@ -45,7 +45,7 @@ inline columnar::Column column_of(const std::vector<Lit>& values, columnar::Data
     else if (auto* b = std::get_if<bool>(&v))
       c.append_bool(*b);
     else if (auto* t = std::get_if<Typed>(&v)) {
-      columnar::Column text(columnar::DataType(columnar::TypeId::kString));
+      columnar::Column text{columnar::DataType(columnar::TypeId::kString)};
       text.append_string(t->text);
       c.append_column(columnar::cast_column(text, type));
     } else

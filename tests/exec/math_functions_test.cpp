@@ -16,7 +16,7 @@ using S = std::string;
 // Calls a function on one DECIMAL(p,s) value given as text, plus literal arguments.
 std::string call_decimal(const std::string& name, const std::string& value, int p, int s,
                          std::vector<testing::Lit> more = {}) {
-  columnar::Column text(DataType(TypeId::kString));
+  columnar::Column text{DataType(TypeId::kString)};
   text.append_string(value);
   columnar::Column dec = columnar::cast_column(text, DataType::decimal(p, s));
   std::vector<columnar::Column> cols;

@@ -329,7 +329,7 @@ TEST(LevelShredding, FlatColumnsTakeTheFastPath) {
   s.fields.emplace_back("opt", DataType(TypeId::kInt64), true);
   std::vector<SchemaElement> elements = to_parquet_schema(s);
   ParquetSchema ps(elements);
-  Column req(DataType(TypeId::kInt64)), opt(DataType(TypeId::kInt64));
+  Column req{DataType(TypeId::kInt64)}, opt{DataType(TypeId::kInt64)};
   for (int i = 0; i < 10; ++i) {
     req.append<int64_t>(i);
     opt.append<int64_t>(i);
@@ -607,7 +607,7 @@ TEST(ParquetWriter, FileMetadata) {
   s.fields.emplace_back("l", DataType::list_of(Field("item", DataType(TypeId::kInt64), true, 19)),
                         true, 18);
   s.metadata.emplace_back("from_schema", "1");
-  Column a(DataType(TypeId::kInt32));
+  Column a{DataType(TypeId::kInt32)};
   a.append<int32_t>(1);
   Column l(s.fields[1].type);
   l.append_list_end();
@@ -809,7 +809,7 @@ TEST(ParquetWriter, ZeroRows) {
 }
 
 TEST(ParquetWriter, RowGroupsAndPages) {
-  Column c(DataType(TypeId::kInt64));
+  Column c{DataType(TypeId::kInt64)};
   for (int64_t i = 0; i < 2500; ++i) c.append<int64_t>(i);
   Table t = single(Field("v", DataType(TypeId::kInt64), false), std::move(c));
   ParquetWriteOptions o;
@@ -957,7 +957,7 @@ TEST(ParquetWriter, Statistics) {
   EXPECT_EQ(s.min_value, le<float>(-0.0f));
   EXPECT_EQ(s.max_value, le<float>(2.0f));
   {
-    Column neg(DataType(TypeId::kFloat32));
+    Column neg{DataType(TypeId::kFloat32)};
     neg.append<float>(-1.0f);
     neg.append<float>(-0.0f);
     FileMetaData m2;

@@ -39,7 +39,7 @@ Column one_string(DataType type, std::string_view v) {
 }
 
 Column one_bool(bool v) {
-  Column c(DataType(TypeId::kBoolean));
+  Column c{DataType(TypeId::kBoolean)};
   c.append_bool(v);
   return c;
 }
@@ -330,7 +330,7 @@ TEST(SingleValueJson, JavaTextForms) {
   // A float is written as its shortest decimal, as Java's Float.toString gives it.
   EXPECT_EQ(to_json_single_value(one<float>(DataType(TypeId::kFloat32), 0.1f), 0).dump(), "0.1");
   EXPECT_EQ(to_json_single_value(one<__int128>(DataType::decimal(9, 3), -5), 0), json("-0.005"));
-  Column n(DataType(TypeId::kInt32));
+  Column n{DataType(TypeId::kInt32)};
   n.append_null();
   EXPECT_TRUE(to_json_single_value(n, 0).is_null());
   Column back = from_json_single_value(DataType(TypeId::kInt32), json(nullptr));

@@ -325,7 +325,7 @@ TEST(Transforms, NullsInNullsOut) {
     EXPECT_EQ(out.null_count(), 1) << name;
     EXPECT_TRUE(out.is_valid(0) && out.is_null(1) && out.is_valid(2)) << name;
   }
-  Column s(DataType(TypeId::kString));
+  Column s{DataType(TypeId::kString)};
   s.append_null();
   s.append_string("iceberg");
   Column t = apply_transform(parse_transform("truncate[3]"), s);
@@ -356,7 +356,7 @@ TEST(Transforms, IdentityKeepsEveryPrimitive) {
   Column out = apply_transform(parse_transform("identity"), f);
   EXPECT_EQ(out.type(), DataType(TypeId::kFloat64));
   EXPECT_EQ(out.value<double>(0), 1.5);
-  Column b(DataType(TypeId::kBoolean));
+  Column b{DataType(TypeId::kBoolean)};
   b.append_bool(true);
   EXPECT_EQ(apply_transform(parse_transform("identity"), b).value<uint8_t>(0), 1);
 }
@@ -480,7 +480,7 @@ TEST(PartitionPath, IdentityValues) {
   EXPECT_EQ(partition_value_to_path(id, flt, 0), "0.1");
   Column uuid = fixed(DataType(TypeId::kUuid), kUuidBytes);
   EXPECT_EQ(partition_value_to_path(id, uuid, 0), "f79c3e09-677c-4bbd-a479-3f349cb785e7");
-  Column b(DataType(TypeId::kBoolean));
+  Column b{DataType(TypeId::kBoolean)};
   b.append_bool(false);
   b.append_null();
   EXPECT_EQ(partition_value_to_path(id, b, 0), "false");
