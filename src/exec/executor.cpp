@@ -83,6 +83,12 @@ void ExecContext::record_spill(const PlanNode& node, int64_t rows, int64_t bytes
   stats->spilled_bytes += bytes;
 }
 
+void ExecContext::record_partitioned(const PlanNode& node, int64_t rows) {
+  if (!stats || rows == 0) return;
+  std::lock_guard<std::mutex> lock(stats->mu);
+  stats->per_operator[&node].partitioned_rows += rows;
+}
+
 CollectConsumer::~CollectConsumer() {
   if (ctx_ && held_) ctx_->hold(-held_, what_);
 }
@@ -486,6 +492,8 @@ void render(const PlanNode& n, int depth, ExecStats* stats, std::string& out,
       if (it->second.spilled_rows)
         out += fmt::format(", spilled {} rows / {} bytes", it->second.spilled_rows,
                            it->second.spilled_bytes);
+      if (it->second.partitioned_rows)
+        out += fmt::format(", {} rows aggregated by partition", it->second.partitioned_rows);
       out += "]";
     }
   }

@@ -22,6 +22,9 @@ struct OperatorStats {
   double seconds = 0;  // wall time inside the operator's own work (approximate)
   int64_t spilled_rows = 0;   // rows written to spill files past the memory limit
   int64_t spilled_bytes = 0;
+  // Rows a hash aggregation set aside (its workers' tables did not reduce them) and
+  // aggregated once, a partition of key hashes at a time.
+  int64_t partitioned_rows = 0;
 };
 
 struct ExecOptions {

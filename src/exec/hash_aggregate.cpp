@@ -60,6 +60,15 @@ constexpr int64_t kRowBytesPerAggregate = 128;
 constexpr size_t kPartitionedMergeGroups = size_t(1) << 15;
 constexpr size_t kPartitionGroups = size_t(1) << 14;
 constexpr int kMaxPartitionBits = 10;
+// Entries ahead whose key and slot a partition's merge starts loading.
+constexpr size_t kEntriesAhead = 8;
+
+// A worker's table that holds more than half as many groups as it has taken rows, after at
+// least kStashCheckRows, is not reducing its input: building it only to merge it again
+// later does the work twice. From then on the worker sets its rows aside in memory by the
+// top kStashBits of their key hashes, and each partition of the merge aggregates them once.
+constexpr int64_t kStashCheckRows = 65536;
+constexpr int kStashBits = 6;
 
 struct GroupTable {
   KeyIndex keys;
@@ -67,9 +76,16 @@ struct GroupTable {
   std::vector<std::unique_ptr<Accumulator>> accumulators;
   std::vector<uint8_t> moved;  // group taken over by a spilled partition's table
   int64_t held = 0;            // bytes accounted for this table
+  int64_t rows_in = 0;         // rows aggregated into the table
+  // Rows set aside (kStashBits partitions of batches in the spill layout) once the table
+  // stopped reducing its input; `stashing` says it did.
+  bool stashing = false;
+  std::vector<std::vector<Batch>> stash;
+  int64_t stash_bytes = 0;
+  int64_t stash_rows = 0;
 
   int64_t memory_bytes() const {
-    int64_t bytes = int64_t(keys.memory_bytes());
+    int64_t bytes = int64_t(keys.memory_bytes()) + stash_bytes;
     for (const auto& c : key_values) bytes += int64_t(c.memory_bytes());
     for (const auto& a : accumulators) bytes += int64_t(a->memory_bytes());
     return bytes;
@@ -112,6 +128,11 @@ class AggregateSink : public Consumer {
     for (auto& w : tables_)
       for (size_t s = 0; s < sets_.size(); ++s) w.push_back(new_table(s));
     spilled_.resize(sets_.size());
+    for (size_t s = 0; s < sets_.size(); ++s) {
+      bool merges = true;
+      for (const auto& a : tables_[0][s]->accumulators) merges = merges && a->merges_by_group();
+      stash_allowed_.push_back(ctx_.threads() >= 2 && workers >= 2 && !sets_[s].empty() && merges);
+    }
   }
 
   void consume(Batch&& b, int worker) override {
@@ -147,7 +168,8 @@ class AggregateSink : public Consumer {
       }
       // After spilling the worker tables are not merged (that would need their memory
       // twice): the partitions take over from all of them, then each takes over from the
-      // ones after it the groups they share.
+      // ones after it the groups they share. Rows still set aside go to the partitions.
+      for (auto& w : tables_) flush_stash(*w[s], s, Intake::kNone);
       std::vector<GroupTable*> resident;
       for (auto& w : tables_) resident.push_back(w[s].get());
       finish_partitions(*spilled_[s], s, resident, out);
@@ -198,7 +220,19 @@ class AggregateSink : public Consumer {
       GroupTable& t = *tables_[size_t(worker)][s];
       // A global aggregate's one group never spills.
       Intake set_intake = sets_[s].empty() ? Intake::kAll : intake;
+      if (t.stashing) {
+        if (set_intake == Intake::kAll) {
+          stash_rows(t, s, in);
+          continue;
+        }
+        flush_stash(t, s, set_intake);  // spilling began: the rows set aside go its way
+      }
       add(t, s, in, set_intake, set_intake != Intake::kAll ? &level0_partitions(s) : nullptr);
+      if (set_intake == Intake::kAll) {
+        t.rows_in += rows;
+        t.stashing = stash_allowed_[s] && t.rows_in >= kStashCheckRows &&
+                     int64_t(t.keys.size()) * 2 > t.rows_in;
+      }
     }
     // What this worker holds, against the query's memory limit: past the shares, new groups
     // (then all rows) go to disk from the next batch on.
@@ -317,16 +351,51 @@ class AggregateSink : public Consumer {
     }
   }
 
+  // The columns of `in` in the spill layout: keys, each aggregate's arguments, FILTERs.
+  static std::vector<const Column*> input_columns(const GroupInput& in) {
+    std::vector<const Column*> cols(in.keys);
+    for (const auto& args : in.args) cols.insert(cols.end(), args.begin(), args.end());
+    for (const Column* f : in.filters)
+      if (f) cols.push_back(f);
+    return cols;
+  }
+
+  // Sets the rows of `in` aside in t's stash, by the top kStashBits of their key hashes.
+  void stash_rows(GroupTable& t, size_t s, const GroupInput& in) {
+    KeyBatch enc;
+    encode_key_batch(layouts_[s], in.keys, in.rows, enc);
+    std::vector<columnar::SelectionVector> parts(size_t(1) << kStashBits);
+    for (size_t i = 0; i < enc.rows(); ++i)
+      parts[enc.hashes[i] >> (64 - kStashBits)].push_back(uint32_t(i));
+    if (t.stash.empty()) t.stash.resize(parts.size());
+    std::vector<const Column*> cols = input_columns(in);
+    for (size_t p = 0; p < parts.size(); ++p) {
+      if (parts[p].empty()) continue;
+      Batch b;
+      b.rows_without_columns = int64_t(parts[p].size());
+      for (const Column* c : cols) b.columns.push_back(c->take(parts[p]));
+      t.stash_bytes += batch_memory(b);
+      t.stash_rows += b.num_rows();
+      t.stash[p].push_back(std::move(b));
+    }
+  }
+
+  // Aggregates t's stashed rows as `intake` says (spilling: the rows of groups t holds here,
+  // the others to disk) and stops stashing.
+  void flush_stash(GroupTable& t, size_t s, Intake intake) {
+    for (auto& part : t.stash)
+      for (const Batch& b : part) add(t, s, spilled_input(b, s), intake, &level0_partitions(s));
+    t.stash.clear();
+    t.stash_bytes = t.stash_rows = 0;
+    t.stashing = false;
+  }
+
   // Writes rows `sel` of `in` to the partitions of their key hashes.
   void spill_rows(const GroupInput& in, const columnar::SelectionVector& sel,
                   const KeyBatch& enc, SpillPartitions& parts) {
     Batch b;
     b.rows_without_columns = int64_t(sel.size());
-    for (const Column* c : in.keys) b.columns.push_back(c->take(sel));
-    for (const auto& args : in.args)
-      for (const Column* c : args) b.columns.push_back(c->take(sel));
-    for (const Column* f : in.filters)
-      if (f) b.columns.push_back(f->take(sel));
+    for (const Column* c : input_columns(in)) b.columns.push_back(c->take(sel));
     std::vector<uint64_t> hashes;
     hashes.reserve(sel.size());
     for (uint32_t r : sel) hashes.push_back(enc.hashes[r]);
@@ -437,16 +506,26 @@ class AggregateSink : public Consumer {
     int threads = ctx_.threads();
     std::vector<GroupTable*> from;
     size_t groups = 0;
+    bool stashed = false;
     for (auto& w : tables_) {
+      stashed = stashed || !w[s]->stash.empty();
       if (w[s]->keys.size() == 0) continue;
       from.push_back(w[s].get());
       groups += w[s]->keys.size();
     }
-    if (threads < 2 || from.size() < 2 || sets_[s].empty() || groups < kPartitionedMergeGroups)
-      return false;
-    for (const auto& acc : from[0]->accumulators)
-      if (!acc->merges_by_group()) return false;
-    int bits = std::clamp(int(std::bit_width(groups / kPartitionGroups)), 2, kMaxPartitionBits);
+    if (!stashed) {
+      if (threads < 2 || from.size() < 2 || sets_[s].empty() || groups < kPartitionedMergeGroups)
+        return false;
+      for (const auto& acc : from[0]->accumulators)
+        if (!acc->merges_by_group()) return false;
+    }
+    int64_t stash_rows = 0;
+    for (auto& w : tables_) stash_rows += w[s]->stash_rows;
+    ctx_.record_partitioned(stats_node_, stash_rows);
+    // Stashed rows were partitioned by kStashBits hash bits: the merge's partitions are theirs.
+    int bits = stashed ? kStashBits
+                       : std::clamp(int(std::bit_width(groups / kPartitionGroups)), 2,
+                                    kMaxPartitionBits);
     size_t parts = size_t(1) << bits;
     // Each table's keys by partition, and where each of its groups went (in its partition's
     // table: partitions are disjoint, so their threads write different entries).
@@ -492,9 +571,17 @@ class AggregateSink : public Consumer {
         if (entries.empty()) continue;
         ids.clear();
         fresh.clear();
-        for (const auto& e : entries) {
+        const KeyIndex& source = from[i]->keys;
+        for (size_t j = 0; j < entries.size(); ++j) {
+          // The entries' keys lie scattered in the source table, their slots in this one.
+          if (j + kEntriesAhead < entries.size()) {
+            const auto& ahead = entries[j + kEntriesAhead];
+            t->keys.prefetch_slot(ahead.hash, ahead.generic >= 0);
+            source.prefetch_entry_key(ahead);
+          }
+          const auto& e = entries[j];
           bool inserted;
-          sources[i].to[e.id] = t->keys.insert_entry(from[i]->keys, e, inserted);
+          sources[i].to[e.id] = t->keys.insert_entry(source, e, inserted);
           ids.push_back(e.id);
           if (inserted) fresh.push_back(e.id);
         }
@@ -506,6 +593,10 @@ class AggregateSink : public Consumer {
           t->accumulators[a]->resize(t->keys.size());
           t->accumulators[a]->merge(*from[i]->accumulators[a], sources[i].to.data(), ids);
         }
+      }
+      for (auto& w : tables_) {
+        if (w[s]->stash.empty()) continue;
+        for (const Batch& b : w[s]->stash[p]) add(*t, s, spilled_input(b, s), Intake::kAll, nullptr);
       }
       emit(*t, s, out, worker);
     });
@@ -586,6 +677,7 @@ class AggregateSink : public Consumer {
   std::atomic<int64_t> row_bytes_;  // the most a row added to the tables
   std::mutex spill_mu_;
   std::vector<std::unique_ptr<SpillPartitions>> spilled_;  // per set, level 0
+  std::vector<bool> stash_allowed_;  // per set: its worker tables may set rows aside
 };
 
 }  // namespace

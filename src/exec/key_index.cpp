@@ -221,14 +221,16 @@ uint32_t KeyIndex::insert_entry(const KeyIndex& from, const Entry& e, bool& inse
   return insert_generic(from.generic_.key(uint32_t(e.generic)), e.hash, inserted);
 }
 
-// Rows ahead whose slot is prefetched: a probe of a table larger than the caches waits on
-// memory, and several probes in flight overlap those waits.
-constexpr size_t kSlotsAhead = 16;
+// Rows ahead whose slot is prefetched, and (half as far) whose first candidate row-encoded
+// key is: a probe of a table larger than the caches waits on memory, and several probes in
+// flight overlap those waits.
+constexpr size_t kSlotsAhead = 16, kKeysAhead = 8;
 
 void KeyIndex::find_all(const KeyBatch& keys, int64_t* ids) const {
   const size_t n = keys.rows();
   for (size_t i = 0; i < n; ++i) {
     if (i + kSlotsAhead < n) prefetch(keys, i + kSlotsAhead);
+    if (i + kKeysAhead < n) prefetch_candidate(keys, i + kKeysAhead);
     ids[i] = find(keys, i);
   }
 }
@@ -238,6 +240,7 @@ void KeyIndex::find_or_insert_all(const KeyBatch& keys, uint32_t* ids) {
   bool inserted;
   for (size_t i = 0; i < n; ++i) {
     if (i + kSlotsAhead < n) prefetch(keys, i + kSlotsAhead);
+    if (i + kKeysAhead < n) prefetch_candidate(keys, i + kKeysAhead);
     ids[i] = find_or_insert(keys, i, inserted);
   }
 }

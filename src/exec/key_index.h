@@ -82,10 +82,21 @@ class KeyIndex {
   // Room for `packed` packed keys and `generic` others of `generic_bytes` bytes in all
   // without growing (a join's build side knows its keys before it inserts).
   void reserve(size_t packed, size_t generic, size_t generic_bytes);
-  // Starts loading the slot of row `i`'s key into the cache.
-  void prefetch(const KeyBatch& keys, size_t i) const { prefetch_hash(keys.hashes[i]); }
-  // Starts loading the slot of a packed key of hash `h`.
-  void prefetch_hash(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
+  // Starts loading the slot of row `i`'s key into the cache (the packed keys' slots or the
+  // row-encoded keys' table, whichever holds it).
+  void prefetch(const KeyBatch& keys, size_t i) const {
+    prefetch_slot(keys.hashes[i], keys.generic_row[i] >= 0);
+  }
+  // Starts loading the slot of a key of hash `h`: row-encoded (`generic`) or packed.
+  void prefetch_slot(uint64_t h, bool generic) const {
+    if (generic) generic_.prefetch(h);
+    else __builtin_prefetch(&slots_[h & mask_]);
+  }
+  // Starts loading the stored key a row-encoded key of hash `h` is first compared with
+  // (after its slot has been loaded: a few rows after prefetch()).
+  void prefetch_candidate(const KeyBatch& keys, size_t i) const {
+    if (keys.generic_row[i] >= 0) generic_.prefetch_key_of(keys.hashes[i]);
+  }
   size_t size() const { return size_; }
   size_t memory_bytes() const;
 
@@ -142,6 +153,10 @@ class KeyIndex {
   // The bytes of a generic entry's key (e.generic >= 0).
   size_t generic_key_bytes(const Entry& e) const {
     return generic_.key(uint32_t(e.generic)).size();
+  }
+  // Starts loading the bytes of entry `e`'s row-encoded key (nothing for a packed key).
+  void prefetch_entry_key(const Entry& e) const {
+    if (e.generic >= 0) __builtin_prefetch(generic_.key(uint32_t(e.generic)).data());
   }
   // Inserts `e`, an entry of `from` (an index of the same key types); its id here.
   uint32_t insert_entry(const KeyIndex& from, const Entry& e, bool& inserted);

@@ -37,6 +37,8 @@ struct ExecContext {
   SpillDirectory& spill_directory();
   // Adds what `node` wrote to spill files to the statistics (EXPLAIN ANALYZE).
   void record_spill(const PlanNode& node, int64_t rows, int64_t bytes);
+  // Adds the rows `node` aggregated by partition without a worker table first.
+  void record_partitioned(const PlanNode& node, int64_t rows);
 
  private:
   std::mutex spill_mu_;

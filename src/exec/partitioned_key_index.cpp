@@ -99,7 +99,7 @@ bool PartitionedKeyIndex::build(std::vector<KeyBatch> keys, int threads) {
     for (size_t b = keys.size(); b-- > 0;) {
       const std::vector<BuildKey>& r = rows[b][p].keys;
       for (size_t j = r.size(); j-- > 0;) {
-        if (j >= kAhead) index.prefetch_hash(r[j - kAhead].hash);
+        if (j >= kAhead) index.prefetch_slot(r[j - kAhead].hash, r[j - kAhead].generic >= 0);
         const BuildKey& key = r[j];
         bool inserted;
         uint32_t id = key.generic < 0

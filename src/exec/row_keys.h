@@ -61,6 +61,9 @@ class KeyTable {
   void reserve(size_t keys, size_t key_bytes);
   // Starts loading the slot of hash `h` into the cache (for a find or insert a few rows on).
   void prefetch(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
+  // Starts loading the key in the slot of hash `h` (once that slot is in the cache): the key
+  // a find or insert compares first.
+  void prefetch_key_of(uint64_t h) const;
   size_t size() const { return key_offsets_.size() - 1; }
   std::string_view key(uint32_t id) const {
     return {reinterpret_cast<const char*>(arena_.data()) + key_offsets_[id],
@@ -73,7 +76,6 @@ class KeyTable {
   void grow();
   void rehash(size_t slots);  // a power of two
   bool key_equals(uint32_t id, std::string_view k) const;
-  void prefetch_key_of(uint64_t h) const;
   // Each slot: the upper 32 bits of the key's hash (compared before touching the key) and
   // id + 1 in the lower 32 bits; 0 = empty.
   std::vector<uint64_t> slots_;
