@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "base/error.h"
+#include "formats/json/json_integer.h"
 
 namespace floe::iceberg {
 
@@ -54,7 +55,7 @@ PartitionSpec spec_from_json(const json& j, int32_t spec_id) {
   spec.spec_id = spec_id;
   const json* fields = &j;
   if (j.is_object()) {
-    spec.spec_id = j.value("spec-id", spec_id);
+    spec.spec_id = formats::json::integer_member<int32_t>(j, "spec-id", spec_id, "Iceberg partition spec");
     auto it = j.find("fields");
     if (it == j.end() || !it->is_array())
       throw CorruptDataError("Iceberg partition spec has no fields array");
@@ -69,14 +70,14 @@ PartitionSpec spec_from_json(const json& j, int32_t spec_id) {
     pf.name = f.value("name", "");
     pf.transform = parse_transform(f.value("transform", "identity"));
     if (f.contains("source-id")) {
-      pf.source_id = f["source-id"].get<int32_t>();
+      pf.source_id = formats::json::integer_value<int32_t>(f["source-id"], "Iceberg partition field: 'source-id'");
     } else if (f.contains("source-ids") && f["source-ids"].is_array() && !f["source-ids"].empty()) {
-      pf.source_id = f["source-ids"][0].get<int32_t>();
+      pf.source_id = formats::json::integer_value<int32_t>(f["source-ids"][0], "Iceberg partition field: 'source-ids'");
     } else {
       throw CorruptDataError(fmt::format("Iceberg partition field {} has no source-id", pf.name));
     }
     // v1 specs may omit field ids: they were assigned from 1000 in order.
-    pf.field_id = f.value("field-id", next_id);
+    pf.field_id = formats::json::integer_member<int32_t>(f, "field-id", next_id, "Iceberg partition field");
     next_id = pf.field_id + 1;
     spec.fields.push_back(std::move(pf));
   }
@@ -216,15 +217,15 @@ json sort_order_to_json(const SortOrder& order) {
 SortOrder sort_order_from_json(const json& j) {
   if (!j.is_object()) throw CorruptDataError("Iceberg sort order is not an object");
   SortOrder order;
-  order.order_id = j.value("order-id", 0);
+  order.order_id = formats::json::integer_member<int32_t>(j, "order-id", 0, "Iceberg sort order");
   if (j.contains("fields") && j["fields"].is_array()) {
     for (const auto& f : j["fields"]) {
       SortField sf;
       sf.transform = parse_transform(f.value("transform", "identity"));
       if (f.contains("source-id"))
-        sf.source_id = f["source-id"].get<int32_t>();
+        sf.source_id = formats::json::integer_value<int32_t>(f["source-id"], "Iceberg sort field: 'source-id'");
       else if (f.contains("source-ids") && f["source-ids"].is_array() && !f["source-ids"].empty())
-        sf.source_id = f["source-ids"][0].get<int32_t>();
+        sf.source_id = formats::json::integer_value<int32_t>(f["source-ids"][0], "Iceberg sort field: 'source-ids'");
       sf.direction =
           f.value("direction", "asc") == "desc" ? SortDirection::kDesc : SortDirection::kAsc;
       sf.null_order = f.value("null-order", "nulls-first") == "nulls-last" ? NullOrder::kNullsLast

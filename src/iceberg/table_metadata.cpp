@@ -5,12 +5,17 @@
 #include <set>
 
 #include "base/error.h"
+#include "formats/json/json_integer.h"
 
 namespace floe::iceberg {
 
+using formats::json::integer_member;
+using formats::json::integer_value;
 using nlohmann::json;
 
 namespace {
+
+constexpr const char* kWhat = "Iceberg table metadata";
 
 [[noreturn]] void bad(const std::string& what) {
   throw CorruptDataError(fmt::format("Iceberg table metadata: {}", what));
@@ -20,6 +25,8 @@ template <typename T>
 T required(const json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) bad(fmt::format("'{}' is missing", key));
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+    return integer_value<T>(*it, fmt::format("{}: '{}'", kWhat, key));
   try {
     return it->get<T>();
   } catch (const json::exception&) {
@@ -31,7 +38,7 @@ T required(const json& j, const char* key) {
 std::optional<int64_t> optional_long(const json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
-  if (it->is_number_integer()) return it->get<int64_t>();
+  if (it->is_number_integer()) return integer_value<int64_t>(*it, fmt::format("{}: '{}'", kWhat, key));
   if (it->is_string()) {
     const auto& s = it->get_ref<const std::string&>();
     if (s == "null" || s.empty()) return std::nullopt;
@@ -57,7 +64,7 @@ Snapshot snapshot_from_json(const json& j) {
   Snapshot s;
   s.snapshot_id = required<int64_t>(j, "snapshot-id");
   s.parent_snapshot_id = optional_long(j, "parent-snapshot-id");
-  s.sequence_number = j.value("sequence-number", int64_t(0));
+  s.sequence_number = integer_member<int64_t>(j, "sequence-number", 0, kWhat);
   s.timestamp_ms = required<int64_t>(j, "timestamp-ms");
   if (j.contains("manifest-list") && j["manifest-list"].is_string()) {
     s.manifest_list = j["manifest-list"].get<std::string>();
@@ -73,7 +80,7 @@ Snapshot snapshot_from_json(const json& j) {
       s.summary[k] = v.is_string() ? v.get<std::string>() : v.dump();
   if (!s.summary.count("operation")) s.summary["operation"] = "append";  // v1 may omit it
   if (j.contains("schema-id") && j["schema-id"].is_number_integer())
-    s.schema_id = j["schema-id"].get<int32_t>();
+    s.schema_id = integer_value<int32_t>(j["schema-id"], "Iceberg snapshot: 'schema-id'");
   s.first_row_id = optional_long(j, "first-row-id");
   s.added_rows = optional_long(j, "added-rows");
   static const std::set<std::string> known = {
@@ -212,14 +219,14 @@ TableMetadata parse_table_metadata_json(std::string_view text) {
   m.table_uuid = j.value("table-uuid", "");
   if (m.format_version >= 2 && m.table_uuid.empty()) bad("'table-uuid' is missing");
   m.location = required<std::string>(j, "location");
-  m.last_sequence_number = j.value("last-sequence-number", int64_t(0));
+  m.last_sequence_number = integer_member<int64_t>(j, "last-sequence-number", 0, kWhat);
   m.last_updated_ms = required<int64_t>(j, "last-updated-ms");
   m.last_column_id = required<int32_t>(j, "last-column-id");
 
   if (j.contains("schemas") && j["schemas"].is_array() && !j["schemas"].empty()) {
     for (const auto& s : j["schemas"])
       m.schemas.push_back(std::make_shared<const TableSchema>(schema_from_json(s)));
-    m.current_schema_id = j.value("current-schema-id", m.schemas.front()->schema_id);
+    m.current_schema_id = integer_member<int32_t>(j, "current-schema-id", m.schemas.front()->schema_id, kWhat);
   } else if (j.contains("schema")) {
     auto s = schema_from_json(j["schema"]);
     m.current_schema_id = s.schema_id;
@@ -232,7 +239,7 @@ TableMetadata parse_table_metadata_json(std::string_view text) {
   if (j.contains("partition-specs") && j["partition-specs"].is_array() &&
       !j["partition-specs"].empty()) {
     for (const auto& s : j["partition-specs"]) m.specs.push_back(spec_from_json(s));
-    m.default_spec_id = j.value("default-spec-id", m.specs.front().spec_id);
+    m.default_spec_id = integer_member<int32_t>(j, "default-spec-id", m.specs.front().spec_id, kWhat);
   } else if (j.contains("partition-spec")) {
     m.specs.push_back(spec_from_json(j["partition-spec"], 0));
     m.default_spec_id = 0;
@@ -243,7 +250,7 @@ TableMetadata parse_table_metadata_json(std::string_view text) {
   int32_t last_pid = kFirstPartitionFieldId - 1;
   for (const auto& s : m.specs)
     for (const auto& f : s.fields) last_pid = std::max(last_pid, f.field_id);
-  m.last_partition_id = j.value("last-partition-id", last_pid);
+  m.last_partition_id = integer_member<int32_t>(j, "last-partition-id", last_pid, kWhat);
 
   if (j.contains("properties") && j["properties"].is_object())
     for (const auto& [k, v] : j["properties"].items())
@@ -264,14 +271,15 @@ TableMetadata parse_table_metadata_json(std::string_view text) {
   if (j.contains("sort-orders") && j["sort-orders"].is_array())
     for (const auto& s : j["sort-orders"]) m.sort_orders.push_back(sort_order_from_json(s));
   if (m.sort_orders.empty()) m.sort_orders.push_back(SortOrder{});
-  m.default_sort_order_id = j.value("default-sort-order-id", 0);
+  m.default_sort_order_id = integer_member<int32_t>(j, "default-sort-order-id", 0, kWhat);
   if (j.contains("refs") && j["refs"].is_object()) {
     for (const auto& [name, r] : j["refs"].items()) {
       SnapshotRef ref;
       ref.snapshot_id = required<int64_t>(r, "snapshot-id");
       ref.type = r.value("type", "branch");
       if (r.contains("min-snapshots-to-keep") && r["min-snapshots-to-keep"].is_number())
-        ref.min_snapshots_to_keep = r["min-snapshots-to-keep"].get<int32_t>();
+        ref.min_snapshots_to_keep =
+            integer_value<int32_t>(r["min-snapshots-to-keep"], "Iceberg ref: 'min-snapshots-to-keep'");
       ref.max_snapshot_age_ms = optional_long(r, "max-snapshot-age-ms");
       ref.max_ref_age_ms = optional_long(r, "max-ref-age-ms");
       m.refs[name] = ref;

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "base/error.h"
+#include "formats/json/json_integer.h"
 #include "columnar/column_cast.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_scan.h"
@@ -21,11 +22,12 @@ namespace {
 void read_mapping(const nlohmann::json& j, std::map<int32_t, std::vector<std::string>>& out) {
   if (!j.is_array()) return;
   for (const auto& f : j) {
-    if (!f.is_object() || !f.contains("field-id") || !f.contains("names")) continue;
+    if (!f.is_object() || !f.contains("field-id") || !f.contains("names") || !f["names"].is_array())
+      continue;
     std::vector<std::string> names;
     for (const auto& n : f["names"])
       if (n.is_string()) names.push_back(n.get<std::string>());
-    out[f["field-id"].get<int32_t>()] = std::move(names);
+    out[formats::json::integer_value<int32_t>(f["field-id"], "name mapping: 'field-id'")] = std::move(names);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "base/error.h"
+#include "formats/json/json_integer.h"
 
 namespace floe::iceberg {
 
@@ -110,7 +111,7 @@ int32_t get_int(const json& j, const char* key, const char* what) {
   auto it = j.find(key);
   if (it == j.end() || !it->is_number_integer())
     bad(fmt::format("{} has no integer '{}'", what, key));
-  return it->get<int32_t>();
+  return formats::json::integer_value<int32_t>(*it, fmt::format("Iceberg schema: {} '{}'", what, key));
 }
 
 DataType primitive_from_name(const std::string& s) {
@@ -348,10 +349,11 @@ json schema_to_json(const TableSchema& s) {
 TableSchema schema_from_json(const json& j) {
   if (!j.is_object()) bad("not an object");
   TableSchema s;
-  s.schema_id = j.value("schema-id", 0);
+  s.schema_id = formats::json::integer_member<int32_t>(j, "schema-id", 0, "Iceberg schema");
   auto ids = j.find("identifier-field-ids");
   if (ids != j.end() && ids->is_array())
-    for (const auto& id : *ids) s.identifier_field_ids.push_back(id.get<int32_t>());
+    for (const auto& id : *ids) s.identifier_field_ids.push_back(
+          formats::json::integer_value<int32_t>(id, "Iceberg schema: 'identifier-field-ids'"));
   auto fields = j.find("fields");
   if (fields == j.end() || !fields->is_array()) bad("no fields array");
   struct Scope {

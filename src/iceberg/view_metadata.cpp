@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/error.h"
+#include "formats/json/json_integer.h"
 #include "iceberg/table_metadata.h"
 #include "iceberg/table_operations.h"
 
@@ -29,6 +30,8 @@ const json& required(const json& j, const char* key) {
 template <typename T>
 T required_as(const json& j, const char* key) {
   const json& v = required(j, key);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+    return formats::json::integer_value<T>(v, fmt::format("Iceberg view metadata: '{}'", key));
   try {
     return v.get<T>();
   } catch (const json::exception&) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "formats/json/json_integer.h"
 #include "ingest/delivery_prefix.h"
 #include "io/file_io.h"
 
@@ -63,9 +64,9 @@ DeliveryStreamDefinition DeliveryStreamDefinition::from_json(const catalog::Tabl
     d.prefix = j.value("prefix", "");
     d.error_prefix = j.value("error_prefix", "");
     const Json& hints = j.at("buffering_hints");
-    d.buffer_mb = hints.value("size_mb", 5);
-    d.buffer_seconds = hints.value("interval_seconds", 300);
-    d.version = j.value("version", int64_t(1));
+    d.buffer_mb = formats::json::integer_member<int>(hints, "size_mb", 5, "delivery stream buffering hints");
+    d.buffer_seconds = formats::json::integer_member<int>(hints, "interval_seconds", 300, "delivery stream buffering hints");
+    d.version = formats::json::integer_member<int64_t>(j, "version", 1, "delivery stream");
   } catch (const Json::exception& e) {
     throw CorruptDataError(fmt::format("delivery stream {}: bad definition in the catalog: {}",
                                        id.to_string(), e.what()));

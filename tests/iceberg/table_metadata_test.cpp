@@ -108,6 +108,50 @@ TEST(TableMetadata, MalformedIsAClearError) {
   }
 }
 
+// A number where an integer belongs (too large, or with a fraction) is named, never cast.
+TEST(TableMetadata, NonIntegerNumbersAreClearErrors) {
+  const std::string good = kJavaV2;
+  const std::vector<std::pair<std::string, std::string>> fields = {
+      {"\"format-version\" : 2", "format-version"},
+      {"\"last-sequence-number\" : 34", "last-sequence-number"},
+      {"\"last-column-id\" : 5", "last-column-id"},
+      {"\"current-schema-id\" : 1", "current-schema-id"},
+      {"\"schema-id\" : 0", "schema-id"},
+      {"\"identifier-field-ids\" : [ 1", "identifier-field-ids"},
+      {"\"id\" : 3", "id"},
+      {"\"element-id\" : 5", "element-id"},
+      {"\"default-spec-id\" : 0", "default-spec-id"},
+      {"\"spec-id\" : 0", "spec-id"},
+      {"\"source-id\" : 1", "source-id"},
+      {"\"field-id\" : 1000", "field-id"},
+      {"\"last-partition-id\" : 1000", "last-partition-id"},
+      {"\"default-sort-order-id\" : 3", "default-sort-order-id"},
+      {"\"order-id\" : 3", "order-id"},
+      {"\"current-snapshot-id\" : 3055729675574597004", "current-snapshot-id"},
+      {"\"sequence-number\" : 1", "sequence-number"},
+      {"\"timestamp-ms\" : 1515100,", "timestamp-ms"},
+  };
+  for (const auto& [text, key] : fields) {
+    size_t at = good.find(text);
+    ASSERT_NE(at, std::string::npos) << text;
+    size_t start = at + text.find_last_of(' ') + 1;  // the integer ends the text
+    size_t end = good.find_first_not_of("0123456789", start);
+    for (std::string number : {"3.91162e+19", "1.5", "-9.3e18"}) {
+      std::string doc = good.substr(0, start) + number + good.substr(end);
+      try {
+        parse_table_metadata(doc);
+        ADD_FAILURE() << key << " = " << number << " was accepted";
+      } catch (const CorruptDataError& e) {
+        EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+      }
+    }
+  }
+  // Integers beyond 32 bits where Iceberg keeps an int are out of range, not truncated.
+  std::string doc = good;
+  doc.replace(doc.find("\"last-column-id\" : 5"), 20, "\"last-column-id\" : 4294967301");
+  EXPECT_THROW(parse_table_metadata(doc), CorruptDataError);
+}
+
 TEST(Manifests, RoundTripWithInheritance) {
   auto dir = std::filesystem::temp_directory_path() / ("floe-manifest-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
