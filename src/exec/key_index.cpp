@@ -228,6 +228,13 @@ constexpr size_t kSlotsAhead = 16, kKeysAhead = 8;
 
 void KeyIndex::find_all(const KeyBatch& keys, int64_t* ids) const {
   const size_t n = keys.rows();
+  if (keys.generic.rows() == 0) {  // every key packed: one slot read each
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kSlotsAhead < n) prefetch_slot(keys.hashes[i + kSlotsAhead], false);
+      ids[i] = find_packed(keys.packed[i], keys.hashes[i]);
+    }
+    return;
+  }
   for (size_t i = 0; i < n; ++i) {
     if (i + kSlotsAhead < n) prefetch(keys, i + kSlotsAhead);
     if (i + kKeysAhead < n) prefetch_candidate(keys, i + kKeysAhead);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/prefetch.h"
 #include "columnar/column.h"
 #include "exec/row_keys.h"
 
@@ -90,7 +91,7 @@ class KeyIndex {
   // Starts loading the slot of a key of hash `h`: row-encoded (`generic`) or packed.
   void prefetch_slot(uint64_t h, bool generic) const {
     if (generic) generic_.prefetch(h);
-    else __builtin_prefetch(&slots_[h & mask_]);
+    else floe::prefetch(&slots_[h & mask_]);
   }
   // Starts loading the stored key a row-encoded key of hash `h` is first compared with
   // (after its slot has been loaded: a few rows after prefetch()).
@@ -156,7 +157,7 @@ class KeyIndex {
   }
   // Starts loading the bytes of entry `e`'s row-encoded key (nothing for a packed key).
   void prefetch_entry_key(const Entry& e) const {
-    if (e.generic >= 0) __builtin_prefetch(generic_.key(uint32_t(e.generic)).data());
+    if (e.generic >= 0) floe::prefetch(generic_.key(uint32_t(e.generic)).data());
   }
   // Inserts `e`, an entry of `from` (an index of the same key types); its id here.
   uint32_t insert_entry(const KeyIndex& from, const Entry& e, bool& inserted);

@@ -151,8 +151,12 @@ void PartitionedKeyIndex::find_all(const KeyBatch& keys, int64_t* ids) const {
     return;
   }
   const size_t n = keys.rows();
+  const bool packed = keys.generic.rows() == 0;
   for (size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) parts_[partition_of(keys.hashes[i + kAhead])].prefetch(keys, i + kAhead);
+    if (i + kAhead < n) {
+      uint64_t h = keys.hashes[i + kAhead];
+      parts_[partition_of(h)].prefetch_slot(h, !packed && keys.generic_row[i + kAhead] >= 0);
+    }
     size_t p = partition_of(keys.hashes[i]);
     int64_t id = parts_[p].find(keys, i);
     ids[i] = id < 0 ? -1 : base_[p] + id;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "base/prefetch.h"
 #include "exec/vector_ops.h"
 
 namespace floe::exec {
@@ -255,14 +256,14 @@ void KeyTable::prefetch_key_of(uint64_t h) const {
   uint64_t v = slots_[h & mask_];
   if (!v) return;
   uint32_t id = uint32_t(v) - 1;
-  if (fixed_len_ >= 0) __builtin_prefetch(arena_.data() + size_t(id) * size_t(fixed_len_));
-  else __builtin_prefetch(&key_offsets_[id]);
+  if (fixed_len_ >= 0) floe::prefetch(arena_.data() + size_t(id) * size_t(fixed_len_));
+  else floe::prefetch(&key_offsets_[id]);
 }
 
 void KeyTable::find_all(const EncodedKeys& enc, int64_t* ids) const {
   const size_t n = enc.rows();
   for (size_t i = 0; i < n; ++i) {
-    if (i + kSlotsAhead < n) __builtin_prefetch(&slots_[enc.hashes[i + kSlotsAhead] & mask_]);
+    if (i + kSlotsAhead < n) floe::prefetch(&slots_[enc.hashes[i + kSlotsAhead] & mask_]);
     if (i + kKeysAhead < n) prefetch_key_of(enc.hashes[i + kKeysAhead]);
     ids[i] = find(enc.key(i), enc.hashes[i]);
   }
@@ -272,7 +273,7 @@ void KeyTable::find_or_insert_all(const EncodedKeys& enc, uint32_t* ids) {
   const size_t n = enc.rows();
   bool inserted;
   for (size_t i = 0; i < n; ++i) {
-    if (i + kSlotsAhead < n) __builtin_prefetch(&slots_[enc.hashes[i + kSlotsAhead] & mask_]);
+    if (i + kSlotsAhead < n) floe::prefetch(&slots_[enc.hashes[i + kSlotsAhead] & mask_]);
     if (i + kKeysAhead < n) prefetch_key_of(enc.hashes[i + kKeysAhead]);
     ids[i] = find_or_insert(enc.key(i), enc.hashes[i], inserted);
   }

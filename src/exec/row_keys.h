@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/buffer.h"
+#include "base/prefetch.h"
 #include "columnar/column.h"
 
 namespace floe::exec {
@@ -60,7 +61,7 @@ class KeyTable {
   // knows its row count before it inserts).
   void reserve(size_t keys, size_t key_bytes);
   // Starts loading the slot of hash `h` into the cache (for a find or insert a few rows on).
-  void prefetch(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
+  void prefetch(uint64_t h) const { floe::prefetch(&slots_[h & mask_]); }
   // Starts loading the key in the slot of hash `h` (once that slot is in the cache): the key
   // a find or insert compares first.
   void prefetch_key_of(uint64_t h) const;
