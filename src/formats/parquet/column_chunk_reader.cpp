@@ -601,6 +601,7 @@ class ChunkDecoder {
         case 16:  // decimals: a fixed-size copy, not a call per value
           for (size_t i = 0; i < n; ++i) std::memcpy(d + i * 16, src + size_t(idx[i]) * 16, 16);
           break;
+        case 0: break;  // a zero-width FIXED_LEN_BYTE_ARRAY: every value is empty, nothing to copy
         default:
           for (size_t i = 0; i < n; ++i) std::memcpy(d + i * w, src + size_t(idx[i]) * w, w);
       }
