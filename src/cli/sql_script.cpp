@@ -110,6 +110,12 @@ void print_statement_result(const sql::StatementResult& result, OutputFormat for
     fmt::print(out, "{}\n", status);
     return;
   }
+  if (result.plan_text && format == OutputFormat::kTable) {
+    for (const auto& batch : result.batches)
+      for (int64_t i = 0; i < batch.num_rows(); ++i)
+        fmt::print(out, "{}\n", batch.columns[0].string_at(i));
+    return;
+  }
   BatchPrinter printer(format, result.schema, out);
   printer.show_types(result.shown_types);
   int64_t total = 0;

@@ -439,7 +439,9 @@ struct Session::State : public BindCatalog {
     Schema s = b2.schema;
     std::vector<Batch> v;
     v.push_back(std::move(b2));
-    return rows_result(std::move(s), std::move(v));
+    StatementResult r = rows_result(std::move(s), std::move(v));
+    r.plan_text = true;
+    return r;
   }
 
   Schema columns_schema(const std::vector<ColumnDef>& cols) {

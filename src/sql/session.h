@@ -45,6 +45,9 @@ struct StatementResult {
   std::string status;                // e.g. "CREATE TABLE", "INSERT 3": for statements
   int64_t rows_affected = -1;        // INSERT/UPDATE/DELETE/MERGE counts, -1 otherwise
   std::string statement_text;        // the statement this result belongs to
+  // EXPLAIN: one VARCHAR column of plan lines, which the table format prints as they are
+  // (a plan line is wider than a table cell shows).
+  bool plan_text = false;
 
   int64_t num_rows() const;
 };

@@ -60,6 +60,23 @@ def test_table_format_shows_rows_and_status_lines(tmp_path):
     assert len([line for line in before_table.splitlines() if line.strip()]) >= 3, out
 
 
+def test_explain_analyze_prints_whole_plan_lines_in_the_table_format(tmp_path):
+    floe_sql("-c", SETUP, warehouse=tmp_path)
+    proc = floe_sql("-c", "EXPLAIN ANALYZE SELECT a.name, count(*) FROM db.t a JOIN db.t b "
+                    "USING (id) WHERE a.id > 1 GROUP BY a.name", warehouse=tmp_path)
+    lines = proc.stdout.splitlines()
+    # Plan lines as they are, not cut to a table cell: every operator with its measured rows.
+    assert not any(line.startswith(("+", "|")) for line in lines), proc.stdout
+    join = next(line for line in lines if "HASH JOIN" in line)
+    assert "rows" in join and join.rstrip().endswith("s]"), proc.stdout
+    scans = [line for line in lines if line.lstrip().startswith("SCAN db.t")]
+    assert len(scans) == 2 and all("[" in line for line in scans), proc.stdout
+    assert lines[-1].startswith("total: "), proc.stdout
+    # CSV keeps the one-column result
+    csv = floe_sql("--format", "csv", "-c", "EXPLAIN SELECT * FROM db.t", warehouse=tmp_path)
+    assert csv.stdout.splitlines()[0] == "plan", csv.stdout
+
+
 def test_table_header_names_variant_object_and_array_types(tmp_path):
     # They are stored as VARCHAR (JSON text); the header says the type the query has.
     proc = floe_sql("-c",
