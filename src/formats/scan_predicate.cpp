@@ -1,6 +1,8 @@
 #include "formats/scan_predicate.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include "columnar/value_compare.h"
 #include "columnar/value_parse.h"
@@ -178,35 +180,179 @@ ScanPredicate parse_scan_predicate(std::string_view text, const columnar::Schema
   return PredicateParser(text, schema).parse();
 }
 
+namespace {
+
+// Keeps the rows of `sel` (every row of the batch before the first term) for which `pass`
+// holds; NULL rows never pass.
+template <typename Pass>
+void keep_rows(columnar::SelectionVector& sel, bool& started, int64_t n, const Column& c,
+               Pass pass) {
+  size_t k = 0;
+  const bool nulls = c.null_count() > 0;
+  if (!started) {
+    sel.resize(size_t(n));
+    for (int64_t r = 0; r < n; ++r) {
+      sel[k] = uint32_t(r);
+      k += (!nulls || c.is_valid(r)) && pass(r);
+    }
+    started = true;
+  } else {
+    for (size_t i = 0; i < sel.size(); ++i) {
+      uint32_t r = sel[i];
+      sel[k] = r;
+      k += (!nulls || c.is_valid(r)) && pass(r);
+    }
+  }
+  sel.resize(k);
+}
+
+// A comparison of a fixed-width column whose values order as T, one loop per operator.
+template <typename T>
+void keep_fixed(const ColumnPredicate& t, const Column& c, columnar::SelectionVector& sel,
+                bool& started, int64_t n) {
+  const T* v = c.values<T>();
+  const T* lit = t.values.values<T>();
+  switch (t.op) {
+    case CompareOp::kEq: keep_rows(sel, started, n, c, [&, x = lit[0]](int64_t r) { return v[r] == x; }); break;
+    case CompareOp::kNe: keep_rows(sel, started, n, c, [&, x = lit[0]](int64_t r) { return v[r] != x; }); break;
+    case CompareOp::kLt: keep_rows(sel, started, n, c, [&, x = lit[0]](int64_t r) { return v[r] < x; }); break;
+    case CompareOp::kLe: keep_rows(sel, started, n, c, [&, x = lit[0]](int64_t r) { return v[r] <= x; }); break;
+    case CompareOp::kGt: keep_rows(sel, started, n, c, [&, x = lit[0]](int64_t r) { return v[r] > x; }); break;
+    case CompareOp::kGe: keep_rows(sel, started, n, c, [&, x = lit[0]](int64_t r) { return v[r] >= x; }); break;
+    default: {  // IN
+      const int64_t m = t.values.size();
+      keep_rows(sel, started, n, c, [&](int64_t r) {
+        for (int64_t j = 0; j < m; ++j)
+          if (v[r] == lit[j]) return true;
+        return false;
+      });
+    }
+  }
+}
+
+// Equality of two byte strings of the same length `n`, without a library call for the short
+// ones a predicate usually compares (loads overlap rather than read past either end).
+inline bool same_bytes(const char* a, const char* b, size_t n) {
+  auto load8 = [](const char* p) { uint64_t v; std::memcpy(&v, p, 8); return v; };
+  auto load4 = [](const char* p) { uint32_t v; std::memcpy(&v, p, 4); return v; };
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return load8(a) == load8(b) && load8(a + n - 8) == load8(b + n - 8);
+  }
+  if (n >= 4) return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+void keep_strings(const ColumnPredicate& t, const Column& c, columnar::SelectionVector& sel,
+                  bool& started, int64_t n) {
+  const int32_t* off = c.offsets();
+  const char* bytes = reinterpret_cast<const char*>(c.data_buffer().data());
+  if (t.op == CompareOp::kEq || t.op == CompareOp::kIn) {
+    std::vector<std::string_view> lits;
+    for (int64_t j = 0; j < t.values.size(); ++j) lits.push_back(t.values.string_at(j));
+    keep_rows(sel, started, n, c, [&](int64_t r) {
+      const size_t len = size_t(off[r + 1] - off[r]);
+      const char* x = bytes + off[r];
+      for (std::string_view lit : lits)
+        if (lit.size() == len && same_bytes(x, lit.data(), len)) return true;
+      return false;
+    });
+    return;
+  }
+  const std::string_view lit = t.values.string_at(0);
+  keep_rows(sel, started, n, c, [&](int64_t r) {
+    int cmp = c.string_at(r).compare(lit);
+    return compare_holds(t.op, cmp < 0 ? -1 : cmp > 0 ? 1 : 0);
+  });
+}
+
+void keep_any(const ColumnPredicate& t, const Column& c, columnar::SelectionVector& sel,
+              bool& started, int64_t n) {
+  using columnar::TypeId;
+  if (t.op == CompareOp::kIsNull || t.op == CompareOp::kIsNotNull) {
+    const bool want_null = t.op == CompareOp::kIsNull;
+    // keep_rows drops NULL rows, so IS NULL tests validity itself.
+    size_t k = 0;
+    if (!started) {
+      sel.resize(size_t(n));
+      for (int64_t r = 0; r < n; ++r) {
+        sel[k] = uint32_t(r);
+        k += c.is_null(r) == want_null;
+      }
+      started = true;
+    } else {
+      for (size_t i = 0; i < sel.size(); ++i) {
+        sel[k] = sel[i];
+        k += c.is_null(sel[i]) == want_null;
+      }
+    }
+    sel.resize(k);
+    return;
+  }
+  if (t.values.size() == 0) {  // IN () holds for no row
+    started = true;
+    sel.clear();
+    return;
+  }
+  if (c.type() == t.values.type()) {
+    switch (c.type().id()) {
+      case TypeId::kBoolean:
+      case TypeId::kUInt8: return keep_fixed<uint8_t>(t, c, sel, started, n);
+      case TypeId::kInt8: return keep_fixed<int8_t>(t, c, sel, started, n);
+      case TypeId::kInt16: return keep_fixed<int16_t>(t, c, sel, started, n);
+      case TypeId::kUInt16: return keep_fixed<uint16_t>(t, c, sel, started, n);
+      case TypeId::kInt32:
+      case TypeId::kDate: return keep_fixed<int32_t>(t, c, sel, started, n);
+      case TypeId::kUInt32: return keep_fixed<uint32_t>(t, c, sel, started, n);
+      case TypeId::kInt64:
+      case TypeId::kTime:
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampTz: return keep_fixed<int64_t>(t, c, sel, started, n);
+      case TypeId::kUInt64: return keep_fixed<uint64_t>(t, c, sel, started, n);
+      case TypeId::kDecimal: return keep_fixed<__int128>(t, c, sel, started, n);
+      case TypeId::kString:
+      case TypeId::kBinary: return keep_strings(t, c, sel, started, n);
+      default: break;  // floats (NaN orders above every number), fixed binaries: below
+    }
+  }
+  if (t.op == CompareOp::kIn) {
+    keep_rows(sel, started, n, c, [&](int64_t r) {
+      for (int64_t v = 0; v < t.values.size(); ++v)
+        if (columnar::compare_values(c, r, t.values, v) == 0) return true;
+      return false;
+    });
+    return;
+  }
+  keep_rows(sel, started, n, c, [&](int64_t r) {
+    return compare_holds(t.op, columnar::compare_values(c, r, t.values, 0));
+  });
+}
+
+}  // namespace
+
 columnar::SelectionVector evaluate_predicate(const ScanPredicate& p, const columnar::Batch& b) {
   columnar::SelectionVector sel;
-  int64_t n = b.num_rows();
-  std::vector<int> cols;
+  const int64_t n = b.num_rows();
+  bool started = false;
+  // Terms on fixed-width columns first: they are the cheap ones, and the rows they leave are
+  // all the string comparisons then look at.
+  std::vector<std::pair<const ColumnPredicate*, const Column*>> order;
   for (const auto& t : p.terms) {
     int i = b.schema.find(t.column);
     FLOE_CHECK(i >= 0, "predicate column '{}' is not in the batch", t.column);
-    cols.push_back(i);
+    order.emplace_back(&t, &b.columns[size_t(i)]);
   }
-  for (int64_t r = 0; r < n; ++r) {
-    bool ok = true;
-    for (size_t k = 0; k < p.terms.size() && ok; ++k) {
-      const ColumnPredicate& t = p.terms[k];
-      const Column& c = b.columns[size_t(cols[k])];
-      bool null = c.is_null(r);
-      switch (t.op) {
-        case CompareOp::kIsNull: ok = null; break;
-        case CompareOp::kIsNotNull: ok = !null; break;
-        case CompareOp::kIn: {
-          ok = false;
-          if (null) break;
-          for (int64_t v = 0; v < t.values.size() && !ok; ++v)
-            ok = columnar::compare_values(c, r, t.values, v) == 0;
-          break;
-        }
-        default: ok = !null && compare_holds(t.op, columnar::compare_values(c, r, t.values, 0));
-      }
-    }
-    if (ok) sel.push_back(uint32_t(r));
+  std::stable_partition(order.begin(), order.end(),
+                        [](const auto& o) { return !o.second->type().is_variable_width(); });
+  for (const auto& [t, c] : order) {
+    keep_any(*t, *c, sel, started, n);
+    if (started && sel.empty()) return sel;
+  }
+  if (!started) {
+    sel.resize(size_t(n));
+    for (int64_t r = 0; r < n; ++r) sel[size_t(r)] = uint32_t(r);
   }
   return sel;
 }

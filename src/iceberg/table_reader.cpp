@@ -180,6 +180,10 @@ namespace {
 
 // The rows of row group [first, first + n) of a file that part `part` reads (relative to the
 // group), or nothing; see FilePart.
+// Rows a scan hands on at a time: few enough that a window of every column stays in the
+// processor's cache on its way through the operators above.
+constexpr int64_t kScanWindowRows = 16384;
+
 std::optional<parquet::RowRange> rows_of_part(int64_t first, int64_t n, bool can_cut,
                                               const FilePart& part) {
   if (part.rows <= 0) return parquet::RowRange{0, n};
@@ -412,7 +416,9 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
       }
       return;
     }
-    parquet::ParquetScan scan(reader, file_fields, std::move(file_pred), /*exact=*/false);
+    // The scan filters with the pushed terms as it reads, window by window (see
+    // ParquetScan::scan_row_group_windows); emit() applies the table's predicate after.
+    parquet::ParquetScan scan(reader, file_fields, std::move(file_pred), /*exact=*/true);
     int64_t first = 0;
     for (int rg = 0; rg < scan.num_row_groups(); ++rg) {
       int64_t rows = reader.metadata().row_groups[size_t(rg)].num_rows;
@@ -422,9 +428,11 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
       parquet::PruneReport local;
       parquet::PruneReport* counts = range->begin != 0 ? &uncounted : report ? report : &local;
       bool whole = range->begin == 0 && range->end == rows;
-      Batch fb = scan.scan_row_group(rg, counts, whole ? nullptr : &*range);
-      if (fb.num_rows() == 0) continue;
-      if (!emit(std::move(fb), 0, false)) return;
+      bool more = scan.scan_row_group_windows(rg, counts, whole ? nullptr : &*range,
+                                              kScanWindowRows, [&](Batch&& fb) {
+                                                return emit(std::move(fb), 0, false);
+                                              });
+      if (!more) return;
     }
   } catch (const Error& e) {
     if (std::string_view(e.what()).find(path) != std::string_view::npos) throw;

@@ -609,6 +609,17 @@ class ChunkDecoder {
     finish(out, n);
   }
 
+ public:
+  // Empties the output for the next page's levels and values (the dictionary and the
+  // decompression buffer stay).
+  void start_page() {
+    out_.def_levels.clear();
+    out_.rep_levels.clear();
+    out_.num_entries = 0;
+    out_.values = Column(leaf_.type);
+  }
+
+ private:
   int64_t memory_left_;
   int64_t charged_ = 0;
   const LeafInfo& leaf_;
@@ -637,6 +648,45 @@ void reserve_for_chunk(const LeafInfo& leaf, const ColumnMetaData& meta, int64_t
   if (leaf.type.is_variable_width() && meta.total_uncompressed_size > 0 &&
       meta.total_uncompressed_size < memory_limit / 4)
     out.values.data_buffer().reserve(size_t(double(meta.total_uncompressed_size) * share));
+}
+
+// The page at `offset` (its header and payload), reading at most `max_size` bytes.
+std::pair<PageHeader, std::span<const uint8_t>> read_page_at(io::InputFile& file, int64_t offset,
+                                                             int64_t max_size) {
+  FLOE_CORRUPT_IF(offset < 0 || uint64_t(offset) >= file.size(),
+                  "page offset {} outside the {}-byte file", offset, file.size());
+  uint64_t avail = std::min<uint64_t>(uint64_t(max_size), file.size() - uint64_t(offset));
+  std::span<const uint8_t> bytes = file.read_at(uint64_t(offset), avail);
+  ByteReader cursor(bytes, "page");
+  PageHeader h = read_page_header(cursor);
+  FLOE_CORRUPT_IF(h.compressed_page_size < 0 || size_t(h.compressed_page_size) > cursor.remaining(),
+                  "page of {} bytes at offset {} overruns its bounds", h.compressed_page_size,
+                  offset);
+  return {h, cursor.bytes(size_t(h.compressed_page_size))};
+}
+
+// The dictionary page, if any, sits before the first data page the offset index names.
+void read_dictionary_before(io::InputFile& file, const ColumnMetaData& meta,
+                            const std::vector<PageLocation>& pages, ChunkDecoder& decoder) {
+  int64_t chunk_start = meta.data_page_offset;
+  if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 &&
+      *meta.dictionary_page_offset < chunk_start)
+    chunk_start = *meta.dictionary_page_offset;
+  if (!pages.empty() && pages[0].offset > chunk_start) {
+    auto [h, payload] = read_page_at(file, chunk_start, pages[0].offset - chunk_start);
+    if (h.type == PageType::kDictionaryPage) decoder.dictionary_page(h, payload);
+  }
+}
+
+// Decodes the data page an offset index entry locates; returns its level entries.
+int64_t decode_indexed_page(io::InputFile& file, const PageLocation& page, ChunkDecoder& decoder) {
+  auto [h, payload] = read_page_at(file, page.offset, int64_t(page.compressed_page_size) + 256);
+  switch (h.type) {
+    case PageType::kDataPage: return decoder.data_page_v1(h, payload);
+    case PageType::kDataPageV2: return decoder.data_page_v2(h, payload);
+    default: FLOE_CORRUPT_IF(true, "offset index points at a {} page", page_type_name(h.type));
+  }
+  return 0;
 }
 
 }  // namespace
@@ -774,36 +824,8 @@ LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
       reserve_for_chunk(leaf, meta, memory_limit, out,
                         std::min(1.0, double(page_rows) / double(row_group_rows)));
     ChunkDecoder decoder(leaf, meta, out, memory_limit);
-    auto read_page = [&](int64_t offset, int64_t max_size) {
-      FLOE_CORRUPT_IF(offset < 0 || uint64_t(offset) >= file.size(),
-                      "page offset {} outside the {}-byte file", offset, file.size());
-      uint64_t avail = std::min<uint64_t>(uint64_t(max_size), file.size() - uint64_t(offset));
-      std::span<const uint8_t> bytes = file.read_at(uint64_t(offset), avail);
-      ByteReader cursor(bytes, "page");
-      PageHeader h = read_page_header(cursor);
-      FLOE_CORRUPT_IF(h.compressed_page_size < 0 ||
-                          size_t(h.compressed_page_size) > cursor.remaining(),
-                      "page of {} bytes at offset {} overruns its bounds", h.compressed_page_size,
-                      offset);
-      return std::make_pair(h, cursor.bytes(size_t(h.compressed_page_size)));
-    };
-    // The dictionary page, if any, sits before the first data page.
-    int64_t chunk_start = meta.data_page_offset;
-    if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 &&
-        *meta.dictionary_page_offset < chunk_start)
-      chunk_start = *meta.dictionary_page_offset;
-    if (!pages.empty() && pages[0].offset > chunk_start) {
-      auto [h, payload] = read_page(chunk_start, pages[0].offset - chunk_start);
-      if (h.type == PageType::kDictionaryPage) decoder.dictionary_page(h, payload);
-    }
-    for (size_t k : wanted) {
-      auto [h, payload] = read_page(pages[k].offset, int64_t(pages[k].compressed_page_size) + 256);
-      switch (h.type) {
-        case PageType::kDataPage: decoder.data_page_v1(h, payload); break;
-        case PageType::kDataPageV2: decoder.data_page_v2(h, payload); break;
-        default: FLOE_CORRUPT_IF(true, "offset index points at a {} page", page_type_name(h.type));
-      }
-    }
+    read_dictionary_before(file, meta, pages, decoder);
+    for (size_t k : wanted) decode_indexed_page(file, pages[k], decoder);
     int64_t rows = out.num_entries;
     if (leaf.max_rep > 0) {
       rows = 0;
@@ -815,6 +837,47 @@ LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
     return out;
   } catch (const Error& e) {
     throw with_context(e, fmt::format("{}: column '{}'", file.path(), leaf.path));
+  }
+}
+
+}  // namespace floe::parquet
+
+namespace floe::parquet {
+
+struct PageDecoder::Impl {
+  Impl(const LeafInfo& leaf, const ColumnMetaData& meta, int64_t memory_limit)
+      : decoder(leaf, meta, out, memory_limit) {}
+  LeafData out;
+  ChunkDecoder decoder;
+};
+
+PageDecoder::PageDecoder(io::InputFile& file, const ColumnChunk& chunk, const LeafInfo& leaf,
+                         const OffsetIndex& index, int64_t memory_limit)
+    : file_(file), leaf_(leaf) {
+  try {
+    if (chunk.encrypted)
+      throw UnsupportedError("the column is encrypted; floe does not decrypt Parquet files");
+    FLOE_CORRUPT_IF(!chunk.meta_data, "column chunk without metadata");
+    FLOE_CORRUPT_IF(chunk.meta_data->type != *leaf.element->type,
+                    "column chunk type {} differs from the schema's {}",
+                    type_name(chunk.meta_data->type), type_name(*leaf.element->type));
+    impl_ = std::make_unique<Impl>(leaf, *chunk.meta_data, memory_limit);
+    impl_->out.values = Column(leaf.type);
+    read_dictionary_before(file, *chunk.meta_data, index.page_locations, impl_->decoder);
+  } catch (const Error& e) {
+    throw with_context(e, fmt::format("{}: column '{}'", file.path(), leaf.path));
+  }
+}
+
+PageDecoder::~PageDecoder() = default;
+
+LeafData& PageDecoder::decode(const PageLocation& page) {
+  try {
+    impl_->decoder.start_page();
+    decode_indexed_page(file_, page, impl_->decoder);
+    return impl_->out;
+  } catch (const Error& e) {
+    throw with_context(e, fmt::format("{}: column '{}'", file_.path(), leaf_.path));
   }
 }
 

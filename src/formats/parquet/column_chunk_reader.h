@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "base/buffer.h"
 #include "columnar/column.h"
@@ -51,6 +52,27 @@ LeafData read_column_chunk_pages(io::InputFile& file, const ColumnChunk& chunk,
                                  const OffsetIndex& index, const std::vector<RowRange>& ranges,
                                  std::vector<RowRange>* decoded,
                                  int64_t memory_limit = kDefaultChunkMemoryLimit);
+
+// PageDecoder: decodes the data pages of one column chunk one at a time, in any order, as
+// its offset index locates them; the dictionary page is decoded once, when it is made.
+// For a reader that holds one page of a column at a time rather than the whole chunk.
+class PageDecoder {
+ public:
+  PageDecoder(io::InputFile& file, const ColumnChunk& chunk, const LeafInfo& leaf,
+              const OffsetIndex& index, int64_t memory_limit = kDefaultChunkMemoryLimit);
+  ~PageDecoder();
+  PageDecoder(const PageDecoder&) = delete;
+  PageDecoder& operator=(const PageDecoder&) = delete;
+  // The levels and values of the page at `page` (valid until the next call; the values may
+  // be moved out). Errors name the file and the column.
+  LeafData& decode(const PageLocation& page);
+
+ private:
+  struct Impl;
+  io::InputFile& file_;
+  const LeafInfo& leaf_;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Decodes one value stored in the spec's statistics form (PLAIN for fixed-width types, the
 // raw bytes for byte arrays) into a one-row column of the leaf's floe type. Used to show

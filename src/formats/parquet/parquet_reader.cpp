@@ -148,6 +148,22 @@ bool ParquetReader::can_read_in_parts(int row_group, const std::vector<int>& fie
   return true;
 }
 
+std::unique_ptr<ColumnPageCursor> ParquetReader::page_cursor(int row_group, int field) {
+  FLOE_CHECK(row_group >= 0 && row_group < num_row_groups(), "row group {} of {}", row_group,
+             num_row_groups());
+  FLOE_CHECK(field >= 0 && size_t(field) < schema_.fields.size(), "field {}", field);
+  const SchemaNode& node = parquet_schema_->fields()[size_t(field)];
+  if (node.kind != SchemaNode::Kind::kPrimitive) return nullptr;
+  const LeafInfo& leaf = parquet_schema_->leaves()[size_t(node.first_leaf())];
+  if (leaf.max_rep > 0) return nullptr;
+  std::optional<OffsetIndex> index = offset_index(row_group, node.first_leaf());
+  if (!index) return nullptr;
+  const RowGroup& rg = metadata_.row_groups[size_t(row_group)];
+  return std::make_unique<ColumnPageCursor>(*file_, rg.columns[size_t(node.first_leaf())], node,
+                                            leaf, rg.num_rows, std::move(*index),
+                                            chunk_memory_limit_);
+}
+
 columnar::Batch ParquetReader::read_row_group(int row_group, const std::vector<int>& fields,
                                               const std::vector<RowRange>* ranges) {
   FLOE_CHECK(row_group >= 0 && row_group < num_row_groups(), "row group {} of {}", row_group,

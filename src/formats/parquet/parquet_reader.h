@@ -11,6 +11,7 @@
 
 #include "columnar/batch.h"
 #include "formats/parquet/column_chunk_reader.h"
+#include "formats/parquet/column_page_cursor.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_schema.h"
 #include "io/file.h"
@@ -43,6 +44,10 @@ class ParquetReader {
   // of `fields` (each a single leaf with an offset index), so that reading the group in
   // parts costs about as much as reading it whole.
   bool can_read_in_parts(int row_group, const std::vector<int>& fields) const;
+
+  // A cursor over field `field`'s rows in the row group, page by page; null unless the field
+  // is a single unrepeated leaf whose chunk has an offset index.
+  std::unique_ptr<ColumnPageCursor> page_cursor(int row_group, int field);
 
   // The page index of a column chunk, when the file has one (read on each call).
   std::optional<OffsetIndex> offset_index(int row_group, int leaf);

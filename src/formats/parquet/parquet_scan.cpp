@@ -23,26 +23,22 @@ ParquetScan::ParquetScan(ParquetReader& reader, std::vector<int> fields,
   }
 }
 
-columnar::Batch ParquetScan::scan_row_group(int row_group, PruneReport* report,
-                                            const RowRange* within) {
-  if (!predicate_.empty() && !pruner_.row_group_may_match(row_group, report))
-    return columnar::Batch::empty_of(schema_);
-  std::vector<RowRange> ranges;
-  const std::vector<RowRange>* selected = nullptr;
+bool ParquetScan::rows_to_read(int row_group, PruneReport* report, const RowRange* within,
+                               std::vector<RowRange>& ranges) {
+  ranges.clear();
+  if (!predicate_.empty() && !pruner_.row_group_may_match(row_group, report)) return false;
+  int64_t rows = reader_.metadata().row_groups[size_t(row_group)].num_rows;
   if (!predicate_.empty()) {
     ranges = pruner_.select_rows(row_group, report);
-    selected = &ranges;
+    if (ranges.empty()) return false;
   } else {
-    int64_t rows = reader_.metadata().row_groups[size_t(row_group)].num_rows;
     if (report) {
       report->row_groups++;
       report->rows_total += rows;
       report->rows_kept += rows;
     }
-    if (within) {
-      ranges.push_back({0, rows});
-      selected = &ranges;
-    }
+    if (!within) return true;
+    ranges.push_back({0, rows});
   }
   if (within) {
     std::vector<RowRange> part;
@@ -51,10 +47,13 @@ columnar::Batch ParquetScan::scan_row_group(int row_group, PruneReport* report,
       if (e > b) part.push_back({b, e});
     }
     ranges = std::move(part);
+    if (ranges.empty()) return false;
   }
-  if (selected && ranges.empty()) return columnar::Batch::empty_of(schema_);
-  columnar::Batch b = reader_.read_row_group(row_group, read_fields_, selected);
-  if (!exact_ || predicate_.empty()) return b;
+  return true;
+}
+
+columnar::Batch ParquetScan::filter_and_project(columnar::Batch&& b) const {
+  if (!exact_ || predicate_.empty()) return std::move(b);
   columnar::SelectionVector sel = formats::evaluate_predicate(predicate_, b);
   columnar::Batch out;
   out.schema = schema_;
@@ -63,6 +62,81 @@ columnar::Batch ParquetScan::scan_row_group(int row_group, PruneReport* report,
     out.columns.push_back(all ? std::move(b.columns[i]) : b.columns[i].take(sel));
   out.rows_without_columns = int64_t(sel.size());
   return out;
+}
+
+columnar::Batch ParquetScan::scan_row_group(int row_group, PruneReport* report,
+                                            const RowRange* within) {
+  std::vector<RowRange> ranges;
+  if (!rows_to_read(row_group, report, within, ranges)) return columnar::Batch::empty_of(schema_);
+  columnar::Batch b = reader_.read_row_group(row_group, read_fields_, ranges.empty() ? nullptr : &ranges);
+  return filter_and_project(std::move(b));
+}
+
+bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
+                                         const RowRange* within, int64_t window_rows,
+                                         const std::function<bool(columnar::Batch&&)>& sink) {
+  FLOE_CHECK(window_rows > 0, "windows of {} rows", window_rows);
+  std::vector<RowRange> ranges;
+  if (!rows_to_read(row_group, report, within, ranges)) return true;
+  const int64_t rows = reader_.metadata().row_groups[size_t(row_group)].num_rows;
+  if (ranges.empty()) ranges.push_back({0, rows});
+  std::vector<std::unique_ptr<ColumnPageCursor>> cursors;
+  for (int f : read_fields_) {
+    cursors.push_back(reader_.page_cursor(row_group, f));
+    if (!cursors.back()) {
+      columnar::Batch b = reader_.read_row_group(row_group, read_fields_, &ranges);
+      b = filter_and_project(std::move(b));
+      return b.num_rows() == 0 || sink(std::move(b));
+    }
+  }
+  const bool filtering = exact_ && !predicate_.empty();
+  // The slots of read_fields_ the predicate reads: read first, and alone, in each window.
+  std::vector<bool> is_predicate(read_fields_.size(), false);
+  columnar::Batch tested;
+  if (filtering)
+    for (size_t i = 0; i < read_fields_.size(); ++i) {
+      const auto& field = reader_.schema().fields[size_t(read_fields_[i])];
+      for (const auto& t : predicate_.terms)
+        if (t.column == field.name) is_predicate[i] = true;
+      if (is_predicate[i]) tested.schema.fields.push_back(field);
+    }
+  const auto& fields = reader_.schema().fields;
+  for (const auto& r : ranges) {
+    for (int64_t w = r.begin; w < r.end; w += window_rows) {
+      const int64_t e = std::min(r.end, w + window_rows), n = e - w;
+      std::vector<columnar::Column> cols(read_fields_.size());
+      auto read = [&](size_t i) {
+        cols[i] = columnar::Column(fields[size_t(read_fields_[i])].type);
+        cols[i].reserve(n);
+        cursors[i]->append_rows(w, e, cols[i]);
+      };
+      columnar::SelectionVector sel;
+      bool all = true;
+      if (filtering) {
+        tested.columns.clear();
+        for (size_t i = 0; i < read_fields_.size(); ++i)
+          if (is_predicate[i]) {
+            read(i);
+            tested.columns.push_back(std::move(cols[i]));
+          }
+        tested.rows_without_columns = n;
+        sel = formats::evaluate_predicate(predicate_, tested);
+        if (sel.empty()) continue;
+        all = int64_t(sel.size()) == n;
+        for (size_t i = 0, k = 0; i < read_fields_.size(); ++i)
+          if (is_predicate[i]) cols[i] = std::move(tested.columns[k++]);
+      }
+      columnar::Batch out;
+      out.schema = schema_;
+      for (size_t i = 0; i < output_count_; ++i) {
+        if (!filtering || !is_predicate[i]) read(i);
+        out.columns.push_back(all ? std::move(cols[i]) : cols[i].take(sel));
+      }
+      out.rows_without_columns = all ? n : int64_t(sel.size());
+      if (!sink(std::move(out))) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace floe::parquet

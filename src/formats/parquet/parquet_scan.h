@@ -4,6 +4,7 @@
 // several threads at once (each with its own report).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "formats/parquet/parquet_pruner.h"
@@ -27,7 +28,24 @@ class ParquetScan {
   columnar::Batch scan_row_group(int row_group, PruneReport* report,
                                  const RowRange* within = nullptr);
 
+  // The same rows, handed to `sink` in batches of at most `window_rows` rows (false from
+  // the sink stops the scan; the result is false then). Each column is read page by page,
+  // holding one decoded page at a time; when filtering exactly, the predicate's columns
+  // are read first and the others only for windows with rows that pass, so memory stays a
+  // few pages per column and pages with no passing row are not decoded. A row group whose
+  // columns cannot be read by pages (nested, or no offset index) is read whole, as
+  // scan_row_group does, and handed over as one batch.
+  bool scan_row_group_windows(int row_group, PruneReport* report, const RowRange* within,
+                              int64_t window_rows,
+                              const std::function<bool(columnar::Batch&&)>& sink);
+
  private:
+  // The rows to read (false: none); `ranges` empty with true: the whole group.
+  bool rows_to_read(int row_group, PruneReport* report, const RowRange* within,
+                    std::vector<RowRange>& ranges);
+  // Keeps the rows of `b` (read_fields_) that pass, as a batch of the output fields.
+  columnar::Batch filter_and_project(columnar::Batch&& b) const;
+
   ParquetReader& reader_;
   formats::ScanPredicate predicate_;
   ParquetPruner pruner_;

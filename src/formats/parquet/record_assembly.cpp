@@ -181,4 +181,10 @@ Column assemble_field(const SchemaNode& node, std::vector<LeafData>& leaves) {
   return assemble(node, leaves, 0, 0);
 }
 
+Column assemble_top_level_leaf(const SchemaNode& node, LeafData& leaf) {
+  FLOE_CHECK(node.kind == SchemaNode::Kind::kPrimitive && leaf.rep_levels.empty(),
+             "column '{}' is not a flat leaf", node.field.name);
+  return assemble_primitive(node, leaf, 0);
+}
+
 }  // namespace floe::parquet

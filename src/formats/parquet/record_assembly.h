@@ -15,4 +15,8 @@ namespace floe::parquet {
 // leaves below `node` must be filled). Moves values out of the leaves.
 columnar::Column assemble_field(const SchemaNode& node, std::vector<LeafData>& leaves);
 
+// The column of a top-level field that is one unrepeated leaf, from that leaf's levels and
+// values alone (a page of them, or a whole chunk). Moves the values out of `leaf`.
+columnar::Column assemble_top_level_leaf(const SchemaNode& node, LeafData& leaf);
+
 }  // namespace floe::parquet

@@ -1,0 +1,43 @@
+// ColumnPageCursor: the rows of one flat column (a top-level field that is a single
+// unrepeated leaf with an offset index) of one row group, read a span of rows at a time,
+// forward, while only the page the span is in stays decoded. A scan that hands rows on a
+// few thousand at a time so keeps each column's working set to one page, not a whole chunk,
+// and decodes no page of a column it never asks rows of. Layer: formats/parquet.
+#pragma once
+
+#include <cstdint>
+
+#include "columnar/column.h"
+#include "formats/parquet/column_chunk_reader.h"
+#include "formats/parquet/parquet_metadata.h"
+#include "formats/parquet/parquet_schema.h"
+#include "io/file.h"
+
+namespace floe::parquet {
+
+class ColumnPageCursor {
+ public:
+  // `index` is the chunk's offset index; it is checked against `row_group_rows` here.
+  ColumnPageCursor(io::InputFile& file, const ColumnChunk& chunk, const SchemaNode& node,
+                   const LeafInfo& leaf, int64_t row_group_rows, OffsetIndex index,
+                   int64_t memory_limit = kDefaultChunkMemoryLimit);
+
+  // Appends rows [begin, end) of the row group to `out` (a column of the field's type).
+  // Spans may come in any order, but a span before the current page decodes pages again.
+  // Errors name the file and the column.
+  void append_rows(int64_t begin, int64_t end, columnar::Column& out);
+
+ private:
+  void load(size_t page);
+  int64_t page_end(size_t page) const;
+
+  io::InputFile& file_;
+  const SchemaNode& node_;
+  OffsetIndex index_;
+  int64_t rows_;
+  PageDecoder decoder_;
+  size_t current_ = SIZE_MAX;
+  columnar::Column page_;
+};
+
+}  // namespace floe::parquet
