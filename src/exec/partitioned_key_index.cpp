@@ -49,7 +49,15 @@ bool PartitionedKeyIndex::build(std::vector<KeyBatch> keys, int threads) {
   mask_ = parts - 1;
   head_ = std::make_unique_for_overwrite<int64_t[]>(size_t(std::max<int64_t>(n, 1)));
   next_ = std::make_unique_for_overwrite<int64_t[]>(size_t(std::max<int64_t>(n, 1)));
-  if (parts == 1) return build_in_one(keys, first_row);
+  filter_.clear();
+  filter_seen_ = 0;
+  filter_hits_ = 0;
+  filter_state_ = kNone;
+  if (parts == 1) {
+    bool nulls = build_in_one(keys, first_row);
+    watch_probes();
+    return nulls;
+  }
 
   // Each batch's rows by partition.
   std::vector<std::vector<PartitionRows>> rows(keys.size(), std::vector<PartitionRows>(parts));
@@ -112,7 +120,14 @@ bool PartitionedKeyIndex::build(std::vector<KeyBatch> keys, int threads) {
       }
     }
   });
+  watch_probes();
   return has_null.load();
+}
+
+void PartitionedKeyIndex::watch_probes() {
+  size_t keys = 0;
+  for (const KeyIndex& p : parts_) keys += p.size();
+  filter_state_ = keys >= kFilterKeys ? kWatching : kNone;
 }
 
 bool PartitionedKeyIndex::build_in_one(const std::vector<KeyBatch>& keys,
@@ -145,22 +160,90 @@ bool PartitionedKeyIndex::build_in_one(const std::vector<KeyBatch>& keys,
   return has_null;
 }
 
-void PartitionedKeyIndex::find_all(const KeyBatch& keys, int64_t* ids) const {
-  if (parts_.size() == 1) {
-    parts_[0].find_all(keys, ids);
-    return;
-  }
-  const size_t n = keys.rows();
+void PartitionedKeyIndex::make_filter() const {
+  size_t keys = 0;
+  for (const KeyIndex& p : parts_) keys += p.size();
+  // About 8 bits per key (some 3-5 % of the keys that are not there pass), split evenly
+  // between the partitions (which the hashes fill evenly).
+  const size_t per_part = keys / parts_.size();
+  int bits = 1;
+  while ((size_t(1) << bits) * 8 < per_part) ++bits;
+  filter_part_bits_ = bits;
+  filter_.assign(parts_.size() << bits, 0);
+  for (const KeyIndex& p : parts_)
+    p.for_each_entry([&](const KeyIndex::Entry& e) {
+      filter_[filter_word(e.hash)] |= filter_bits(e.hash);
+    });
+}
+
+void PartitionedKeyIndex::find_in_table(const KeyBatch& keys, const uint32_t* rows, size_t n,
+                                        int64_t* ids) const {
   const bool packed = keys.generic.rows() == 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) {
-      uint64_t h = keys.hashes[i + kAhead];
-      parts_[partition_of(h)].prefetch_slot(h, !packed && keys.generic_row[i + kAhead] >= 0);
+  for (size_t j = 0; j < n; ++j) {
+    if (j + kAhead < n) {
+      uint32_t a = rows[j + kAhead];
+      uint64_t h = keys.hashes[a];
+      parts_[partition_of(h)].prefetch_slot(h, !packed && keys.generic_row[a] >= 0);
     }
+    const uint32_t i = rows[j];
     size_t p = partition_of(keys.hashes[i]);
     int64_t id = parts_[p].find(keys, i);
     ids[i] = id < 0 ? -1 : base_[p] + id;
   }
+}
+
+void PartitionedKeyIndex::find_unfiltered(const KeyBatch& keys, int64_t* ids) const {
+  const size_t n = keys.rows();
+  if (parts_.size() == 1) {
+    parts_[0].find_all(keys, ids);
+    return;
+  }
+  std::vector<uint32_t> all(n);
+  for (size_t i = 0; i < n; ++i) all[i] = uint32_t(i);
+  find_in_table(keys, all.data(), n, ids);
+}
+
+void PartitionedKeyIndex::find_all(const KeyBatch& keys, int64_t* ids) const {
+  const size_t n = keys.rows();
+  constexpr int64_t kSample = int64_t(1) << 16;  // probe rows that decide
+  int state = filter_state_.load(std::memory_order_acquire);
+  if (state == kReady) {
+    std::vector<uint32_t> pass(n);
+    size_t k = 0;
+    const uint64_t* hashes = keys.hashes.data();
+    for (size_t i = 0; i < n; ++i) {  // without a branch: most rows fail, unpredictably
+      ids[i] = -1;
+      pass[k] = uint32_t(i);
+      k += filter_may_hold(hashes[i]);
+    }
+    pass.resize(k);
+    int64_t seen = filter_seen_ += int64_t(n);
+    int64_t hits = filter_hits_ += int64_t(k);
+    if (seen >= kSample) {  // judged on each stretch of kSample rows, not on all so far
+      if (hits * 4 > seen * 3) filter_state_.store(kNone, std::memory_order_relaxed);
+      filter_seen_ = 0;
+      filter_hits_ = 0;
+    }
+    find_in_table(keys, pass.data(), k, ids);
+    return;
+  }
+  find_unfiltered(keys, ids);
+  if (state != kWatching) return;
+  int64_t found = 0;
+  for (size_t i = 0; i < n; ++i) found += ids[i] >= 0;
+  int64_t seen = filter_seen_ += int64_t(n);
+  int64_t hits = filter_hits_ += found;
+  if (seen < kSample) return;
+  int watching = kWatching;
+  if (!filter_state_.compare_exchange_strong(watching, kMaking)) return;
+  if (hits * 2 >= seen) {  // most rows find their key: a filter would pass them all
+    filter_state_.store(kNone, std::memory_order_relaxed);
+    return;
+  }
+  make_filter();
+  filter_seen_ = 0;
+  filter_hits_ = 0;
+  filter_state_.store(kReady, std::memory_order_release);
 }
 
 }  // namespace floe::exec

@@ -5,6 +5,7 @@
 // executor's files).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -27,8 +28,15 @@ class PartitionedKeyIndex {
   bool build(std::vector<KeyBatch> keys, int threads);
 
   // The id of every row's key into ids[0 .. keys.rows()), or -1; the memory reads of
-  // several rows are overlapped, as KeyIndex::find_all does.
+  // several rows are overlapped, as KeyIndex::find_all does. An index of kFilterKeys keys
+  // or more watches the first probe rows: when fewer than half of them find their key, it
+  // makes a Bloom filter of its keys (a few bits per key, in cache where the table is not),
+  // and from then on only the rows the filter passes look in the table. A filter that
+  // later passes most rows is set aside.
   void find_all(const KeyBatch& keys, int64_t* ids) const;
+  static constexpr size_t kFilterKeys = 16384;
+  // Whether probes go through the filter now.
+  bool filtering() const { return filter_state_.load(std::memory_order_acquire) == kReady; }
 
   // A key's rows in row order: first_row(id), then next_row(r) until -1.
   int64_t first_row(int64_t id) const { return head_[size_t(id)]; }
@@ -42,6 +50,34 @@ class PartitionedKeyIndex {
   // build() of one partition by the calling thread, straight from the batches' keys (no
   // copy of them by partition). first_row[b]: the number of rows before batch b.
   bool build_in_one(const std::vector<KeyBatch>& keys, const std::vector<int64_t>& first_row);
+
+  // The Bloom filter: 64-bit words, three bits set per key in the word its hash picks
+  // within its partition's run of words.
+  void make_filter() const;
+  void watch_probes();  // after a build: whether probes may call for a filter
+  bool filter_may_hold(uint64_t hash) const {
+    uint64_t bits = filter_bits(hash);
+    return (filter_[filter_word(hash)] & bits) == bits;
+  }
+  size_t filter_word(uint64_t hash) const {
+    return (partition_of(hash) << filter_part_bits_) |
+           size_t((hash * 0x9E3779B97F4A7C15ULL) >> (64 - filter_part_bits_));
+  }
+  static uint64_t filter_bits(uint64_t hash) {
+    return (uint64_t(1) << ((hash >> 16) & 63)) | (uint64_t(1) << ((hash >> 22) & 63)) |
+           (uint64_t(1) << ((hash >> 28) & 63));
+  }
+  void find_in_table(const KeyBatch& keys, const uint32_t* rows, size_t n, int64_t* ids) const;
+  void find_unfiltered(const KeyBatch& keys, int64_t* ids) const;
+
+  // The filter's state: made by the first probe thread to see that it pays (find_all is
+  // const and runs on several threads at once; filter_ is written before kReady is stored).
+  enum FilterState : int { kWatching, kMaking, kReady, kNone };
+  mutable std::atomic<int> filter_state_{kNone};
+  mutable std::vector<uint64_t> filter_;
+  mutable int filter_part_bits_ = 1;  // log2 of the words per partition
+  // Probe rows seen (while watching: and found; with the filter: and passed).
+  mutable std::atomic<int64_t> filter_seen_{0}, filter_hits_{0};
 
   std::vector<KeyIndex> parts_;
   // Per partition: its first id. A partition's ids have room for one per row of it, so its

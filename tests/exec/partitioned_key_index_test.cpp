@@ -110,5 +110,48 @@ TEST(PartitionedKeyIndex, KeysNotFoundAndNoNulls) {
   for (int64_t id : ids) EXPECT_EQ(id, -1);
 }
 
+// Probes that mostly miss make the index put a Bloom filter in front of its table: every key
+// there is still found (a filter never turns a key away), every other key is not, before,
+// while and after the filter is made, and after a stretch of probes that all hit sets it aside.
+void expect_filtered_probes_exact(bool strings, int threads) {
+  Column c{DataType(strings ? TypeId::kString : TypeId::kInt64)};
+  auto add = [&](Column& col, int64_t k) {
+    if (strings) col.append_string((k % 5 == 0 ? "a key too long to pack, number " : "k") + std::to_string(k));
+    else col.append<int64_t>(k);
+  };
+  for (int64_t i = 0; i < 60000; ++i) add(c, i * 3);  // keys: multiples of 3
+  KeyLayout layout = KeyLayout::of({c.type()});
+  PartitionedKeyIndex index;
+  index.build(encode_in_batches(layout, c), threads);
+  auto probe = [&](int64_t from, int64_t step, int64_t n) {
+    Column p{c.type()};
+    for (int64_t i = 0; i < n; ++i) add(p, from + i * step);
+    KeyBatch keys;
+    encode_key_batch(layout, {&p}, n, keys);
+    std::vector<int64_t> ids(static_cast<size_t>(n));
+    index.find_all(keys, ids.data());
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t k = from + i * step;
+      bool there = k % 3 == 0 && k >= 0 && k < 180000;
+      ASSERT_EQ(ids[size_t(i)] >= 0, there) << "key " << k;
+      if (there) ASSERT_EQ(index.first_row(ids[size_t(i)]), k / 3) << "key " << k;
+    }
+  };
+  // Every seventh probe key is there: the first 64K rows decide for a filter.
+  EXPECT_FALSE(index.filtering());
+  for (int round = 0; round < 12; ++round) probe(round * 100000 - 7, 7, 16384);
+  EXPECT_TRUE(index.filtering());
+  // All hit: the filter passes them all and is set aside; probes stay exact.
+  for (int round = 0; round < 8; ++round) probe(round * 3000, 3, 16384);
+  EXPECT_FALSE(index.filtering());
+  for (int round = 0; round < 3; ++round) probe(round, 1, 16384);
+}
+
+TEST(PartitionedKeyIndex, FilteredProbesFindExactlyTheKeys) {
+  expect_filtered_probes_exact(false, 2);
+  expect_filtered_probes_exact(false, 1);
+  expect_filtered_probes_exact(true, 2);
+}
+
 }  // namespace
 }  // namespace floe::exec
