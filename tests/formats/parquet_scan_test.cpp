@@ -178,6 +178,32 @@ TEST(ColumnPageCursor, SpansInAnyOrderMatchTheColumn) {
   }
 }
 
+TEST(ColumnPageCursor, TakeRowsAcrossPages) {
+  Batch rows = test_rows(1500, 12);
+  Buffer file = write_file(rows, 2);
+  ParquetReader reader(io::open_memory_input(file.span()));
+  std::mt19937 rng(8);
+  for (int f = 0; f < int(rows.columns.size()); ++f) {
+    auto cursor = reader.page_cursor(0, f);
+    ASSERT_NE(cursor, nullptr);
+    for (int k = 0; k < 40; ++k) {
+      // A base, then ascending rows after it: within one page (short spans) or across several.
+      int64_t base = rng() % 1400, span = k % 2 ? 50 : 1500 - base;
+      std::vector<uint32_t> pick;
+      for (int64_t r = 0; r < span && base + r < 1500; ++r)
+        if (rng() % 3 == 0) pick.push_back(uint32_t(r));
+      Column out = cursor->take_rows(base, pick);
+      ASSERT_EQ(out.size(), int64_t(pick.size()));
+      for (size_t i = 0; i < pick.size(); ++i) {
+        int64_t r = base + pick[i];
+        ASSERT_EQ(out.is_null(int64_t(i)), rows.columns[size_t(f)].is_null(r)) << f << " row " << r;
+        if (!out.is_null(int64_t(i)))
+          ASSERT_EQ(cell(out, int64_t(i)), cell(rows.columns[size_t(f)], r)) << f << " row " << r;
+      }
+    }
+  }
+}
+
 TEST(ColumnPageCursor, NoCursorWithoutAnOffsetIndex) {
   Buffer sink;
   ParquetWriteOptions o;

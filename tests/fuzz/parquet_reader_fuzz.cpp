@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "formats/parquet/parquet_reader.h"
 
@@ -21,9 +22,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         try {
           auto cursor = reader.page_cursor(rg, f);
           if (!cursor) continue;
+          std::vector<uint32_t> every_third;
           for (int64_t w = 0; w < rows; w += 4096) {
             floe::columnar::Column out(reader.schema().fields[size_t(f)].type);
-            cursor->append_rows(w, std::min(rows, w + 4096), out);
+            const int64_t end = std::min(rows, w + 4096);
+            cursor->append_rows(w, end, out);
+            every_third.clear();
+            for (int64_t r = w; r < end; r += 3) every_third.push_back(uint32_t(r - w));
+            cursor->take_rows(w, every_third);
           }
         } catch (const floe::Error&) {
         }

@@ -55,24 +55,43 @@ void ColumnPageCursor::load(size_t page) {
   current_ = page;
 }
 
+void ColumnPageCursor::load_page_of(int64_t row) {
+  const auto& pages = index_.page_locations;
+  if (current_ != SIZE_MAX && row >= pages[current_].first_row_index && row < page_end(current_))
+    return;
+  auto after = std::upper_bound(pages.begin(), pages.end(), row,
+                                [](int64_t r, const PageLocation& p) { return r < p.first_row_index; });
+  load(size_t(after - pages.begin()) - 1);
+}
+
 void ColumnPageCursor::append_rows(int64_t begin, int64_t end, columnar::Column& out) {
   FLOE_CHECK(begin >= 0 && begin <= end && end <= rows_, "rows {}..{} of a {}-row group", begin,
              end, rows_);
-  const auto& pages = index_.page_locations;
   while (begin < end) {
-    if (current_ == SIZE_MAX || begin < pages[current_].first_row_index ||
-        begin >= page_end(current_)) {
-      auto after = std::upper_bound(pages.begin(), pages.end(), begin,
-                                    [](int64_t row, const PageLocation& p) {
-                                      return row < p.first_row_index;
-                                    });
-      load(size_t(after - pages.begin()) - 1);
-    }
-    int64_t first = pages[current_].first_row_index;
+    load_page_of(begin);
+    int64_t first = index_.page_locations[current_].first_row_index;
     int64_t n = std::min(end, page_end(current_)) - begin;
     out.append_range(page_, begin - first, n);
     begin += n;
   }
+}
+
+columnar::Column ColumnPageCursor::take_rows(int64_t base, std::span<const uint32_t> rows) {
+  columnar::Column out(node_.field.type);
+  size_t i = 0;
+  while (i < rows.size()) {
+    const int64_t row = base + rows[i];
+    FLOE_CHECK(row >= 0 && row < rows_, "row {} of a {}-row group", row, rows_);
+    load_page_of(row);
+    const int64_t first = index_.page_locations[current_].first_row_index;
+    const int64_t end = page_end(current_);
+    in_page_.clear();
+    for (; i < rows.size() && base + rows[i] < end; ++i)
+      in_page_.push_back(uint32_t(base + rows[i] - first));
+    if (out.size() == 0 && i == rows.size()) return page_.take(in_page_);  // all in one page
+    out.append_column(page_.take(in_page_));
+  }
+  return out;
 }
 
 }  // namespace floe::parquet

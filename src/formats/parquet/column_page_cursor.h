@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "columnar/column.h"
 #include "formats/parquet/column_chunk_reader.h"
@@ -26,9 +28,13 @@ class ColumnPageCursor {
   // Spans may come in any order, but a span before the current page decodes pages again.
   // Errors name the file and the column.
   void append_rows(int64_t begin, int64_t end, columnar::Column& out);
+  // Rows base + rows[i] (rows ascending) as a column: picked straight out of the pages,
+  // without copying the rows between them first.
+  columnar::Column take_rows(int64_t base, std::span<const uint32_t> rows);
 
  private:
   void load(size_t page);
+  void load_page_of(int64_t row);  // the page holding `row`, unless it is the current one
   int64_t page_end(size_t page) const;
 
   io::InputFile& file_;
@@ -38,6 +44,7 @@ class ColumnPageCursor {
   PageDecoder decoder_;
   size_t current_ = SIZE_MAX;
   columnar::Column page_;
+  std::vector<uint32_t> in_page_;  // take_rows' rows relative to the page
 };
 
 }  // namespace floe::parquet

@@ -129,8 +129,14 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
       columnar::Batch out;
       out.schema = schema_;
       for (size_t i = 0; i < output_count_; ++i) {
-        if (!filtering || !is_predicate[i]) read(i);
-        out.columns.push_back(all ? std::move(cols[i]) : cols[i].take(sel));
+        if (filtering && is_predicate[i]) {
+          out.columns.push_back(all ? std::move(cols[i]) : cols[i].take(sel));
+        } else if (all) {
+          read(i);
+          out.columns.push_back(std::move(cols[i]));
+        } else {
+          out.columns.push_back(cursors[i]->take_rows(w, sel));
+        }
       }
       out.rows_without_columns = all ? n : int64_t(sel.size());
       if (!sink(std::move(out))) return false;
