@@ -32,6 +32,7 @@ Schema test_schema() {
   s.fields.emplace_back("day", DataType(TypeId::kDate), true);
   s.fields.emplace_back("x", DataType(TypeId::kFloat64), true);
   s.fields.emplace_back("note", DataType(TypeId::kString), true);
+  s.fields.emplace_back("flag", DataType(TypeId::kString), false);  // dictionary pages, no NULLs
   return s;
 }
 
@@ -54,6 +55,7 @@ Batch test_rows(int64_t rows, uint32_t seed) {
     if (null()) b.columns[5].append_null(); else b.columns[5].append<double>(double(rng() % 1000) / 7.0);
     if (null()) b.columns[6].append_null();
     else b.columns[6].append_string(std::string(rng() % 40, char('a' + rng() % 26)));
+    b.columns[7].append_string(modes[rng() % 3]);
   }
   b.rows_without_columns = rows;
   return b;
@@ -105,6 +107,7 @@ TEST(ParquetScanWindows, SameRowsAsTheWholeRowGroupRead) {
       "k IS NOT NULL AND mode != 'SHIP'",
       "id >= 1400 AND id < 1600",  // one window of one row group, across a group boundary
       "id < 0",
+      "flag = 'MAIL' AND k < 20",
   };
   for (int version : {1, 2}) {
     Buffer file = write_file(rows, version);
@@ -112,7 +115,7 @@ TEST(ParquetScanWindows, SameRowsAsTheWholeRowGroupRead) {
       ParquetReader reader(io::open_memory_input(file.span()));
       formats::ScanPredicate pred = formats::parse_scan_predicate(text, reader.schema());
       // Output: every column but `k` (so a predicate column is also predicate-only).
-      std::vector<int> fields{0, 2, 3, 4, 5, 6};
+      std::vector<int> fields{0, 2, 3, 4, 5, 6, 7};
       ParquetScan whole(reader, fields, pred.clone());
       Batch want;
       want.schema = whole.schema();

@@ -556,6 +556,11 @@ class ChunkDecoder {
         FLOE_CORRUPT_IF(idx[i] >= dict_size, "dictionary index {} out of range ({} entries)",
                         idx[i], dict_size);
     }
+    if (keep_indices_) {  // the caller gathers the values it wants
+      out_.dictionary_indices.append(idx, n * 4);
+      out_.indexed = true;
+      return;
+    }
     Column& out = out_.values;
     if (leaf_.type.is_variable_width()) {
       const int32_t* doff = dictionary_.offsets();
@@ -617,7 +622,12 @@ class ChunkDecoder {
     out_.rep_levels.clear();
     out_.num_entries = 0;
     out_.values = Column(leaf_.type);
+    out_.dictionary_indices.clear();
+    out_.indexed = false;
   }
+  // Dictionary-encoded pages leave their values as indices (LeafData::indexed).
+  void keep_dictionary_indices() { keep_indices_ = true; }
+  const Column& dictionary() const { return dictionary_; }
 
  private:
   int64_t memory_left_;
@@ -629,6 +639,7 @@ class ChunkDecoder {
   compression::Codec codec_;
   bool direct_;
   bool has_dictionary_ = false;
+  bool keep_indices_ = false;
   Column dictionary_;
   Buffer scratch_;
   Buffer indices_;
@@ -870,6 +881,10 @@ PageDecoder::PageDecoder(io::InputFile& file, const ColumnChunk& chunk, const Le
 }
 
 PageDecoder::~PageDecoder() = default;
+
+void PageDecoder::keep_dictionary_indices() { impl_->decoder.keep_dictionary_indices(); }
+
+const columnar::Column& PageDecoder::dictionary() const { return impl_->decoder.dictionary(); }
 
 LeafData& PageDecoder::decode(const PageLocation& page) {
   try {

@@ -30,6 +30,10 @@ struct LeafData {
   Buffer rep_levels;  // int16 per entry; empty when max_rep == 0
   int64_t num_entries = 0;
   columnar::Column values;  // the non-null values, densely, in the leaf's floe type
+  // With PageDecoder::keep_dictionary_indices, a dictionary-encoded page leaves `values`
+  // empty and gives each non-null value's dictionary index (uint32, checked) instead.
+  bool indexed = false;
+  Buffer dictionary_indices;
 };
 
 // Reads the chunk `chunk` of leaf `leaf` from `file`. `row_group_rows` is the row count
@@ -66,6 +70,10 @@ class PageDecoder {
   // The levels and values of the page at `page` (valid until the next call; the values may
   // be moved out). Errors name the file and the column.
   LeafData& decode(const PageLocation& page);
+  // From now on dictionary-encoded pages give indices, not values (see LeafData::indexed);
+  // dictionary() holds the values they index.
+  void keep_dictionary_indices();
+  const columnar::Column& dictionary() const;
 
  private:
   struct Impl;

@@ -32,7 +32,9 @@ ColumnPageCursor::ColumnPageCursor(io::InputFile& file, const ColumnChunk& chunk
     : file_(file), node_(node),
       index_(std::move(checked(index, row_group_rows, file.path(), leaf.path))),
       rows_(row_group_rows), decoder_(file, chunk, leaf, index_, memory_limit),
-      page_(node.field.type) {}
+      page_(node.field.type) {
+  decoder_.keep_dictionary_indices();
+}
 
 int64_t ColumnPageCursor::page_end(size_t page) const {
   const auto& pages = index_.page_locations;
@@ -40,13 +42,26 @@ int64_t ColumnPageCursor::page_end(size_t page) const {
 }
 
 void ColumnPageCursor::load(size_t page) {
+  current_ = SIZE_MAX;
   LeafData& leaf = decoder_.decode(index_.page_locations[page]);
+  int64_t want = page_end(page) - index_.page_locations[page].first_row_index;
+  indexed_ = false;
   try {
+    if (leaf.indexed) {
+      const size_t n = leaf.dictionary_indices.size() / 4;
+      if (leaf.def_levels.empty() && int64_t(n) == want &&
+          leaf.num_entries == want) {
+        std::swap(indices_, leaf.dictionary_indices);  // both buffers are reused page after page
+        indexed_ = true;
+        current_ = page;
+        return;
+      }
+      leaf.values = decoder_.dictionary().take({leaf.dictionary_indices.as<uint32_t>(), n});
+    }
     page_ = assemble_top_level_leaf(node_, leaf);
   } catch (const Error& e) {
     throw with_context(e, fmt::format("{}: column '{}'", file_.path(), node_.field.name));
   }
-  int64_t want = page_end(page) - index_.page_locations[page].first_row_index;
   if (page_.size() != want) {
     current_ = SIZE_MAX;
     throw CorruptDataError(fmt::format("{}: column '{}': page {} holds {} rows, the offset index says {}",
@@ -71,7 +86,14 @@ void ColumnPageCursor::append_rows(int64_t begin, int64_t end, columnar::Column&
     load_page_of(begin);
     int64_t first = index_.page_locations[current_].first_row_index;
     int64_t n = std::min(end, page_end(current_)) - begin;
-    out.append_range(page_, begin - first, n);
+    if (indexed_) {
+      columnar::Column values = decoder_.dictionary().take(
+          {indices_.as<uint32_t>() + (begin - first), size_t(n)});
+      if (out.size() == 0) out = std::move(values);
+      else out.append_column(values);
+    } else {
+      out.append_range(page_, begin - first, n);
+    }
     begin += n;
   }
 }
@@ -86,10 +108,17 @@ columnar::Column ColumnPageCursor::take_rows(int64_t base, std::span<const uint3
     const int64_t first = index_.page_locations[current_].first_row_index;
     const int64_t end = page_end(current_);
     in_page_.clear();
-    for (; i < rows.size() && base + rows[i] < end; ++i)
-      in_page_.push_back(uint32_t(base + rows[i] - first));
-    if (out.size() == 0 && i == rows.size()) return page_.take(in_page_);  // all in one page
-    out.append_column(page_.take(in_page_));
+    if (indexed_) {  // the rows' dictionary indices
+      const uint32_t* idx = indices_.as<uint32_t>();
+      for (; i < rows.size() && base + rows[i] < end; ++i)
+        in_page_.push_back(idx[base + rows[i] - first]);
+    } else {
+      for (; i < rows.size() && base + rows[i] < end; ++i)
+        in_page_.push_back(uint32_t(base + rows[i] - first));
+    }
+    const columnar::Column& from = indexed_ ? decoder_.dictionary() : page_;
+    if (out.size() == 0 && i == rows.size()) return from.take(in_page_);  // all in one page
+    out.append_column(from.take(in_page_));
   }
   return out;
 }

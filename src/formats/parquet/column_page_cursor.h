@@ -2,7 +2,8 @@
 // unrepeated leaf with an offset index) of one row group, read a span of rows at a time,
 // forward, while only the page the span is in stays decoded. A scan that hands rows on a
 // few thousand at a time so keeps each column's working set to one page, not a whole chunk,
-// and decodes no page of a column it never asks rows of. Layer: formats/parquet.
+// and decodes no page of a column it never asks rows of. Values of dictionary-encoded pages
+// are gathered from the dictionary only for the rows asked for. Layer: formats/parquet.
 #pragma once
 
 #include <cstdint>
@@ -43,8 +44,12 @@ class ColumnPageCursor {
   int64_t rows_;
   PageDecoder decoder_;
   size_t current_ = SIZE_MAX;
+  // The current page: its values, or (a dictionary-encoded page without NULLs) each row's
+  // dictionary index, so that only the rows asked for are gathered from the dictionary.
   columnar::Column page_;
-  std::vector<uint32_t> in_page_;  // take_rows' rows relative to the page
+  bool indexed_ = false;
+  Buffer indices_;
+  std::vector<uint32_t> in_page_;  // take_rows' rows relative to the page (or their indices)
 };
 
 }  // namespace floe::parquet
