@@ -332,10 +332,11 @@ void keep_any(const ColumnPredicate& t, const Column& c, columnar::SelectionVect
 
 }  // namespace
 
-columnar::SelectionVector evaluate_predicate(const ScanPredicate& p, const columnar::Batch& b) {
-  columnar::SelectionVector sel;
+namespace {
+
+void narrow(const ScanPredicate& p, const columnar::Batch& b, columnar::SelectionVector& sel,
+            bool started) {
   const int64_t n = b.num_rows();
-  bool started = false;
   // Terms on fixed-width columns first: they are the cheap ones, and the rows they leave are
   // all the string comparisons then look at.
   std::vector<std::pair<const ColumnPredicate*, const Column*>> order;
@@ -348,13 +349,25 @@ columnar::SelectionVector evaluate_predicate(const ScanPredicate& p, const colum
                         [](const auto& o) { return !o.second->type().is_variable_width(); });
   for (const auto& [t, c] : order) {
     keep_any(*t, *c, sel, started, n);
-    if (started && sel.empty()) return sel;
+    if (started && sel.empty()) return;
   }
   if (!started) {
     sel.resize(size_t(n));
     for (int64_t r = 0; r < n; ++r) sel[size_t(r)] = uint32_t(r);
   }
+}
+
+}  // namespace
+
+columnar::SelectionVector evaluate_predicate(const ScanPredicate& p, const columnar::Batch& b) {
+  columnar::SelectionVector sel;
+  narrow(p, b, sel, false);
   return sel;
+}
+
+void narrow_selection(const ScanPredicate& p, const columnar::Batch& b,
+                      columnar::SelectionVector& sel) {
+  narrow(p, b, sel, true);
 }
 
 bool range_may_match(const ColumnPredicate& t, const Column* min, const Column* max,

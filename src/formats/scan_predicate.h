@@ -37,6 +37,9 @@ ScanPredicate parse_scan_predicate(std::string_view text, const columnar::Schema
 
 // Rows of `batch` that satisfy every term (NULL never satisfies a comparison).
 columnar::SelectionVector evaluate_predicate(const ScanPredicate& p, const columnar::Batch& batch);
+// Keeps the rows of `sel` (ascending rows of `batch`) that satisfy every term.
+void narrow_selection(const ScanPredicate& p, const columnar::Batch& batch,
+                      columnar::SelectionVector& sel);
 
 // True if a value range [min, max] (one-row columns of the column's type) may hold a row
 // satisfying the term; has_nulls/all_null describe the range's nulls.

@@ -98,6 +98,14 @@ void ColumnPageCursor::append_rows(int64_t begin, int64_t end, columnar::Column&
   }
 }
 
+const uint32_t* ColumnPageCursor::window_indices(int64_t begin, int64_t end) {
+  FLOE_CHECK(begin >= 0 && begin < end && end <= rows_, "rows {}..{} of a {}-row group", begin,
+             end, rows_);
+  load_page_of(begin);
+  if (!indexed_ || end > page_end(current_)) return nullptr;
+  return indices_.as<uint32_t>() + (begin - index_.page_locations[current_].first_row_index);
+}
+
 columnar::Column ColumnPageCursor::take_rows(int64_t base, std::span<const uint32_t> rows) {
   columnar::Column out(node_.field.type);
   size_t i = 0;

@@ -32,6 +32,11 @@ class ColumnPageCursor {
   // Rows base + rows[i] (rows ascending) as a column: picked straight out of the pages,
   // without copying the rows between them first.
   columnar::Column take_rows(int64_t base, std::span<const uint32_t> rows);
+  // The dictionary index of each of rows [begin, end) when they lie in one
+  // dictionary-encoded page without NULLs (null otherwise; valid until the cursor moves),
+  // and the dictionary they index: a filter can test each dictionary value once.
+  const uint32_t* window_indices(int64_t begin, int64_t end);
+  const columnar::Column& dictionary() const { return decoder_.dictionary(); }
 
  private:
   void load(size_t page);

@@ -90,17 +90,37 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
     }
   }
   const bool filtering = exact_ && !predicate_.empty();
-  // The slots of read_fields_ the predicate reads: read first, and alone, in each window.
-  std::vector<bool> is_predicate(read_fields_.size(), false);
-  columnar::Batch tested;
-  if (filtering)
-    for (size_t i = 0; i < read_fields_.size(); ++i) {
-      const auto& field = reader_.schema().fields[size_t(read_fields_[i])];
-      for (const auto& t : predicate_.terms)
-        if (t.column == field.name) is_predicate[i] = true;
-      if (is_predicate[i]) tested.schema.fields.push_back(field);
-    }
   const auto& fields = reader_.schema().fields;
+  // The predicate by column: each column's terms are tested on its window alone, on the
+  // dictionary's values (once per row group) where the window is dictionary indices, and
+  // on the window's values otherwise; fixed-width columns first, as they are the cheap ones.
+  struct Tested {
+    size_t slot;
+    columnar::Batch one;  // the schema of the column, for evaluate_predicate
+    formats::ScanPredicate terms;
+    std::vector<uint8_t> dictionary_passes;  // per dictionary entry, once computed
+    bool dictionary_done = false;
+  };
+  std::vector<Tested> tested;
+  std::vector<bool> is_predicate(read_fields_.size(), false);
+  if (filtering) {
+    for (size_t i = 0; i < read_fields_.size(); ++i) {
+      const auto& field = fields[size_t(read_fields_[i])];
+      Tested t;
+      t.slot = i;
+      t.one.schema.fields.push_back(field);
+      for (const auto& term : predicate_.terms)
+        if (term.column == field.name) t.terms.terms.push_back({term.column, term.op, term.values.copy()});
+      if (t.terms.empty()) continue;
+      is_predicate[i] = true;
+      tested.push_back(std::move(t));
+    }
+    std::stable_partition(tested.begin(), tested.end(), [&](const Tested& t) {
+      return !fields[size_t(read_fields_[t.slot])].type.is_variable_width();
+    });
+  }
+  columnar::SelectionVector sel;
+  std::vector<bool> materialized(read_fields_.size(), false);
   for (const auto& r : ranges) {
     for (int64_t w = r.begin; w < r.end; w += window_rows) {
       const int64_t e = std::min(r.end, w + window_rows), n = e - w;
@@ -110,26 +130,57 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
         cols[i].reserve(n);
         cursors[i]->append_rows(w, e, cols[i]);
       };
-      columnar::SelectionVector sel;
       bool all = true;
       if (filtering) {
-        tested.columns.clear();
-        for (size_t i = 0; i < read_fields_.size(); ++i)
-          if (is_predicate[i]) {
-            read(i);
-            tested.columns.push_back(std::move(cols[i]));
+        bool started = false;
+        for (Tested& t : tested) {
+          materialized[t.slot] = false;
+          if (const uint32_t* idx = cursors[t.slot]->window_indices(w, e)) {
+            if (!t.dictionary_done) {
+              t.one.columns.clear();
+              t.one.columns.push_back(cursors[t.slot]->dictionary().copy());
+              t.one.rows_without_columns = t.one.columns[0].size();
+              t.dictionary_passes.assign(size_t(t.one.columns[0].size()), 0);
+              for (uint32_t d : formats::evaluate_predicate(t.terms, t.one)) t.dictionary_passes[d] = 1;
+              t.one.columns.clear();
+              t.dictionary_done = true;
+            }
+            const uint8_t* pass = t.dictionary_passes.data();
+            size_t k = 0;
+            if (!started) {
+              sel.resize(size_t(n));
+              for (int64_t q = 0; q < n; ++q) {
+                sel[k] = uint32_t(q);
+                k += pass[idx[q]];
+              }
+            } else {
+              for (size_t j = 0; j < sel.size(); ++j) {
+                sel[k] = sel[j];
+                k += pass[idx[sel[j]]];
+              }
+            }
+            sel.resize(k);
+          } else {
+            read(t.slot);
+            materialized[t.slot] = true;
+            t.one.columns.clear();
+            t.one.columns.push_back(std::move(cols[t.slot]));
+            t.one.rows_without_columns = n;
+            if (!started) sel = formats::evaluate_predicate(t.terms, t.one);
+            else formats::narrow_selection(t.terms, t.one, sel);
+            cols[t.slot] = std::move(t.one.columns[0]);
+            t.one.columns.clear();
           }
-        tested.rows_without_columns = n;
-        sel = formats::evaluate_predicate(predicate_, tested);
+          started = true;
+          if (sel.empty()) break;
+        }
         if (sel.empty()) continue;
         all = int64_t(sel.size()) == n;
-        for (size_t i = 0, k = 0; i < read_fields_.size(); ++i)
-          if (is_predicate[i]) cols[i] = std::move(tested.columns[k++]);
       }
       columnar::Batch out;
       out.schema = schema_;
       for (size_t i = 0; i < output_count_; ++i) {
-        if (filtering && is_predicate[i]) {
+        if (is_predicate[i] && materialized[i]) {
           out.columns.push_back(all ? std::move(cols[i]) : cols[i].take(sel));
         } else if (all) {
           read(i);
