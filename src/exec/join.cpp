@@ -453,6 +453,63 @@ void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, Spill
   emit_build_rows(node, side, out);
 }
 
+// A hash join whose probe side is a scan and whose one key is a column of it hands the scan
+// its build keys (formats::KeyFilter), for joins where a probe row that finds no key is not
+// emitted (inner, left semi, right ones): the scan drops such rows before reading their
+// other columns. A filter that keeps most rows stops testing after a sample. Cleared when
+// the probe side is done (the filter reads the build side).
+class KeyFilterOnProbeScan {
+ public:
+  KeyFilterOnProbeScan(const PlanNode& node, const BuildSide& build) {
+    const JoinKind k = node.join_type;
+    if (node.kind != PlanKind::kHashJoin || node.left_keys.size() != 1) return;
+    if (k != JoinKind::kInner && k != JoinKind::kSemi && k != JoinKind::kRight &&
+        k != JoinKind::kRightSemi && k != JoinKind::kRightAnti)
+      return;
+    const PlanNode& probe = *node.children[0];
+    const Expression& key = *node.left_keys[0];
+    if (probe.kind != PlanKind::kScan || !probe.source || key.op != ExprOp::kColumn) return;
+    if (key.column_index < 0 || size_t(key.column_index) >= probe.scan_columns.size()) return;
+    const int column = probe.scan_columns[size_t(key.column_index)];
+    if (!(probe.source->schema().fields.at(size_t(column)).type == key.type)) return;
+    KeyLayout layout = join_layout(node);
+    auto seen = std::make_shared<std::atomic<int64_t>>(0);
+    auto kept = std::make_shared<std::atomic<int64_t>>(0);
+    auto retired = std::make_shared<std::atomic<bool>>(false);
+    const PartitionedKeyIndex* index = &build.keys;
+    formats::KeyFilter filter;
+    filter.retired = retired;
+    filter.may_match = [layout, index, seen, kept, retired](const Column& values,
+                                                           std::vector<uint8_t>& keep) {
+      KeyBatch enc;
+      encode_key_batch(layout, {&values}, values.size(), enc);
+      std::vector<int64_t> found(size_t(values.size()));
+      index->find_all(enc, found.data());
+      int64_t k = 0;
+      for (size_t i = 0; i < found.size(); ++i) {
+        keep[i] = found[i] >= 0 && !enc.has_null[i];
+        k += keep[i];
+      }
+      // The scan decodes its pages all the same, so a dropped row saves only its gathering
+      // and its probe: after a sample that kept more than an eighth of the rows, the probe
+      // alone is cheaper, and the filter retires.
+      constexpr int64_t kSample = int64_t(1) << 16;
+      const int64_t s = *seen += values.size();
+      const int64_t p = *kept += k;
+      if (s >= kSample && p * 8 > s) retired->store(true, std::memory_order_relaxed);
+    };
+    if (probe.source->set_key_filter(column, std::move(filter))) source_ = probe.source.get();
+  }
+  ~KeyFilterOnProbeScan() {
+    if (source_) source_->clear_key_filters();
+  }
+  KeyFilterOnProbeScan(const KeyFilterOnProbeScan&) = delete;
+  KeyFilterOnProbeScan& operator=(const KeyFilterOnProbeScan&) = delete;
+
+ private:
+  TableSource* source_ = nullptr;
+};
+
 void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
   // A mark join's NULL answers depend on the whole build side, so it stays in memory.
   bool may_spill = node.kind == PlanKind::kHashJoin && node.join_type != JoinKind::kMark;
@@ -475,6 +532,7 @@ void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
   if (nothing_to_join(node, b)) return;
   {
     JoinProbe probe(node, b, out);
+    KeyFilterOnProbeScan filter(node, b);
     produce(*node.children[0], ctx, probe);
   }
   emit_build_rows(node, b, out);

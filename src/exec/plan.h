@@ -50,6 +50,11 @@ class TableSource {
   virtual std::shared_ptr<TableSource> reopen() const { return nullptr; }
   // The plan whose result the source holds (a WITH query computed once), for EXPLAIN.
   virtual const PlanNode* subplan() const { return nullptr; }
+  // Asks the next prepare() to also drop rows whose value of `column` (an index into
+  // schema()) `filter` rules out (a hash join's build keys; its column name is set here);
+  // a source may ignore it (returns false).
+  virtual bool set_key_filter(int column, formats::KeyFilter filter) { return false; }
+  virtual void clear_key_filters() {}
 };
 
 enum class PlanKind {

@@ -103,6 +103,7 @@ struct IcebergTableSource::State {
   parquet::PruneReport prune;
   bool no_columns = false;
   bool no_predicate = false;
+  std::vector<formats::KeyFilter> key_filters;  // for the next prepare()
 };
 
 IcebergTableSource::IcebergTableSource(std::string name, std::shared_ptr<io::FileIO> io,
@@ -131,6 +132,14 @@ std::string IcebergTableSource::variant_type(int column) const {
   return it == metadata_->properties.end() ? std::string() : it->second;
 }
 
+bool IcebergTableSource::set_key_filter(int column, formats::KeyFilter filter) {
+  filter.column = schema_->schema.fields.at(size_t(column)).name;
+  state_->key_filters.push_back(std::move(filter));
+  return true;
+}
+
+void IcebergTableSource::clear_key_filters() { state_->key_filters.clear(); }
+
 int64_t IcebergTableSource::estimated_rows() const {
   if (!snapshot_) return 0;
   auto it = snapshot_->summary.find("total-records");
@@ -150,12 +159,14 @@ size_t IcebergTableSource::prepare(const std::vector<int>& columns,
   state_->plan = iceberg::plan_scan(*io_, *metadata_, snapshot_, ts, predicate, threads_);
   // The reader filters exactly with the predicate; the plan filters again (cheap) so a
   // pushed predicate only needs to be a superset.
+  formats::ScanPredicate read_predicate = predicate.clone();
+  for (const auto& k : state_->key_filters) read_predicate.key_filters.push_back(k);
   state_->reader = std::make_unique<iceberg::TableReader>(*io_, *metadata_, ts, names,
-                                                          predicate.clone());
+                                                          std::move(read_predicate));
   state_->reader->set_exact_filter(false);
   // No column needed (COUNT(*)): the reader returns every column; read() drops them.
   state_->no_columns = columns.empty();
-  state_->no_predicate = predicate.empty();
+  state_->no_predicate = predicate.empty() && state_->key_filters.empty();
   const auto& tasks = state_->plan.tasks;
   int64_t total = 0;
   for (const auto& t : tasks) total += std::max<int64_t>(t.file.record_count, 0);

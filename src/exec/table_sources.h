@@ -77,6 +77,8 @@ class IcebergTableSource : public TableSource {
   double selectivity(const formats::ScanPredicate& predicate) override;
   // From the table property floe.column-type.<field id> = VARIANT | OBJECT | ARRAY.
   std::string variant_type(int column) const override;
+  bool set_key_filter(int column, formats::KeyFilter filter) override;
+  void clear_key_filters() override;
   // The same snapshot and schema, planned again when it is read.
   std::shared_ptr<TableSource> reopen() const override;
 

@@ -355,9 +355,32 @@ void narrow(const ScanPredicate& p, const columnar::Batch& b, columnar::Selectio
     sel.resize(size_t(n));
     for (int64_t r = 0; r < n; ++r) sel[size_t(r)] = uint32_t(r);
   }
+  for (const KeyFilter& f : p.key_filters) {
+    if (sel.empty()) return;
+    if (!f.active()) continue;
+    int i = b.schema.find(f.column);
+    FLOE_CHECK(i >= 0, "key filter column '{}' is not in the batch", f.column);
+    keep_key_filter_rows(f, b.columns[size_t(i)], sel);
+  }
 }
 
 }  // namespace
+
+void keep_key_filter_rows(const KeyFilter& f, const Column& column,
+                          columnar::SelectionVector& sel) {
+  const bool whole = int64_t(sel.size()) == column.size();
+  Column picked;
+  if (!whole) picked = column.take(sel);
+  const Column& values = whole ? column : picked;
+  std::vector<uint8_t> keep(size_t(values.size()), 1);
+  f.may_match(values, keep);
+  size_t k = 0;
+  for (size_t j = 0; j < sel.size(); ++j) {
+    sel[k] = sel[j];
+    k += keep[j] != 0;
+  }
+  sel.resize(k);
+}
 
 columnar::SelectionVector evaluate_predicate(const ScanPredicate& p, const columnar::Batch& b) {
   columnar::SelectionVector sel;

@@ -4,6 +4,10 @@
 // filters to this form for pushdown.
 #pragma once
 
+#include <cstdint>
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,12 +24,27 @@ struct ColumnPredicate {
   columnar::Column values;  // the literal(s), typed as the column; empty for IS [NOT] NULL
 };
 
+// A test of a column's values that no comparison expresses: a hash join's build keys, which
+// the scan of its probe side uses to drop rows that cannot match before reading their
+// other columns. `may_match` sets keep[i] to 0 for each value i (of `values`) that cannot
+// pass (a NULL never passes); it is called from several threads at once.
+struct KeyFilter {
+  using Test = std::function<void(const columnar::Column& values, std::vector<uint8_t>& keep)>;
+  std::string column;
+  Test may_match;
+  // Set (by the filter's owner) once testing no longer pays: readers skip the filter then.
+  std::shared_ptr<const std::atomic<bool>> retired;
+  bool active() const { return !retired || !retired->load(std::memory_order_relaxed); }
+};
+
 struct ScanPredicate {
   std::vector<ColumnPredicate> terms;  // all must hold; none means every row
-  bool empty() const { return terms.empty(); }
+  std::vector<KeyFilter> key_filters;  // so must these (they prune no file or page)
+  bool empty() const { return terms.empty() && key_filters.empty(); }
   ScanPredicate clone() const {  // (columns are move-only)
     ScanPredicate p;
     for (const auto& t : terms) p.terms.push_back({t.column, t.op, t.values.copy()});
+    p.key_filters = key_filters;
     return p;
   }
 };
@@ -37,7 +56,10 @@ ScanPredicate parse_scan_predicate(std::string_view text, const columnar::Schema
 
 // Rows of `batch` that satisfy every term (NULL never satisfies a comparison).
 columnar::SelectionVector evaluate_predicate(const ScanPredicate& p, const columnar::Batch& batch);
-// Keeps the rows of `sel` (ascending rows of `batch`) that satisfy every term.
+// Keeps the rows of `sel` (ascending rows of `column`) that the key filter passes.
+void keep_key_filter_rows(const KeyFilter& f, const columnar::Column& column,
+                          columnar::SelectionVector& sel);
+// Keeps the rows of `sel` (ascending rows of `batch`) that satisfy every term and filter.
 void narrow_selection(const ScanPredicate& p, const columnar::Batch& batch,
                       columnar::SelectionVector& sel);
 

@@ -109,10 +109,13 @@ TableReader::TableReader(io::FileIO& io, const TableMetadata& metadata, const Ta
   }
   output_count_ = read_fields_.size();
   for (int i : read_fields_) output_schema_.fields.push_back(schema.schema.fields[size_t(i)]);
-  for (const auto& t : predicate_.terms) {
-    int idx = schema.find(t.column);
+  std::vector<std::string> filtered;
+  for (const auto& t : predicate_.terms) filtered.push_back(t.column);
+  for (const auto& k : predicate_.key_filters) filtered.push_back(k.column);
+  for (const auto& c : filtered) {
+    int idx = schema.find(c);
     if (idx < 0)
-      throw InvalidInputError(fmt::format("filter: no column named '{}' in the table", t.column));
+      throw InvalidInputError(fmt::format("filter: no column named '{}' in the table", c));
     if (std::find(read_fields_.begin(), read_fields_.end(), idx) == read_fields_.end())
       read_fields_.push_back(idx);
   }
@@ -298,6 +301,14 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
       ft.op = t.op;
       ft.values = t.values.copy();
       file_pred.terms.push_back(std::move(ft));
+    }
+    // Key filters likewise: they test values as the table types them.
+    for (const auto& k : predicate_.key_filters) {
+      int idx = schema_.find(k.column);
+      auto pos = std::find(fields.begin(), fields.end(), idx) - fields.begin();
+      int fi = file_index[size_t(pos)];
+      if (fi < 0 || !(ffields[size_t(fi)].type == schema_.schema.fields[size_t(idx)].type)) continue;
+      file_pred.key_filters.push_back({ffields[size_t(fi)].name, k.may_match, k.retired});
     }
     std::vector<int64_t> deleted;
     for (const auto& d : task.delete_files) {

@@ -14,9 +14,12 @@ ParquetScan::ParquetScan(ParquetReader& reader, std::vector<int> fields,
   output_count_ = fields.size();
   for (int f : fields) schema_.fields.push_back(reader.schema().fields[size_t(f)]);
   if (exact_) {
-    for (const auto& t : predicate_.terms) {
-      int f = reader.schema().find(t.column);
-      FLOE_CHECK(f >= 0, "predicate column '{}' is not in {}", t.column, reader.path());
+    std::vector<std::string> columns;
+    for (const auto& t : predicate_.terms) columns.push_back(t.column);
+    for (const auto& k : predicate_.key_filters) columns.push_back(k.column);
+    for (const auto& c : columns) {
+      int f = reader.schema().find(c);
+      FLOE_CHECK(f >= 0, "predicate column '{}' is not in {}", c, reader.path());
       if (std::find(read_fields_.begin(), read_fields_.end(), f) == read_fields_.end())
         read_fields_.push_back(f);
     }
@@ -102,6 +105,8 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
     bool dictionary_done = false;
   };
   std::vector<Tested> tested;
+  // Key filters, by slot: tested after the comparisons, on the rows those leave.
+  std::vector<std::pair<size_t, const formats::KeyFilter*>> filtered;
   std::vector<bool> is_predicate(read_fields_.size(), false);
   if (filtering) {
     for (size_t i = 0; i < read_fields_.size(); ++i) {
@@ -111,7 +116,11 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
       t.one.schema.fields.push_back(field);
       for (const auto& term : predicate_.terms)
         if (term.column == field.name) t.terms.terms.push_back({term.column, term.op, term.values.copy()});
-      if (t.terms.empty()) continue;
+      for (const auto& k : predicate_.key_filters)
+        if (k.column == field.name) filtered.push_back({i, &k});
+      if (std::any_of(filtered.begin(), filtered.end(), [&](const auto& f) { return f.first == i; }))
+        is_predicate[i] = true;
+      if (t.terms.terms.empty()) continue;
       is_predicate[i] = true;
       tested.push_back(std::move(t));
     }
@@ -132,6 +141,7 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
       };
       bool all = true;
       if (filtering) {
+        std::fill(materialized.begin(), materialized.end(), false);
         bool started = false;
         for (Tested& t : tested) {
           materialized[t.slot] = false;
@@ -173,6 +183,34 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
           }
           started = true;
           if (sel.empty()) break;
+        }
+        if (!started) {
+          sel.resize(size_t(n));
+          for (int64_t q = 0; q < n; ++q) sel[size_t(q)] = uint32_t(q);
+        }
+        for (const auto& [slot, filter] : filtered) {
+          if (sel.empty()) break;
+          if (!filter->active()) continue;
+          if (materialized[slot]) {
+            formats::keep_key_filter_rows(*filter, cols[slot], sel);
+            continue;
+          }
+          columnar::Column values = int64_t(sel.size()) == n ? columnar::Column()
+                                                              : cursors[slot]->take_rows(w, sel);
+          if (int64_t(sel.size()) == n) {
+            read(slot);
+            materialized[slot] = true;
+            formats::keep_key_filter_rows(*filter, cols[slot], sel);
+            continue;
+          }
+          std::vector<uint8_t> keep(size_t(values.size()), 1);
+          filter->may_match(values, keep);
+          size_t k = 0;
+          for (size_t j = 0; j < sel.size(); ++j) {
+            sel[k] = sel[j];
+            k += keep[j] != 0;
+          }
+          sel.resize(k);
         }
         if (sel.empty()) continue;
         all = int64_t(sel.size()) == n;
