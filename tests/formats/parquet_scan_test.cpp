@@ -79,6 +79,12 @@ std::string cell(const Column& c, int64_t r) {
   return s;
 }
 
+// Cell `i` of `got` is cell `r` of `want` (NULL or the same text).
+void expect_same_cell(const Column& got, int64_t i, const Column& want, int64_t r) {
+  ASSERT_EQ(got.is_null(i), want.is_null(r)) << "row " << r;
+  if (!got.is_null(i)) ASSERT_EQ(cell(got, i), cell(want, r)) << "row " << r;
+}
+
 void expect_batches_equal(const std::vector<Batch>& got, const Batch& want, const std::string& what) {
   int64_t row = 0;
   for (const Batch& b : got) {
@@ -213,11 +219,7 @@ TEST(ColumnPageCursor, SpansInAnyOrderMatchTheColumn) {
       Column out(rows.schema.fields[size_t(f)].type);
       cursor->append_rows(b, e, out);
       ASSERT_EQ(out.size(), e - b);
-      for (int64_t r = b; r < e; ++r) {
-        ASSERT_EQ(out.is_null(r - b), rows.columns[size_t(f)].is_null(r)) << f << " row " << r;
-        if (!out.is_null(r - b))
-          ASSERT_EQ(cell(out, r - b), cell(rows.columns[size_t(f)], r)) << f << " row " << r;
-      }
+      for (int64_t r = b; r < e; ++r) expect_same_cell(out, r - b, rows.columns[size_t(f)], r);
     }
   }
 }
@@ -238,12 +240,8 @@ TEST(ColumnPageCursor, TakeRowsAcrossPages) {
         if (rng() % 3 == 0) pick.push_back(uint32_t(r));
       Column out = cursor->take_rows(base, pick);
       ASSERT_EQ(out.size(), int64_t(pick.size()));
-      for (size_t i = 0; i < pick.size(); ++i) {
-        int64_t r = base + pick[i];
-        ASSERT_EQ(out.is_null(int64_t(i)), rows.columns[size_t(f)].is_null(r)) << f << " row " << r;
-        if (!out.is_null(int64_t(i)))
-          ASSERT_EQ(cell(out, int64_t(i)), cell(rows.columns[size_t(f)], r)) << f << " row " << r;
-      }
+      for (size_t i = 0; i < pick.size(); ++i)
+        expect_same_cell(out, int64_t(i), rows.columns[size_t(f)], base + pick[i]);
     }
   }
 }
