@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/short_copy.h"
 #include "columnar/value_compare.h"
 
 namespace floe::exec {
@@ -76,14 +77,9 @@ void compare_fixed(ExprOp op, const Operand& a, const Operand& b, uint8_t* out, 
   }
 }
 
-// Equal byte strings: the lengths first; short ones byte by byte, without calling memcmp.
+// Equal byte strings: the lengths first; short ones without calling memcmp.
 inline bool equal_bytes(std::string_view p, std::string_view q) {
-  size_t n = p.size();
-  if (n != q.size()) return false;
-  if (n > 16) return std::memcmp(p.data(), q.data(), n) == 0;
-  for (size_t i = 0; i < n; ++i)
-    if (p[i] != q[i]) return false;
-  return true;
+  return p.size() == q.size() && equal_short(p.data(), q.data(), p.size());
 }
 
 inline int compare_bytes(std::string_view p, std::string_view q) {

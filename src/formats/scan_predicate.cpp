@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "base/short_copy.h"
 #include "columnar/value_compare.h"
 #include "columnar/value_parse.h"
 
@@ -230,21 +231,6 @@ void keep_fixed(const ColumnPredicate& t, const Column& c, columnar::SelectionVe
   }
 }
 
-// Equality of two byte strings of the same length `n`, without a library call for the short
-// ones a predicate usually compares (loads overlap rather than read past either end).
-inline bool same_bytes(const char* a, const char* b, size_t n) {
-  auto load8 = [](const char* p) { uint64_t v; std::memcpy(&v, p, 8); return v; };
-  auto load4 = [](const char* p) { uint32_t v; std::memcpy(&v, p, 4); return v; };
-  if (n >= 8) {
-    if (n > 16) return std::memcmp(a, b, n) == 0;
-    return load8(a) == load8(b) && load8(a + n - 8) == load8(b + n - 8);
-  }
-  if (n >= 4) return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
-  for (size_t i = 0; i < n; ++i)
-    if (a[i] != b[i]) return false;
-  return true;
-}
-
 void keep_strings(const ColumnPredicate& t, const Column& c, columnar::SelectionVector& sel,
                   bool& started, int64_t n) {
   const int32_t* off = c.offsets();
@@ -256,7 +242,7 @@ void keep_strings(const ColumnPredicate& t, const Column& c, columnar::Selection
       const size_t len = size_t(off[r + 1] - off[r]);
       const char* x = bytes + off[r];
       for (std::string_view lit : lits)
-        if (lit.size() == len && same_bytes(x, lit.data(), len)) return true;
+        if (lit.size() == len && equal_short(x, lit.data(), len)) return true;
       return false;
     });
     return;
