@@ -181,11 +181,11 @@ void PartitionedKeyIndex::find_in_table(const KeyBatch& keys, const uint32_t* ro
   const bool packed = keys.generic.rows() == 0;
   for (size_t j = 0; j < n; ++j) {
     if (j + kAhead < n) {
-      uint32_t a = rows[j + kAhead];
+      uint32_t a = rows ? rows[j + kAhead] : uint32_t(j + kAhead);
       uint64_t h = keys.hashes[a];
       parts_[partition_of(h)].prefetch_slot(h, !packed && keys.generic_row[a] >= 0);
     }
-    const uint32_t i = rows[j];
+    const uint32_t i = rows ? rows[j] : uint32_t(j);
     size_t p = partition_of(keys.hashes[i]);
     int64_t id = parts_[p].find(keys, i);
     ids[i] = id < 0 ? -1 : base_[p] + id;
@@ -198,9 +198,7 @@ void PartitionedKeyIndex::find_unfiltered(const KeyBatch& keys, int64_t* ids) co
     parts_[0].find_all(keys, ids);
     return;
   }
-  std::vector<uint32_t> all(n);
-  for (size_t i = 0; i < n; ++i) all[i] = uint32_t(i);
-  find_in_table(keys, all.data(), n, ids);
+  find_in_table(keys, nullptr, n, ids);
 }
 
 void PartitionedKeyIndex::find_all(const KeyBatch& keys, int64_t* ids) const {

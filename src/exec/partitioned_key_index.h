@@ -67,6 +67,7 @@ class PartitionedKeyIndex {
     return (uint64_t(1) << ((hash >> 16) & 63)) | (uint64_t(1) << ((hash >> 22) & 63)) |
            (uint64_t(1) << ((hash >> 28) & 63));
   }
+  // find() of rows rows[0 .. n) (rows null: rows 0 .. n) into ids[row].
   void find_in_table(const KeyBatch& keys, const uint32_t* rows, size_t n, int64_t* ids) const;
   void find_unfiltered(const KeyBatch& keys, int64_t* ids) const;
 

@@ -354,10 +354,14 @@ void narrow(const ScanPredicate& p, const columnar::Batch& b, columnar::Selectio
 
 void keep_key_filter_rows(const KeyFilter& f, const Column& column,
                           columnar::SelectionVector& sel) {
-  const bool whole = int64_t(sel.size()) == column.size();
-  Column picked;
-  if (!whole) picked = column.take(sel);
-  const Column& values = whole ? column : picked;
+  if (int64_t(sel.size()) == column.size()) keep_key_filter_values(f, column, sel);
+  else keep_key_filter_values(f, column.take(sel), sel);
+}
+
+void keep_key_filter_values(const KeyFilter& f, const Column& values,
+                            columnar::SelectionVector& sel) {
+  FLOE_CHECK(values.size() == int64_t(sel.size()), "{} values for {} selected rows",
+             values.size(), sel.size());
   std::vector<uint8_t> keep(size_t(values.size()), 1);
   f.may_match(values, keep);
   size_t k = 0;

@@ -59,6 +59,9 @@ columnar::SelectionVector evaluate_predicate(const ScanPredicate& p, const colum
 // Keeps the rows of `sel` (ascending rows of `column`) that the key filter passes.
 void keep_key_filter_rows(const KeyFilter& f, const columnar::Column& column,
                           columnar::SelectionVector& sel);
+// The same with `values` holding just the selected rows' values, in order.
+void keep_key_filter_values(const KeyFilter& f, const columnar::Column& values,
+                            columnar::SelectionVector& sel);
 // Keeps the rows of `sel` (ascending rows of `batch`) that satisfy every term and filter.
 void narrow_selection(const ScanPredicate& p, const columnar::Batch& batch,
                       columnar::SelectionVector& sel);

@@ -117,9 +117,10 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
       for (const auto& term : predicate_.terms)
         if (term.column == field.name) t.terms.terms.push_back({term.column, term.op, term.values.copy()});
       for (const auto& k : predicate_.key_filters)
-        if (k.column == field.name) filtered.push_back({i, &k});
-      if (std::any_of(filtered.begin(), filtered.end(), [&](const auto& f) { return f.first == i; }))
-        is_predicate[i] = true;
+        if (k.column == field.name) {
+          filtered.push_back({i, &k});
+          is_predicate[i] = true;
+        }
       if (t.terms.terms.empty()) continue;
       is_predicate[i] = true;
       tested.push_back(std::move(t));
@@ -144,7 +145,6 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
         std::fill(materialized.begin(), materialized.end(), false);
         bool started = false;
         for (Tested& t : tested) {
-          materialized[t.slot] = false;
           if (const uint32_t* idx = cursors[t.slot]->window_indices(w, e)) {
             if (!t.dictionary_done) {
               t.one.columns.clear();
@@ -191,26 +191,13 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
         for (const auto& [slot, filter] : filtered) {
           if (sel.empty()) break;
           if (!filter->active()) continue;
-          if (materialized[slot]) {
-            formats::keep_key_filter_rows(*filter, cols[slot], sel);
-            continue;
-          }
-          columnar::Column values = int64_t(sel.size()) == n ? columnar::Column()
-                                                              : cursors[slot]->take_rows(w, sel);
-          if (int64_t(sel.size()) == n) {
+          // The window's values when it has them or needs them all, else the rows left.
+          if (!materialized[slot] && int64_t(sel.size()) == n) {
             read(slot);
             materialized[slot] = true;
-            formats::keep_key_filter_rows(*filter, cols[slot], sel);
-            continue;
           }
-          std::vector<uint8_t> keep(size_t(values.size()), 1);
-          filter->may_match(values, keep);
-          size_t k = 0;
-          for (size_t j = 0; j < sel.size(); ++j) {
-            sel[k] = sel[j];
-            k += keep[j] != 0;
-          }
-          sel.resize(k);
+          if (materialized[slot]) formats::keep_key_filter_rows(*filter, cols[slot], sel);
+          else formats::keep_key_filter_values(*filter, cursors[slot]->take_rows(w, sel), sel);
         }
         if (sel.empty()) continue;
         all = int64_t(sel.size()) == n;
