@@ -290,10 +290,13 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
     }
     // Pushdown: terms on columns the file has with the table's exact type, renamed.
     formats::ScanPredicate file_pred;
+    // The file's field for a table column the predicate names, or -1 when the file lacks it.
+    auto file_field_of = [&](const std::string& column) {
+      auto pos = std::find(fields.begin(), fields.end(), schema_.find(column)) - fields.begin();
+      return file_index[size_t(pos)];
+    };
     for (const auto& t : predicate_.terms) {
-      int idx = schema_.find(t.column);
-      auto pos = std::find(fields.begin(), fields.end(), idx) - fields.begin();
-      int fi = file_index[size_t(pos)];
+      int fi = file_field_of(t.column);
       if (fi < 0) continue;
       if (!(ffields[size_t(fi)].type == t.values.type())) continue;
       formats::ColumnPredicate ft;
@@ -304,10 +307,9 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
     }
     // Key filters likewise: they test values as the table types them.
     for (const auto& k : predicate_.key_filters) {
-      int idx = schema_.find(k.column);
-      auto pos = std::find(fields.begin(), fields.end(), idx) - fields.begin();
-      int fi = file_index[size_t(pos)];
-      if (fi < 0 || !(ffields[size_t(fi)].type == schema_.schema.fields[size_t(idx)].type)) continue;
+      int fi = file_field_of(k.column);
+      const auto& type = schema_.schema.fields[size_t(schema_.find(k.column))].type;
+      if (fi < 0 || !(ffields[size_t(fi)].type == type)) continue;
       file_pred.key_filters.push_back({ffields[size_t(fi)].name, k.may_match, k.retired});
     }
     std::vector<int64_t> deleted;
