@@ -17,6 +17,7 @@
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
 #include "sql/column_pruning.h"
+#include "sql/distinct_aggregates.h"
 #include "sql/join_order.h"
 #include "sql/parser.h"
 
@@ -484,6 +485,7 @@ bool Binder::Impl::share_cte(CteEntry& entry) {
   }
   entry.binding = false;
   prune_columns(*b.plan);
+  split_distinct_aggregates(*b.plan);
   entry.schema = {};
   entry.variant.clear();
   for (size_t i = 0; i < b.names.size(); ++i) {

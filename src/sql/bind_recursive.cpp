@@ -11,6 +11,7 @@
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
 #include "sql/column_pruning.h"
+#include "sql/distinct_aggregates.h"
 
 namespace floe::sql {
 
@@ -61,6 +62,7 @@ void Binder::Impl::materialize_recursive(const CommonTableExpr& cte, CteEntry& e
   eo.threads = options.threads;
   auto run = [&](BoundQuery& b) {
     prune_columns(*b.plan);
+    split_distinct_aggregates(*b.plan);
     return exec::execute_plan(*b.plan, eo);
   };
   BoundQuery anchor = query(*q.left, outer, corr);

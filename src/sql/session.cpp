@@ -26,6 +26,7 @@
 #include "iceberg/view_metadata.h"
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
+#include "sql/distinct_aggregates.h"
 #include "sql/ingest_statements.h"
 #include "sql/result_builders.h"
 #include "sql/parser.h"
@@ -385,6 +386,7 @@ struct Session::State : public BindCatalog {
     Binder binder(*this, {options.dialect, threads()});
     BoundQuery b = binder.bind_query(q);
     prune_columns(*b.plan);
+    split_distinct_aggregates(*b.plan);
     return b;
   }
 
@@ -1135,6 +1137,7 @@ struct Session::State : public BindCatalog {
     Binder binder(*this, {options.dialect, threads()});
     BoundMerge bound = binder.bind_merge(m, target.schema);
     prune_columns(*bound.source);
+    split_distinct_aggregates(*bound.source);
     Schema source_schema = bound.source->schema();
     auto source_batches = execute(*bound.source);
     Batch source = Batch::empty_of(source_schema);

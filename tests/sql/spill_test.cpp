@@ -45,6 +45,15 @@ int64_t single_int(Session& s, const std::string& query) {
   return r.batches.at(0).columns.at(0).value<int64_t>(0);
 }
 
+// The line of `plan` naming operator `op` ("WINDOW", "EXCEPT ALL"), or "" when none does.
+std::string operator_line(const std::string& plan, const std::string& op) {
+  size_t at = plan.find(op);
+  if (at == std::string::npos) return "";
+  size_t begin = plan.rfind('\n', at);
+  begin = begin == std::string::npos ? 0 : begin + 1;
+  return plan.substr(begin, plan.find('\n', at) - begin);
+}
+
 TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
   auto s = session_with_big_table(2);
   s->execute_one("SET memory_limit = '1MB'");
@@ -55,6 +64,14 @@ TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
     EXPECT_NE(plan.find("spilled "), std::string::npos) << q << "\n" << plan;
   }
   EXPECT_EQ(single_int(*s, "SELECT count(*) FROM big a JOIN big b ON a.s = b.s"), 30000);
+  // A COUNT(DISTINCT) of a global aggregate is a grouping by the value first: that grouping
+  // spills (a global aggregate's own one group never does).
+  const char* distinct = "SELECT count(DISTINCT s), max(x) FROM big";
+  EXPECT_NE(operator_line(explain_analyze(*s, distinct), "AGGREGATE by s").find("spilled "),
+            std::string::npos);
+  StatementResult counted = s->execute_one(distinct);
+  EXPECT_EQ(counted.batches.at(0).columns.at(0).value<int64_t>(0), 30000);
+  EXPECT_EQ(counted.batches.at(0).columns.at(1).value<int64_t>(0), 99299);
   // Without a limit nothing spills.
   s->execute_one("SET memory_limit = 'none'");
   std::string plan =
@@ -62,14 +79,6 @@ TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
   EXPECT_EQ(plan.find("spilled "), std::string::npos) << plan;
 }
 
-// The line of `plan` naming operator `op` ("WINDOW", "EXCEPT ALL"), or "" when none does.
-std::string operator_line(const std::string& plan, const std::string& op) {
-  size_t at = plan.find(op);
-  if (at == std::string::npos) return "";
-  size_t begin = plan.rfind('\n', at);
-  begin = begin == std::string::npos ? 0 : begin + 1;
-  return plan.substr(begin, plan.find('\n', at) - begin);
-}
 
 TEST(Spill, WindowsAndSetOperationsSpillOnTheirOwnLine) {
   auto s = session_with_big_table(2);
