@@ -1,7 +1,5 @@
 #include "cli/sql_shell.h"
 
-// libedit's readline interface (BSD editline), not GNU readline.
-#include <editline/readline.h>
 #include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
@@ -10,11 +8,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <iostream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "base/error.h"
+#include "cli/editline_library.h"
 #include "cli/sql_script.h"
 #include "sql/parser.h"
 
@@ -149,6 +150,49 @@ std::string trimmed(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+// The shell's input lines: through libedit (editing, and history kept in `history_file`) when
+// it loads, else read plainly from stdin after a note saying so.
+class LineReader {
+ public:
+  explicit LineReader(std::string history_file) : history_file_(std::move(history_file)) {
+    try {
+      editline_ = &editline_library();
+    } catch (const UnsupportedError& e) {
+      fmt::print(stderr, "note: {}; lines are read without editing or history\n", e.what());
+      return;
+    }
+    editline_->using_history();
+    editline_->stifle_history(2000);
+    if (!history_file_.empty()) editline_->read_history(history_file_.c_str());
+  }
+  ~LineReader() {
+    if (editline_ && !history_file_.empty()) editline_->write_history(history_file_.c_str());
+  }
+
+  // The next line, or nullopt at the end of input (Ctrl-D).
+  std::optional<std::string> read(const char* prompt) {
+    if (!editline_) {
+      fmt::print("{}", prompt);
+      std::fflush(stdout);
+      std::string line;
+      if (!std::getline(std::cin, line)) return std::nullopt;
+      return line;
+    }
+    char* raw = editline_->readline(prompt);
+    if (raw == nullptr) return std::nullopt;
+    std::string line(raw);
+    std::free(raw);
+    return line;
+  }
+  void remember(const std::string& entry) {
+    if (editline_) editline_->add_history(entry.c_str());
+  }
+
+ private:
+  std::string history_file_;
+  const EditlineLibrary* editline_ = nullptr;
+};
+
 void print_shell_help() {
   fmt::print(
       "Statements end with ';' and may span lines.\n"
@@ -163,9 +207,7 @@ void run_sql_shell(sql::Session& session, ShellOptions options) {
   std::string history;
   if (const char* home = std::getenv("HOME"); home && *home)
     history = std::string(home) + "/.floe_history";
-  using_history();
-  stifle_history(2000);
-  if (!history.empty()) read_history(history.c_str());
+  LineReader input(history);
 
   ProgressLine progress(::isatty(STDERR_FILENO) == 1);
   session.set_progress_callback([&progress](int64_t done, int64_t total) {
@@ -178,19 +220,18 @@ void run_sql_shell(sql::Session& session, ShellOptions options) {
   std::string buffer;
   for (;;) {
     std::fflush(stdout);
-    char* raw = readline(buffer.empty() ? "floe> " : "  ...> ");
-    if (raw == nullptr) {  // Ctrl-D
+    std::optional<std::string> read = input.read(buffer.empty() ? "floe> " : "  ...> ");
+    if (!read) {  // Ctrl-D
       fmt::print("\n");
       break;
     }
-    std::string line(raw);
-    std::free(raw);
+    std::string line = std::move(*read);
 
     if (buffer.empty()) {
       std::string command = trimmed(line);
       if (command.empty()) continue;
       if (command[0] == '.' || command[0] == '\\') {
-        add_history(command.c_str());
+        input.remember(command);
         if (command == ".quit" || command == ".exit" || command == "\\q") break;
         if (command == ".timing on" || command == ".timing off") {
           options.timing = command == ".timing on";
@@ -214,7 +255,7 @@ void run_sql_shell(sql::Session& session, ShellOptions options) {
     std::string entry = trimmed(buffer);
     for (char& c : entry)
       if (c == '\n') c = ' ';
-    if (!entry.empty()) add_history(entry.c_str());
+    if (!entry.empty()) input.remember(entry);
 
     progress.begin();
     CancelOnInterrupt cancel_on_interrupt;
@@ -239,7 +280,6 @@ void run_sql_shell(sql::Session& session, ShellOptions options) {
     buffer.clear();
   }
   session.set_progress_callback(nullptr);
-  if (!history.empty()) write_history(history.c_str());
 }
 
 }  // namespace floe::cli

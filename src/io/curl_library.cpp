@@ -1,41 +1,25 @@
 #include "io/curl_library.h"
 
-#include <dlfcn.h>
-
-#include <string>
-
-#include "base/error.h"
+#include "base/shared_library.h"
 
 namespace floe::io {
 
 namespace {
 
 CurlLibrary load() {
-  void* h = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    const char* why = ::dlerror();
-    throw UnsupportedError(fmt::format(
-        "S3 and HTTP storage need libcurl (libcurl.so.4), which could not be loaded: {}; "
-        "install Debian's libcurl4",
-        why ? why : "unknown error"));
-  }
-  auto sym = [h](const char* name) {
-    void* p = ::dlsym(h, name);
-    if (!p) throw UnsupportedError(fmt::format("libcurl.so.4 lacks {}: it is too old", name));
-    return p;
-  };
+  SharedLibrary so("libcurl.so.4", "S3 and HTTP storage need libcurl", "libcurl4");
   CurlLibrary lib;
-  lib.global_init = reinterpret_cast<decltype(lib.global_init)>(sym("curl_global_init"));
-  lib.easy_init = reinterpret_cast<decltype(lib.easy_init)>(sym("curl_easy_init"));
-  lib.easy_cleanup = reinterpret_cast<decltype(lib.easy_cleanup)>(sym("curl_easy_cleanup"));
-  lib.easy_reset = reinterpret_cast<decltype(lib.easy_reset)>(sym("curl_easy_reset"));
-  lib.easy_setopt = reinterpret_cast<decltype(lib.easy_setopt)>(sym("curl_easy_setopt"));
-  lib.easy_perform = reinterpret_cast<decltype(lib.easy_perform)>(sym("curl_easy_perform"));
-  lib.easy_getinfo = reinterpret_cast<decltype(lib.easy_getinfo)>(sym("curl_easy_getinfo"));
-  lib.easy_strerror = reinterpret_cast<decltype(lib.easy_strerror)>(sym("curl_easy_strerror"));
-  lib.slist_append = reinterpret_cast<decltype(lib.slist_append)>(sym("curl_slist_append"));
-  lib.slist_free_all = reinterpret_cast<decltype(lib.slist_free_all)>(sym("curl_slist_free_all"));
-  return lib;  // the handle stays open for the life of the process
+  so.bind(lib.global_init, "curl_global_init");
+  so.bind(lib.easy_init, "curl_easy_init");
+  so.bind(lib.easy_cleanup, "curl_easy_cleanup");
+  so.bind(lib.easy_reset, "curl_easy_reset");
+  so.bind(lib.easy_setopt, "curl_easy_setopt");
+  so.bind(lib.easy_perform, "curl_easy_perform");
+  so.bind(lib.easy_getinfo, "curl_easy_getinfo");
+  so.bind(lib.easy_strerror, "curl_easy_strerror");
+  so.bind(lib.slist_append, "curl_slist_append");
+  so.bind(lib.slist_free_all, "curl_slist_free_all");
+  return lib;
 }
 
 }  // namespace

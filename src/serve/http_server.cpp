@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "serve/microhttpd_library.h"
 
 namespace floe::serve {
 
@@ -70,13 +71,14 @@ struct HttpServerCallbacks {
   }
 
   static MHD_Result send(MHD_Connection* connection, const HttpResponse& r) {
-    MHD_Response* response = MHD_create_response_from_buffer(
+    const auto& mhd = microhttpd_library();
+    MHD_Response* response = mhd.create_response_from_buffer(
         r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
     if (!response) return MHD_NO;
-    MHD_add_response_header(response, "Content-Type", r.content_type.c_str());
-    for (const auto& [k, v] : r.headers) MHD_add_response_header(response, k.c_str(), v.c_str());
-    MHD_Result ok = MHD_queue_response(connection, unsigned(r.status), response);
-    MHD_destroy_response(response);
+    mhd.add_response_header(response, "Content-Type", r.content_type.c_str());
+    for (const auto& [k, v] : r.headers) mhd.add_response_header(response, k.c_str(), v.c_str());
+    MHD_Result ok = mhd.queue_response(connection, unsigned(r.status), response);
+    mhd.destroy_response(response);
     return ok;
   }
 
@@ -105,8 +107,9 @@ struct HttpServerCallbacks {
     request.method = method;
     request.path = url;
     request.body = std::move(pending->body);
-    MHD_get_connection_values(connection, MHD_HEADER_KIND, collect, &request.headers);
-    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect, &request.query);
+    const auto& mhd = microhttpd_library();
+    mhd.get_connection_values(connection, MHD_HEADER_KIND, collect, &request.headers);
+    mhd.get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect, &request.query);
     return send(connection, server->router_.dispatch(request));
   }
 
@@ -145,8 +148,9 @@ void HttpServer::start() {
   if (inet_pton(AF_INET, options_.host.c_str(), &addr.sin_addr) != 1)
     throw InvalidInputError(
         fmt::format("cannot listen on '{}': expected an IPv4 address", options_.host));
+  const auto& mhd = microhttpd_library();
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
-  daemon_ = MHD_start_daemon(
+  daemon_ = mhd.start_daemon(
       flags, uint16_t(options_.port), nullptr, nullptr, &HttpServerCallbacks::access, this,
       MHD_OPTION_SOCK_ADDR, reinterpret_cast<const sockaddr*>(&addr), MHD_OPTION_THREAD_POOL_SIZE,
       unsigned(options_.threads), MHD_OPTION_NOTIFY_COMPLETED, &HttpServerCallbacks::completed,
@@ -154,13 +158,13 @@ void HttpServer::start() {
   if (!daemon_)
     throw IoError(fmt::format("cannot listen on {}:{} (in use, or not an address of this host)",
                               options_.host, options_.port));
-  const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+  const MHD_DaemonInfo* info = mhd.get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
   port_ = info ? int(info->port) : options_.port;
 }
 
 void HttpServer::stop() {
   if (!daemon_) return;
-  MHD_stop_daemon(daemon_);
+  microhttpd_library().stop_daemon(daemon_);
   daemon_ = nullptr;
 }
 
