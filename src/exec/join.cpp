@@ -14,6 +14,7 @@
 
 #include "exec/expression_evaluator.h"
 #include "exec/operator.h"
+#include "exec/key_bitmap.h"
 #include "exec/key_index.h"
 #include "exec/partitioned_input.h"
 #include "exec/partitioned_key_index.h"
@@ -473,22 +474,34 @@ class KeyFilterOnProbeScan {
     const int column = probe.scan_columns[size_t(key.column_index)];
     if (!(probe.source->schema().fields.at(size_t(column)).type == key.type)) return;
     KeyLayout layout = join_layout(node);
+    // Integer build keys of a narrow range are tested as a bitmap, without hashing.
+    std::shared_ptr<const KeyBitmap> bitmap;
+    if (KeyBitmap::applies_to(key.type) && KeyBitmap::applies_to(node.right_keys[0]->type)) {
+      ColumnViews build_keys;
+      if (auto b = KeyBitmap::of(build_keys.add(*node.right_keys[0], build.rows)))
+        bitmap = std::make_shared<const KeyBitmap>(std::move(*b));
+    }
     auto seen = std::make_shared<std::atomic<int64_t>>(0);
     auto kept = std::make_shared<std::atomic<int64_t>>(0);
     auto retired = std::make_shared<std::atomic<bool>>(false);
     const PartitionedKeyIndex* index = &build.keys;
     formats::KeyFilter filter;
     filter.retired = retired;
-    filter.may_match = [layout, index, seen, kept, retired](const Column& values,
-                                                           std::vector<uint8_t>& keep) {
-      KeyBatch enc;
-      encode_key_batch(layout, {&values}, values.size(), enc);
-      std::vector<int64_t> found(size_t(values.size()));
-      index->find_all(enc, found.data());
+    filter.may_match = [layout, index, bitmap, seen, kept, retired](const Column& values,
+                                                                   std::vector<uint8_t>& keep) {
       int64_t k = 0;
-      for (size_t i = 0; i < found.size(); ++i) {
-        keep[i] = found[i] >= 0 && !enc.has_null[i];
-        k += keep[i];
+      if (bitmap) {
+        bitmap->drop_absent(values, keep);
+        for (uint8_t x : keep) k += x;
+      } else {
+        KeyBatch enc;
+        encode_key_batch(layout, {&values}, values.size(), enc);
+        std::vector<int64_t> found(size_t(values.size()));
+        index->find_all(enc, found.data());
+        for (size_t i = 0; i < found.size(); ++i) {
+          keep[i] = found[i] >= 0 && !enc.has_null[i];
+          k += keep[i];
+        }
       }
       // The scan decodes its pages all the same, so a dropped row saves only its gathering
       // and its probe: after a sample that kept more than an eighth of the rows, the probe
