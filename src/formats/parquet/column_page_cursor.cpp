@@ -41,6 +41,13 @@ int64_t ColumnPageCursor::page_end(size_t page) const {
   return page + 1 < pages.size() ? pages[page + 1].first_row_index : rows_;
 }
 
+int64_t ColumnPageCursor::end_of_page_holding(int64_t row) const {
+  const auto& pages = index_.page_locations;
+  auto after = std::upper_bound(pages.begin(), pages.end(), row,
+                                [](int64_t r, const PageLocation& p) { return r < p.first_row_index; });
+  return after == pages.end() ? rows_ : after->first_row_index;
+}
+
 void ColumnPageCursor::load(size_t page) {
   current_ = SIZE_MAX;
   LeafData& leaf = decoder_.decode(index_.page_locations[page]);

@@ -37,6 +37,8 @@ class ColumnPageCursor {
   // and the dictionary they index: a filter can test each dictionary value once.
   const uint32_t* window_indices(int64_t begin, int64_t end);
   const columnar::Column& dictionary() const { return decoder_.dictionary(); }
+  // The first row after the page holding `row` (from the offset index: nothing is decoded).
+  int64_t end_of_page_holding(int64_t row) const;
 
  private:
   void load(size_t page);

@@ -105,8 +105,18 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
     bool dictionary_done = false;
   };
   std::vector<Tested> tested;
-  // Key filters, by slot: tested after the comparisons, on the rows those leave.
-  std::vector<std::pair<size_t, const formats::KeyFilter*>> filtered;
+  // Key filters, by slot: tested after the comparisons, on the rows those leave; on the
+  // dictionary's values (once per row group) where the window is dictionary indices and the
+  // dictionary is no longer than the rows to read.
+  struct Filtered {
+    size_t slot;
+    const formats::KeyFilter* filter;
+    std::vector<uint8_t> dictionary_keeps;  // per dictionary entry, once computed
+    bool dictionary_done = false;
+  };
+  std::vector<Filtered> filtered;
+  int64_t rows_to_scan = 0;
+  for (const auto& r : ranges) rows_to_scan += r.end - r.begin;
   std::vector<bool> is_predicate(read_fields_.size(), false);
   if (filtering) {
     for (size_t i = 0; i < read_fields_.size(); ++i) {
@@ -118,7 +128,7 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
         if (term.column == field.name) t.terms.terms.push_back({term.column, term.op, term.values.copy()});
       for (const auto& k : predicate_.key_filters)
         if (k.column == field.name) {
-          filtered.push_back({i, &k});
+          filtered.push_back({i, &k, {}, false});
           is_predicate[i] = true;
         }
       if (t.terms.terms.empty()) continue;
@@ -131,9 +141,16 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
   }
   columnar::SelectionVector sel;
   std::vector<bool> materialized(read_fields_.size(), false);
+  // Windows end where the first tested column's pages do, so that its windows lie in one
+  // page (and a dictionary-encoded one is tested by its indices).
+  ColumnPageCursor* lead = nullptr;
+  if (!tested.empty()) lead = cursors[tested.front().slot].get();
+  else if (!filtered.empty()) lead = cursors[filtered.front().slot].get();
   for (const auto& r : ranges) {
-    for (int64_t w = r.begin; w < r.end; w += window_rows) {
-      const int64_t e = std::min(r.end, w + window_rows), n = e - w;
+    for (int64_t w = r.begin, e = 0; w < r.end; w = e) {
+      e = std::min(r.end, w + window_rows);
+      if (lead) e = std::min(e, lead->end_of_page_holding(w));
+      const int64_t n = e - w;
       std::vector<columnar::Column> cols(read_fields_.size());
       auto read = [&](size_t i) {
         cols[i] = columnar::Column(fields[size_t(read_fields_[i])].type);
@@ -188,9 +205,28 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
           sel.resize(size_t(n));
           for (int64_t q = 0; q < n; ++q) sel[size_t(q)] = uint32_t(q);
         }
-        for (const auto& [slot, filter] : filtered) {
+        for (Filtered& f : filtered) {
           if (sel.empty()) break;
+          const formats::KeyFilter* filter = f.filter;
+          const size_t slot = f.slot;
           if (!filter->active()) continue;
+          const uint32_t* idx = materialized[slot] ? nullptr : cursors[slot]->window_indices(w, e);
+          if (idx && cursors[slot]->dictionary().size() <= rows_to_scan) {
+            if (!f.dictionary_done) {
+              const columnar::Column& dictionary = cursors[slot]->dictionary();
+              f.dictionary_keeps.assign(size_t(dictionary.size()), 1);
+              filter->may_match(dictionary, f.dictionary_keeps);
+              f.dictionary_done = true;
+            }
+            const uint8_t* keep = f.dictionary_keeps.data();
+            size_t k = 0;
+            for (size_t j = 0; j < sel.size(); ++j) {
+              sel[k] = sel[j];
+              k += keep[idx[sel[j]]];
+            }
+            sel.resize(k);
+            continue;
+          }
           // The window's values when it has them or needs them all, else the rows left.
           if (!materialized[slot] && int64_t(sel.size()) == n) {
             read(slot);
