@@ -14,6 +14,7 @@
 
 #include "exec/expression_evaluator.h"
 #include "exec/operator.h"
+#include "exec/dense_key_map.h"
 #include "exec/key_bitmap.h"
 #include "exec/key_index.h"
 #include "exec/partitioned_input.h"
@@ -75,6 +76,13 @@ class JoinProbe : public Consumer {
     schema_.fields = node.output;
     size_t left_cols = node.children[0]->output.size();
     for (size_t i = 0; i < left_cols; ++i) left_fields_.push_back(node.children[0]->output[i]);
+    // One integer key of dense build values: probes index an array by value, not a hash table.
+    if (node.kind == PlanKind::kHashJoin && node.left_keys.size() == 1 &&
+        node.left_keys[0]->type == node.right_keys[0]->type &&
+        is_integer_key_type(node.left_keys[0]->type)) {
+      ColumnViews build_keys;
+      dense_ = DenseKeyMap::of(build_keys.add(*node.right_keys[0], build.rows), build.keys);
+    }
   }
 
   void consume(Batch&& left, int worker) override {
@@ -100,15 +108,17 @@ class JoinProbe : public Consumer {
     if (node_.kind == PlanKind::kHashJoin) {
       ColumnViews keys;
       for (const auto& k : node_.left_keys) keys.add(*k, left);
-      KeyBatch enc;
-      encode_key_batch(layout_, keys.pointers(), rows, enc);
       std::vector<int64_t> found(static_cast<size_t>(rows));
-      build_.keys.find_all(enc, found.data());
+      if (dense_) {
+        dense_->find_all(keys[0], found.data(), left_null_key.data());
+      } else {
+        KeyBatch enc;
+        encode_key_batch(layout_, keys.pointers(), rows, enc);
+        build_.keys.find_all(enc, found.data());
+        for (int64_t i = 0; i < rows; ++i) left_null_key[size_t(i)] = enc.has_null[size_t(i)];
+      }
       for (int64_t i = 0; i < rows; ++i) {
-        if (enc.has_null[size_t(i)]) {
-          left_null_key[size_t(i)] = 1;
-          continue;
-        }
+        if (left_null_key[size_t(i)]) continue;
         int64_t id = found[size_t(i)];
         if (id < 0) continue;
         if (key_decides) {
@@ -250,6 +260,7 @@ class JoinProbe : public Consumer {
   columnar::Schema schema_;
   std::vector<columnar::Field> left_fields_;
   KeyLayout layout_;
+  std::optional<DenseKeyMap> dense_;  // see the constructor
 };
 
 // The build rows (b.rows, all of `batches` in one), their hash table and the matched flags

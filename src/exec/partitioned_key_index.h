@@ -41,6 +41,17 @@ class PartitionedKeyIndex {
   // A key's rows in row order: first_row(id), then next_row(r) until -1.
   int64_t first_row(int64_t id) const { return head_[size_t(id)]; }
   int64_t next_row(int64_t row) const { return next_[size_t(row)]; }
+  // The number of keys, and fn(id) for each key's id (ids are not 0 .. keys - 1).
+  size_t key_count() const {
+    size_t n = 0;
+    for (const auto& p : parts_) n += p.size();
+    return n;
+  }
+  template <typename Fn>
+  void for_each_id(Fn&& fn) const {
+    for (size_t p = 0; p < parts_.size(); ++p)
+      for (size_t k = 0; k < parts_[p].size(); ++k) fn(base_[p] + int64_t(k));
+  }
 
  private:
   // Bits 32 and up: the slots within a partition use the low bits, and spill partitions
