@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <mutex>
 
 #include "base/error.h"
@@ -533,7 +534,8 @@ ErrorPolicy ErrorPolicy::parse(const std::string& text) {
     if (!n.empty() && end && *end == '\0' && v > 0 && (percent || v == std::floor(v))) {
       p.mode = OnError::kSkipFile;
       if (percent) p.skip_file_percent = v;
-      else p.skip_file_errors = int64_t(v);
+      // A count past int64_t's range is one no file reaches.
+      else p.skip_file_errors = v >= 9.2e18 ? std::numeric_limits<int64_t>::max() : int64_t(v);
       return p;
     }
   }
