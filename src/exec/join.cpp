@@ -487,7 +487,7 @@ class KeyFilterOnProbeScan {
     KeyLayout layout = join_layout(node);
     // Integer build keys of a narrow range are tested as a bitmap, without hashing.
     std::shared_ptr<const KeyBitmap> bitmap;
-    if (KeyBitmap::applies_to(key.type) && KeyBitmap::applies_to(node.right_keys[0]->type)) {
+    if (is_integer_key_type(key.type) && is_integer_key_type(node.right_keys[0]->type)) {
       ColumnViews build_keys;
       if (auto b = KeyBitmap::of(build_keys.add(*node.right_keys[0], build.rows)))
         bitmap = std::make_shared<const KeyBitmap>(std::move(*b));

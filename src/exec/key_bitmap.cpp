@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "exec/type_rules.h"
+
 namespace floe::exec {
 
 using columnar::Column;
@@ -16,13 +18,7 @@ constexpr uint64_t kMaxBits = uint64_t(1) << 26;
 }  // namespace
 
 bool is_integer_key_type(const columnar::DataType& type) {
-  switch (type.id()) {
-    case TypeId::kInt8: case TypeId::kInt16: case TypeId::kInt32: case TypeId::kDate:
-    case TypeId::kInt64: case TypeId::kUInt8: case TypeId::kUInt16: case TypeId::kUInt32:
-      return true;
-    default:
-      return false;
-  }
+  return (is_integer(type) && type.id() != TypeId::kUInt64) || type.id() == TypeId::kDate;
 }
 
 IntegerKeyRange integer_key_range(const Column& c) {
@@ -43,7 +39,7 @@ IntegerKeyRange integer_key_range(const Column& c) {
 }
 
 std::optional<KeyBitmap> KeyBitmap::of(const Column& keys) {
-  if (!applies_to(keys.type())) return std::nullopt;
+  if (!is_integer_key_type(keys.type())) return std::nullopt;
   const int64_t n = keys.size();
   const IntegerKeyRange range = integer_key_range(keys);
   if (range.values == 0 || uint64_t(range.max) - uint64_t(range.min) >= kMaxBits) return std::nullopt;

@@ -44,10 +44,8 @@ class KeyBitmap {
   // type is not one, there are none, or their range is wider than both 64 bits per key and
   // 2^20 bits (or than 2^26 bits at all).
   static std::optional<KeyBitmap> of(const columnar::Column& keys);
-  // Whether `type`'s values can be tested (is_integer_key_type).
-  static bool applies_to(const columnar::DataType& type) { return is_integer_key_type(type); }
 
-  // keep[i] = 0 for each value i of `values` (of a type applies_to() accepts) that is NULL or
+  // keep[i] = 0 for each value i of `values` (of an integer key type) that is NULL or
   // not in the set; other entries are left as they are.
   void drop_absent(const columnar::Column& values, std::vector<uint8_t>& keep) const;
   bool contains(int64_t v) const {

@@ -88,8 +88,8 @@ TEST(KeyBitmap, NotMadeForWideRangesEmptySetsOrOtherTypes) {
   EXPECT_FALSE(KeyBitmap::of(column_of<int32_t>(TypeId::kInt32, {})));
   EXPECT_FALSE(KeyBitmap::of(column_of<double>(TypeId::kFloat64, {1.0, 2.0})));
   EXPECT_FALSE(KeyBitmap::of(column_of<uint64_t>(TypeId::kUInt64, {1, 2})));
-  EXPECT_FALSE(KeyBitmap::applies_to(DataType(TypeId::kFloat64)));
-  EXPECT_TRUE(KeyBitmap::applies_to(DataType(TypeId::kDate)));
+  EXPECT_FALSE(is_integer_key_type(DataType(TypeId::kFloat64)));
+  EXPECT_TRUE(is_integer_key_type(DataType(TypeId::kDate)));
 }
 
 }  // namespace
