@@ -1,6 +1,7 @@
 #include "exec/dense_key_map.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "exec/key_bitmap.h"
 
@@ -15,30 +16,50 @@ constexpr uint64_t kMaxSpan = uint64_t(1) << 26;
 
 }  // namespace
 
-std::optional<DenseKeyMap> DenseKeyMap::of(const Column& build_keys,
-                                           const PartitionedKeyIndex& index) {
-  if (!is_integer_key_type(build_keys.type())) return std::nullopt;
-  const IntegerKeyRange range = integer_key_range(build_keys);
-  if (range.values == 0 || uint64_t(range.max) - uint64_t(range.min) >= kMaxSpan) return std::nullopt;
+std::optional<DenseKeyMap> DenseKeyMap::of(std::span<const Column* const> parts) {
+  IntegerKeyRange range;
+  range.min = std::numeric_limits<int64_t>::max();
+  range.max = std::numeric_limits<int64_t>::min();
+  int64_t rows = 0;
+  for (const Column* c : parts) {
+    if (!is_integer_key_type(c->type())) return std::nullopt;
+    const IntegerKeyRange r = integer_key_range(*c);
+    rows += c->size();
+    if (r.values == 0) continue;
+    range.min = std::min(range.min, r.min);
+    range.max = std::max(range.max, r.max);
+    range.values += r.values;
+  }
+  if (range.values == 0 || rows >= int64_t(std::numeric_limits<int32_t>::max()) ||
+      uint64_t(range.max) - uint64_t(range.min) >= kMaxSpan)
+    return std::nullopt;
   const uint64_t span = range.span();
-  if (span > std::max<uint64_t>(kMinSpan, uint64_t(index.key_count()) * 4)) return std::nullopt;
+  if (span > std::max<uint64_t>(kMinSpan, uint64_t(range.values) * 4)) return std::nullopt;
   DenseKeyMap m;
   m.min_ = range.min;
   m.span_ = span;
-  m.ids_.assign(size_t(span), 0);
-  bool ok = true;
-  visit_integer_keys(build_keys, [&](const auto* x) {
-    index.for_each_id([&](int64_t id) {
-      int64_t row = index.first_row(id);
-      // (an index of these keys has no such row, and no id past 2^32 - 2)
-      if (row < 0 || row >= build_keys.size() || build_keys.is_null(row) || id >= int64_t(UINT32_MAX)) {
-        ok = false;
-        return;
+  m.has_null_key_ = range.values < rows;
+  m.head_.assign(size_t(span), -1);
+  m.next_.resize(size_t(rows));
+  // Backwards, so that each chain lists its rows in row order.
+  int64_t end = rows;
+  for (size_t p = parts.size(); p-- > 0;) {
+    const Column& c = *parts[p];
+    const int64_t first = end - c.size();
+    visit_integer_keys(c, [&](const auto* x) {
+      for (int64_t i = c.size(); i-- > 0;) {
+        const int64_t row = first + i;
+        if (c.null_count() > 0 && c.is_null(i)) {
+          m.next_[size_t(row)] = -1;
+          continue;
+        }
+        int32_t& head = m.head_[size_t(uint64_t(int64_t(x[i])) - uint64_t(m.min_))];
+        m.next_[size_t(row)] = head;
+        head = int32_t(row);
       }
-      m.ids_[size_t(uint64_t(int64_t(x[row])) - uint64_t(m.min_))] = uint32_t(id + 1);
     });
-  });
-  if (!ok) return std::nullopt;
+    end = first;
+  }
   return m;
 }
 
@@ -47,7 +68,7 @@ void DenseKeyMap::find_all(const Column& values, int64_t* ids, uint8_t* null_key
   visit_integer_keys(values, [&](const auto* x) {
     for (int64_t i = 0; i < n; ++i) {
       uint64_t d = uint64_t(int64_t(x[i])) - uint64_t(min_);
-      ids[i] = d < span_ ? int64_t(ids_[size_t(d)]) - 1 : -1;
+      ids[i] = d < span_ && head_[size_t(d)] >= 0 ? int64_t(d) : -1;
     }
   });
   if (values.null_count() > 0)

@@ -33,11 +33,24 @@ constexpr size_t kMaxPairs = 65536;
 
 struct BuildSide {
   Batch rows;
-  // Hash join: the build rows' keys and each key's rows.
+  // Hash join: the build rows' keys and each key's rows, in a hash table or (one integer key
+  // of dense values) by value.
   PartitionedKeyIndex keys;
+  std::optional<DenseKeyMap> dense;
   bool has_null_key = false;
   std::unique_ptr<std::atomic<uint8_t>[]> matched;  // see tracks_build_matches
+
+  int64_t first_row(int64_t id) const { return dense ? dense->first_row(id) : keys.first_row(id); }
+  int64_t next_row(int64_t row) const { return dense ? dense->next_row(row) : keys.next_row(row); }
 };
+
+// Whether the join's one key is an integer of the same type on both sides: the build side
+// may then be a DenseKeyMap.
+bool may_index_densely(const PlanNode& node) {
+  return node.kind == PlanKind::kHashJoin && node.left_keys.size() == 1 &&
+         node.left_keys[0]->type == node.right_keys[0]->type &&
+         is_integer_key_type(node.left_keys[0]->type);
+}
 
 // How both sides' keys are packed: the same way, or (when their key types differ) not at all,
 // so that equal keys on either side hash alike.
@@ -76,13 +89,6 @@ class JoinProbe : public Consumer {
     schema_.fields = node.output;
     size_t left_cols = node.children[0]->output.size();
     for (size_t i = 0; i < left_cols; ++i) left_fields_.push_back(node.children[0]->output[i]);
-    // One integer key of dense build values: probes index an array by value, not a hash table.
-    if (node.kind == PlanKind::kHashJoin && node.left_keys.size() == 1 &&
-        node.left_keys[0]->type == node.right_keys[0]->type &&
-        is_integer_key_type(node.left_keys[0]->type)) {
-      ColumnViews build_keys;
-      dense_ = DenseKeyMap::of(build_keys.add(*node.right_keys[0], build.rows), build.keys);
-    }
   }
 
   void consume(Batch&& left, int worker) override {
@@ -109,8 +115,8 @@ class JoinProbe : public Consumer {
       ColumnViews keys;
       for (const auto& k : node_.left_keys) keys.add(*k, left);
       std::vector<int64_t> found(static_cast<size_t>(rows));
-      if (dense_) {
-        dense_->find_all(keys[0], found.data(), left_null_key.data());
+      if (build_.dense) {
+        build_.dense->find_all(keys[0], found.data(), left_null_key.data());
       } else {
         KeyBatch enc;
         encode_key_batch(layout_, keys.pointers(), rows, enc);
@@ -125,16 +131,16 @@ class JoinProbe : public Consumer {
           left_matched[size_t(i)] = 1;
           continue;
         }
-        int64_t head = build_.keys.first_row(id);
+        int64_t head = build_.first_row(id);
         if (build_only && !node_.residual) {
           // Without a residual a key's rows are all matched together, so a matched first
           // row means the whole chain is (or is being) flagged.
           if (build_.matched[head].load(std::memory_order_relaxed)) continue;
-          for (int64_t r = head; r >= 0; r = build_.keys.next_row(r))
+          for (int64_t r = head; r >= 0; r = build_.next_row(r))
             build_.matched[r].store(1, std::memory_order_relaxed);
           continue;
         }
-        for (int64_t r = head; r >= 0; r = build_.keys.next_row(r)) {
+        for (int64_t r = head; r >= 0; r = build_.next_row(r)) {
           // A build row already matched needs no further residual tests.
           if (build_only && build_.matched[r].load(std::memory_order_relaxed)) continue;
           li.push_back(uint32_t(i));
@@ -260,7 +266,6 @@ class JoinProbe : public Consumer {
   columnar::Schema schema_;
   std::vector<columnar::Field> left_fields_;
   KeyLayout layout_;
-  std::optional<DenseKeyMap> dense_;  // see the constructor
 };
 
 // The build rows (b.rows, all of `batches` in one), their hash table and the matched flags
@@ -276,6 +281,15 @@ void index_build_side(const PlanNode& node, ExecContext& ctx, std::vector<Batch>
     for (int64_t i = 0; i < n; ++i) b.matched[i].store(0);
   }
   bool hashed = node.kind == PlanKind::kHashJoin;
+  if (may_index_densely(node)) {
+    ColumnViews parts;
+    for (const Batch& part : batches) parts.add(*node.right_keys[0], part);
+    b.dense = DenseKeyMap::of(parts.pointers());
+    if (b.dense) {
+      b.has_null_key = b.dense->has_null_key();
+      hashed = false;
+    }
+  }
   const columnar::Schema& schema = node.children[1]->schema();
   KeyLayout layout = join_layout(node);
   std::vector<KeyBatch> keys(hashed ? batches.size() : 0);
@@ -496,14 +510,23 @@ class KeyFilterOnProbeScan {
     auto kept = std::make_shared<std::atomic<int64_t>>(0);
     auto retired = std::make_shared<std::atomic<bool>>(false);
     const PartitionedKeyIndex* index = &build.keys;
+    const DenseKeyMap* dense = build.dense ? &*build.dense : nullptr;
     formats::KeyFilter filter;
     filter.retired = retired;
-    filter.may_match = [layout, index, bitmap, seen, kept, retired](const Column& values,
-                                                                   std::vector<uint8_t>& keep) {
+    filter.may_match = [layout, index, dense, bitmap, seen, kept, retired](
+                           const Column& values, std::vector<uint8_t>& keep) {
       int64_t k = 0;
       if (bitmap) {
         bitmap->drop_absent(values, keep);
         for (uint8_t x : keep) k += x;
+      } else if (dense) {
+        std::vector<int64_t> found(size_t(values.size()));
+        std::vector<uint8_t> null_key(size_t(values.size()), 0);
+        dense->find_all(values, found.data(), null_key.data());
+        for (size_t i = 0; i < found.size(); ++i) {
+          keep[i] = found[i] >= 0;
+          k += keep[i];
+        }
       } else {
         KeyBatch enc;
         encode_key_batch(layout, {&values}, values.size(), enc);
