@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <numeric>
@@ -255,7 +259,28 @@ class FileRun {
     session_options.threads = options_.threads;
     session_options.memory_limit = options_.memory_limit;
     session_options.dialect = dialect_of(lines);
+    // "# storage: warehouse": the file's tables are Iceberg tables in a warehouse folder of
+    // its own (removed afterwards), so that its queries read Parquet files.
+    struct Warehouse {
+      std::filesystem::path dir;
+      ~Warehouse() {
+        std::error_code ec;
+        if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+      }
+    } warehouse;
+    if (header_says(lines, "storage:", "warehouse")) {
+      static std::atomic<int> files{0};
+      warehouse.dir = std::filesystem::temp_directory_path() /
+                      fmt::format("floe-sqllogictest-{}-{}", ::getpid(), files++);
+      std::filesystem::remove_all(warehouse.dir);
+      session_options.in_memory = false;
+      session_options.warehouse = warehouse.dir.string();
+    }
     session_ = std::make_unique<sql::Session>(session_options);
+    struct EndSession {
+      std::unique_ptr<sql::Session>& session;
+      ~EndSession() { session.reset(); }  // before its warehouse is removed
+    } end_session{session_};
 
     std::vector<Line> record;
     for (size_t i = 0; i < lines.size() && !stop_;) {
@@ -275,6 +300,18 @@ class FileRun {
       if (w[1] == "sqlite") return sql::Dialect::kSqlite;
     }
     return fallback;
+  }
+
+  // Whether a comment of the file's header reads "# <key> <value>".
+  static bool header_says(const std::vector<Line>& lines, std::string_view key,
+                          std::string_view value) {
+    for (const Line& l : lines) {
+      if (is_blank(l.text)) continue;
+      if (l.text[0] != '#') break;
+      auto w = words(l.text.substr(1));
+      if (w.size() == 2 && w[0] == key && w[1] == value) return true;
+    }
+    return false;
   }
 
   sql::Dialect dialect_of(const std::vector<Line>& lines) const {

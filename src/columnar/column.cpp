@@ -24,7 +24,24 @@ Column Column::copy() const {
   c.data_ = data_.copy();
   c.offsets_ = offsets_.copy();
   for (const auto& ch : children_) c.children_.push_back(ch.copy());
+  c.dictionary_ = dictionary_;
   return c;
+}
+
+Column Column::dictionary_coded(std::shared_ptr<const Column> dictionary, Buffer codes,
+                                int64_t n) {
+  FLOE_CHECK(dictionary && codes.size() >= size_t(n) * sizeof(uint32_t),
+             "{} dictionary codes in {} bytes", n, codes.size());
+  Column c{DataType(TypeId::kUInt32)};
+  c.data_ = std::move(codes);
+  c.size_ = n;
+  c.dictionary_ = std::move(dictionary);
+  return c;
+}
+
+Column Column::decoded() const {
+  if (!dictionary_) return copy();
+  return dictionary_->take({values<uint32_t>(), size_t(size_)});
 }
 
 void Column::reserve(int64_t n) {
@@ -97,6 +114,7 @@ void Column::append_offsets(const int32_t* src, int64_t offset, int64_t length,
 
 Column Column::slice(int64_t offset, int64_t length) const {
   Column c(type_);
+  c.dictionary_ = dictionary_;
   c.append_range(*this, offset, length);
   return c;
 }
@@ -104,6 +122,7 @@ Column Column::slice(int64_t offset, int64_t length) const {
 Column Column::view_of(const std::shared_ptr<Buffer>& data,
                        const std::shared_ptr<Buffer>& validity, int64_t off, int64_t n) const {
   Column c(type_);
+  c.dictionary_ = dictionary_;
   int64_t nulls = 0;
   if (validity) {
     const uint8_t* bits = validity->data();
@@ -167,6 +186,11 @@ Column Column::range(int64_t offset, int64_t length) && {
 void Column::append_range(const Column& o, int64_t offset, int64_t length) {
   FLOE_CHECK(offset >= 0 && length >= 0 && offset + length <= o.size_, "range {}+{} of {} rows",
              offset, length, o.size_);
+  if (o.dictionary_ != dictionary_) {
+    FLOE_CHECK(size_ == 0 && !dictionary_ && type_.id() == TypeId::kUInt32,
+               "appending dictionary codes to other values");
+    dictionary_ = o.dictionary_;
+  }
   if (length == 0) return;
   // Validity.
   if (o.null_count_ > 0 || !validity_.empty()) {
@@ -215,6 +239,7 @@ void Column::append_range(const Column& o, int64_t offset, int64_t length) {
 
 Column Column::take(std::span<const uint32_t> rows) const {
   Column c(type_);
+  c.dictionary_ = dictionary_;
   int w = type_.byte_width();
   if (w && !type_.is_nested()) {
     c.data_.resize(rows.size() * w);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,17 @@ class Column {
   Column& operator=(const Column&) = delete;
 
   Column copy() const;
+
+  // A column of dictionary codes: n UINT32 values without NULLs, each an index into
+  // `dictionary` (a column of the values' own type). Only an operator that asked its scan
+  // for codes sees one (TableSource::set_dictionary_coded); take, slice, split, range and
+  // copy keep the dictionary, append_range only adds codes of the same one, and decoded()
+  // gives the values.
+  static Column dictionary_coded(std::shared_ptr<const Column> dictionary, Buffer codes,
+                                 int64_t n);
+  const Column* dictionary() const { return dictionary_.get(); }
+  const std::shared_ptr<const Column>& shared_dictionary() const { return dictionary_; }
+  Column decoded() const;
 
   const DataType& type() const { return type_; }
   int64_t size() const { return size_; }
@@ -140,6 +152,7 @@ class Column {
   Buffer data_;
   Buffer offsets_;  // size_+1 int32 entries for string/binary/list/map
   std::vector<Column> children_;
+  std::shared_ptr<const Column> dictionary_;  // set for a column of dictionary codes
 };
 
 }  // namespace floe::columnar

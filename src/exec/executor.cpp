@@ -89,6 +89,12 @@ void ExecContext::record_partitioned(const PlanNode& node, int64_t rows) {
   stats->per_operator[&node].partitioned_rows += rows;
 }
 
+void ExecContext::record_coded(const PlanNode& node, int64_t rows) {
+  if (!stats || rows == 0) return;
+  std::lock_guard<std::mutex> lock(stats->mu);
+  stats->per_operator[&node].coded_rows += rows;
+}
+
 CollectConsumer::~CollectConsumer() {
   if (ctx_ && held_) ctx_->hold(-held_, what_);
 }
@@ -494,6 +500,8 @@ void render(const PlanNode& n, int depth, ExecStats* stats, std::string& out,
                            it->second.spilled_bytes);
       if (it->second.partitioned_rows)
         out += fmt::format(", {} rows aggregated by partition", it->second.partitioned_rows);
+      if (it->second.coded_rows)
+        out += fmt::format(", {} rows grouped by dictionary codes", it->second.coded_rows);
       out += "]";
     }
   }

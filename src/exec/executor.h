@@ -25,6 +25,8 @@ struct OperatorStats {
   // Rows a hash aggregation set aside (its workers' tables did not reduce them) and
   // aggregated once, a partition of key hashes at a time.
   int64_t partitioned_rows = 0;
+  // Rows a hash aggregation grouped by the dictionary codes of their keys.
+  int64_t coded_rows = 0;
 };
 
 struct ExecOptions {

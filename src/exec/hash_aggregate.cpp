@@ -10,6 +10,7 @@
 // fit), takes over the state the tables in memory hold for its groups, and is emitted; the
 // tables in memory then emit the groups left to them.
 #include <bit>
+#include <deque>
 #include <mutex>
 
 #include "exec/expression_evaluator.h"
@@ -83,6 +84,11 @@ struct GroupTable {
   std::vector<std::vector<Batch>> stash;
   int64_t stash_bytes = 0;
   int64_t stash_rows = 0;
+  // Keys that are all dictionary codes: the group of each combination of codes, once
+  // looked up (kNoGroup before), for the dictionaries it was made for (held, so that no
+  // other dictionary takes their addresses).
+  std::vector<std::shared_ptr<const Column>> coded_dictionaries;
+  std::vector<uint32_t> coded_groups;
 
   int64_t memory_bytes() const {
     int64_t bytes = int64_t(keys.memory_bytes()) + stash_bytes;
@@ -158,6 +164,7 @@ class AggregateSink : public Consumer {
   }
 
   void finish(Consumer& out) {
+    ctx_.record_coded(stats_node_, coded_rows_.load());
     for (size_t s = 0; s < sets_.size(); ++s) {
       if (!spilled_[s]) {
         if (merge_in_partitions(s, out)) continue;
@@ -194,7 +201,12 @@ class AggregateSink : public Consumer {
   void consume_piece(const Batch& b, int worker) {
     int64_t rows = b.num_rows();
     ColumnViews keys;
-    for (const auto& k : node_.group_keys) keys.add(*k, b);
+    for (const auto& k : node_.group_keys) {
+      const Column& c = keys.add(*k, b);
+      FLOE_CHECK(!c.dictionary() || (k->op == ExprOp::kColumn && c.dictionary()->type() == k->type),
+                 "dictionary codes for group key {}", k->to_string());
+    }
+    std::deque<Column> decoded;  // coded keys' values, for sets that cannot group by codes
     ColumnViews args;
     std::vector<Column> filters(node_.aggregates.size());
     GroupInput in;
@@ -220,6 +232,9 @@ class AggregateSink : public Consumer {
       GroupTable& t = *tables_[size_t(worker)][s];
       // A global aggregate's one group never spills.
       Intake set_intake = sets_[s].empty() ? Intake::kAll : intake;
+      if (!(set_intake == Intake::kAll && !t.stashing && groups_by_codes(in.keys, rows)))
+        for (const Column*& k : in.keys)
+          if (k->dictionary()) k = &decoded.emplace_back(k->decoded());
       if (t.stashing) {
         if (set_intake == Intake::kAll) {
           stash_rows(t, s, in);
@@ -287,13 +302,93 @@ class AggregateSink : public Consumer {
     return *spilled_[s];
   }
 
+  // Whether `keys` (of `rows` rows) are all dictionary codes whose combinations number at
+  // most 2^16, and not many more than the rows (a table indexes them all, and starts again
+  // for other dictionaries): their rows are then grouped by codes (add_by_codes).
+  static bool groups_by_codes(const std::vector<const Column*>& keys, int64_t rows) {
+    if (keys.empty()) return false;
+    const uint64_t most = std::min<uint64_t>(uint64_t(1) << 16, std::max<uint64_t>(4096, 2 * uint64_t(rows)));
+    uint64_t combinations = 1;
+    for (const Column* k : keys) {
+      if (!k->dictionary()) return false;
+      combinations *= uint64_t(std::max<int64_t>(k->dictionary()->size(), 1));
+      if (combinations > most) return false;
+    }
+    return true;
+  }
+
+  // gids of rows whose keys are all dictionary codes: each combination of codes is looked up
+  // in the table once, by its values (decoded from the dictionaries for those combinations
+  // only), and its group kept for the rows and batches after it with the same dictionaries.
+  void add_by_codes(GroupTable& t, size_t s, const GroupInput& in, std::vector<uint32_t>& gids) {
+    const size_t nk = in.keys.size();
+    bool same = t.coded_dictionaries.size() == nk;
+    for (size_t k = 0; same && k < nk; ++k)
+      same = t.coded_dictionaries[k].get() == in.keys[k]->dictionary();
+    std::vector<uint32_t> sizes(nk), strides(nk);
+    uint32_t combinations = 1;
+    for (size_t k = nk; k-- > 0;) {
+      sizes[k] = uint32_t(std::max<int64_t>(in.keys[k]->dictionary()->size(), 1));
+      strides[k] = combinations;
+      combinations *= sizes[k];
+    }
+    if (!same) {
+      t.coded_dictionaries.clear();
+      for (const Column* k : in.keys) t.coded_dictionaries.push_back(k->shared_dictionary());
+      t.coded_groups.assign(combinations, kNoGroup);
+    }
+    const int64_t rows = in.rows;
+    std::vector<uint32_t> combination(size_t(rows), 0);
+    for (size_t k = 0; k < nk; ++k) {
+      const uint32_t* codes = in.keys[k]->values<uint32_t>();
+      const uint32_t stride = strides[k];  // (the reader checked each code against its dictionary)
+      for (int64_t i = 0; i < rows; ++i) combination[size_t(i)] += codes[i] * stride;
+    }
+    // The combinations not looked up yet, each once.
+    constexpr uint32_t kPending = kNoGroup - 1;
+    std::vector<uint32_t> missing;
+    for (uint32_t c : combination)
+      if (t.coded_groups[c] == kNoGroup) {
+        t.coded_groups[c] = kPending;
+        missing.push_back(c);
+      }
+    if (!missing.empty()) {
+      std::vector<Column> values;
+      std::vector<uint32_t> codes(missing.size());
+      for (size_t k = 0; k < nk; ++k) {
+        for (size_t j = 0; j < missing.size(); ++j) codes[j] = missing[j] / strides[k] % sizes[k];
+        values.push_back(in.keys[k]->dictionary()->take(codes));
+      }
+      std::vector<const Column*> value_keys;
+      for (const Column& v : values) value_keys.push_back(&v);
+      KeyBatch enc;
+      encode_key_batch(layouts_[s], value_keys, int64_t(missing.size()), enc);
+      std::vector<uint32_t> found(missing.size());
+      uint32_t next_new = uint32_t(t.keys.size());
+      t.keys.find_or_insert_all(enc, found.data());
+      columnar::SelectionVector fresh;
+      for (size_t j = 0; j < missing.size(); ++j) {
+        t.coded_groups[missing[j]] = found[j];
+        if (found[j] != next_new) continue;
+        ++next_new;
+        fresh.push_back(uint32_t(j));
+      }
+      if (!fresh.empty()) append_keys(t, value_keys, fresh);
+    }
+    for (int64_t i = 0; i < rows; ++i) gids[size_t(i)] = t.coded_groups[combination[size_t(i)]];
+  }
+
   // Aggregates `in` into `t` as `intake` says; the rows it does not take are written to
-  // `parts` (by key hash).
+  // `parts` (by key hash). Keys of dictionary codes (all of them) come with intake kAll.
   void add(GroupTable& t, size_t s, const GroupInput& in, Intake intake, SpillPartitions* parts) {
     int64_t rows = in.rows;
     std::vector<uint32_t> gids(size_t(rows), 0);
     columnar::SelectionVector to_disk;
-    if (!in.keys.empty()) {
+    if (!in.keys.empty() && in.keys[0]->dictionary()) {
+      FLOE_CHECK(intake == Intake::kAll, "dictionary codes for a spilling aggregation");
+      add_by_codes(t, s, in, gids);
+      coded_rows_ += rows;
+    } else if (!in.keys.empty()) {
       KeyBatch enc;
       encode_key_batch(layouts_[s], in.keys, rows, enc);
       if (intake == Intake::kAll) {
@@ -674,6 +769,7 @@ class AggregateSink : public Consumer {
   std::vector<KeyLayout> layouts_;  // per set
   std::vector<std::vector<std::unique_ptr<GroupTable>>> tables_;  // [worker][set]
   std::atomic<Intake> intake_{Intake::kAll};  // of the input's tables (level 0)
+  std::atomic<int64_t> coded_rows_{0};  // rows grouped by dictionary codes
   std::atomic<int64_t> row_bytes_;  // the most a row added to the tables
   std::mutex spill_mu_;
   std::vector<std::unique_ptr<SpillPartitions>> spilled_;  // per set, level 0
@@ -682,9 +778,52 @@ class AggregateSink : public Consumer {
 
 }  // namespace
 
+// Asks the scan an aggregation reads (`input`) for dictionary codes of the string columns
+// it reads only as group keys, for as long as the aggregation runs.
+class CodedGroupKeysFromScan {
+ public:
+  CodedGroupKeysFromScan(const PlanNode& aggregation, const PlanNode& input) {
+    if (input.kind != PlanKind::kScan || !input.source) return;
+    std::vector<int> read_otherwise;  // input columns something but a bare group key reads
+    for (const auto& a : aggregation.aggregates) {
+      for (const auto& e : a.args) collect_columns(*e, read_otherwise);
+      if (a.filter) collect_columns(*a.filter, read_otherwise);
+    }
+    for (const auto& k : aggregation.group_keys)
+      if (k->op != ExprOp::kColumn) collect_columns(*k, read_otherwise);
+    if (input.predicate) collect_columns(*input.predicate, read_otherwise);
+    std::vector<int> columns;  // of the source's schema
+    for (const auto& k : aggregation.group_keys) {
+      const int c = k->column_index;
+      const auto id = k->type.id();
+      if (k->op != ExprOp::kColumn || c < 0 || size_t(c) >= input.scan_columns.size() ||
+          (id != columnar::TypeId::kString && id != columnar::TypeId::kBinary) ||
+          std::find(read_otherwise.begin(), read_otherwise.end(), c) != read_otherwise.end())
+        continue;
+      const int column = input.scan_columns[size_t(c)];
+      if (!(input.source->schema().fields.at(size_t(column)).type == k->type)) continue;
+      if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+    }
+    if (columns.empty()) return;
+    source_ = input.source.get();
+    source_->set_dictionary_coded(std::move(columns));
+  }
+  ~CodedGroupKeysFromScan() {
+    if (source_) source_->set_dictionary_coded({});
+  }
+  CodedGroupKeysFromScan(const CodedGroupKeysFromScan&) = delete;
+  CodedGroupKeysFromScan& operator=(const CodedGroupKeysFromScan&) = delete;
+
+ private:
+  TableSource* source_ = nullptr;
+};
+
 void produce_aggregate(const PlanNode& node, ExecContext& ctx, Consumer& out) {
   AggregateSink sink(node, ctx.threads(), ctx);
-  produce(*node.children[0], ctx, sink);
+  {
+    CodedGroupKeysFromScan coded(node, *node.children[0]);
+    produce(*node.children[0], ctx, sink);
+  }
   sink.finish(out);
 }
 
@@ -697,7 +836,10 @@ void produce_distinct_by_grouping(const PlanNode& node, ExecContext& ctx, Consum
   for (size_t c = 0; c < in.size(); ++c)
     grouping.group_keys.push_back(make_column_ref(int(c), in[c].type, in[c].name));
   AggregateSink sink(grouping, ctx.threads(), ctx, &node);
-  produce(*node.children[0], ctx, sink);
+  {
+    CodedGroupKeysFromScan coded(grouping, *node.children[0]);
+    produce(*node.children[0], ctx, sink);
+  }
   sink.finish(out);
 }
 

@@ -39,6 +39,8 @@ struct ExecContext {
   void record_spill(const PlanNode& node, int64_t rows, int64_t bytes);
   // Adds the rows `node` aggregated by partition without a worker table first.
   void record_partitioned(const PlanNode& node, int64_t rows);
+  // Adds the rows `node` grouped by dictionary codes.
+  void record_coded(const PlanNode& node, int64_t rows);
 
  private:
   std::mutex spill_mu_;

@@ -55,6 +55,11 @@ class TableSource {
   // a source may ignore it (returns false).
   virtual bool set_key_filter(int column, formats::KeyFilter filter) { return false; }
   virtual void clear_key_filters() {}
+  // Lets the next prepare() return `columns` (indices into schema()) as dictionary codes
+  // (columnar::Column::dictionary_coded) where the data has them, for a consumer that reads
+  // those columns only as group keys; an empty list asks for values again. A source may
+  // ignore it and return values.
+  virtual void set_dictionary_coded(std::vector<int> columns) {}
 };
 
 enum class PlanKind {

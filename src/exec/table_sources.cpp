@@ -104,6 +104,7 @@ struct IcebergTableSource::State {
   bool no_columns = false;
   bool no_predicate = false;
   std::vector<formats::KeyFilter> key_filters;  // for the next prepare()
+  std::vector<std::string> dictionary_coded;    // likewise
 };
 
 IcebergTableSource::IcebergTableSource(std::string name, std::shared_ptr<io::FileIO> io,
@@ -140,6 +141,11 @@ bool IcebergTableSource::set_key_filter(int column, formats::KeyFilter filter) {
 
 void IcebergTableSource::clear_key_filters() { state_->key_filters.clear(); }
 
+void IcebergTableSource::set_dictionary_coded(std::vector<int> columns) {
+  state_->dictionary_coded.clear();
+  for (int c : columns) state_->dictionary_coded.push_back(schema_->schema.fields.at(size_t(c)).name);
+}
+
 int64_t IcebergTableSource::estimated_rows() const {
   if (!snapshot_) return 0;
   auto it = snapshot_->summary.find("total-records");
@@ -161,6 +167,7 @@ size_t IcebergTableSource::prepare(const std::vector<int>& columns,
   // pushed predicate only needs to be a superset.
   formats::ScanPredicate read_predicate = predicate.clone();
   for (const auto& k : state_->key_filters) read_predicate.key_filters.push_back(k);
+  read_predicate.dictionary_coded = state_->dictionary_coded;
   state_->reader = std::make_unique<iceberg::TableReader>(*io_, *metadata_, ts, names,
                                                           std::move(read_predicate));
   state_->reader->set_exact_filter(false);

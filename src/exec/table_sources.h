@@ -79,6 +79,7 @@ class IcebergTableSource : public TableSource {
   std::string variant_type(int column) const override;
   bool set_key_filter(int column, formats::KeyFilter filter) override;
   void clear_key_filters() override;
+  void set_dictionary_coded(std::vector<int> columns) override;
   // The same snapshot and schema, planned again when it is read.
   std::shared_ptr<TableSource> reopen() const override;
 

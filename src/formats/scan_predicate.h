@@ -40,11 +40,15 @@ struct KeyFilter {
 struct ScanPredicate {
   std::vector<ColumnPredicate> terms;  // all must hold; none means every row
   std::vector<KeyFilter> key_filters;  // so must these (they prune no file or page)
+  // Not a test: columns (no term or filter reads them) that the reader may return as
+  // dictionary codes (columnar::Column::dictionary_coded) where their pages have them.
+  std::vector<std::string> dictionary_coded;
   bool empty() const { return terms.empty() && key_filters.empty(); }
   ScanPredicate clone() const {  // (columns are move-only)
     ScanPredicate p;
     for (const auto& t : terms) p.terms.push_back({t.column, t.op, t.values.copy()});
     p.key_filters = key_filters;
+    p.dictionary_coded = dictionary_coded;
     return p;
   }
 };

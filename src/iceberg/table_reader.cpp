@@ -293,7 +293,7 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
     // The file's field for a table column the predicate names, or -1 when the file lacks it.
     auto file_field_of = [&](const std::string& column) {
       auto pos = std::find(fields.begin(), fields.end(), schema_.find(column)) - fields.begin();
-      return file_index[size_t(pos)];
+      return size_t(pos) < fields.size() ? file_index[size_t(pos)] : -1;
     };
     for (const auto& t : predicate_.terms) {
       int fi = file_field_of(t.column);
@@ -311,6 +311,19 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
       const auto& type = schema_.schema.fields[size_t(schema_.find(k.column))].type;
       if (fi < 0 || !(ffields[size_t(fi)].type == type)) continue;
       file_pred.key_filters.push_back({ffields[size_t(fi)].name, k.may_match, k.retired});
+    }
+    // Dictionary codes for columns the file has with the table's type, one field reading
+    // them and no test or delete reading them here.
+    for (const auto& name : predicate_.dictionary_coded) {
+      int fi = file_field_of(name);
+      if (fi < 0 || !task.delete_files.empty()) continue;
+      const auto& type = schema_.schema.fields[size_t(schema_.find(name))].type;
+      if (!(ffields[size_t(fi)].type == type) || std::count(file_index.begin(), file_index.end(), fi) != 1)
+        continue;
+      bool tested = false;
+      for (const auto& t : predicate_.terms) tested = tested || t.column == name;
+      for (const auto& k : predicate_.key_filters) tested = tested || k.column == name;
+      if (!tested) file_pred.dictionary_coded.push_back(ffields[size_t(fi)].name);
     }
     std::vector<int64_t> deleted;
     for (const auto& d : task.delete_files) {
@@ -346,7 +359,11 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
           Column& fc = fb.columns[size_t(slot[k])];
           // The batch is ours: a column of the table's type is moved, not copied, unless
           // another field reads the same file column.
-          if (fc.type() == tf.type && std::count(slot.begin(), slot.end(), slot[k]) == 1)
+          const bool alone = std::count(slot.begin(), slot.end(), slot[k]) == 1;
+          // (codes are asked only for columns of the table's type that one field reads)
+          if (fc.dictionary() && (!alone || !(fc.dictionary()->type() == tf.type)))
+            fc = fc.decoded();
+          if ((fc.type() == tf.type || fc.dictionary()) && alone)
             out.columns.push_back(std::move(fc));
           else
             out.columns.push_back(to_table_type(fc, tf.type, tf.name));

@@ -272,4 +272,43 @@ TEST(Column, RangeViewsRowsAtAnyOffset) {
   EXPECT_THROW(std::move(c).range(2, 3), Error);
 }
 
+TEST(Column, DictionaryCodesKeepTheirDictionaryThroughTakeSliceSplitAndCopy) {
+  auto dictionary = std::make_shared<Column>(DataType(TypeId::kString));
+  for (const char* v : {"desktop", "mobile", "tablet"}) dictionary->append_string(v);
+  const std::vector<uint32_t> codes = {2, 0, 1, 1, 0, 2, 2, 0, 1, 0};
+  Buffer buf;
+  buf.append(codes.data(), codes.size() * sizeof(uint32_t));
+  Column c = Column::dictionary_coded(dictionary, std::move(buf), int64_t(codes.size()));
+  ASSERT_EQ(c.dictionary(), dictionary.get());
+  EXPECT_EQ(c.type().id(), TypeId::kUInt32);
+  EXPECT_EQ(c.size(), 10);
+  auto text = [](const Column& values) {
+    std::string s;
+    for (int64_t i = 0; i < values.size(); ++i) s += std::string(values.string_at(i)) + ",";
+    return s;
+  };
+  EXPECT_EQ(text(c.decoded()), "tablet,desktop,mobile,mobile,desktop,tablet,tablet,desktop,mobile,desktop,");
+  const std::vector<uint32_t> rows = {9, 0, 5};
+  Column taken = c.take(rows);
+  EXPECT_EQ(taken.dictionary(), dictionary.get());
+  EXPECT_EQ(text(taken.decoded()), "desktop,tablet,tablet,");
+  EXPECT_EQ(text(c.slice(2, 3).decoded()), "mobile,mobile,desktop,");
+  EXPECT_EQ(c.copy().dictionary(), dictionary.get());
+  Column whole = c.copy();
+  whole.append_range(c, 0, 2);  // codes of the same dictionary
+  EXPECT_EQ(whole.size(), 12);
+  Column plain{DataType(TypeId::kUInt32)};
+  plain.append<uint32_t>(1);
+  EXPECT_THROW(whole.append_range(plain, 0, 1), Error);  // values are not codes
+  EXPECT_THROW(plain.append_range(c, 0, 1), Error);      // nor the other way round
+  std::vector<Column> parts = std::move(c).split(8);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[1].dictionary(), dictionary.get());
+  EXPECT_EQ(text(parts[1].decoded()), "mobile,desktop,");
+  Column plain_strings{DataType(TypeId::kString)};
+  plain_strings.append_string("x");
+  EXPECT_EQ(plain_strings.dictionary(), nullptr);
+  EXPECT_EQ(text(plain_strings.decoded()), "x,");
+}
+
 }  // namespace floe::columnar

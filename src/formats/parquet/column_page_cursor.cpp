@@ -113,6 +113,30 @@ const uint32_t* ColumnPageCursor::window_indices(int64_t begin, int64_t end) {
   return indices_.as<uint32_t>() + (begin - index_.page_locations[current_].first_row_index);
 }
 
+bool ColumnPageCursor::dictionary_indices(int64_t base, const uint32_t* rows, size_t n,
+                                          Buffer& out) {
+  out.resize(n * sizeof(uint32_t));
+  uint32_t* to = out.as<uint32_t>();
+  size_t i = 0;
+  while (i < n) {
+    const int64_t row = base + (rows ? rows[i] : int64_t(i));
+    FLOE_CHECK(row >= 0 && row < rows_, "row {} of a {}-row group", row, rows_);
+    load_page_of(row);
+    if (!indexed_) return false;
+    const int64_t first = index_.page_locations[current_].first_row_index;
+    const int64_t end = page_end(current_);
+    const uint32_t* idx = indices_.as<uint32_t>();
+    if (rows) {
+      for (; i < n && base + rows[i] < end; ++i) to[i] = idx[base + rows[i] - first];
+    } else {
+      const size_t k = size_t(std::min<int64_t>(end - base, int64_t(n)) - int64_t(i));
+      std::copy_n(idx + (base + int64_t(i) - first), k, to + i);
+      i += k;
+    }
+  }
+  return true;
+}
+
 columnar::Column ColumnPageCursor::take_rows(int64_t base, std::span<const uint32_t> rows) {
   columnar::Column out(node_.field.type);
   size_t i = 0;

@@ -37,6 +37,10 @@ class ColumnPageCursor {
   // and the dictionary they index: a filter can test each dictionary value once.
   const uint32_t* window_indices(int64_t begin, int64_t end);
   const columnar::Column& dictionary() const { return decoder_.dictionary(); }
+  // The dictionary indices of rows base + rows[i] (rows ascending; null: rows base ..
+  // base + n) into `out`, when all of them lie in dictionary-encoded pages without NULLs;
+  // false (out unspecified) when one does not.
+  bool dictionary_indices(int64_t base, const uint32_t* rows, size_t n, Buffer& out);
   // The first row after the page holding `row` (from the offset index: nothing is decoded).
   int64_t end_of_page_holding(int64_t row) const;
 

@@ -139,6 +139,15 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
       return !fields[size_t(read_fields_[t.slot])].type.is_variable_width();
     });
   }
+  // Output columns returned as dictionary codes where their pages are dictionary indices
+  // (the dictionary copied once per row group, when first used).
+  std::vector<bool> coded(output_count_, false);
+  for (size_t i = 0; i < output_count_; ++i)
+    coded[i] = !is_predicate[i] &&
+               std::find(predicate_.dictionary_coded.begin(), predicate_.dictionary_coded.end(),
+                         fields[size_t(read_fields_[i])].name) != predicate_.dictionary_coded.end();
+  std::vector<std::shared_ptr<const columnar::Column>> dictionaries(output_count_);
+  Buffer codes;
   columnar::SelectionVector sel;
   std::vector<bool> materialized(read_fields_.size(), false);
   // Windows end where the first tested column's pages do, so that its windows lie in one
@@ -241,6 +250,15 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
       columnar::Batch out;
       out.schema = schema_;
       for (size_t i = 0; i < output_count_; ++i) {
+        const size_t count = all ? size_t(n) : sel.size();
+        if (coded[i] && cursors[i]->dictionary_indices(w, all ? nullptr : sel.data(), count, codes)) {
+          if (!dictionaries[i])
+            dictionaries[i] = std::make_shared<const columnar::Column>(cursors[i]->dictionary().copy());
+          out.columns.push_back(
+              columnar::Column::dictionary_coded(dictionaries[i], std::move(codes), int64_t(count)));
+          codes = Buffer();
+          continue;
+        }
         if (is_predicate[i] && materialized[i]) {
           out.columns.push_back(all ? std::move(cols[i]) : cols[i].take(sel));
         } else if (all) {
