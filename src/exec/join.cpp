@@ -37,6 +37,9 @@ struct BuildSide {
   // of dense values) by value.
   PartitionedKeyIndex keys;
   std::optional<DenseKeyMap> dense;
+  // One integer key of a narrow range, hashed (not dense): its values as a bitmap, which
+  // probe rows pass before their keys are encoded and looked up (see JoinProbe).
+  std::shared_ptr<const KeyBitmap> bitmap;
   bool has_null_key = false;
   std::unique_ptr<std::atomic<uint8_t>[]> matched;  // see tracks_build_matches
 
@@ -117,6 +120,8 @@ class JoinProbe : public Consumer {
       std::vector<int64_t> found(static_cast<size_t>(rows));
       if (build_.dense) {
         build_.dense->find_all(keys[0], found.data(), left_null_key.data());
+      } else if (build_.bitmap && bitmap_pays()) {
+        find_past_bitmap(keys[0], found, left_null_key);
       } else {
         KeyBatch enc;
         encode_key_batch(layout_, keys.pointers(), rows, enc);
@@ -208,6 +213,39 @@ class JoinProbe : public Consumer {
  private:
   bool residual_unknown(int64_t) const { return false; }
 
+  // Whether testing probe keys against the build side's bitmap still pays: after a sample,
+  // not when it passes nearly every row (the lookups are made all the same).
+  bool bitmap_pays() const {
+    constexpr int64_t kSample = int64_t(1) << 16;
+    const int64_t seen = bitmap_seen_.load(std::memory_order_relaxed);
+    return seen < kSample || bitmap_passed_.load(std::memory_order_relaxed) * 8 < seen * 7;
+  }
+
+  // found[i]: the key id of probe key i, or -1; only the keys the bitmap passes are encoded
+  // and looked up. NULL keys are flagged in null_key.
+  void find_past_bitmap(const Column& keys, std::vector<int64_t>& found,
+                        std::vector<uint8_t>& null_key) {
+    const int64_t rows = keys.size();
+    std::vector<uint8_t> pass(size_t(rows), 1);
+    build_.bitmap->drop_absent(keys, pass);
+    columnar::SelectionVector sel;
+    sel.reserve(size_t(rows));
+    for (int64_t i = 0; i < rows; ++i)
+      if (pass[size_t(i)]) sel.push_back(uint32_t(i));
+    if (keys.null_count() > 0)
+      for (int64_t i = 0; i < rows; ++i) null_key[size_t(i)] = keys.is_null(i);
+    bitmap_seen_ += rows;
+    bitmap_passed_ += int64_t(sel.size());
+    std::fill(found.begin(), found.end(), int64_t(-1));
+    if (sel.empty()) return;
+    Column passed = keys.take(sel);
+    KeyBatch enc;
+    encode_key_batch(layout_, {&passed}, passed.size(), enc);
+    std::vector<int64_t> ids(sel.size());
+    build_.keys.find_all(enc, ids.data());
+    for (size_t j = 0; j < sel.size(); ++j) found[sel[j]] = ids[j];
+  }
+
   void emit_left_only(const Batch& left, const columnar::SelectionVector& sel, int worker) {
     Batch out = take_rows(left, sel);
     out.schema = schema_;
@@ -266,6 +304,7 @@ class JoinProbe : public Consumer {
   columnar::Schema schema_;
   std::vector<columnar::Field> left_fields_;
   KeyLayout layout_;
+  std::atomic<int64_t> bitmap_seen_{0}, bitmap_passed_{0};  // probe keys (see bitmap_pays)
 };
 
 // The build rows (b.rows, all of `batches` in one), their hash table and the matched flags
@@ -317,6 +356,11 @@ void index_build_side(const PlanNode& node, ExecContext& ctx, std::vector<Batch>
   batches.clear();
   if (!hashed) return;
   b.has_null_key = b.keys.build(std::move(keys), threads);
+  if (may_index_densely(node)) {
+    ColumnViews build_keys;
+    if (auto bits = KeyBitmap::of(build_keys.add(*node.right_keys[0], b.rows)))
+      b.bitmap = std::make_shared<const KeyBitmap>(std::move(*bits));
+  }
 }
 
 // After the probe side: the build rows nothing matched for right and full joins (with NULLs
@@ -500,8 +544,8 @@ class KeyFilterOnProbeScan {
     if (!(probe.source->schema().fields.at(size_t(column)).type == key.type)) return;
     KeyLayout layout = join_layout(node);
     // Integer build keys of a narrow range are tested as a bitmap, without hashing.
-    std::shared_ptr<const KeyBitmap> bitmap;
-    if (is_integer_key_type(key.type) && is_integer_key_type(node.right_keys[0]->type)) {
+    std::shared_ptr<const KeyBitmap> bitmap = build.bitmap;
+    if (!bitmap && is_integer_key_type(key.type) && is_integer_key_type(node.right_keys[0]->type)) {
       ColumnViews build_keys;
       if (auto b = KeyBitmap::of(build_keys.add(*node.right_keys[0], build.rows)))
         bitmap = std::make_shared<const KeyBitmap>(std::move(*b));
