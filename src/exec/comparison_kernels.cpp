@@ -1,7 +1,11 @@
 #include "exec/comparison_kernels.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "base/short_copy.h"
 #include "columnar/value_compare.h"
@@ -140,6 +144,71 @@ Column compare(ExprOp op, const Operand& a, const Operand& b, int64_t rows) {
   }
   result.set_size(rows, 0);
   return result;
+}
+
+bool in_constant_list(const Operand& x, std::span<const Operand> items, int64_t rows,
+                      Column& out) {
+  const auto& type = x.column->type();
+  if (x.constant) return false;
+  for (const Operand& item : items)
+    if (!item.constant || !(item.column->type() == type)) return false;
+  bool item_null = false;
+  for (const Operand& item : items) item_null = item_null || item.column->is_null(0);
+  Buffer values(size_t(rows > 0 ? rows : 1));
+  uint8_t* o = values.data();
+  const auto tid = type.id();
+  bool done = visit_fixed_width(tid, [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> wanted;
+    for (const Operand& item : items)
+      if (item.column->is_valid(0)) wanted.push_back(item.column->values<T>()[0]);
+    const T* v = x.column->values<T>();
+    for (int64_t i = 0; i < rows; ++i) {
+      uint8_t hit = 0;
+      for (const T& w : wanted) hit |= uint8_t(cmp3(v[i], w) == 0);
+      o[i] = hit;
+    }
+  });
+  if (!done && (tid == TypeId::kString || tid == TypeId::kBinary)) {
+    std::vector<std::string_view> wanted;
+    for (const Operand& item : items)
+      if (item.column->is_valid(0)) wanted.push_back(item.column->string_at(0));
+    if (wanted.size() <= 8) {
+      for (int64_t i = 0; i < rows; ++i) {
+        const std::string_view s = x.column->string_at(i);
+        uint8_t hit = 0;
+        for (const auto& w : wanted)
+          if (equal_bytes(s, w)) {
+            hit = 1;
+            break;
+          }
+        o[i] = hit;
+      }
+    } else {
+      const std::unordered_set<std::string_view> set(wanted.begin(), wanted.end());
+      for (int64_t i = 0; i < rows; ++i) o[i] = uint8_t(set.count(x.column->string_at(i)) > 0);
+    }
+    done = true;
+  }
+  if (!done) return false;
+  out = bool_column(std::move(values), rows);
+  set_combined_validity(out, rows, x);
+  if (item_null) {  // no match with a NULL item: NULL
+    const uint8_t* hit = out.values<uint8_t>();
+    int64_t misses = 0;
+    for (int64_t i = 0; i < rows; ++i) misses += x.valid(i) && !hit[i];
+    if (misses > 0) {
+      Buffer& valid = out.validity_buffer();
+      if (valid.empty()) {
+        valid.resize(bitmap_bytes(rows));
+        std::memset(valid.data(), 0xff, valid.size());
+      }
+      for (int64_t i = 0; i < rows; ++i)
+        if (x.valid(i) && !hit[i]) bit_clear(valid.data(), i);
+      out.set_size(rows, out.null_count() + misses);
+    }
+  }
+  return true;
 }
 
 }  // namespace floe::exec

@@ -367,6 +367,20 @@ Value eval(const Expression& e, const Batch& in, int64_t rows) {
       return eval_coalesce(e, in, rows);
     case ExprOp::kInList: {
       Value x = eval(*e.children[0], in, rows);
+      {
+        std::vector<Value> items;
+        std::vector<Operand> operands;
+        bool constants = !x.constant;
+        for (size_t k = 1; constants && k < e.children.size(); ++k) {
+          items.push_back(eval(*e.children[k], in, rows));
+          constants = items.back().constant;
+        }
+        if (constants) {
+          for (const Value& v : items) operands.push_back(v.operand());
+          Column out;
+          if (in_constant_list(x.operand(), operands, rows, out)) return Value::of(std::move(out), false);
+        }
+      }
       std::optional<Value> acc;
       for (size_t k = 1; k < e.children.size(); ++k) {
         Value item = eval(*e.children[k], in, rows);
