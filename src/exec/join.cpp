@@ -523,11 +523,51 @@ void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, Spill
   emit_build_rows(node, side, out);
 }
 
-// A hash join whose probe side is a scan and whose one key is a column of it hands the scan
-// its build keys (formats::KeyFilter), for joins where a probe row that finds no key is not
-// emitted (inner, left semi, right ones): the scan drops such rows before reading their
-// other columns. A filter that keeps most rows stops testing after a sample. Cleared when
-// the probe side is done (the filter reads the build side).
+// The scan that column `at` of `node`'s output comes from, through the probe sides of joins
+// whose every output row holding the column stems from a probe row with its value (inner,
+// left, semi, anti and mark joins, which run after the join above has its build side),
+// projections that pass it on and filters; `at` becomes the scan's output column. Null when
+// there is none.
+const PlanNode* scan_of_probe_column(const PlanNode& node, int& at) {
+  const PlanNode* n = &node;
+  while (at >= 0) {
+    if (size_t(at) >= n->output.size()) return nullptr;
+    switch (n->kind) {
+      case PlanKind::kScan:
+        return n->source && size_t(at) < n->scan_columns.size() ? n : nullptr;
+      case PlanKind::kFilter:
+        break;
+      case PlanKind::kProject: {
+        const Expression& e = *n->exprs.at(size_t(at));
+        if (e.op != ExprOp::kColumn) return nullptr;
+        at = e.column_index;
+        break;
+      }
+      case PlanKind::kHashJoin: {
+        const JoinKind k = n->join_type;
+        const size_t left = n->children[0]->output.size();
+        if (k == JoinKind::kInner || k == JoinKind::kLeft) {
+          if (n->emit_columns) at = n->emit_columns->at(size_t(at));
+        } else if (k != JoinKind::kSemi && k != JoinKind::kAnti && k != JoinKind::kMark) {
+          return nullptr;
+        }
+        if (size_t(at) >= left) return nullptr;  // a build-side column
+        break;
+      }
+      default:
+        return nullptr;
+    }
+    n = n->children.at(0).get();
+  }
+  return nullptr;
+}
+
+// A hash join whose probe side is a scan (or reads one, see scan_of_probe_column) and whose
+// one key is a column of it hands the scan its build keys (formats::KeyFilter), for joins
+// where a probe row that finds no key is not emitted (inner, left semi, right ones): the
+// scan drops such rows before reading their other columns. A filter that keeps most rows
+// stops testing after a sample. Cleared when the probe side is done (the filter reads the
+// build side).
 class KeyFilterOnProbeScan {
  public:
   KeyFilterOnProbeScan(const PlanNode& node, const BuildSide& build) {
@@ -536,11 +576,13 @@ class KeyFilterOnProbeScan {
     if (k != JoinKind::kInner && k != JoinKind::kSemi && k != JoinKind::kRight &&
         k != JoinKind::kRightSemi && k != JoinKind::kRightAnti)
       return;
-    const PlanNode& probe = *node.children[0];
     const Expression& key = *node.left_keys[0];
-    if (probe.kind != PlanKind::kScan || !probe.source || key.op != ExprOp::kColumn) return;
-    if (key.column_index < 0 || size_t(key.column_index) >= probe.scan_columns.size()) return;
-    const int column = probe.scan_columns[size_t(key.column_index)];
+    if (key.op != ExprOp::kColumn) return;
+    int at = key.column_index;
+    const PlanNode* found = scan_of_probe_column(*node.children[0], at);
+    if (!found) return;
+    const PlanNode& probe = *found;
+    const int column = probe.scan_columns[size_t(at)];
     if (!(probe.source->schema().fields.at(size_t(column)).type == key.type)) return;
     KeyLayout layout = join_layout(node);
     // Integer build keys of a narrow range are tested as a bitmap, without hashing.
@@ -582,12 +624,13 @@ class KeyFilterOnProbeScan {
         }
       }
       // The scan decodes its pages all the same, so a dropped row saves only its gathering
-      // and its probe: after a sample that kept more than an eighth of the rows, the probe
-      // alone is cheaper, and the filter retires.
+      // and its probe: after a sample that kept more than an eighth of the rows (half, for
+      // a bitmap, whose test costs next to nothing), the probe alone is cheaper, and the
+      // filter retires.
       constexpr int64_t kSample = int64_t(1) << 16;
       const int64_t s = *seen += values.size();
       const int64_t p = *kept += k;
-      if (s >= kSample && p * 8 > s) retired->store(true, std::memory_order_relaxed);
+      if (s >= kSample && (bitmap ? p * 2 > s : p * 8 > s)) retired->store(true, std::memory_order_relaxed);
     };
     if (probe.source->set_key_filter(column, std::move(filter))) source_ = probe.source.get();
   }

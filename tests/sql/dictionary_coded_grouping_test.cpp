@@ -4,23 +4,12 @@
 // over as codes). The answers themselves are checked against DuckDB by
 // tests/sql/dialect/dictionary_coded_grouping.test.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "sql/session.h"
+#include "warehouse_session.h"
 
 namespace floe::sql {
 namespace {
-
-std::string explain_analyze(Session& s, const std::string& query) {
-  StatementResult r = s.execute_one("EXPLAIN ANALYZE " + query);
-  std::string text;
-  for (const auto& b : r.batches)
-    for (int64_t i = 0; i < b.num_rows(); ++i)
-      text += std::string(b.columns[0].string_at(i)) + "\n";
-  return text;
-}
 
 // The result as text, a line per row.
 std::string rows_of(Session& s, const std::string& query) {
@@ -39,26 +28,8 @@ std::string rows_of(Session& s, const std::string& query) {
   return text;
 }
 
-// A session over a warehouse folder of its own (the table is Parquet files; a table in memory
-// has no dictionaries), removed with it.
-struct WarehouseSession {
-  std::filesystem::path dir;
-  std::unique_ptr<Session> session;
-  ~WarehouseSession() {
-    session.reset();
-    std::filesystem::remove_all(dir);
-  }
-};
-
 std::unique_ptr<WarehouseSession> session() {
-  auto w = std::make_unique<WarehouseSession>();
-  w->dir = std::filesystem::temp_directory_path() /
-           ("floe-dictionary-coded-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(w->dir);
-  SessionOptions o;
-  o.warehouse = w->dir.string();
-  o.threads = 2;
-  w->session = std::make_unique<Session>(o);
+  auto w = warehouse_session("dictionary-coded-test", 2);
   auto& s = w->session;
   s->execute(
       "CREATE TABLE c AS SELECT i AS id, CASE i % 3 WHEN 0 THEN 'desktop' WHEN 1 THEN 'mobile' "

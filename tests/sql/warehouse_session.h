@@ -1,0 +1,46 @@
+// Test helpers: a session over a warehouse folder of its own (its tables are Parquet files,
+// where a session in memory keeps batches), removed with it; EXPLAIN ANALYZE's text.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "sql/session.h"
+
+namespace floe::sql {
+
+struct WarehouseSession {
+  std::filesystem::path dir;
+  std::unique_ptr<Session> session;
+  ~WarehouseSession() {
+    session.reset();
+    std::filesystem::remove_all(dir);
+  }
+};
+
+// `name` tells the folders of tests that may run at once apart.
+inline std::unique_ptr<WarehouseSession> warehouse_session(const std::string& name, int threads) {
+  auto w = std::make_unique<WarehouseSession>();
+  w->dir = std::filesystem::temp_directory_path() /
+           ("floe-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(w->dir);
+  SessionOptions o;
+  o.warehouse = w->dir.string();
+  o.threads = threads;
+  w->session = std::make_unique<Session>(o);
+  return w;
+}
+
+inline std::string explain_analyze(Session& s, const std::string& query) {
+  StatementResult r = s.execute_one("EXPLAIN ANALYZE " + query);
+  std::string text;
+  for (const auto& b : r.batches)
+    for (int64_t i = 0; i < b.num_rows(); ++i)
+      text += std::string(b.columns[0].string_at(i)) + "\n";
+  return text;
+}
+
+}  // namespace floe::sql
