@@ -64,11 +64,14 @@ constexpr int kMaxPartitionBits = 10;
 // Entries ahead whose key and slot a partition's merge starts loading.
 constexpr size_t kEntriesAhead = 8;
 
-// A worker's table that holds more than half as many groups as it has taken rows, after at
-// least kStashCheckRows, is not reducing its input: building it only to merge it again
-// later does the work twice. From then on the worker sets its rows aside in memory by the
-// top kStashBits of their key hashes, and each partition of the merge aggregates them once.
+// A worker's table that holds more than a fifth as many groups as it has taken rows, after
+// at least kStashCheckRows, reduces its input too little: building a table that large (out
+// of cache, rehashed as it grows) only to merge it again later does the work twice. From
+// then on the worker sets its rows aside in memory by the top kStashBits of their key
+// hashes, and each partition of the merge aggregates them once (Q18's 6 M lineitems of
+// 1.5 M orders: 0.23 s -> 0.18 s).
 constexpr int64_t kStashCheckRows = 65536;
+constexpr int64_t kStashGroupShare = 5;  // groups x this > rows taken: set aside
 constexpr int kStashBits = 6;
 
 struct GroupTable {
@@ -246,7 +249,7 @@ class AggregateSink : public Consumer {
       if (set_intake == Intake::kAll) {
         t.rows_in += rows;
         t.stashing = stash_allowed_[s] && t.rows_in >= kStashCheckRows &&
-                     int64_t(t.keys.size()) * 2 > t.rows_in;
+                     int64_t(t.keys.size()) * kStashGroupShare > t.rows_in;
       }
     }
     // What this worker holds, against the query's memory limit: past the shares, new groups
