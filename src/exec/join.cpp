@@ -8,7 +8,9 @@
 //
 // A hash join whose build side passes the memory limit spills (Grace hash join): both sides
 // are written to partition files by key hash and joined partition by partition, each build
-// partition in memory. Rows with NULL keys never match, so any partition is right for them.
+// partition in memory. Rows with NULL keys never match, so any partition is right for them;
+// a mark join's partitions answer NULL from whether the whole build side is empty or has a
+// NULL key, which the build side's partitioning notes.
 #include <memory>
 #include <mutex>
 
@@ -31,6 +33,12 @@ namespace {
 
 constexpr size_t kMaxPairs = 65536;
 
+// What a mark join's NULL answers depend on, of the whole build side.
+struct WholeBuild {
+  bool empty = false;
+  bool has_null_key = false;
+};
+
 struct BuildSide {
   Batch rows;
   // Hash join: the build rows' keys and each key's rows, in a hash table or (one integer key
@@ -42,6 +50,11 @@ struct BuildSide {
   std::shared_ptr<const KeyBitmap> bitmap;
   bool has_null_key = false;
   std::unique_ptr<std::atomic<uint8_t>[]> matched;  // see tracks_build_matches
+  // A partition of a spilled build side: the whole side's facts (mark joins read them).
+  std::optional<WholeBuild> whole;
+
+  bool empty_as_a_whole() const { return whole ? whole->empty : rows.num_rows() == 0; }
+  bool has_null_key_as_a_whole() const { return whole ? whole->has_null_key : has_null_key; }
 
   int64_t first_row(int64_t id) const { return dense ? dense->first_row(id) : keys.first_row(id); }
   int64_t next_row(int64_t row) const { return dense ? dense->next_row(row) : keys.next_row(row); }
@@ -182,11 +195,12 @@ class JoinProbe : public Consumer {
     } else if (kind == JoinKind::kMark) {
       Column mark{DataType(columnar::TypeId::kBoolean)};
       mark.reserve(rows);
-      bool build_empty = build_.rows.num_rows() == 0;
+      const bool build_empty = build_.empty_as_a_whole();
+      const bool build_null = build_.has_null_key_as_a_whole();
       for (int64_t i = 0; i < rows; ++i) {
         if (left_matched[size_t(i)]) mark.append_bool(true);
         else if (node_.mark_null_aware && !build_empty &&
-                 (left_null_key[size_t(i)] || build_.has_null_key || residual_unknown(i)))
+                 (left_null_key[size_t(i)] || build_null || residual_unknown(i)))
           mark.append_null();
         else mark.append_bool(false);
       }
@@ -398,13 +412,16 @@ bool nothing_to_join(const PlanNode& node, const BuildSide& b) {
 }
 
 // The key hashes of `rows` under `keys` (the same hashes the build side's table uses, so
-// that a partition holds a key's rows from both sides).
+// that a partition holds a key's rows from both sides); *null_key set when a row's key has
+// a NULL.
 std::vector<uint64_t> key_hashes(const PlanNode& node, const std::vector<ExpressionPtr>& keys,
-                                 const Batch& rows) {
+                                 const Batch& rows, bool* null_key = nullptr) {
   ColumnViews cols;
   for (const auto& k : keys) cols.add(*k, rows);
   KeyBatch enc;
   encode_key_batch(join_layout(node), cols.pointers(), rows.num_rows(), enc);
+  if (null_key)
+    for (uint8_t n : enc.has_null) *null_key = *null_key || n;
   return std::move(enc.hashes);
 }
 
@@ -421,17 +438,17 @@ class BuildCollector : public Consumer {
     if (b.num_rows() == 0) return;
     std::lock_guard<std::mutex> lock(mu_);
     if (parts_) {
-      parts_->append_by_hash(b, key_hashes(node_, node_.right_keys, b));
+      parts_->append_by_hash(b, key_hashes(node_, node_.right_keys, b, &null_key_));
       return;
     }
     int64_t bytes = batch_memory(b);
     if (may_spill_ && ctx_.would_exceed(bytes, spill_share(0))) {
       parts_ = std::make_unique<SpillPartitions>(ctx_.spill_directory(), 0);
       for (auto& held : rows_.take())
-        parts_->append_by_hash(held, key_hashes(node_, node_.right_keys, held));
+        parts_->append_by_hash(held, key_hashes(node_, node_.right_keys, held, &null_key_));
       ctx_.hold(-held_, "join build side");
       held_ = 0;
-      parts_->append_by_hash(b, key_hashes(node_, node_.right_keys, b));
+      parts_->append_by_hash(b, key_hashes(node_, node_.right_keys, b, &null_key_));
       return;
     }
     ctx_.hold(bytes, "join build side");
@@ -441,6 +458,8 @@ class BuildCollector : public Consumer {
   // Null while everything stayed in memory.
   SpillPartitions* partitions() { return parts_.get(); }
   std::vector<Batch> rows() { return rows_.take(); }
+  // Once spilled: the whole build side's facts.
+  WholeBuild whole() const { return {parts_->rows() == 0, null_key_}; }
 
  private:
   const PlanNode& node_;
@@ -450,6 +469,7 @@ class BuildCollector : public Consumer {
   CollectConsumer rows_;
   int64_t held_ = 0;
   std::unique_ptr<SpillPartitions> parts_;
+  bool null_key_ = false;  // a spilled row's key has a NULL
 };
 
 // Writes the probe side's rows to partitions by key hash.
@@ -470,7 +490,7 @@ class ProbePartitioner : public Consumer {
 // A build partition that still does not fit is split again (with the probe partition) by the
 // next hash bits; one that cannot be split (one key) is joined in memory or fails honestly.
 void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, SpillFile* build_file,
-                    SpillFile* probe_file, int level) {
+                    SpillFile* probe_file, int level, const WholeBuild& whole) {
   CollectConsumer rows;
   int64_t held = 0;
   struct Release {
@@ -504,7 +524,7 @@ void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, Spill
         // All rows in one partition again: their keys are equal, splitting cannot help.
         int next = sub && sub->rows() == build_file->rows() ? SpillPartitions::kMaxLevel + 1
                                                             : level + 1;
-        join_partition(node, ctx, out, sub, probe_parts.file(p), next);
+        join_partition(node, ctx, out, sub, probe_parts.file(p), next, whole);
       }
       return;
     }
@@ -514,6 +534,7 @@ void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, Spill
   }
   BuildSide side;
   index_build_side(node, ctx, rows.take(), side);
+  side.whole = whole;
   if (nothing_to_join(node, side)) return;
   if (probe_file) {
     JoinProbe probe(node, side, out);
@@ -645,8 +666,9 @@ class KeyFilterOnProbeScan {
 };
 
 void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
-  // A mark join's NULL answers depend on the whole build side, so it stays in memory.
-  bool may_spill = node.kind == PlanKind::kHashJoin && node.join_type != JoinKind::kMark;
+  // (A mark join's NULL answers depend on the whole build side: its partitions are told
+  // whether it is empty and has a NULL key.)
+  bool may_spill = node.kind == PlanKind::kHashJoin;
   BuildCollector collect(node, ctx, may_spill);
   produce(*node.children[1], ctx, collect);
   if (SpillPartitions* build_parts = collect.partitions()) {
@@ -658,7 +680,7 @@ void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
     ctx.record_spill(node, build_parts->rows() + probe_parts.rows(),
                      build_parts->bytes() + probe_parts.bytes());
     for (int p = 0; p < SpillPartitions::kCount; ++p)
-      join_partition(node, ctx, out, build_parts->file(p), probe_parts.file(p), 1);
+      join_partition(node, ctx, out, build_parts->file(p), probe_parts.file(p), 1, collect.whole());
     return;
   }
   BuildSide b;

@@ -1,8 +1,8 @@
 // Spilling as a session sees it: EXPLAIN ANALYZE names what each operator spilled (sorts,
-// aggregations, joins, windows, INTERSECT and EXCEPT), spill folders go where temp_directory
-// says and are gone when the query ends, and a folder that cannot be written is an error
-// naming it. The results themselves are checked by tests/sql/dialect/memory_limit.test and
-// spill_window_and_sets.test.
+// aggregations, joins (NOT IN's mark join too), windows, INTERSECT and EXCEPT), spill folders
+// go where temp_directory says and are gone when the query ends, and a folder that cannot be
+// written is an error naming it. The results themselves are checked by
+// tests/sql/dialect/memory_limit.test, spill_window_and_sets.test and spill_mark_join.test.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -64,6 +64,11 @@ TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
     EXPECT_NE(plan.find("spilled "), std::string::npos) << q << "\n" << plan;
   }
   EXPECT_EQ(single_int(*s, "SELECT count(*) FROM big a JOIN big b ON a.s = b.s"), 30000);
+  // NOT IN's null-aware mark join spills like the others.
+  const char* not_in = "SELECT count(*) FROM big WHERE s NOT IN (SELECT s FROM big WHERE x % 2 = 0)";
+  EXPECT_NE(operator_line(explain_analyze(*s, not_in), "HASH JOIN MARK").find("spilled "),
+            std::string::npos);
+  EXPECT_EQ(single_int(*s, not_in), 15000);
   // A COUNT(DISTINCT) of a global aggregate is a grouping by the value first: that grouping
   // spills (a global aggregate's own one group never does).
   const char* distinct = "SELECT count(DISTINCT s), max(x) FROM big";
