@@ -11,6 +11,7 @@
 // partition in memory. Rows with NULL keys never match, so any partition is right for them;
 // a mark join's partitions answer NULL from whether the whole build side is empty or has a
 // NULL key, which the build side's partitioning notes.
+#include <deque>
 #include <memory>
 #include <mutex>
 
@@ -98,10 +99,30 @@ std::vector<size_t> emitted_columns(const PlanNode& node) {
   return cols;
 }
 
+// Rows `sel` of probe batch `left` as the join emits probe rows nothing matched: the build
+// side's columns NULL.
+Batch unmatched_probe_rows(const PlanNode& node, const Batch& left,
+                           const columnar::SelectionVector& sel) {
+  Batch out;
+  out.schema.fields = node.output;
+  out.rows_without_columns = int64_t(sel.size());
+  size_t lw = left.columns.size();
+  for (size_t e : emitted_columns(node))
+    out.columns.push_back(e < lw ? left.columns[e].take(sel)
+                                 : null_column(node.children[1]->output[e - lw].type,
+                                               int64_t(sel.size())));
+  return out;
+}
+
 class JoinProbe : public Consumer {
  public:
-  JoinProbe(const PlanNode& node, BuildSide& build, Consumer& out)
-      : node_(node), build_(build), out_(out), layout_(join_layout(node)) {
+  // With `probe_matched` (a nested-loop join whose build side comes in chunks, probe rows
+  // consumed in order on one thread), each probe row's match is OR-ed into it instead of
+  // emitting probe rows by whether they matched: the caller does that after the last chunk.
+  JoinProbe(const PlanNode& node, BuildSide& build, Consumer& out,
+            std::vector<uint8_t>* probe_matched = nullptr)
+      : node_(node), build_(build), out_(out), layout_(join_layout(node)),
+        probe_matched_(probe_matched) {
     schema_.fields = node.output;
     size_t left_cols = node.children[0]->output.size();
     for (size_t i = 0; i < left_cols; ++i) left_fields_.push_back(node.children[0]->output[i]);
@@ -179,6 +200,11 @@ class JoinProbe : public Consumer {
     }
     flush();
     if (build_only) return;  // the build rows are emitted after the probe side
+    if (probe_matched_) {
+      for (int64_t i = 0; i < rows; ++i) (*probe_matched_)[size_t(next_probe_row_ + i)] |= left_matched[size_t(i)];
+      next_probe_row_ += rows;
+      return;
+    }
     // Unmatched left rows.
     columnar::SelectionVector unmatched;
     if (kind == JoinKind::kLeft || kind == JoinKind::kFull || kind == JoinKind::kAnti) {
@@ -211,16 +237,7 @@ class JoinProbe : public Consumer {
       out.columns.push_back(std::move(mark));
       out_.consume(std::move(out), worker);
     } else if (!unmatched.empty()) {
-      Batch out;
-      out.schema = schema_;
-      out.rows_without_columns = int64_t(unmatched.size());
-      size_t lw = left.columns.size();
-      for (size_t e : emitted_columns(node_)) {
-        out.columns.push_back(e < lw ? left.columns[e].take(unmatched)
-                                     : null_column(node_.children[1]->output[e - lw].type,
-                                                   int64_t(unmatched.size())));
-      }
-      out_.consume(std::move(out), worker);
+      out_.consume(unmatched_probe_rows(node_, left, unmatched), worker);
     }
   }
 
@@ -319,6 +336,8 @@ class JoinProbe : public Consumer {
   std::vector<columnar::Field> left_fields_;
   KeyLayout layout_;
   std::atomic<int64_t> bitmap_seen_{0}, bitmap_passed_{0};  // probe keys (see bitmap_pays)
+  std::vector<uint8_t>* probe_matched_;  // see the constructor
+  int64_t next_probe_row_ = 0;
 };
 
 // The build rows (b.rows, all of `batches` in one), their hash table and the matched flags
@@ -441,7 +460,21 @@ class BuildCollector : public Consumer {
       parts_->append_by_hash(b, key_hashes(node_, node_.right_keys, b, &null_key_));
       return;
     }
+    if (file_) {
+      file_->append(b);
+      return;
+    }
     int64_t bytes = batch_memory(b);
+    if (may_spill_ && ctx_.would_exceed(bytes, spill_share(0)) &&
+        node_.kind == PlanKind::kNestedLoopJoin) {
+      // A nested-loop join pairs every row: its build side is read back in chunks.
+      file_ = std::make_unique<SpillFile>(ctx_.spill_directory());
+      for (auto& held : rows_.take()) file_->append(held);
+      ctx_.hold(-held_, "join build side");
+      held_ = 0;
+      file_->append(b);
+      return;
+    }
     if (may_spill_ && ctx_.would_exceed(bytes, spill_share(0))) {
       parts_ = std::make_unique<SpillPartitions>(ctx_.spill_directory(), 0);
       for (auto& held : rows_.take())
@@ -455,8 +488,10 @@ class BuildCollector : public Consumer {
     held_ += bytes;
     rows_.consume(std::move(b), 0);
   }
-  // Null while everything stayed in memory.
+  // Null while everything stayed in memory (a hash join's partitions, a nested-loop join's
+  // file).
   SpillPartitions* partitions() { return parts_.get(); }
+  SpillFile* file() { return file_.get(); }
   std::vector<Batch> rows() { return rows_.take(); }
   // Once spilled: the whole build side's facts.
   WholeBuild whole() const { return {parts_->rows() == 0, null_key_}; }
@@ -469,8 +504,106 @@ class BuildCollector : public Consumer {
   CollectConsumer rows_;
   int64_t held_ = 0;
   std::unique_ptr<SpillPartitions> parts_;
+  std::unique_ptr<SpillFile> file_;
   bool null_key_ = false;  // a spilled row's key has a NULL
 };
+
+// Writes what it consumes to a spill file.
+class SpillWriter : public Consumer {
+ public:
+  explicit SpillWriter(SpillFile& file) : file_(file) {}
+  void consume(Batch&& b, int) override {
+    if (b.num_rows() > 0) file_.append(b);
+  }
+
+ private:
+  SpillFile& file_;
+};
+
+// A nested-loop join whose build side did not fit (written to `build_file`, the probe side
+// to `probe_file`): the build rows are read back a chunk at a time, as many as fit, and the
+// probe rows streamed past each chunk. Build rows nothing matched are emitted after their
+// chunk; probe rows are emitted by whether any chunk matched them after the last one.
+void nested_loop_in_chunks(const PlanNode& node, ExecContext& ctx, Consumer& out,
+                           SpillFile& build_file, SpillFile& probe_file) {
+  const JoinKind kind = node.join_type;
+  const bool by_probe_match = kind == JoinKind::kLeft || kind == JoinKind::kFull ||
+                              kind == JoinKind::kSemi || kind == JoinKind::kAnti;
+  std::vector<uint8_t> probe_matched(by_probe_match ? size_t(probe_file.rows()) : 0, 0);
+  SpillFile::Reader build_reader(build_file);
+  Batch b;
+  std::deque<Batch> rest;  // parts of a batch too large for one chunk
+  bool more = build_reader.next(b);
+  while (more) {
+    CollectConsumer rows;
+    int64_t held = 0;
+    struct Release {
+      ExecContext& ctx;
+      int64_t& held;
+      ~Release() { ctx.hold(-held, "join build side"); }
+    } release{ctx, held};
+    do {
+      int64_t bytes = batch_memory(b);
+      if (ctx.would_exceed(bytes, spill_share(0))) {
+        if (held > 0) break;
+        // One batch larger than a chunk may be: its first rows that fit, the rest next.
+        int64_t n = b.num_rows();
+        while (n > 1 && ctx.would_exceed(bytes, spill_share(0))) {
+          n = (n + 1) / 2;
+          bytes = (bytes + 1) / 2;
+        }
+        if (n < b.num_rows()) {
+          rest.push_back(batch_slice(b, n, b.num_rows() - n));
+          b = batch_slice(b, 0, n);
+          bytes = batch_memory(b);
+        }
+      }
+      ctx.hold(bytes, "join build side");
+      held += bytes;
+      b.schema = node.children[1]->schema();
+      rows.consume(std::move(b), 0);
+      if (!rest.empty()) {
+        b = std::move(rest.front());
+        rest.pop_front();
+        more = true;
+      } else {
+        more = build_reader.next(b);
+      }
+    } while (more);
+    BuildSide side;
+    index_build_side(node, ctx, rows.take(), side);
+    {
+      JoinProbe probe(node, side, out, by_probe_match ? &probe_matched : nullptr);
+      SpillFile::Reader probe_reader(probe_file);
+      Batch p;
+      while (probe_reader.next(p)) {
+        p.schema = node.children[0]->schema();
+        probe.consume(std::move(p), 0);
+      }
+    }
+    emit_build_rows(node, side, out);
+  }
+  if (!by_probe_match) return;
+  SpillFile::Reader probe_reader(probe_file);
+  Batch p;
+  int64_t first = 0;
+  const uint8_t wanted = kind == JoinKind::kSemi ? 1 : 0;
+  while (probe_reader.next(p)) {
+    const int64_t n = p.num_rows();
+    columnar::SelectionVector sel;
+    for (int64_t i = 0; i < n; ++i)
+      if (probe_matched[size_t(first + i)] == wanted) sel.push_back(uint32_t(i));
+    first += n;
+    if (sel.empty()) continue;
+    if (kind == JoinKind::kSemi || kind == JoinKind::kAnti) {
+      Batch kept = take_rows(p, sel);
+      kept.schema.fields = node.output;
+      out.consume(std::move(kept), 0);
+    } else {
+      out.consume(unmatched_probe_rows(node, p, sel), 0);
+    }
+  }
+}
 
 // Writes the probe side's rows to partitions by key hash.
 class ProbePartitioner : public Consumer {
@@ -667,10 +800,23 @@ class KeyFilterOnProbeScan {
 
 void produce_join(const PlanNode& node, ExecContext& ctx, Consumer& out) {
   // (A mark join's NULL answers depend on the whole build side: its partitions are told
-  // whether it is empty and has a NULL key.)
-  bool may_spill = node.kind == PlanKind::kHashJoin;
+  // whether it is empty and has a NULL key. A nested-loop mark join stays in memory.)
+  bool may_spill = node.kind == PlanKind::kHashJoin || node.join_type != JoinKind::kMark;
   BuildCollector collect(node, ctx, may_spill);
   produce(*node.children[1], ctx, collect);
+  if (SpillFile* build_file = collect.file()) {
+    SpillFile probe_file(ctx.spill_directory());
+    {
+      SpillWriter writer(probe_file);
+      produce(*node.children[0], ctx, writer);
+    }
+    build_file->finish_writing();
+    probe_file.finish_writing();
+    ctx.record_spill(node, build_file->rows() + probe_file.rows(),
+                     build_file->bytes() + probe_file.bytes());
+    nested_loop_in_chunks(node, ctx, out, *build_file, probe_file);
+    return;
+  }
   if (SpillPartitions* build_parts = collect.partitions()) {
     SpillPartitions probe_parts(ctx.spill_directory(), 0);
     {

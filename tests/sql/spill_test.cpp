@@ -1,8 +1,9 @@
 // Spilling as a session sees it: EXPLAIN ANALYZE names what each operator spilled (sorts,
-// aggregations, joins (NOT IN's mark join too), windows, INTERSECT and EXCEPT), spill folders
-// go where temp_directory says and are gone when the query ends, and a folder that cannot be
-// written is an error naming it. The results themselves are checked by
-// tests/sql/dialect/memory_limit.test, spill_window_and_sets.test and spill_mark_join.test.
+// aggregations, joins (NOT IN's mark join and nested loops too), windows, INTERSECT and
+// EXCEPT), spill folders go where temp_directory says and are gone when the query ends, and
+// a folder that cannot be written is an error naming it. The results themselves are checked
+// by tests/sql/dialect/memory_limit.test, spill_window_and_sets.test, spill_mark_join.test
+// and spill_nested_loop_join.test.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -69,6 +70,13 @@ TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
   EXPECT_NE(operator_line(explain_analyze(*s, not_in), "HASH JOIN MARK").find("spilled "),
             std::string::npos);
   EXPECT_EQ(single_int(*s, not_in), 15000);
+  // So does a nested-loop join (no equality to hash): its build side comes back in chunks.
+  const char* band =
+      "SELECT count(*) FROM (SELECT x FROM big WHERE x < 20) a LEFT JOIN big b "
+      "ON b.x BETWEEN a.x AND a.x + 1 AND b.s > ''";
+  EXPECT_NE(operator_line(explain_analyze(*s, band), "NESTED LOOP JOIN").find("spilled "),
+            std::string::npos);
+  EXPECT_EQ(single_int(*s, band), 40);
   // A COUNT(DISTINCT) of a global aggregate is a grouping by the value first: that grouping
   // spills (a global aggregate's own one group never does).
   const char* distinct = "SELECT count(DISTINCT s), max(x) FROM big";
