@@ -378,7 +378,8 @@ Value eval(const Expression& e, const Batch& in, int64_t rows) {
         if (constants) {
           for (const Value& v : items) operands.push_back(v.operand());
           Column out;
-          if (in_constant_list(x.operand(), operands, rows, out)) return Value::of(std::move(out), false);
+          if (in_constant_list(x.operand(), operands, rows, out))
+            return Value::of(std::move(out), false);
         }
       }
       std::optional<Value> acc;

@@ -310,7 +310,8 @@ class AggregateSink : public Consumer {
   // for other dictionaries): their rows are then grouped by codes (add_by_codes).
   static bool groups_by_codes(const std::vector<const Column*>& keys, int64_t rows) {
     if (keys.empty()) return false;
-    const uint64_t most = std::min<uint64_t>(uint64_t(1) << 16, std::max<uint64_t>(4096, 2 * uint64_t(rows)));
+    const uint64_t most =
+        std::min<uint64_t>(uint64_t(1) << 16, std::max<uint64_t>(4096, 2 * uint64_t(rows)));
     uint64_t combinations = 1;
     for (const Column* k : keys) {
       if (!k->dictionary()) return false;
@@ -805,7 +806,8 @@ class CodedGroupKeysFromScan {
         continue;
       const int column = input.scan_columns[size_t(c)];
       if (!(input.source->schema().fields.at(size_t(column)).type == k->type)) continue;
-      if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+      if (std::find(columns.begin(), columns.end(), column) == columns.end())
+        columns.push_back(column);
     }
     if (columns.empty()) return;
     source_ = input.source.get();

@@ -201,7 +201,8 @@ class JoinProbe : public Consumer {
     flush();
     if (build_only) return;  // the build rows are emitted after the probe side
     if (probe_matched_) {
-      for (int64_t i = 0; i < rows; ++i) (*probe_matched_)[size_t(next_probe_row_ + i)] |= left_matched[size_t(i)];
+      for (int64_t i = 0; i < rows; ++i)
+        (*probe_matched_)[size_t(next_probe_row_ + i)] |= left_matched[size_t(i)];
       next_probe_row_ += rows;
       return;
     }
@@ -784,7 +785,8 @@ class KeyFilterOnProbeScan {
       constexpr int64_t kSample = int64_t(1) << 16;
       const int64_t s = *seen += values.size();
       const int64_t p = *kept += k;
-      if (s >= kSample && (bitmap ? p * 2 > s : p * 8 > s)) retired->store(true, std::memory_order_relaxed);
+      if (s >= kSample && (bitmap ? p * 2 > s : p * 8 > s))
+        retired->store(true, std::memory_order_relaxed);
     };
     if (probe.source->set_key_filter(column, std::move(filter))) source_ = probe.source.get();
   }

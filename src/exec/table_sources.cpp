@@ -143,7 +143,8 @@ void IcebergTableSource::clear_key_filters() { state_->key_filters.clear(); }
 
 void IcebergTableSource::set_dictionary_coded(std::vector<int> columns) {
   state_->dictionary_coded.clear();
-  for (int c : columns) state_->dictionary_coded.push_back(schema_->schema.fields.at(size_t(c)).name);
+  for (int c : columns)
+    state_->dictionary_coded.push_back(schema_->schema.fields.at(size_t(c)).name);
 }
 
 int64_t IcebergTableSource::estimated_rows() const {

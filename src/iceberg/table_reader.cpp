@@ -318,7 +318,8 @@ void TableReader::read(const FileScanTask& task, const std::function<bool(Batch&
       int fi = file_field_of(name);
       if (fi < 0 || !task.delete_files.empty()) continue;
       const auto& type = schema_.schema.fields[size_t(schema_.find(name))].type;
-      if (!(ffields[size_t(fi)].type == type) || std::count(file_index.begin(), file_index.end(), fi) != 1)
+      if (!(ffields[size_t(fi)].type == type) ||
+          std::count(file_index.begin(), file_index.end(), fi) != 1)
         continue;
       bool tested = false;
       for (const auto& t : predicate_.terms) tested = tested || t.column == name;

@@ -287,7 +287,8 @@ TEST(Column, DictionaryCodesKeepTheirDictionaryThroughTakeSliceSplitAndCopy) {
     for (int64_t i = 0; i < values.size(); ++i) s += std::string(values.string_at(i)) + ",";
     return s;
   };
-  EXPECT_EQ(text(c.decoded()), "tablet,desktop,mobile,mobile,desktop,tablet,tablet,desktop,mobile,desktop,");
+  EXPECT_EQ(text(c.decoded()),
+            "tablet,desktop,mobile,mobile,desktop,tablet,tablet,desktop,mobile,desktop,");
   const std::vector<uint32_t> rows = {9, 0, 5};
   Column taken = c.take(rows);
   EXPECT_EQ(taken.dictionary(), dictionary.get());

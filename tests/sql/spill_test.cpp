@@ -66,7 +66,8 @@ TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
   }
   EXPECT_EQ(single_int(*s, "SELECT count(*) FROM big a JOIN big b ON a.s = b.s"), 30000);
   // NOT IN's null-aware mark join spills like the others.
-  const char* not_in = "SELECT count(*) FROM big WHERE s NOT IN (SELECT s FROM big WHERE x % 2 = 0)";
+  const char* not_in =
+      "SELECT count(*) FROM big WHERE s NOT IN (SELECT s FROM big WHERE x % 2 = 0)";
   EXPECT_NE(operator_line(explain_analyze(*s, not_in), "HASH JOIN MARK").find("spilled "),
             std::string::npos);
   EXPECT_EQ(single_int(*s, not_in), 15000);

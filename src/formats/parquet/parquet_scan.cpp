@@ -251,11 +251,14 @@ bool ParquetScan::scan_row_group_windows(int row_group, PruneReport* report,
       out.schema = schema_;
       for (size_t i = 0; i < output_count_; ++i) {
         const size_t count = all ? size_t(n) : sel.size();
-        if (coded[i] && cursors[i]->dictionary_indices(w, all ? nullptr : sel.data(), count, codes)) {
+        if (coded[i] &&
+            cursors[i]->dictionary_indices(w, all ? nullptr : sel.data(), count, codes)) {
           if (!dictionaries[i])
-            dictionaries[i] = std::make_shared<const columnar::Column>(cursors[i]->dictionary().copy());
-          out.columns.push_back(
-              columnar::Column::dictionary_coded(dictionaries[i], std::move(codes), int64_t(count)));
+            dictionaries[i] =
+                std::make_shared<const columnar::Column>(cursors[i]->dictionary().copy());
+          out.columns.push_back(columnar::Column::dictionary_coded(dictionaries[i],
+                                                                   std::move(codes),
+                                                                   int64_t(count)));
           codes = Buffer();
           continue;
         }
