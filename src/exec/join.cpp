@@ -521,6 +521,22 @@ class SpillWriter : public Consumer {
   SpillFile& file_;
 };
 
+// Build rows a join holds in memory, accounted against the query's limit until released
+// (at the latest when it goes).
+struct HeldBuildRows {
+  ExecContext& ctx;
+  int64_t bytes = 0;
+  void add(int64_t n) {
+    ctx.hold(n, "join build side");
+    bytes += n;
+  }
+  void release() {
+    ctx.hold(-bytes, "join build side");
+    bytes = 0;
+  }
+  ~HeldBuildRows() { release(); }
+};
+
 // A nested-loop join whose build side did not fit (written to `build_file`, the probe side
 // to `probe_file`): the build rows are read back a chunk at a time, as many as fit, and the
 // probe rows streamed past each chunk. Build rows nothing matched are emitted after their
@@ -537,16 +553,11 @@ void nested_loop_in_chunks(const PlanNode& node, ExecContext& ctx, Consumer& out
   bool more = build_reader.next(b);
   while (more) {
     CollectConsumer rows;
-    int64_t held = 0;
-    struct Release {
-      ExecContext& ctx;
-      int64_t& held;
-      ~Release() { ctx.hold(-held, "join build side"); }
-    } release{ctx, held};
+    HeldBuildRows held{ctx};
     do {
       int64_t bytes = batch_memory(b);
       if (ctx.would_exceed(bytes, spill_share(0))) {
-        if (held > 0) break;
+        if (held.bytes > 0) break;
         // One batch larger than a chunk may be: its first rows that fit, the rest next.
         int64_t n = b.num_rows();
         while (n > 1 && ctx.would_exceed(bytes, spill_share(0))) {
@@ -559,8 +570,7 @@ void nested_loop_in_chunks(const PlanNode& node, ExecContext& ctx, Consumer& out
           bytes = batch_memory(b);
         }
       }
-      ctx.hold(bytes, "join build side");
-      held += bytes;
+      held.add(bytes);
       b.schema = node.children[1]->schema();
       rows.consume(std::move(b), 0);
       if (!rest.empty()) {
@@ -626,12 +636,7 @@ class ProbePartitioner : public Consumer {
 void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, SpillFile* build_file,
                     SpillFile* probe_file, int level, const WholeBuild& whole) {
   CollectConsumer rows;
-  int64_t held = 0;
-  struct Release {
-    ExecContext& ctx;
-    int64_t& held;
-    ~Release() { ctx.hold(-held, "join build side"); }
-  } release{ctx, held};
+  HeldBuildRows held{ctx};
   std::unique_ptr<SpillFile::Reader> build_reader;
   if (build_file) build_reader = std::make_unique<SpillFile::Reader>(*build_file);
   Batch b;
@@ -641,8 +646,7 @@ void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, Spill
       SpillPartitions build_parts(ctx.spill_directory(), level);
       SpillPartitions probe_parts(ctx.spill_directory(), level);
       for (auto& r : rows.take()) build_parts.append_by_hash(r, key_hashes(node, node.right_keys, r));
-      ctx.hold(-held, "join build side");
-      held = 0;
+      held.release();
       do {
         build_parts.append_by_hash(b, key_hashes(node, node.right_keys, b));
       } while (build_reader->next(b));
@@ -662,8 +666,7 @@ void join_partition(const PlanNode& node, ExecContext& ctx, Consumer& out, Spill
       }
       return;
     }
-    ctx.hold(bytes, "join build side");
-    held += bytes;
+    held.add(bytes);
     rows.consume(std::move(b), 0);
   }
   BuildSide side;

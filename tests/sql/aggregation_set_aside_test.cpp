@@ -4,18 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "sql/session.h"
+#include "session_test_helpers.h"
 
 namespace floe::sql {
 namespace {
-
-std::string explain_analyze(Session& s, const std::string& query) {
-  StatementResult r = s.execute_one("EXPLAIN ANALYZE " + query);
-  std::string text;
-  for (const auto& b : r.batches)
-    for (int64_t i = 0; i < b.num_rows(); ++i)
-      text += std::string(b.columns[0].string_at(i)) + "\n";
-  return text;
-}
 
 int64_t single_int(Session& s, const std::string& query) {
   StatementResult r = s.execute_one(query);

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "sql/session.h"
-#include "warehouse_session.h"
+#include "session_test_helpers.h"
 
 namespace floe::sql {
 namespace {

@@ -8,7 +8,7 @@
 #include <regex>
 
 #include "sql/session.h"
-#include "warehouse_session.h"
+#include "session_test_helpers.h"
 
 namespace floe::sql {
 namespace {

@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "sql/session.h"
+#include "session_test_helpers.h"
 
 namespace floe::sql {
 namespace {
@@ -30,15 +31,6 @@ std::unique_ptr<Session> session_with_big_table(int threads) {
       "md5(CAST(a.x * 1000 + b.x AS VARCHAR)) AS s FROM v a, "
       "(SELECT x FROM v UNION ALL SELECT x + 100 FROM v UNION ALL SELECT x + 200 FROM v) b");
   return s;
-}
-
-std::string explain_analyze(Session& s, const std::string& query) {
-  StatementResult r = s.execute_one("EXPLAIN ANALYZE " + query);
-  std::string text;
-  for (const auto& b : r.batches)
-    for (int64_t i = 0; i < b.num_rows(); ++i)
-      text += std::string(b.columns[0].string_at(i)) + "\n";
-  return text;
 }
 
 int64_t single_int(Session& s, const std::string& query) {

@@ -1,5 +1,6 @@
-// Test helpers: a session over a warehouse folder of its own (its tables are Parquet files,
-// where a session in memory keeps batches), removed with it; EXPLAIN ANALYZE's text.
+// Helpers of the SQL tests: a session over a warehouse folder of its own (its tables are
+// Parquet files, where a session in memory keeps batches), removed with it; EXPLAIN ANALYZE's
+// text.
 #pragma once
 
 #include <unistd.h>
