@@ -14,12 +14,21 @@
 
 namespace floe::exec {
 
-// The plan and, once run, its batches. Thread-safe: the first caller of rows() runs the
-// plan, the others wait for it; an error is rethrown to each caller.
+class SpillDirectory;
+class SpillFile;
+
+// The plan and, once run, its rows: batches in memory, or (once they would pass half the
+// options' memory limit) all of them in a spill file, read back by each scan. Thread-safe:
+// the first caller of compute() runs the plan, the others wait for it; an error is rethrown
+// to each caller.
 class SharedResult {
  public:
   SharedResult(PlanPtr plan, ExecOptions options);
-  const std::vector<columnar::Batch>& rows();
+  ~SharedResult();
+  void compute();
+  // After compute(): the batches in memory, or null when the rows are in the file.
+  const std::vector<columnar::Batch>& batches() const { return batches_; }
+  SpillFile* file() const { return file_.get(); }
   const PlanNode& plan() const { return *plan_; }
 
  private:
@@ -27,6 +36,8 @@ class SharedResult {
   ExecOptions options_;
   std::once_flag once_;
   std::vector<columnar::Batch> batches_;
+  std::unique_ptr<SpillDirectory> spill_directory_;
+  std::unique_ptr<SpillFile> file_;
 };
 
 class SharedResultSource : public TableSource {
@@ -37,7 +48,7 @@ class SharedResultSource : public TableSource {
   int64_t estimated_rows() const override { return result_->plan().estimated_rows; }
   size_t prepare(const std::vector<int>& columns, const formats::ScanPredicate& predicate) override;
   void read(size_t piece, const std::function<void(columnar::Batch&&)>& sink) override;
-  std::string describe() const override { return name_ + " (WITH query, computed once)"; }
+  std::string describe() const override;
   std::shared_ptr<TableSource> reopen() const override;
   const PlanNode* subplan() const override { return &result_->plan(); }
 
@@ -45,7 +56,6 @@ class SharedResultSource : public TableSource {
   std::string name_;
   columnar::Schema schema_;
   std::shared_ptr<SharedResult> result_;
-  const std::vector<columnar::Batch>* batches_ = nullptr;
   std::vector<int> columns_;
 };
 

@@ -495,6 +495,8 @@ bool Binder::Impl::share_cte(CteEntry& entry) {
   }
   exec::ExecOptions eo;
   eo.threads = options.threads;
+  eo.memory_limit = options.memory_limit;
+  eo.temp_directory = options.temp_directory;
   entry.shared = std::make_shared<exec::SharedResult>(std::move(b.plan), eo);
   return true;
 }

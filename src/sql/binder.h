@@ -78,6 +78,9 @@ struct BoundMerge {
 struct BindOptions {
   Dialect dialect = Dialect::kFloe;
   int threads = 1;
+  // For the WITH queries the plan computes once (their rows spill past half of it).
+  int64_t memory_limit = 0;  // 0: none
+  std::string temp_directory;
 };
 
 class Binder {

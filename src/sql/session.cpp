@@ -224,7 +224,7 @@ struct Session::State : public BindCatalog {
 
   const iceberg::Snapshot* resolve_time_travel(const iceberg::TableMetadata& m, const TimeTravel& tt,
                                                const std::string& table) {
-    Binder binder(*this, {options.dialect, threads()});
+    Binder binder(*this, bind_options());
     Column v = evaluate_constant_expr(binder, *tt.value);
     if (v.is_null(0)) throw InvalidInputError("time travel value is NULL");
     if (tt.kind == "SNAPSHOT" || tt.kind == "VERSION") {
@@ -327,7 +327,7 @@ struct Session::State : public BindCatalog {
       case StatementKind::kSet:
         if (st.set->name == "memory_limit") {
           // '8GB', '512MB', '1.5GiB', a number of bytes, or 0 / 'none' for no limit.
-          Binder binder(*this, {options.dialect, threads()});
+          Binder binder(*this, bind_options());
           Column v = evaluate_constant_expr(binder, *st.set->value);
           std::string t;
           columnar::append_value_text(v, 0, t);
@@ -336,7 +336,7 @@ struct Session::State : public BindCatalog {
         }
         if (st.set->name == "temp_directory") {
           // Where sorts, aggregations and joins spill past memory_limit; '' = the system's.
-          Binder binder(*this, {options.dialect, threads()});
+          Binder binder(*this, bind_options());
           Column v = evaluate_constant_expr(binder, *st.set->value);
           std::string t;
           if (v.size() > 0 && v.is_valid(0)) columnar::append_value_text(v, 0, t);
@@ -344,7 +344,7 @@ struct Session::State : public BindCatalog {
           return status("SET");
         }
         if (st.set->name == "threads") {
-          Binder binder(*this, {options.dialect, threads()});
+          Binder binder(*this, bind_options());
           Column v = columnar::cast_column(evaluate_constant_expr(binder, *st.set->value), DataType(columnar::TypeId::kInt64));
           options.threads = int(v.value<int64_t>(0));
           return status("SET");
@@ -372,7 +372,7 @@ struct Session::State : public BindCatalog {
   IngestContext ingest_context() {
     if (options.in_memory)
       throw UnsupportedError("stages, file formats, pipes and COPY need a warehouse (this session is in memory)");
-    return IngestContext{warehouse(), current_namespace, transaction.get(), *this, {options.dialect, threads()},
+    return IngestContext{warehouse(), current_namespace, transaction.get(), *this, bind_options(),
                          threads(),
                          [this](const std::string& sql) {
                            Statement st = parse_statement(sql);
@@ -383,11 +383,15 @@ struct Session::State : public BindCatalog {
   }
 
   BoundQuery bind(const Query& q) {
-    Binder binder(*this, {options.dialect, threads()});
+    Binder binder(*this, bind_options());
     BoundQuery b = binder.bind_query(q);
     prune_columns(*b.plan);
     split_distinct_aggregates(*b.plan);
     return b;
+  }
+
+  BindOptions bind_options() const {
+    return {options.dialect, threads(), memory_limit(), options.temp_directory};
   }
 
   std::vector<Batch> execute(const exec::PlanNode& plan) {
@@ -482,7 +486,7 @@ struct Session::State : public BindCatalog {
     for (const auto& col : ct.columns) {
       if (!col.default_value) continue;
       // Checked now: it must bind without columns and fit the column's type.
-      Binder binder(*this, {options.dialect, threads()});
+      Binder binder(*this, bind_options());
       auto e = binder.bind_expression(*col.default_value, Schema{});
       DataType t = Binder::resolve_type(col.type);
       if (e->type.id() != columnar::TypeId::kNull && !columnar::can_cast(e->type, t))
@@ -726,7 +730,7 @@ struct Session::State : public BindCatalog {
       for (int64_t r = 0; r < rows; ++r) c.append_null();
       return c;
     }
-    Binder binder(*this, {options.dialect, threads()});
+    Binder binder(*this, bind_options());
     auto e = binder.bind_expression(*parse_expression(d->second), Schema{});
     Batch none;
     none.rows_without_columns = rows;
@@ -870,7 +874,7 @@ struct Session::State : public BindCatalog {
   // Memory tables: rewrite the rows (keeping those the predicate does not select).
   template <typename Fn>
   int64_t rewrite_memory(MemoryTable& t, const Expr* where, Fn&& change) {
-    Binder binder(*this, {options.dialect, threads()});
+    Binder binder(*this, bind_options());
     exec::ExpressionPtr pred;
     if (where) pred = binder.bind_expression(*where, t.schema);
     auto next = std::make_shared<std::vector<Batch>>();
@@ -957,7 +961,7 @@ struct Session::State : public BindCatalog {
       throw CatalogError(fmt::format("table '{}' does not exist", key_of(d.table)));
     auto ops = table_ops(identifier(d.table));
     const Schema& schema = ops->current()->current_schema().schema;
-    Binder binder(*this, {options.dialect, threads()});
+    Binder binder(*this, bind_options());
     exec::ExpressionPtr cond;
     formats::ScanPredicate pushed;
     if (d.where) {
@@ -1034,7 +1038,7 @@ struct Session::State : public BindCatalog {
       ops = table_ops(identifier(u.table));
       schema = ops->current()->current_schema().schema;
     }
-    Binder binder(*this, {options.dialect, threads()});
+    Binder binder(*this, bind_options());
     std::vector<std::pair<int, exec::ExpressionPtr>> sets;
     for (const auto& a : u.assignments) {
       int i = schema.find(a.column.back());
@@ -1134,7 +1138,7 @@ struct Session::State : public BindCatalog {
 
   StatementResult merge(Merge& m) {
     MergeTarget target = merge_target(m.target);
-    Binder binder(*this, {options.dialect, threads()});
+    Binder binder(*this, bind_options());
     BoundMerge bound = binder.bind_merge(m, target.schema);
     prune_columns(*bound.source);
     split_distinct_aggregates(*bound.source);

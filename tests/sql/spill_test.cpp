@@ -1,9 +1,9 @@
 // Spilling as a session sees it: EXPLAIN ANALYZE names what each operator spilled (sorts,
 // aggregations, joins (NOT IN's mark join and nested loops too), windows, INTERSECT and
-// EXCEPT), spill folders go where temp_directory says and are gone when the query ends, and
-// a folder that cannot be written is an error naming it. The results themselves are checked
-// by tests/sql/dialect/memory_limit.test, spill_window_and_sets.test, spill_mark_join.test
-// and spill_nested_loop_join.test.
+// EXCEPT, WITH queries computed once), spill folders go where temp_directory says and are
+// gone when the query ends, and a folder that cannot be written is an error naming it. The results themselves are checked
+// by tests/sql/dialect/memory_limit.test, spill_window_and_sets.test, spill_mark_join.test,
+// spill_nested_loop_join.test and spill_with_computed_once.test.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -70,6 +70,13 @@ TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
   EXPECT_NE(operator_line(explain_analyze(*s, band), "NESTED LOOP JOIN").find("spilled "),
             std::string::npos);
   EXPECT_EQ(single_int(*s, band), 40);
+  // A WITH query computed once for two readers keeps its rows in a spill file.
+  const char* shared =
+      "WITH g AS (SELECT s, count(*) AS n FROM big GROUP BY s) "
+      "SELECT count(*) FROM g a JOIN g b ON a.s = b.s";
+  EXPECT_NE(operator_line(explain_analyze(*s, shared), "SCAN g").find("spilled "),
+            std::string::npos);
+  EXPECT_EQ(single_int(*s, shared), 30000);
   // A COUNT(DISTINCT) of a global aggregate is a grouping by the value first: that grouping
   // spills (a global aggregate's own one group never does).
   const char* distinct = "SELECT count(DISTINCT s), max(x) FROM big";
