@@ -90,7 +90,7 @@ class SumAccumulator : public Accumulator {
     const Column& c = *in[0];
     const In* v = c.values<In>();
     bool nulls = c.null_count() > 0;
-    if (!nulls && (!checked_ || cannot_overflow(v, rows))) {
+    if (!checked_ && !nulls) {
       for (int64_t i = 0; i < rows; ++i) {
         sums_[gid[i]] += Acc(v[i]);
         ++counts_[gid[i]];
@@ -105,7 +105,6 @@ class SumAccumulator : public Accumulator {
   }
   void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<SumAccumulator&>(o);
-    bound_ = bound_ < kSafeBound - other.bound_ ? bound_ + other.bound_ : kSafeBound;
     for_each_merged(other.sums_.size(), to, from, [&](uint32_t t, uint32_t g) {
       if (!other.counts_[g]) return;
       add(sums_[t], other.sums_[g]);
@@ -138,29 +137,6 @@ class SumAccumulator : public Accumulator {
   }
 
  private:
-  // Whether adding these values (checked sums of 128 bits) to any sum cannot overflow:
-  // bound_ bounds every |sum|, and while it grows by rows x the batch's largest |value|
-  // it stays below 2^125 (then the batch is added without a check per value).
-  static constexpr unsigned __int128 kSafeBound = static_cast<unsigned __int128>(1) << 125;
-  bool cannot_overflow(const In* v, int64_t rows) {
-    if constexpr (std::is_same_v<Acc, __int128> && std::is_same_v<In, __int128>) {
-      if (bound_ >= kSafeBound || rows >= (int64_t(1) << 24)) return false;
-      unsigned __int128 most = 0;
-      for (int64_t i = 0; i < rows; ++i) {
-        const auto u = static_cast<unsigned __int128>(v[i]);
-        const unsigned __int128 a = v[i] < 0 ? static_cast<unsigned __int128>(0) - u : u;
-        most = a > most ? a : most;
-      }
-      if (most >= static_cast<unsigned __int128>(1) << 100) return false;
-      const unsigned __int128 grow = most * static_cast<unsigned __int128>(rows);
-      if (bound_ >= kSafeBound - grow) return false;
-      bound_ += grow;
-      return true;
-    } else {
-      return false;
-    }
-  }
-
   static void add(Acc& s, Acc v) {
     if constexpr (std::is_same_v<Acc, __int128>) {
       if (__builtin_add_overflow(s, v, &s)) throw InvalidInputError("overflow in SUM");
@@ -174,7 +150,6 @@ class SumAccumulator : public Accumulator {
   bool checked_;
   std::vector<Acc> sums_;
   std::vector<int64_t> counts_;
-  unsigned __int128 bound_ = 0;  // of every |sum| (see cannot_overflow)
 };
 
 // --- MIN / MAX / ANY_VALUE ---------------------------------------------------------------
