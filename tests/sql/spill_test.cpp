@@ -1,9 +1,10 @@
 // Spilling as a session sees it: EXPLAIN ANALYZE names what each operator spilled (sorts,
 // aggregations, joins (NOT IN's mark join and nested loops too), windows, INTERSECT and
 // EXCEPT, WITH queries computed once), spill folders go where temp_directory says and are
-// gone when the query ends, and a folder that cannot be written is an error naming it. The results themselves are checked
-// by tests/sql/dialect/memory_limit.test, spill_window_and_sets.test, spill_mark_join.test,
-// spill_nested_loop_join.test and spill_with_computed_once.test.
+// gone when the query ends, and a folder that cannot be written is an error naming it. The
+// results themselves are checked by tests/sql/dialect/memory_limit.test,
+// spill_window_and_sets.test, spill_mark_join.test, spill_nested_loop_join.test and
+// spill_with_computed_once.test.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -57,26 +58,29 @@ TEST(Spill, ExplainAnalyzeShowsWhatSpilled) {
     EXPECT_NE(plan.find("spilled "), std::string::npos) << q << "\n" << plan;
   }
   EXPECT_EQ(single_int(*s, "SELECT count(*) FROM big a JOIN big b ON a.s = b.s"), 30000);
-  // NOT IN's null-aware mark join spills like the others.
-  const char* not_in =
-      "SELECT count(*) FROM big WHERE s NOT IN (SELECT s FROM big WHERE x % 2 = 0)";
-  EXPECT_NE(operator_line(explain_analyze(*s, not_in), "HASH JOIN MARK").find("spilled "),
-            std::string::npos);
-  EXPECT_EQ(single_int(*s, not_in), 15000);
-  // So does a nested-loop join (no equality to hash): its build side comes back in chunks.
-  const char* band =
-      "SELECT count(*) FROM (SELECT x FROM big WHERE x < 20) a LEFT JOIN big b "
-      "ON b.x BETWEEN a.x AND a.x + 1 AND b.s > ''";
-  EXPECT_NE(operator_line(explain_analyze(*s, band), "NESTED LOOP JOIN").find("spilled "),
-            std::string::npos);
-  EXPECT_EQ(single_int(*s, band), 40);
-  // A WITH query computed once for two readers keeps its rows in a spill file.
-  const char* shared =
-      "WITH g AS (SELECT s, count(*) AS n FROM big GROUP BY s) "
-      "SELECT count(*) FROM g a JOIN g b ON a.s = b.s";
-  EXPECT_NE(operator_line(explain_analyze(*s, shared), "SCAN g").find("spilled "),
-            std::string::npos);
-  EXPECT_EQ(single_int(*s, shared), 30000);
+  // NOT IN's null-aware mark join spills like the others; so does a nested-loop join (no
+  // equality to hash: its build side comes back in chunks), and a WITH query computed once
+  // for two readers keeps its rows in a spill file.
+  struct OnItsLine {
+    const char* query;
+    const char* op;
+    int64_t count;
+  };
+  for (const OnItsLine& c : {
+           OnItsLine{"SELECT count(*) FROM big WHERE s NOT IN (SELECT s FROM big WHERE x % 2 = 0)",
+                     "HASH JOIN MARK", 15000},
+           OnItsLine{"SELECT count(*) FROM (SELECT x FROM big WHERE x < 20) a LEFT JOIN big b "
+                     "ON b.x BETWEEN a.x AND a.x + 1 AND b.s > ''",
+                     "NESTED LOOP JOIN", 40},
+           OnItsLine{"WITH g AS (SELECT s, count(*) AS n FROM big GROUP BY s) "
+                     "SELECT count(*) FROM g a JOIN g b ON a.s = b.s",
+                     "SCAN g", 30000},
+       }) {
+    std::string plan = explain_analyze(*s, c.query);
+    EXPECT_NE(operator_line(plan, c.op).find("spilled "), std::string::npos)
+        << c.query << "\n" << plan;
+    EXPECT_EQ(single_int(*s, c.query), c.count) << c.query;
+  }
   // A COUNT(DISTINCT) of a global aggregate is a grouping by the value first: that grouping
   // spills (a global aggregate's own one group never does).
   const char* distinct = "SELECT count(DISTINCT s), max(x) FROM big";
