@@ -12,10 +12,15 @@
 #include "exec/executor.h"
 #include "exec/plan.h"
 
-namespace floe::exec {
-
+namespace floe::columnar {
 class SpillDirectory;
 class SpillFile;
+}  // namespace floe::columnar
+
+namespace floe::exec {
+
+using columnar::SpillDirectory;
+using columnar::SpillFile;
 
 // The plan and, once run, its rows: batches in memory, or (once they would pass half the
 // options' memory limit) all of them in a spill file, read back by each scan. Thread-safe:
