@@ -11,6 +11,7 @@
 #include "formats/parquet/parquet_codec.h"
 #include "iceberg/data_file_metrics.h"
 #include "iceberg/row_sort.h"
+#include "iceberg/sorted_runs.h"
 #include "iceberg/single_value.h"
 #include "iceberg/transform.h"
 
@@ -29,6 +30,7 @@ struct DataWriter::Partition {
   int64_t pending_rows = 0;
   int64_t pending_bytes = 0;
   int64_t last_use = 0;
+  std::unique_ptr<SortedRuns> runs;  // of a sorted table's file that is not written yet
 };
 
 namespace {
@@ -94,6 +96,10 @@ DataWriter::DataWriter(io::FileIO& io, std::shared_ptr<const TableMetadata> meta
   parquet_options_.threads = options_.threads;
   if (const SortOrder* o = metadata_->sort_order_by_id(metadata_->default_sort_order_id))
     sort_order_ = *o;
+  if (!sort_order_.fields.empty()) {
+    row_order_ = std::make_unique<RowOrder>(sort_order_, schema_);
+    run_dir_ = std::make_unique<columnar::SpillDirectory>(options_.temp_directory);
+  }
   parquet_options_.key_value_metadata.push_back({"iceberg.schema", schema_to_json(schema_).dump()});
   for (const auto& col : parquet_options_.bloom_filter_columns)
     if (schema_.find(col) < 0)
@@ -186,8 +192,8 @@ void DataWriter::add_rows(Partition& p, Batch&& rows) {
   }
 }
 
-void DataWriter::flush(Partition& p, bool may_close_others) {
-  if (p.pending.empty()) return;
+void DataWriter::flush(Partition& p, bool may_close_others, bool last) {
+  if (p.pending.empty() && !p.runs) return;
   columnar::Batch all = concat_batches(p.pending, schema_.schema);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -195,13 +201,43 @@ void DataWriter::flush(Partition& p, bool may_close_others) {
   }
   p.pending_rows = 0;
   p.pending_bytes = 0;
-  if (!sort_order_.fields.empty()) {
+  int64_t bytes = 0;
+  for (const auto& c : all.columns) bytes += estimate_bytes(c);
+  if (row_order_ && !row_order_->empty()) {
     auto perm = sort_permutation(all, sort_order_, schema_);
     columnar::Batch sorted;
     sorted.schema = all.schema;
+    sorted.rows_without_columns = all.num_rows();
     for (const auto& c : all.columns) sorted.columns.push_back(c.take(perm));
     all = std::move(sorted);
+    p.file_bytes += bytes;
+    const bool full = p.file_bytes >= target_file_bytes_;
+    if (!(last || full) || p.runs) {
+      if (!p.runs) p.runs = std::make_unique<SortedRuns>(*run_dir_, *row_order_);
+      if (!(last || full)) {
+        p.runs->add(all);
+        return;
+      }
+      // The file's rows are complete: merge its runs and these rows into it.
+      open_file(p, may_close_others);
+      p.writer->expect_rows(p.runs->rows() + all.num_rows());
+      p.runs->merge(std::move(all), [&](columnar::Batch&& rows) { p.writer->write(rows); });
+      p.runs.reset();
+    } else {
+      open_file(p, may_close_others);
+      p.writer->write(all);
+    }
+    close_file(p);
+    return;
   }
+  open_file(p, may_close_others);
+  p.file_bytes += bytes;
+  p.writer->write(all);
+  p.writer->flush_row_group();
+  if (p.file_bytes >= target_file_bytes_) close_file(p);
+}
+
+void DataWriter::open_file(Partition& p, bool may_close_others) {
   if (!p.writer) {
     if (may_close_others && open_files_ >= kMaxOpenFiles) {
       Partition* lru = nullptr;
@@ -223,14 +259,8 @@ void DataWriter::flush(Partition& p, bool may_close_others) {
     written_.push_back(p.location);
     ++open_files_;
   }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    p.last_use = ++clock_;
-  }
-  for (const auto& c : all.columns) p.file_bytes += estimate_bytes(c);
-  p.writer->write(all);
-  p.writer->flush_row_group();
-  if (p.file_bytes >= target_file_bytes_) close_file(p);
+  std::lock_guard<std::mutex> lock(mu_);
+  p.last_use = ++clock_;
 }
 
 void DataWriter::close_file(Partition& p) {
@@ -357,11 +387,11 @@ std::vector<DataFile> DataWriter::finish() {
       rest.push_back(p.get());
       continue;
     }
-    flush(*p, false);
+    flush(*p, false, true);
     close_file(*p);
   }
   parallel_for(int64_t(rest.size()), std::max(1, options_.threads), [&](int64_t i) {
-    flush(*rest[size_t(i)], false);
+    flush(*rest[size_t(i)], false, true);
     close_file(*rest[size_t(i)]);
   });
   partitions_.clear();

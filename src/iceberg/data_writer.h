@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "columnar/batch.h"
+#include "columnar/spill_file.h"
 #include "formats/parquet/parquet_writer.h"
 #include "iceberg/data_file.h"
+#include "iceberg/row_sort.h"
 #include "iceberg/table_metadata.h"
 #include "io/file_io.h"
 
@@ -22,6 +24,9 @@ namespace floe::iceberg {
 
 struct DataWriteOptions {
   int threads = 1;  // Parquet encoding threads per file
+  // Where a sorted table's runs are set aside when a file's rows do not fit in memory at
+  // once (empty: the system's temporary folder).
+  std::string temp_directory;
 };
 
 class DataWriter {
@@ -61,10 +66,14 @@ class DataWriter {
   // Buffers rows; writes a partition's buffer once it holds a row group, and the largest
   // buffer when all of them together pass the memory budget.
   void add_rows(Partition& p, columnar::Batch&& rows);
-  // Writes the partition's buffered rows (sorted when the table has a sort order) as a row
-  // group, opening a file if needed (closing the least recently used one past the limit of
-  // open files) and closing it once it reaches the target size.
-  void flush(Partition& p, bool may_close_others = true);
+  // Writes the partition's buffered rows as a row group, opening a file if needed (closing
+  // the least recently used one past the limit of open files) and closing it once it
+  // reaches the target size. With a sort order the rows are sorted, and a file is written
+  // in one piece: unless `last` (the file's final rows) finds no earlier runs, they are set
+  // aside as a sorted run, and once the file reaches its target size or is the last, all
+  // of its runs are merged into it.
+  void flush(Partition& p, bool may_close_others = true, bool last = false);
+  void open_file(Partition& p, bool may_close_others);
   void close_file(Partition& p);
   io::FileIO& io_;
   std::shared_ptr<const TableMetadata> metadata_;
@@ -72,6 +81,8 @@ class DataWriter {
   const TableSchema& schema_;
   const PartitionSpec& spec_;
   SortOrder sort_order_;  // empty: write rows as they come
+  std::unique_ptr<RowOrder> row_order_;                 // with a sort order
+  std::unique_ptr<columnar::SpillDirectory> run_dir_;  // for its sorted runs
   columnar::Schema partition_type_;
   parquet::ParquetWriteOptions parquet_options_;
   int64_t target_file_bytes_;

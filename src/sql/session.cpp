@@ -784,7 +784,9 @@ struct Session::State : public BindCatalog {
   // (INSERT OVERWRITE: readers see the old rows or the new ones, never neither).
   int64_t append_warehouse(const catalog::TableIdentifier& id, std::vector<Batch> rows, bool overwrite = false) {
     auto ops = table_ops(id);
-    iceberg::DataWriter writer(ops->io(), ops->current());
+    iceberg::DataWriteOptions wo;
+    wo.temp_directory = options.temp_directory;
+    iceberg::DataWriter writer(ops->io(), ops->current(), wo);
     int64_t n = 0;
     try {
       for (auto& b : rows) {

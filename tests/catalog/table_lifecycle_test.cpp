@@ -3,7 +3,9 @@
 // optimistic-commit rules (conflicts detected, appends retried, multi-table atomicity).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <random>
 #include <thread>
 
 #include "catalog/sql_catalog.h"
@@ -49,7 +51,8 @@ class TableLifecycle : public ::testing::Test {
   // A table (id BIGINT, day DATE, name VARCHAR) partitioned by `clause`.
   std::unique_ptr<iceberg::TableOperations> create(const std::string& name,
                                                    const std::string& clause,
-                                                   std::map<std::string, std::string> props = {}) {
+                                                   std::map<std::string, std::string> props = {},
+                                                   const std::string& sort = "") {
     columnar::Schema s;
     s.fields = {Field("id", DataType(TypeId::kInt64)), Field("day", DataType(TypeId::kDate)),
                 Field("name", DataType(TypeId::kString))};
@@ -57,6 +60,7 @@ class TableLifecycle : public ::testing::Test {
     iceberg::NewTableOptions o;
     o.location = cat_->default_table_location(id);
     o.partition_clause = clause;
+    o.sort_clause = sort;
     o.properties = std::move(props);
     auto ops = cat_->table_operations(id, true);
     ops->commit(nullptr, iceberg::new_table_metadata(s, o));
@@ -376,6 +380,71 @@ TEST_F(TableLifecycle, ConcurrentAppendsFromThreadsAllLand) {
   EXPECT_EQ(scan_ids(*ops, "").size(), 120u);
   EXPECT_EQ(ops->current()->snapshots.size(), 12u);
   EXPECT_EQ(ops->current()->last_sequence_number, 12);
+}
+
+// A sorted table's file is in the sort order as a whole, not only row group by row group,
+// when its rows pass the writer's buffer many times over: each buffer is set aside as a
+// sorted run and the runs are merged into the file (also when a file reaches its target size
+// before the end).
+TEST_F(TableLifecycle, SortedTableFilesAreSortedWhole) {
+  const int64_t n = 6000;
+  Batch all = rows(0, n);
+  std::vector<uint32_t> perm(n);
+  for (int64_t i = 0; i < n; ++i) perm[size_t(i)] = uint32_t(i);
+  std::shuffle(perm.begin(), perm.end(), std::mt19937(3));
+  Batch shuffled;
+  shuffled.schema = all.schema;
+  for (const auto& c : all.columns) shuffled.columns.push_back(c.take(perm));
+  for (const char* target : {"536870912", "30000"}) {
+    SCOPED_TRACE(std::string("target file size ") + target);
+    auto ops = create(std::string("sorted_") + target, "day",
+                      {{"write.parquet.row-group-size-bytes", "2000"},
+                       {"write.target-file-size-bytes", target}},
+                      "name DESC NULLS LAST, id");
+    iceberg::DataWriter w(ops->io(), ops->current());
+    for (int64_t at = 0; at < n; at += 97) {
+      Batch part;
+      part.schema = shuffled.schema;
+      for (const auto& c : shuffled.columns)
+        part.columns.push_back(c.slice(at, std::min<int64_t>(97, n - at)));
+      w.write(part);
+    }
+    auto files = w.finish();
+    EXPECT_GT(files.size(), std::string(target) == "30000" ? 3u : 2u);
+    int64_t total = 0;
+    for (const auto& f : files) {
+      EXPECT_EQ(f.sort_order_id, 1);
+      auto reader = parquet::ParquetReader::open(io::local_path(f.file_path));
+      EXPECT_GT(reader->num_row_groups(), 1);
+      // (name, id) of every row in file order: names descending with NULLs last, ids
+      // ascending among equal names.
+      std::vector<std::pair<std::optional<std::string>, int64_t>> keys;
+      for (int g = 0; g < reader->num_row_groups(); ++g) {
+        Batch b = reader->read_row_group(g);
+        for (int64_t r = 0; r < b.num_rows(); ++r)
+          keys.emplace_back(b.columns[2].is_null(r)
+                                ? std::nullopt
+                                : std::optional<std::string>(b.columns[2].string_at(r)),
+                            b.columns[0].value<int64_t>(r));
+      }
+      for (size_t i = 1; i < keys.size(); ++i) {
+        const auto& [pn, pid] = keys[i - 1];
+        const auto& [cn, cid] = keys[i];
+        bool ordered;
+        if (pn && cn)
+          ordered = *pn > *cn || (*pn == *cn && pid < cid);
+        else
+          ordered = pn || (!cn && pid < cid);  // a NULL name only before another one
+        ASSERT_TRUE(ordered) << f.file_path << " row " << i;
+      }
+      total += int64_t(keys.size());
+    }
+    EXPECT_EQ(total, n);
+    iceberg::SnapshotChanges ch;
+    ch.added_data_files = std::move(files);
+    iceberg::commit_changes(*ops, ch);
+    EXPECT_EQ(scan_ids(*ops, "").size(), size_t(n));
+  }
 }
 
 TEST_F(TableLifecycle, RemovedFileGoneMeansConflict) {

@@ -699,6 +699,44 @@ def test_fault_point_leaves_table_consistent(tmp_path, point, op, mode):
 
 # ---- 7: errors a user meets -----------------------------------------------------------------
 
+def test_sorted_table_files_are_sorted_whole_for_peers(tmp_path, duck):
+    # Rows in shuffled order, many times the row group buffer per day: every data file must
+    # be in the table's sort order from its first row to its last (its sort_order_id says
+    # so), as pyarrow reads it, and PyIceberg and DuckDB must see every row.
+    wh = P.Warehouse(tmp_path / "wh")
+    wh.floe("table", "create", "db.t", "--schema", "id BIGINT, ts TIMESTAMP, k VARCHAR",
+            "--partition-by", "day(ts)", "--sort-by", "k DESC NULLS LAST, id",
+            "--property", "write.parquet.row-group-size-bytes=4000")
+    import random
+    rng = random.Random(5)
+    ids = list(range(20_000))
+    rng.shuffle(ids)
+    lines = [f"{i},2024-01-0{1 + i % 3} 12:00:00,"
+             f"{'' if i % 11 == 0 else 'k%04d' % rng.randrange(3000)}" for i in ids]
+    srcs = []
+    for n in range(10):  # ten files: the writer takes their rows batch by batch
+        srcs.append(tmp_path / f"rows{n}.csv")
+        srcs[-1].write_text("\n".join(["id,ts,k"] + lines[n * 2000:(n + 1) * 2000]) + "\n")
+    wh.floe("table", "append", "db.t", *srcs)
+    tbl = wh.pyiceberg_table("db.t")
+    files = tbl.inspect.files().to_pylist()
+    assert len(files) == 3
+    order_id = tbl.metadata.default_sort_order_id
+    assert order_id == 1
+    for f in files:
+        assert f["sort_order_id"] == order_id
+        path = urllib.parse.urlparse(f["file_path"]).path or f["file_path"]
+        pf = pq.ParquetFile(path)
+        assert pf.metadata.num_row_groups > 1
+        rows = pf.read(columns=["k", "id"]).to_pylist()
+        keys = [(r["k"] is None, tuple(-ord(c) for c in r["k"] or ""), r["id"]) for r in rows]
+        assert keys == sorted(keys), f"{path} is not sorted whole"
+    assert tbl.scan().to_arrow().num_rows == 20_000
+    got = duck.execute(f"SELECT count(*), count(DISTINCT id) FROM iceberg_scan("
+                       f"'{wh.metadata_location('db.t')}')").fetchone()
+    assert got == (20_000, 20_000)
+
+
 def test_bad_value_in_csv_names_column_and_row_and_commits_nothing(tmp_path):
     wh = P.Warehouse(tmp_path / "wh")
     wh.floe("table", "create", "db.t", "--schema", "id BIGINT NOT NULL, n BIGINT, s VARCHAR")
