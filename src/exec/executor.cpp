@@ -95,6 +95,13 @@ void ExecContext::record_coded(const PlanNode& node, int64_t rows) {
   stats->per_operator[&node].coded_rows += rows;
 }
 
+void ExecContext::record_limited(const PlanNode& node, int64_t seen, int64_t kept) {
+  if (!stats) return;
+  std::lock_guard<std::mutex> lock(stats->mu);
+  stats->per_operator[&node].limited_rows_seen += seen;
+  stats->per_operator[&node].limited_rows_kept += kept;
+}
+
 CollectConsumer::~CollectConsumer() {
   if (ctx_ && held_) ctx_->hold(-held_, what_);
 }
@@ -477,7 +484,10 @@ std::string describe_node(const PlanNode& n) {
     case PlanKind::kSetOperation:
       return fmt::format("{}{}", n.set_intersect ? "INTERSECT" : "EXCEPT", n.set_all ? " ALL" : "");
     case PlanKind::kDistinct: return "DISTINCT";
-    case PlanKind::kWindow: return fmt::format("WINDOW {} functions", n.windows.size());
+    case PlanKind::kWindow:
+      return n.limit >= 0 ? fmt::format("WINDOW {} functions, first {} rows per partition",
+                                        n.windows.size(), n.limit)
+                          : fmt::format("WINDOW {} functions", n.windows.size());
     case PlanKind::kEmpty: return "EMPTY";
     case PlanKind::kFlatten: return "FLATTEN " + n.flatten_input->to_string();
   }
@@ -502,6 +512,9 @@ void render(const PlanNode& n, int depth, ExecStats* stats, std::string& out,
         out += fmt::format(", {} rows aggregated by partition", it->second.partitioned_rows);
       if (it->second.coded_rows)
         out += fmt::format(", {} rows grouped by dictionary codes", it->second.coded_rows);
+      if (n.kind == PlanKind::kWindow && n.limit >= 0)
+        out += fmt::format(", kept {} of {} rows", it->second.limited_rows_kept,
+                           it->second.limited_rows_seen);
       out += "]";
     }
   }

@@ -27,6 +27,9 @@ struct OperatorStats {
   int64_t partitioned_rows = 0;
   // Rows a hash aggregation grouped by the dictionary codes of their keys.
   int64_t coded_rows = 0;
+  // A window with a row limit per partition: rows it saw, and how many of them it kept.
+  int64_t limited_rows_seen = 0;
+  int64_t limited_rows_kept = 0;
 };
 
 struct ExecOptions {

@@ -41,6 +41,7 @@ struct ExecContext {
   void record_partitioned(const PlanNode& node, int64_t rows);
   // Adds the rows `node` grouped by dictionary codes.
   void record_coded(const PlanNode& node, int64_t rows);
+  void record_limited(const PlanNode& node, int64_t seen, int64_t kept);
 
  private:
   std::mutex spill_mu_;

@@ -162,7 +162,7 @@ struct PlanNode {
   // Inner and outer joins: the columns (of left then right) they emit, in order, when they
   // emit fewer than all (the keys nothing above reads are not carried on); else empty.
   std::optional<std::vector<int>> emit_columns;
-  // kSort, kLimit
+  // kSort, kLimit; kWindow: limit >= 0 keeps that many rows per partition (ROW_NUMBER)
   std::vector<SortKey> sort_keys;
   int64_t limit = -1;
   int64_t offset = 0;

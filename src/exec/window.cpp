@@ -402,6 +402,119 @@ void emit_windowed(const PlanNode& node, Batch all, int threads, Consumer& out) 
   emit_in_slices(std::move(result), out);
 }
 
+// The first `node.limit` rows of each window partition (by PARTITION BY, then ORDER BY) of
+// the rows that pass through, for a window whose functions are all one ROW_NUMBER() (see
+// sql/window_row_limits.h): each worker buffers its batches and, once the buffer holds a
+// few times what it kept last, sorts it and keeps each partition's first rows (in arrival
+// order, so that equal rows keep their order). A cut that keeps more than half of its rows
+// (many small partitions) stops the filtering: later rows pass straight on.
+class PartitionFirstRows : public Consumer {
+ public:
+  PartitionFirstRows(const PlanNode& node, ExecContext& ctx, Consumer& next)
+      : node_(node), ctx_(ctx), next_(next), workers_(size_t(ctx.threads())) {
+    schema_ = node.children[0]->schema();
+  }
+  ~PartitionFirstRows() override {
+    for (auto& w : workers_) ctx_.hold(-w.held, "window");
+  }
+
+  void consume(Batch&& b, int worker) override {
+    if (b.num_rows() == 0) return;
+    Worker& w = workers_[size_t(worker)];
+    w.seen += b.num_rows();
+    if (w.passing) {
+      w.passed += b.num_rows();
+      next_.consume(std::move(b), worker);
+      return;
+    }
+    w.rows += b.num_rows();
+    w.parts.push_back(std::move(b));
+    if (w.rows >= w.cut_at) cut(w, worker);
+    account(w);
+  }
+
+  // Passes on what each worker kept; returns the rows seen and the rows passed on.
+  std::pair<int64_t, int64_t> finish() {
+    int64_t seen = 0, passed = 0;
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      Worker& w = workers_[i];
+      if (!w.passing && w.rows > 0) cut(w, int(i));
+      for (auto& p : w.parts) {
+        w.passed += p.num_rows();
+        next_.consume(std::move(p), int(i));
+      }
+      w.parts.clear();
+      account(w);
+      seen += w.seen;
+      passed += w.passed;
+    }
+    return {seen, passed};
+  }
+
+ private:
+  struct Worker {
+    std::vector<Batch> parts;
+    int64_t rows = 0;
+    int64_t held = 0;
+    int64_t cut_at = 65536;
+    bool passing = false;
+    int64_t seen = 0;    // rows consumed
+    int64_t passed = 0;  // rows passed on
+  };
+
+  void cut(Worker& w, int worker) {
+    Batch all = concatenate_batches(w.parts, schema_);
+    const WindowCall& call = node_.windows[0];
+    ColumnViews part_cols, order_cols;
+    for (const auto& e : call.partition_by) part_cols.add(*e, all);
+    for (const auto& k : call.order_by) order_cols.add(*k.expr, all);
+    std::vector<SortColumn> keys;
+    for (const Column* c : part_cols.pointers()) keys.push_back({c, false, false});
+    for (size_t i = 0; i < order_cols.size(); ++i)
+      keys.push_back({&order_cols[i], call.order_by[i].descending, call.order_by[i].nulls_first});
+    RowComparator partition(std::vector<SortColumn>(keys.begin(),
+                                                    keys.begin() + long(part_cols.size())));
+    const int64_t n = all.num_rows();
+    const bool one_partition = part_cols.size() == 0;
+    auto order = sorted_order(keys, n, one_partition ? node_.limit : -1, 1);
+    columnar::SelectionVector keep;
+    int64_t in_partition = 0;
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (i > 0 && partition.compare(order[i - 1], order[i]) != 0) in_partition = 0;
+      if (in_partition++ < node_.limit) keep.push_back(order[i]);
+    }
+    std::sort(keep.begin(), keep.end());
+    w.rows = int64_t(keep.size());
+    w.parts.clear();
+    if (w.rows > 0) w.parts.push_back(take_rows(all, keep));
+    w.cut_at = std::max<int64_t>(65536, 4 * w.rows);
+    if (2 * w.rows > n && n >= 65536) {
+      w.passing = true;
+      for (auto& p : w.parts) {
+        w.passed += p.num_rows();
+        next_.consume(std::move(p), worker);
+      }
+      w.parts.clear();
+      w.rows = 0;
+    }
+  }
+
+  void account(Worker& w) {
+    int64_t bytes = 0;
+    for (const auto& p : w.parts) bytes += batch_memory(p);
+    if (bytes != w.held) {
+      ctx_.hold(bytes - w.held, "window");
+      w.held = bytes;
+    }
+  }
+
+  const PlanNode& node_;
+  ExecContext& ctx_;
+  Consumer& next_;
+  columnar::Schema schema_;
+  std::vector<Worker> workers_;
+};
+
 }  // namespace
 
 void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
@@ -436,7 +549,14 @@ void produce_window(const PlanNode& node, ExecContext& ctx, Consumer& out) {
   PartitionedCollector collect(ctx, schema, hasher, what,
                                keys.empty() ? cannot_spill_message(node, ctx) : std::string(),
                                sort_bytes);
-  produce(*node.children[0], ctx, collect);
+  if (node.limit >= 0) {
+    PartitionFirstRows first(node, ctx, collect);
+    produce(*node.children[0], ctx, first);
+    auto [seen, kept] = first.finish();
+    ctx.record_limited(node, seen, kept);
+  } else {
+    produce(*node.children[0], ctx, collect);
+  }
   if (SpillPartitions* parts = collect.partitions()) {
     PartitionedWork work;
     work.node = &node;

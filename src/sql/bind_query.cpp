@@ -18,6 +18,7 @@
 #include "sql/binder_internal.h"
 #include "sql/column_pruning.h"
 #include "sql/distinct_aggregates.h"
+#include "sql/window_row_limits.h"
 #include "sql/join_order.h"
 #include "sql/parser.h"
 
@@ -486,6 +487,7 @@ bool Binder::Impl::share_cte(CteEntry& entry) {
   entry.binding = false;
   prune_columns(*b.plan);
   split_distinct_aggregates(*b.plan);
+  limit_window_rows(*b.plan);
   entry.schema = {};
   entry.variant.clear();
   for (size_t i = 0; i < b.names.size(); ++i) {

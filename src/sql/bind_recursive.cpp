@@ -12,6 +12,7 @@
 #include "sql/binder_internal.h"
 #include "sql/column_pruning.h"
 #include "sql/distinct_aggregates.h"
+#include "sql/window_row_limits.h"
 
 namespace floe::sql {
 
@@ -63,6 +64,7 @@ void Binder::Impl::materialize_recursive(const CommonTableExpr& cte, CteEntry& e
   auto run = [&](BoundQuery& b) {
     prune_columns(*b.plan);
     split_distinct_aggregates(*b.plan);
+    limit_window_rows(*b.plan);
     return exec::execute_plan(*b.plan, eo);
   };
   BoundQuery anchor = query(*q.left, outer, corr);

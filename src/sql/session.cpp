@@ -27,6 +27,7 @@
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
 #include "sql/distinct_aggregates.h"
+#include "sql/window_row_limits.h"
 #include "sql/ingest_statements.h"
 #include "sql/result_builders.h"
 #include "sql/parser.h"
@@ -387,6 +388,7 @@ struct Session::State : public BindCatalog {
     BoundQuery b = binder.bind_query(q);
     prune_columns(*b.plan);
     split_distinct_aggregates(*b.plan);
+    limit_window_rows(*b.plan);
     return b;
   }
 
@@ -1144,6 +1146,7 @@ struct Session::State : public BindCatalog {
     BoundMerge bound = binder.bind_merge(m, target.schema);
     prune_columns(*bound.source);
     split_distinct_aggregates(*bound.source);
+    limit_window_rows(*bound.source);
     Schema source_schema = bound.source->schema();
     auto source_batches = execute(*bound.source);
     Batch source = Batch::empty_of(source_schema);

@@ -1,6 +1,6 @@
 // Helpers of the SQL tests: a session over a warehouse folder of its own (its tables are
-// Parquet files, where a session in memory keeps batches), removed with it; EXPLAIN ANALYZE's
-// text.
+// Parquet files, where a session in memory keeps batches), removed with it; EXPLAIN's and
+// EXPLAIN ANALYZE's text.
 #pragma once
 
 #include <unistd.h>
@@ -35,13 +35,22 @@ inline std::unique_ptr<WarehouseSession> warehouse_session(const std::string& na
   return w;
 }
 
-inline std::string explain_analyze(Session& s, const std::string& query) {
-  StatementResult r = s.execute_one("EXPLAIN ANALYZE " + query);
+// The first column of a statement's rows, a line per row (EXPLAIN's plan).
+inline std::string first_column_text(Session& s, const std::string& statement) {
+  StatementResult r = s.execute_one(statement);
   std::string text;
   for (const auto& b : r.batches)
     for (int64_t i = 0; i < b.num_rows(); ++i)
       text += std::string(b.columns[0].string_at(i)) + "\n";
   return text;
+}
+
+inline std::string explain(Session& s, const std::string& query) {
+  return first_column_text(s, "EXPLAIN " + query);
+}
+
+inline std::string explain_analyze(Session& s, const std::string& query) {
+  return first_column_text(s, "EXPLAIN ANALYZE " + query);
 }
 
 }  // namespace floe::sql
