@@ -46,6 +46,14 @@ Batch sorted(const Batch& b, const SortOrder& order, const TableSchema& schema) 
   return out;
 }
 
+Batch copy_of(const Batch& b) {
+  Batch out;
+  out.schema = b.schema;
+  out.rows_without_columns = b.rows_without_columns;
+  for (const auto& c : b.columns) out.columns.push_back(c.copy());
+  return out;
+}
+
 // The (key, seq) pairs of a batch, keys as text ("" for NULL, marked apart).
 std::vector<std::pair<std::string, int64_t>> pairs(const Batch& b) {
   std::vector<std::pair<std::string, int64_t>> out;
@@ -92,13 +100,13 @@ TEST(SortedRuns, MergedRowsAreTheStableSortOfAllRuns) {
     for (size_t i = 0; i < c.run_rows.size(); ++i) {
       Batch run = sorted(random_rows(rng, c.run_rows[i], c.distinct, seq), order, schema);
       seq += c.run_rows[i];
-      all.push_back(run);
+      all.push_back(copy_of(run));
       if (i + 1 < c.run_rows.size())
         runs.add(run);
       else
-        last = run;
+        last = std::move(run);
     }
-    std::vector<Batch> parts = all;
+    std::vector<Batch> parts = std::move(all);
     Batch expected = sorted(concat_batches(parts, schema.schema), order, schema);
     Batch merged = Batch::empty_of(schema.schema);
     int64_t batches = 0;

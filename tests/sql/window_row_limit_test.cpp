@@ -30,8 +30,13 @@ TEST(WindowRowLimit, BoundedRowNumbersLimitTheirWindow) {
        "first 9 rows per partition"},
       {"SELECT id FROM (SELECT id, rank() OVER (PARTITION BY g ORDER BY v) AS r, "
        "row_number() OVER (PARTITION BY g ORDER BY v) AS rn FROM t) WHERE rn <= 3",
+       "first 3 rows per partition"},
+      // (the other functions are read above: unread ones are pruned, and then the window
+      // is limited)
+      {"SELECT id, r FROM (SELECT id, rank() OVER (PARTITION BY g ORDER BY v) AS r, "
+       "row_number() OVER (PARTITION BY g ORDER BY v) AS rn FROM t) WHERE rn <= 3",
        ""},
-      {"SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY g ORDER BY v) AS rn, "
+      {"SELECT id, rn2 FROM (SELECT id, row_number() OVER (PARTITION BY g ORDER BY v) AS rn, "
        "row_number() OVER (ORDER BY v) AS rn2 FROM t) WHERE rn <= 3",
        ""},
       {"SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY g ORDER BY v) AS rn FROM t) "
