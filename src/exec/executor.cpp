@@ -50,6 +50,16 @@ int64_t batch_memory(const Batch& b) {
   return n;
 }
 
+void hold_batches(ExecContext& ctx, const std::vector<Batch>& parts, int64_t& held,
+                  const char* what) {
+  int64_t bytes = 0;
+  for (const auto& p : parts) bytes += batch_memory(p);
+  if (bytes != held) {
+    ctx.hold(bytes - held, what);
+    held = bytes;
+  }
+}
+
 std::string memory_amount(int64_t bytes) {
   return bytes >= (int64_t(1) << 30)
              ? fmt::format("{:.2f} GiB", double(bytes) / double(int64_t(1) << 30))

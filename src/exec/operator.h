@@ -50,6 +50,10 @@ struct ExecContext {
 
 // Memory a batch's columns hold.
 int64_t batch_memory(const columnar::Batch& b);
+// Accounts what `parts` hold now for `what`, given that `held` bytes were accounted before
+// (updated).
+void hold_batches(ExecContext& ctx, const std::vector<columnar::Batch>& parts, int64_t& held,
+                  const char* what);
 // A memory amount for messages ("1.0 MiB", "2.50 GiB").
 std::string memory_amount(int64_t bytes);
 

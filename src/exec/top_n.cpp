@@ -73,14 +73,7 @@ class TopNSink : public Consumer {
     w.parts.push_back(std::move(best));
   }
 
-  void account(Worker& w) {
-    int64_t bytes = 0;
-    for (const auto& p : w.parts) bytes += batch_memory(p);
-    if (bytes != w.held) {
-      ctx_.hold(bytes - w.held, "ORDER BY .. LIMIT");
-      w.held = bytes;
-    }
-  }
+  void account(Worker& w) { hold_batches(ctx_, w.parts, w.held, "ORDER BY .. LIMIT"); }
 
   const PlanNode& node_;
   ExecContext& ctx_;

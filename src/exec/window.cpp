@@ -499,14 +499,7 @@ class PartitionFirstRows : public Consumer {
     }
   }
 
-  void account(Worker& w) {
-    int64_t bytes = 0;
-    for (const auto& p : w.parts) bytes += batch_memory(p);
-    if (bytes != w.held) {
-      ctx_.hold(bytes - w.held, "window");
-      w.held = bytes;
-    }
-  }
+  void account(Worker& w) { hold_batches(ctx_, w.parts, w.held, "window"); }
 
   const PlanNode& node_;
   ExecContext& ctx_;
