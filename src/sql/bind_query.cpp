@@ -398,9 +398,10 @@ Binder::~Binder() = default;
 
 BoundQuery Binder::bind_query(const Query& q) { return impl_->query(q, nullptr, nullptr); }
 
-ExpressionPtr Binder::bind_expression(const Expr& expr, const columnar::Schema& schema) {
+ExpressionPtr Binder::bind_expression(const Expr& expr, const columnar::Schema& schema,
+                                      const std::string& table) {
   Scope scope;
-  for (const auto& f : schema.fields) scope.columns.push_back({"", f.name, f.type});
+  for (const auto& f : schema.fields) scope.columns.push_back({table, f.name, f.type});
   BindContext ctx;
   ctx.scope = &scope;
   return impl_->bind(expr, ctx);

@@ -88,8 +88,11 @@ class Binder {
   Binder(BindCatalog& catalog, BindOptions options);
   ~Binder();
   BoundQuery bind_query(const Query& query);
-  // A standalone expression over `schema` (UPDATE SET values, DELETE filters).
-  exec::ExpressionPtr bind_expression(const Expr& expr, const columnar::Schema& schema);
+  // A standalone expression over `schema` (UPDATE SET values, DELETE filters), whose
+  // columns may also be named `table.column` (the statement's table name or alias, also
+  // from its subqueries).
+  exec::ExpressionPtr bind_expression(const Expr& expr, const columnar::Schema& schema,
+                                      const std::string& table = "");
   BoundMerge bind_merge(const Merge& merge, const columnar::Schema& target);
   // The floe type a written type means (INT -> BIGINT? no: INT -> INT, NUMBER -> DECIMAL(38,0)).
   static columnar::DataType resolve_type(const TypeName& type);

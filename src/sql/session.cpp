@@ -877,10 +877,11 @@ struct Session::State : public BindCatalog {
 
   // Memory tables: rewrite the rows (keeping those the predicate does not select).
   template <typename Fn>
-  int64_t rewrite_memory(MemoryTable& t, const Expr* where, Fn&& change) {
+  int64_t rewrite_memory(MemoryTable& t, const Expr* where, const std::string& qualifier,
+                         Fn&& change) {
     Binder binder(*this, bind_options());
     exec::ExpressionPtr pred;
-    if (where) pred = binder.bind_expression(*where, t.schema);
+    if (where) pred = binder.bind_expression(*where, t.schema, qualifier);
     auto next = std::make_shared<std::vector<Batch>>();
     int64_t affected = 0;
     for (const auto& b : *t.batches) {
@@ -950,12 +951,19 @@ struct Session::State : public BindCatalog {
     return status(fmt::format("{} {}", what, n), n);
   }
 
+  // What names the target table's columns in an UPDATE's or DELETE's expressions: its alias,
+  // else its name (the last part: `t.id` in DELETE FROM db.s.t).
+  static std::string dml_qualifier(const ObjectName& table, const std::string& alias) {
+    return alias.empty() ? table.back() : alias;
+  }
+
   StatementResult delete_rows(Delete& d) {
     if (!d.using_tables.empty())
       return merge_from(d.table, d.alias, d.using_tables, std::move(d.where), nullptr, "DELETE");
     auto it = memory_tables.find(memory_key(d.table));
     if (it != memory_tables.end()) {
-      int64_t n = rewrite_memory(it->second, d.where.get(), [](Binder&, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
+      int64_t n = rewrite_memory(it->second, d.where.get(), dml_qualifier(d.table, d.alias),
+                                 [](Binder&, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
         Batch kept = without_rows(b, hit);
         if (kept.num_rows() > 0) out.push_back(std::move(kept));
       });
@@ -969,7 +977,7 @@ struct Session::State : public BindCatalog {
     exec::ExpressionPtr cond;
     formats::ScanPredicate pushed;
     if (d.where) {
-      cond = binder.bind_expression(*d.where, schema);
+      cond = binder.bind_expression(*d.where, schema, dml_qualifier(d.table, d.alias));
       pushed = pushdown_predicate(*cond, schema);
     }
     auto r = rewrite_table(*ops, cond.get(), pushed,
@@ -1053,7 +1061,8 @@ struct Session::State : public BindCatalog {
         auto d = defaults.find(schema.fields[size_t(i)].name);
         default_expr = parse_expression(d == defaults.end() ? "NULL" : d->second);
       }
-      auto value = binder.bind_expression(a.value ? *a.value : *default_expr, schema);
+      auto value = binder.bind_expression(a.value ? *a.value : *default_expr, schema,
+                                          dml_qualifier(u.table, u.alias));
       auto dup = std::find_if(sets.begin(), sets.end(), [&](const auto& s2) { return s2.first == i; });
       if (dup != sets.end()) {
         // SQLite lets the last assignment win; elsewhere setting a column twice is a mistake.
@@ -1073,14 +1082,14 @@ struct Session::State : public BindCatalog {
       return true;
     };
     if (memory) {
-      int64_t n = rewrite_memory(it->second, u.where.get(),
+      int64_t n = rewrite_memory(it->second, u.where.get(), dml_qualifier(u.table, u.alias),
                                  [&](Binder&, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) { change(b, hit, out); });
       return status(fmt::format("UPDATE {}", n), n);
     }
     exec::ExpressionPtr cond;
     formats::ScanPredicate pushed;
     if (u.where) {
-      cond = binder.bind_expression(*u.where, schema);
+      cond = binder.bind_expression(*u.where, schema, dml_qualifier(u.table, u.alias));
       pushed = pushdown_predicate(*cond, schema);
     }
     auto r = rewrite_table(*ops, cond.get(), pushed, change, nullptr, threads());
