@@ -27,6 +27,7 @@
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
 #include "sql/distinct_aggregates.h"
+#include "sql/dml_row_query.h"
 #include "sql/window_row_limits.h"
 #include "sql/ingest_statements.h"
 #include "sql/result_builders.h"
@@ -396,13 +397,17 @@ struct Session::State : public BindCatalog {
     return {options.dialect, threads(), memory_limit(), options.temp_directory};
   }
 
-  std::vector<Batch> execute(const exec::PlanNode& plan) {
+  exec::ExecOptions exec_options() const {
     exec::ExecOptions eo;
     eo.threads = threads();
     eo.progress = progress;
     eo.memory_limit = memory_limit();
     eo.temp_directory = options.temp_directory;
-    return exec::execute_plan(plan, eo);
+    return eo;
+  }
+
+  std::vector<Batch> execute(const exec::PlanNode& plan) {
+    return exec::execute_plan(plan, exec_options());
   }
 
   StatementResult run_query(const Query& q) {
@@ -957,6 +962,22 @@ struct Session::State : public BindCatalog {
     return alias.empty() ? table.back() : alias;
   }
 
+  // How an UPDATE or DELETE selects its rows: by `row_query` when the statement has one (a
+  // correlated subquery, decorrelated), else by the condition (none: every row).
+  static RowSelector row_selector(const exec::Expression* cond, DmlRowQuery* row_query) {
+    if (row_query) return [row_query](const Batch& b) { return row_query->run(b); };
+    if (!cond) return {};
+    return [cond](const Batch& b) { return RowSelection{exec::evaluate_filter(*cond, b), {}}; };
+  }
+
+  // The rows the table holds (a file's are at most that: what the row query plans for).
+  static int64_t table_rows(iceberg::TableOperations& ops) {
+    const auto* snap = ops.current()->current_snapshot();
+    if (!snap) return 0;
+    auto it = snap->summary.find("total-records");
+    return it == snap->summary.end() ? -1 : std::stoll(it->second);
+  }
+
   StatementResult delete_rows(Delete& d) {
     if (!d.using_tables.empty())
       return merge_from(d.table, d.alias, d.using_tables, std::move(d.where), nullptr, "DELETE");
@@ -980,9 +1001,14 @@ struct Session::State : public BindCatalog {
       cond = binder.bind_expression(*d.where, schema, dml_qualifier(d.table, d.alias));
       pushed = pushdown_predicate(*cond, schema);
     }
-    auto r = rewrite_table(*ops, cond.get(), pushed,
-                           [](const Batch& rows, const columnar::SelectionVector& hits, std::vector<Batch>& out) {
-                             out.push_back(without_rows(rows, hits));
+    std::unique_ptr<DmlRowQuery> row_query;
+    if (cond && has_correlated_subquery(*cond))
+      row_query = std::make_unique<DmlRowQuery>(
+          *this, bind_options(), schema, dml_qualifier(d.table, d.alias), std::move(d.where),
+          std::vector<ExprPtr>{}, table_rows(*ops), exec_options());
+    auto r = rewrite_table(*ops, row_selector(cond.get(), row_query.get()), pushed,
+                           [](const Batch& rows, const RowSelection& hits, std::vector<Batch>& out) {
+                             out.push_back(without_rows(rows, hits.rows));
                              return true;
                            },
                            nullptr, threads());
@@ -999,13 +1025,16 @@ struct Session::State : public BindCatalog {
   }
 
   // The batch with the rows in `hits` changed by `sets` (column index, value over the
-  // table's columns); other rows and columns as they were.
+  // table's columns; or the values computed with the rows, when `given` holds them); other
+  // rows and columns as they were.
   static Batch updated(const Batch& b, const columnar::SelectionVector& hits,
-                       const std::vector<std::pair<int, exec::ExpressionPtr>>& sets, const Schema& schema) {
+                       const std::vector<std::pair<int, exec::ExpressionPtr>>& sets, const Schema& schema,
+                       const std::vector<Column>& given = {}) {
     Batch sub = exec::take_rows(b, hits);
     std::vector<Column> values;
-    for (const auto& [col, e] : sets) {
-      Column v = exec::evaluate(*e, sub);
+    for (size_t k = 0; k < sets.size(); ++k) {
+      const auto& [col, e] = sets[k];
+      Column v = k < given.size() ? given[k].copy() : exec::evaluate(*e, sub);
       const auto& f = schema.fields[size_t(col)];
       if (!(v.type() == f.type)) v = columnar::cast_column(v, f.type, f.name);
       if (!f.nullable && v.null_count())
@@ -1052,7 +1081,8 @@ struct Session::State : public BindCatalog {
     }
     Binder binder(*this, bind_options());
     std::vector<std::pair<int, exec::ExpressionPtr>> sets;
-    for (const auto& a : u.assignments) {
+    std::vector<ExprPtr> set_text;  // each set value as written (DEFAULT: the default's)
+    for (auto& a : u.assignments) {
       int i = schema.find(a.column.back());
       if (i < 0) throw BinderError(fmt::format("table '{}' has no column '{}'", key_of(u.table), a.column.back()));
       ExprPtr default_expr;
@@ -1069,21 +1099,23 @@ struct Session::State : public BindCatalog {
         if (options.dialect != Dialect::kSqlite)
           throw BinderError(fmt::format("column '{}' is set twice", a.column.back()));
         dup->second = std::move(value);
+        set_text[size_t(dup - sets.begin())] = a.value ? std::move(a.value) : std::move(default_expr);
         continue;
       }
       sets.push_back({i, std::move(value)});
+      set_text.push_back(a.value ? std::move(a.value) : std::move(default_expr));
     }
-    auto change = [&](const Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) {
-      if (hit.empty()) {
+    auto change = [&](const Batch& b, const RowSelection& hit, std::vector<Batch>& out) {
+      if (hit.rows.empty()) {
         out.push_back(exec::take_rows(b, all_rows(b.num_rows())));
         return false;
       }
-      out.push_back(updated(b, hit, sets, schema));
+      out.push_back(updated(b, hit.rows, sets, schema, hit.values));
       return true;
     };
     if (memory) {
       int64_t n = rewrite_memory(it->second, u.where.get(), dml_qualifier(u.table, u.alias),
-                                 [&](Binder&, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) { change(b, hit, out); });
+                                 [&](Binder&, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) { change(b, RowSelection{hit, {}}, out); });
       return status(fmt::format("UPDATE {}", n), n);
     }
     exec::ExpressionPtr cond;
@@ -1092,7 +1124,15 @@ struct Session::State : public BindCatalog {
       cond = binder.bind_expression(*u.where, schema, dml_qualifier(u.table, u.alias));
       pushed = pushdown_predicate(*cond, schema);
     }
-    auto r = rewrite_table(*ops, cond.get(), pushed, change, nullptr, threads());
+    bool correlated = cond && has_correlated_subquery(*cond);
+    for (const auto& [col, e] : sets) correlated = correlated || has_correlated_subquery(*e);
+    std::unique_ptr<DmlRowQuery> row_query;
+    if (correlated)
+      row_query = std::make_unique<DmlRowQuery>(
+          *this, bind_options(), schema, dml_qualifier(u.table, u.alias), std::move(u.where),
+          std::move(set_text), table_rows(*ops), exec_options());
+    auto r = rewrite_table(*ops, row_selector(cond.get(), row_query.get()), pushed, change,
+                           nullptr, threads());
     return status(fmt::format("UPDATE {}", r.rows_matched), r.rows_matched);
   }
 
@@ -1140,10 +1180,10 @@ struct Session::State : public BindCatalog {
       for (auto& b : rows.inserts()) next->push_back(std::move(b));
       target.memory->batches = next;
     } else {
-      auto change = [&](const Batch& b, const columnar::SelectionVector&, std::vector<Batch>& out) {
+      auto change = [&](const Batch& b, const RowSelection&, std::vector<Batch>& out) {
         return rows.apply(b, out);
       };
-      rewrite_table(*target.ops, nullptr, formats::ScanPredicate(), change, [&] { return rows.inserts(); },
+      rewrite_table(*target.ops, RowSelector(), formats::ScanPredicate(), change, [&] { return rows.inserts(); },
                     threads());
     }
     return {rows.inserted(), rows.updated(), rows.deleted()};

@@ -4,6 +4,7 @@
 
 #include "base/parallel_for.h"
 #include "exec/expression_evaluator.h"
+#include "exec/operator.h"
 #include "iceberg/data_writer.h"
 #include "iceberg/scan_planner.h"
 #include "iceberg/snapshot_update.h"
@@ -13,7 +14,7 @@ namespace floe::sql {
 
 using columnar::Batch;
 
-RewriteResult rewrite_table(iceberg::TableOperations& ops, const exec::Expression* condition,
+RewriteResult rewrite_table(iceberg::TableOperations& ops, const RowSelector& select,
                             const formats::ScanPredicate& pushed, const RowRewrite& rewrite,
                             const std::function<std::vector<Batch>()>& extra_rows, int threads) {
   RewriteResult result;
@@ -36,22 +37,28 @@ RewriteResult rewrite_table(iceberg::TableOperations& ops, const exec::Expressio
           rows.push_back(std::move(b));
           return true;
         });
-        std::vector<columnar::SelectionVector> hits(rows.size());
+        // One batch per file: a selector that runs a query (dml_row_query.h) runs it once.
+        if (rows.size() > 1) {
+          Batch whole = exec::concatenate_batches(rows, rows[0].schema);
+          rows.clear();
+          rows.push_back(std::move(whole));
+        }
+        std::vector<RowSelection> hits(rows.size());
         int64_t matched = 0;
         for (size_t i = 0; i < rows.size(); ++i) {
-          if (condition) {
-            hits[i] = exec::evaluate_filter(*condition, rows[i]);
+          if (select) {
+            hits[i] = select(rows[i]);
           } else {
-            for (int64_t r = 0; r < rows[i].num_rows(); ++r) hits[i].push_back(uint32_t(r));
+            for (int64_t r = 0; r < rows[i].num_rows(); ++r) hits[i].rows.push_back(uint32_t(r));
           }
-          matched += int64_t(hits[i].size());
+          matched += int64_t(hits[i].rows.size());
         }
         if (matched == 0) return;
         std::vector<Batch> out;
         bool changed = false;
         for (size_t i = 0; i < rows.size(); ++i) {
           size_t before = out.size();
-          if (!hits[i].empty() && rewrite(rows[i], hits[i], out)) {
+          if (!hits[i].rows.empty() && rewrite(rows[i], hits[i], out)) {
             changed = true;
             continue;
           }

@@ -15,12 +15,21 @@
 
 namespace floe::sql {
 
-// Given rows of one file (all columns of the table's schema) and the rows the condition
-// selected, appends the rows the file should hold afterwards to `out`; returns false when
-// they stay as they were (a file none of whose batches changed is not rewritten).
-// Called from several threads at once.
-using RowRewrite = std::function<bool(const columnar::Batch& rows,
-                                      const columnar::SelectionVector& hits,
+// The rows of one of a file's batches (all columns of the table's schema) a statement
+// touches, ascending, and values computed for them (an UPDATE's SET values, a column each,
+// when they were computed with the rows; else empty).
+struct RowSelection {
+  columnar::SelectionVector rows;
+  std::vector<columnar::Column> values;
+};
+// Selects the rows a statement touches; an empty function selects every row. Called from
+// several threads at once.
+using RowSelector = std::function<RowSelection(const columnar::Batch& rows)>;
+
+// Given rows of one file and the selection, appends the rows the file should hold
+// afterwards to `out`; returns false when they stay as they were (a file none of whose
+// batches changed is not rewritten). Called from several threads at once.
+using RowRewrite = std::function<bool(const columnar::Batch& rows, const RowSelection& hits,
                                       std::vector<columnar::Batch>& out)>;
 
 struct RewriteResult {
@@ -29,10 +38,10 @@ struct RewriteResult {
   int64_t rows_written = 0;
 };
 
-// `condition` reads the table's current schema (nullptr: every row); `pushed` is a
-// superset filter used to skip files. `extra_rows` (when given) is called once every file
+// `select` reads the table's current schema; `pushed` is a superset filter used to skip
+// files. `extra_rows` (when given) is called once every file
 // was seen and returns rows to add in the same commit (MERGE's inserts).
-RewriteResult rewrite_table(iceberg::TableOperations& ops, const exec::Expression* condition,
+RewriteResult rewrite_table(iceberg::TableOperations& ops, const RowSelector& select,
                             const formats::ScanPredicate& pushed, const RowRewrite& rewrite,
                             const std::function<std::vector<columnar::Batch>()>& extra_rows,
                             int threads);
