@@ -124,7 +124,7 @@ RowSelection DmlRowQuery::run(const Batch& rows) {
   numbered.schema = rows_->schema();
   numbered.rows_without_columns = rows.num_rows();
   for (const auto& c : rows.columns) numbered.columns.push_back(c.copy());
-  Column row(DataType(TypeId::kInt64));
+  Column row{DataType(TypeId::kInt64)};
   row.reserve(rows.num_rows());
   for (int64_t r = 0; r < rows.num_rows(); ++r) row.append<int64_t>(r);
   numbered.columns.push_back(std::move(row));
