@@ -16,11 +16,9 @@
 #include "exec/table_sources.h"
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
-#include "sql/column_pruning.h"
-#include "sql/distinct_aggregates.h"
-#include "sql/window_row_limits.h"
 #include "sql/join_order.h"
 #include "sql/parser.h"
+#include "sql/plan_passes.h"
 
 namespace floe::sql {
 
@@ -486,9 +484,7 @@ bool Binder::Impl::share_cte(CteEntry& entry) {
     return false;
   }
   entry.binding = false;
-  prune_columns(*b.plan);
-  split_distinct_aggregates(*b.plan);
-  limit_window_rows(*b.plan);
+  run_plan_passes(*b.plan);
   entry.schema = {};
   entry.variant.clear();
   for (size_t i = 0; i < b.names.size(); ++i) {

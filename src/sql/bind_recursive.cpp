@@ -10,9 +10,7 @@
 #include "exec/row_keys.h"
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
-#include "sql/column_pruning.h"
-#include "sql/distinct_aggregates.h"
-#include "sql/window_row_limits.h"
+#include "sql/plan_passes.h"
 
 namespace floe::sql {
 
@@ -62,9 +60,7 @@ void Binder::Impl::materialize_recursive(const CommonTableExpr& cte, CteEntry& e
   exec::ExecOptions eo;
   eo.threads = options.threads;
   auto run = [&](BoundQuery& b) {
-    prune_columns(*b.plan);
-    split_distinct_aggregates(*b.plan);
-    limit_window_rows(*b.plan);
+    run_plan_passes(*b.plan);
     return exec::execute_plan(*b.plan, eo);
   };
   BoundQuery anchor = query(*q.left, outer, corr);

@@ -9,10 +9,8 @@
 #include "exec/operator.h"
 #include "exec/subquery.h"
 #include "exec/table_sources.h"
-#include "sql/column_pruning.h"
-#include "sql/distinct_aggregates.h"
 #include "sql/parser.h"
-#include "sql/window_row_limits.h"
+#include "sql/plan_passes.h"
 
 namespace floe::sql {
 
@@ -111,9 +109,7 @@ DmlRowQuery::DmlRowQuery(BindCatalog& catalog, const BindOptions& options,
   WithTargetRows with_rows(catalog, rows_);
   Binder binder(with_rows, options);
   BoundQuery bound = binder.bind_query(*st.query);
-  prune_columns(*bound.plan);
-  split_distinct_aggregates(*bound.plan);
-  limit_window_rows(*bound.plan);
+  run_plan_passes(*bound.plan);
   plan_ = std::move(bound.plan);
 }
 

@@ -25,13 +25,11 @@
 #include "iceberg/table_update.h"
 #include "iceberg/view_metadata.h"
 #include "sql/binder.h"
-#include "sql/column_pruning.h"
-#include "sql/distinct_aggregates.h"
 #include "sql/dml_row_query.h"
-#include "sql/window_row_limits.h"
 #include "sql/ingest_statements.h"
 #include "sql/result_builders.h"
 #include "sql/parser.h"
+#include "sql/plan_passes.h"
 #include "sql/keyed_insert.h"
 #include "sql/merge_rows.h"
 #include "sql/table_rewrite.h"
@@ -387,9 +385,7 @@ struct Session::State : public BindCatalog {
   BoundQuery bind(const Query& q) {
     Binder binder(*this, bind_options());
     BoundQuery b = binder.bind_query(q);
-    prune_columns(*b.plan);
-    split_distinct_aggregates(*b.plan);
-    limit_window_rows(*b.plan);
+    run_plan_passes(*b.plan);
     return b;
   }
 
@@ -1193,9 +1189,7 @@ struct Session::State : public BindCatalog {
     MergeTarget target = merge_target(m.target);
     Binder binder(*this, bind_options());
     BoundMerge bound = binder.bind_merge(m, target.schema);
-    prune_columns(*bound.source);
-    split_distinct_aggregates(*bound.source);
-    limit_window_rows(*bound.source);
+    run_plan_passes(*bound.source);
     Schema source_schema = bound.source->schema();
     auto source_batches = execute(*bound.source);
     Batch source = Batch::empty_of(source_schema);
