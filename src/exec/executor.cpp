@@ -495,9 +495,13 @@ std::string describe_node(const PlanNode& n) {
       return fmt::format("{}{}", n.set_intersect ? "INTERSECT" : "EXCEPT", n.set_all ? " ALL" : "");
     case PlanKind::kDistinct: return "DISTINCT";
     case PlanKind::kWindow:
-      return n.limit >= 0 ? fmt::format("WINDOW {} functions, first {} rows per partition",
-                                        n.windows.size(), n.limit)
-                          : fmt::format("WINDOW {} functions", n.windows.size());
+      if (n.limit < 0) return fmt::format("WINDOW {} functions", n.windows.size());
+      return fmt::format("WINDOW {} functions, {} per partition", n.windows.size(),
+                         n.limit_kind == WindowFunctionKind::kRowNumber
+                             ? fmt::format("first {} rows", n.limit)
+                         : n.limit_kind == WindowFunctionKind::kRank
+                             ? fmt::format("rows of rank <= {}", n.limit)
+                             : fmt::format("rows of dense rank <= {}", n.limit));
     case PlanKind::kEmpty: return "EMPTY";
     case PlanKind::kFlatten: return "FLATTEN " + n.flatten_input->to_string();
   }

@@ -162,10 +162,12 @@ struct PlanNode {
   // Inner and outer joins: the columns (of left then right) they emit, in order, when they
   // emit fewer than all (the keys nothing above reads are not carried on); else empty.
   std::optional<std::vector<int>> emit_columns;
-  // kSort, kLimit; kWindow: limit >= 0 keeps that many rows per partition (ROW_NUMBER)
+  // kSort, kLimit; kWindow: limit >= 0 bounds `limit_kind` (ROW_NUMBER, RANK or
+  // DENSE_RANK, all of one window): only rows whose value is at most `limit` matter above
   std::vector<SortKey> sort_keys;
   int64_t limit = -1;
   int64_t offset = 0;
+  WindowFunctionKind limit_kind = WindowFunctionKind::kRowNumber;
   // kSetOperation
   bool set_intersect = true;  // false: EXCEPT
   bool set_all = false;

@@ -402,11 +402,13 @@ void emit_windowed(const PlanNode& node, Batch all, int threads, Consumer& out) 
   emit_in_slices(std::move(result), out);
 }
 
-// The first `node.limit` rows of each window partition (by PARTITION BY, then ORDER BY) of
-// the rows that pass through, for a window whose functions are all one ROW_NUMBER() (see
+// The rows of each window partition (by PARTITION BY, then ORDER BY) whose ROW_NUMBER(),
+// RANK() or DENSE_RANK() (node.limit_kind) is at most `node.limit`, of the rows that pass
+// through, for a window whose functions are all rankings of one window (see
 // sql/window_row_limits.h): each worker buffers its batches and, once the buffer holds a
 // few times what it kept last, sorts it and keeps each partition's first rows (in arrival
-// order, so that equal rows keep their order). A cut that keeps more than half of its rows
+// order, so that equal rows keep their order). A row dropped has `limit` rows before it
+// (or, for the ranks, before its peers) among those seen, so its value is past the limit. A cut that keeps more than half of its rows
 // (many small partitions) stops the filtering: later rows pass straight on.
 class PartitionFirstRows : public Consumer {
  public:
@@ -474,14 +476,28 @@ class PartitionFirstRows : public Consumer {
       keys.push_back({&order_cols[i], call.order_by[i].descending, call.order_by[i].nulls_first});
     RowComparator partition(std::vector<SortColumn>(keys.begin(),
                                                     keys.begin() + long(part_cols.size())));
+    RowComparator peers(std::vector<SortColumn>(keys.begin() + long(part_cols.size()),
+                                                keys.end()));
     const int64_t n = all.num_rows();
+    const bool by_row_number = node_.limit_kind == WindowFunctionKind::kRowNumber;
     const bool one_partition = part_cols.size() == 0;
-    auto order = sorted_order(keys, n, one_partition ? node_.limit : -1, 1);
+    auto order = sorted_order(keys, n, one_partition && by_row_number ? node_.limit : -1, 1);
+    // Each row's value of the bounded function, counted along its partition: its position
+    // (ROW_NUMBER), the position of its first peer (RANK) or its peer group (DENSE_RANK).
     columnar::SelectionVector keep;
-    int64_t in_partition = 0;
+    int64_t position = 0, rank = 0, dense_rank = 0;
     for (size_t i = 0; i < order.size(); ++i) {
-      if (i > 0 && partition.compare(order[i - 1], order[i]) != 0) in_partition = 0;
-      if (in_partition++ < node_.limit) keep.push_back(order[i]);
+      const bool first = i == 0 || partition.compare(order[i - 1], order[i]) != 0;
+      if (first) position = dense_rank = 0;
+      ++position;
+      if (first || peers.compare(order[i - 1], order[i]) != 0) {
+        rank = position;
+        ++dense_rank;
+      }
+      const int64_t value = by_row_number ? position
+                            : node_.limit_kind == WindowFunctionKind::kRank ? rank
+                                                                            : dense_rank;
+      if (value <= node_.limit) keep.push_back(order[i]);
     }
     std::sort(keep.begin(), keep.end());
     w.rows = int64_t(keep.size());

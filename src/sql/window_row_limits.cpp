@@ -29,13 +29,17 @@ bool same_window(const exec::WindowCall& a, const exec::WindowCall& b) {
   return true;
 }
 
-// Whether the window's functions are all ROW_NUMBER() of one window, with deterministic
-// keys (a key evaluated twice must give a row the same place).
-bool only_row_numbers(const PlanNode& w) {
+bool ranking(exec::WindowFunctionKind k) {
+  return k == exec::WindowFunctionKind::kRowNumber || k == exec::WindowFunctionKind::kRank ||
+         k == exec::WindowFunctionKind::kDenseRank;
+}
+
+// Whether the window's functions are all ROW_NUMBER(), RANK() or DENSE_RANK() of one
+// window, with deterministic keys (a key evaluated twice must give a row the same place).
+bool only_rankings(const PlanNode& w) {
   if (w.windows.empty()) return false;
   for (const auto& call : w.windows) {
-    if (call.kind != exec::WindowFunctionKind::kRowNumber || !same_window(call, w.windows[0]))
-      return false;
+    if (!ranking(call.kind) || !same_window(call, w.windows[0])) return false;
     for (const auto& e : call.partition_by)
       if (!e->is_deterministic()) return false;
     for (const auto& k : call.order_by)
@@ -52,9 +56,9 @@ std::optional<int64_t> integer_constant(const Expression& e) {
   return std::nullopt;
 }
 
-// The most rows per partition a conjunct lets through, when it bounds a row number column
-// (an output column at or past `first_window_column`) by a constant.
-std::optional<int64_t> row_bound(const Expression& e, int first_window_column) {
+// The largest value a conjunct lets through, when it bounds a ranking column (an output
+// column at or past `first_window_column`) by a constant; `column` is set to it.
+std::optional<int64_t> row_bound(const Expression& e, int first_window_column, int& column) {
   if (e.children.size() != 2) return std::nullopt;
   ExprOp op = e.op;
   const Expression* col = e.children[0].get();
@@ -73,6 +77,7 @@ std::optional<int64_t> row_bound(const Expression& e, int first_window_column) {
     return std::nullopt;
   std::optional<int64_t> v = integer_constant(*k);
   if (!v) return std::nullopt;
+  column = col->column_index;
   switch (op) {
     case ExprOp::kEqual: case ExprOp::kLessEqual: return std::max<int64_t>(*v, 0);
     case ExprOp::kLess: return std::max<int64_t>(*v - 1, 0);
@@ -108,12 +113,22 @@ void limit_window_rows(PlanNode& n) {
       if (below->predicate) conjuncts(*below->predicate, terms);
       below = below->children[0].get();
     }
-    if (below->kind == PlanKind::kWindow && only_row_numbers(*below)) {
+    if (below->kind == PlanKind::kWindow && only_rankings(*below)) {
+      // Each bound alone keeps a superset of the rows all of them let through: the one that
+      // keeps fewest (the smallest bound; a row number's before a rank's before a dense
+      // rank's, which count ties).
       const int first = int(below->children[0]->output.size());
-      std::optional<int64_t> limit;
-      for (const Expression* t : terms)
-        if (auto b = row_bound(*t, first)) limit = limit ? std::min(*limit, *b) : *b;
-      if (limit && (below->limit < 0 || *limit < below->limit)) below->limit = *limit;
+      for (const Expression* t : terms) {
+        int column = -1;
+        std::optional<int64_t> b = row_bound(*t, first, column);
+        if (!b) continue;
+        exec::WindowFunctionKind kind = below->windows.at(size_t(column - first)).kind;
+        if (below->limit < 0 || *b < below->limit ||
+            (*b == below->limit && int(kind) < int(below->limit_kind))) {
+          below->limit = *b;
+          below->limit_kind = kind;
+        }
+      }
     }
   }
   for (auto& c : n.children) limit_window_rows(*c);

@@ -1,7 +1,8 @@
-// A filter bounding a ROW_NUMBER() tells its window how many rows per partition can matter:
-// EXPLAIN shows the limit, EXPLAIN ANALYZE how many rows the window kept, and shapes that
-// must see every row (a RANK() beside, two different windows, a bound under OR) get no
-// limit. The answers are checked against DuckDB by tests/sql/dialect/window_row_limit.test.
+// A filter bounding a ROW_NUMBER(), RANK() or DENSE_RANK() tells its window how many rows
+// per partition can matter: EXPLAIN shows the limit, EXPLAIN ANALYZE how many rows the
+// window kept, and shapes that must see every row (a function that is not a ranking beside,
+// two different windows, a bound under OR) get no limit. The answers are checked against
+// DuckDB by tests/sql/dialect/window_row_limit.test.
 #include <gtest/gtest.h>
 
 #include "session_test_helpers.h"
@@ -35,7 +36,17 @@ TEST(WindowRowLimit, BoundedRowNumbersLimitTheirWindow) {
       // is limited)
       {"SELECT id, r FROM (SELECT id, rank() OVER (PARTITION BY g ORDER BY v) AS r, "
        "row_number() OVER (PARTITION BY g ORDER BY v) AS rn FROM t) WHERE rn <= 3",
+       "first 3 rows per partition"},
+      {"SELECT id, r FROM (SELECT id, rank() OVER (PARTITION BY g ORDER BY v) AS r, "
+       "ntile(4) OVER (PARTITION BY g ORDER BY v) AS q FROM t) WHERE r <= 3 AND q = 1",
        ""},
+      {"SELECT id FROM t QUALIFY rank() OVER (PARTITION BY g ORDER BY v % 9) <= 2",
+       "rows of rank <= 2 per partition"},
+      {"SELECT id FROM t QUALIFY dense_rank() OVER (PARTITION BY g ORDER BY v % 9) < 3",
+       "rows of dense rank <= 2 per partition"},
+      {"SELECT id, r, rn FROM (SELECT id, rank() OVER (PARTITION BY g ORDER BY v) AS r, "
+       "row_number() OVER (PARTITION BY g ORDER BY v) AS rn FROM t) WHERE r <= 5 AND rn <= 5",
+       "first 5 rows per partition"},
       {"SELECT id, rn2 FROM (SELECT id, row_number() OVER (PARTITION BY g ORDER BY v) AS rn, "
        "row_number() OVER (ORDER BY v) AS rn2 FROM t) WHERE rn <= 3",
        ""},
