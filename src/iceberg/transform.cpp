@@ -705,11 +705,13 @@ std::optional<ColumnPredicate> project_inclusive(const Transform& t,
                                                  const DataType& partition_type,
                                                  const ColumnPredicate& source_term) {
   if (t.kind == Kind::kVoid || t.kind == Kind::kUnknown) return std::nullopt;
-  // The literals are typed as the source column: refuse a source the transform cannot take.
-  transform_result_type(t, source_term.values.type());
+  // Every transform keeps NULLs NULL; these terms have no literals (their values' type says
+  // nothing of the source column).
   const CompareOp op = source_term.op;
   if (op == CompareOp::kIsNull || op == CompareOp::kIsNotNull)
     return ColumnPredicate{partition_field_name, op, Column(partition_type)};
+  // The literals are typed as the source column: refuse a source the transform cannot take.
+  transform_result_type(t, source_term.values.type());
   if (source_term.values.size() == 0) return std::nullopt;
   switch (t.kind) {
     case Kind::kIdentity:

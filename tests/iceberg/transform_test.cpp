@@ -647,7 +647,18 @@ TEST(Projection, NullTestsProjectAsThemselves) {
     ASSERT_TRUE(p) << name;
     EXPECT_EQ(p->op, CompareOp::kIsNotNull);
   }
-  ColumnPredicate on_float{"f", CompareOp::kIsNull, Column(DataType(TypeId::kFloat64))};
+  // A null test has no literals: the SQL layer's carries an empty column of no type, and it
+  // projects all the same (WHERE ts IS NOT NULL on a day(ts) table).
+  for (CompareOp op : {CompareOp::kIsNull, CompareOp::kIsNotNull}) {
+    ColumnPredicate untyped{"ts", op, Column(DataType(TypeId::kNull))};
+    auto p = project_inclusive(parse_transform("day"), "ts_day", DataType(TypeId::kDate), untyped);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->op, op);
+    EXPECT_EQ(p->values.type(), DataType(TypeId::kDate));
+  }
+  // Literals of a type the transform cannot take are refused.
+  ColumnPredicate on_float{"f", CompareOp::kEq, Column(DataType(TypeId::kFloat64))};
+  on_float.values.append<double>(1.5);
   EXPECT_THROW(
       project_inclusive(parse_transform("bucket[4]"), "p", DataType(TypeId::kInt32), on_float),
       InvalidInputError);
