@@ -10,6 +10,7 @@
 #include "columnar/column_cast.h"
 #include "columnar/value_compare.h"
 #include "columnar/value_parse.h"
+#include "exec/date_part.h"
 #include "exec/expression_evaluator.h"
 #include "exec/type_rules.h"
 #include "sql/binder_internal.h"
@@ -727,6 +728,32 @@ ExpressionPtr Binder::Impl::quantified_answer(const Expr& e, ExpressionPtr x,
   return c;
 }
 
+namespace {
+
+// Which argument of a function names a date or time part (npos: none).
+size_t date_part_argument(const std::string& fn) {
+  static const char* const first[] = {"date_trunc", "datetrunc", "dateadd", "date_add",
+                                      "timestampadd", "timeadd", "datediff", "date_diff",
+                                      "timestampdiff", "timediff", "date_part", "datepart"};
+  for (const char* f : first)
+    if (fn == f) return 0;
+  return fn == "last_day" ? 1 : std::string::npos;
+}
+
+// Snowflake writes date parts as bare words (DATEADD(hour, 1, ts), DATEDIFF(day, a, b),
+// DATE_TRUNC(month, d), LAST_DAY(d, week)): such a word is the part's name, not a column.
+bool is_bare_date_part(const Expr& a) {
+  if (a.kind != ExprKind::kColumnRef || a.names.size() != 1) return false;
+  try {
+    exec::parse_date_part(a.names[0], "");
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   std::string name = e.names.back();
   // Aggregates and windows computed below this expression are columns here.
@@ -763,7 +790,16 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
     bind_error(e.pos, fmt::format("aggregate function {} is not allowed here", name));
   }
   std::vector<ExpressionPtr> args;
-  for (const auto& a : e.args) args.push_back(bind(*a, ctx));
+  const size_t part_argument = date_part_argument(name);
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    if (i == part_argument && is_bare_date_part(*e.args[i])) {
+      Column part{exec::varchar_type()};
+      part.append_string(e.args[i]->names[0]);
+      args.push_back(exec::make_constant(std::move(part)));
+      continue;
+    }
+    args.push_back(bind(*e.args[i], ctx));
+  }
   // VARIANT builders read a VARCHAR argument as VARIANT text: a SQL string becomes one
   // through to_variant (object keys stay strings).
   {
