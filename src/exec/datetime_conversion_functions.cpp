@@ -3,6 +3,7 @@
 // DATE_FROM_PARTS / TIMESTAMP_FROM_PARTS / TIME_FROM_PARTS (out-of-range parts carry over,
 // as Snowflake), STRFTIME/STRPTIME (DuckDB's %-codes), EPOCH_MS and CONVERT_TIMEZONE with
 // IANA zones. Wall-clock results are TIMESTAMP; TIMESTAMPTZ values are UTC instants.
+#include "columnar/column_cast.h"
 #include "exec/calendar.h"
 #include "exec/column_builder.h"
 #include "exec/datetime_format.h"
@@ -322,6 +323,27 @@ void register_datetime_conversion_functions(FunctionTable& t) {
   to_ts("try_to_timestamp_tz", {"try_to_timestamp_ltz"}, TZ, to_timestamp_text_kernel<true, true>,
         false);
 
+  // TO_TIME / TIME: text as a CAST to TIME reads it, the time of day of a timestamp.
+  auto as_time = [](const ScalarArgs& a, const DataType& rt) {
+    return columnar::cast_column(*a.columns[0], rt, "to_time");
+  };
+  auto time_of_day = [](const ScalarArgs& a, const DataType& rt) {
+    const Column& x = *a.columns[0];
+    Column out(rt);
+    out.reserve(a.rows);
+    constexpr int64_t kDay = 86'400'000'000;
+    for (int64_t i = 0; i < a.rows; ++i) {
+      if (x.is_null(i)) {
+        out.append_null();
+        continue;
+      }
+      int64_t us = x.value<int64_t>(i) % kDay;
+      out.append<int64_t>(us < 0 ? us + kDay : us);
+    }
+    return out;
+  };
+  t.add("to_time", {"time"}).overload({V}, TM, as_time).overload({TS}, TM, time_of_day)
+      .overload({TM}, TM, identity_kernel);
   t.add("date_from_parts", {"datefromparts", "make_date"})
       .overload({I, I, I}, D, date_from_parts_kernel);
   t.add("timestamp_from_parts", {"timestampfromparts", "timestamp_ntz_from_parts"})

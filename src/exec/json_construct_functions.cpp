@@ -273,6 +273,38 @@ Column array_cat_kernel(const ScalarArgs& a, const DataType& rt) {
                     });
 }
 
+// ---- array_to_string ----
+
+// Snowflake's ARRAY_TO_STRING(array, separator): the elements as text (strings without their
+// quotes, other values as their JSON), a NULL element as an empty string.
+Column array_to_string_kernel(const ScalarArgs& a, const DataType& rt) {
+  const Column& v = *a.columns[0];
+  const Column& sep = *a.columns[1];
+  std::string arr, buf;
+  return map_string(a.columns, a.rows, rt, string_bytes(v), [&](int64_t i, StringBuilder& b) {
+    std::string_view text = trim_json_space(v.string_at(i));
+    if (json_kind(text, "array_to_string") != JsonKind::kArray)
+      throw InvalidInputError(fmt::format("array_to_string: {} is not an array",
+                                          shown_value(text)));
+    arr.clear();
+    normalize_variant(text, arr, "array_to_string");
+    JsonItems items(arr, "array_to_string");
+    std::string_view key, value;
+    buf.clear();
+    bool first = true;
+    while (items.next(&key, &value)) {
+      if (!first) buf += sep.string_at(i);
+      first = false;
+      if (value == "null") continue;
+      if (!value.empty() && value[0] == '"')
+        decode_json_string(value, buf);
+      else
+        buf += value;
+    }
+    b.append(buf);
+  });
+}
+
 // ---- object_keys, object_insert, object_delete ----
 
 Column object_keys_kernel(const ScalarArgs& a, const DataType& rt) {
@@ -407,6 +439,7 @@ void register_json_construct_functions(FunctionTable& t) {
   t.add("array_contains").rule("array_contains(ANY, VARIANT)", bind_array_contains);
   t.add("array_append").rule("array_append(VARIANT, ANY)", bind_array_append);
   t.add("array_cat").overload({V, V}, V, array_cat_kernel);
+  t.add("array_to_string").overload({V, V}, V, array_to_string_kernel);
   t.add("object_keys").overload({V}, V, object_keys_kernel);
   t.add("object_insert")
       .rule("object_insert(VARIANT, VARCHAR, ANY[, BOOLEAN])", bind_object_insert);

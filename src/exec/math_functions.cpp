@@ -490,6 +490,30 @@ void register_math_functions(FunctionTable& t) {
                   if (y == 0) domain_error("mod", "division by zero");
                   return std::fmod(x, y);
                 }));
+  // Snowflake's bitwise functions over integers (shifts past 63 bits give 0).
+  t.add("bitand")
+      .overload({I, I}, I, binary<int64_t, int64_t, int64_t>([](int64_t x, int64_t y) {
+                  return x & y;
+                }));
+  t.add("bitor")
+      .overload({I, I}, I, binary<int64_t, int64_t, int64_t>([](int64_t x, int64_t y) {
+                  return x | y;
+                }));
+  t.add("bitxor")
+      .overload({I, I}, I, binary<int64_t, int64_t, int64_t>([](int64_t x, int64_t y) {
+                  return x ^ y;
+                }));
+  t.add("bitnot").overload({I}, I, unary<int64_t, int64_t>([](int64_t x) { return ~x; }));
+  t.add("bitshiftleft")
+      .overload({I, I}, I, binary<int64_t, int64_t, int64_t>([](int64_t x, int64_t n) {
+                  if (n < 0) domain_error("bitshiftleft", "a negative shift");
+                  return n > 63 ? int64_t(0) : int64_t(uint64_t(x) << n);
+                }));
+  t.add("bitshiftright")
+      .overload({I, I}, I, binary<int64_t, int64_t, int64_t>([](int64_t x, int64_t n) {
+                  if (n < 0) domain_error("bitshiftright", "a negative shift");
+                  return n > 63 ? (x < 0 ? int64_t(-1) : int64_t(0)) : x >> n;
+                }));
   t.add("div0").overload({D, D}, D, div0_kernel<false>);
   t.add("div0null").overload({D, D}, D, div0_kernel<true>);
   t.add("factorial").overload({I}, I, unary<int64_t, int64_t>([](int64_t n) {

@@ -53,7 +53,8 @@ struct TypeField {
 enum class ExprKind {
   kLiteral,       // literal_kind + text
   kColumnRef,     // names: {"col"} or {"t","col"} or {"schema","t","col"}
-  kStar,          // names: {} for *, {"t"} for t.*; exclude: EXCLUDE (a, b)
+  kStar,          // names: {} for *, {"t"} for t.*; exclude: EXCLUDE (a, b); replace,
+                  // rename: REPLACE (e AS a), RENAME (a AS b)
   kPositional,    // $1, $2 (columns of a staged file): index
   kParameter,     // ? or :name placeholders: index (1-based) or text (name)
   kUnary,         // unary_op, args[0]
@@ -143,6 +144,9 @@ struct Expr {
   std::vector<std::string> names;  // column ref parts, function name parts, star qualifier,
                                    // the table of SQLite's `x IN t`
   std::vector<std::string> exclude;  // SELECT * EXCLUDE (..)
+  // SELECT * REPLACE (expr AS col, ..): the column's value; RENAME (col AS name, ..).
+  std::vector<std::pair<ExprPtr, std::string>> replace;
+  std::vector<std::pair<std::string, std::string>> rename;
 
   UnaryOp unary_op = UnaryOp::kNot;
   BinaryOp binary_op = BinaryOp::kAnd;

@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 #include <strings.h>
 
+#include <atomic>
 #include <cctype>
 
 #include "columnar/column_cast.h"
@@ -728,6 +729,49 @@ ExpressionPtr Binder::Impl::quantified_answer(const Expr& e, ExpressionPtr x,
   return c;
 }
 
+// Snowflake's SEQ1/SEQ2/SEQ4/SEQ8([0|1]): unique, increasing integers, one per row the
+// expression is evaluated for, from 0 (a counter of this statement's own; each batch takes
+// the next stretch, so values are unique but follow batches, not the rows' order).
+ExpressionPtr Binder::Impl::bind_sequence(const Expr& e) {
+  const std::string& name = e.names.back();
+  if (e.args.size() > 1) bind_error(e.pos, fmt::format("{} takes at most one argument (0 or 1)", name));
+  if (!e.args.empty()) {
+    Column sign = evaluate_constant_expr_for(*this, *e.args[0]);
+    Column n = columnar::cast_column(sign, DataType(TypeId::kInt64), name);
+    if (n.is_null(0) || (n.value<int64_t>(0) != 0 && n.value<int64_t>(0) != 1))
+      bind_error(e.args[0]->pos, fmt::format("{}: the argument is 0 or 1", name));
+  }
+  const DataType type = name == "seq8" ? DataType(TypeId::kInt64) : name == "seq4"
+                                                                      ? DataType(TypeId::kInt32)
+                                                                      : name == "seq2"
+                                                                      ? DataType(TypeId::kInt16)
+                                                                      : DataType(TypeId::kInt8);
+  auto next = std::make_shared<std::atomic<int64_t>>(0);
+  exec::ScalarFunction f;
+  f.name = name;
+  f.result_type = type;
+  f.deterministic = false;
+  f.kernel = [next](const exec::ScalarArgs& a, const DataType& result) {
+    const int64_t first = next->fetch_add(a.rows);
+    Column out(result);
+    out.reserve(a.rows);
+    for (int64_t i = 0; i < a.rows; ++i) {
+      const int64_t v = first + i;
+      switch (result.id()) {
+        case TypeId::kInt64: out.append<int64_t>(v); break;
+        case TypeId::kInt32: out.append<int32_t>(int32_t(uint32_t(v))); break;  // wraps
+        case TypeId::kInt16: out.append<int16_t>(int16_t(uint16_t(v))); break;
+        default: out.append<int8_t>(int8_t(uint8_t(v))); break;
+      }
+    }
+    return out;
+  };
+  auto call = exec::make_expression(exec::ExprOp::kFunction, type, {});
+  call->function = std::move(f);
+  call->name = name;
+  return call;
+}
+
 namespace {
 
 // Which argument of a function names a date or time part (npos: none).
@@ -789,6 +833,7 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   if (exec::is_aggregate_name(name) || name == "count_if" || name == "array_agg") {
     bind_error(e.pos, fmt::format("aggregate function {} is not allowed here", name));
   }
+  if (name == "seq1" || name == "seq2" || name == "seq4" || name == "seq8") return bind_sequence(e);
   std::vector<ExpressionPtr> args;
   const size_t part_argument = date_part_argument(name);
   for (size_t i = 0; i < e.args.size(); ++i) {

@@ -682,6 +682,37 @@ Relation Binder::Impl::from_item(const TableRef& t, Scope* outer, Correlation* c
         r.plan = std::move(scan);
         return r;
       }
+      if (fname == "generator") {
+        // Snowflake's GENERATOR(ROWCOUNT => n): n rows without columns, numbered by SEQ4(),
+        // SEQ8() or ROW_NUMBER() in the select list.
+        int64_t rows = -1;
+        for (size_t i = 0; i < t.args.size(); ++i) {
+          std::string arg = i < t.arg_names.size() ? t.arg_names[i] : std::string();
+          for (char& ch : arg) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+          if (arg == "timelimit")
+            bind_error(t.args[i]->pos, "GENERATOR: TIMELIMIT is not supported; give ROWCOUNT");
+          if (arg != "rowcount" && !(arg.empty() && i == 0))
+            bind_error(t.args[i]->pos, "GENERATOR takes ROWCOUNT => <number of rows>");
+          Column c = evaluate_constant_expr_for(*this, *t.args[i]);
+          Column n = columnar::cast_column(c, columnar::DataType(TypeId::kInt64), "ROWCOUNT");
+          if (n.is_null(0) || n.value<int64_t>(0) < 0)
+            bind_error(t.args[i]->pos, "GENERATOR: ROWCOUNT must be a number of rows, 0 or more");
+          rows = n.value<int64_t>(0);
+        }
+        if (rows < 0) bind_error(t.pos, "GENERATOR needs ROWCOUNT => <number of rows>");
+        auto source = std::make_shared<exec::RangeSource>("generator", 0, rows, 1, false);
+        auto scan = node(PlanKind::kScan);
+        scan->scan_columns.push_back(0);
+        scan->output.push_back(source->schema().fields[0]);
+        // The row's number stays out of *: GENERATOR's rows have no columns.
+        r.columns.push_back({t.alias.empty() ? fname : t.alias, "generator",
+                             source->schema().fields[0].type, /*hidden=*/true});
+        scan->estimated_rows = source->estimated_rows();
+        r.estimated_rows = scan->estimated_rows;
+        scan->source = std::move(source);
+        r.plan = std::move(scan);
+        return r;
+      }
       bind_error(t.pos, fmt::format("table function {} does not exist", fname));
     }
     case TableRefKind::kJoin: {

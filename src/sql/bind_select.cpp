@@ -14,6 +14,25 @@
 
 namespace floe::sql {
 
+// ORDER BY ALL (one item whose expression is a star) as its positions 1..columns, each with
+// the item's direction and NULL order; empty for any other ORDER BY.
+std::vector<OrderItem> order_by_all(const std::vector<OrderItem>& order_by, size_t columns) {
+  std::vector<OrderItem> out;
+  if (order_by.size() != 1 || order_by[0].expr->kind != ExprKind::kStar) return out;
+  for (size_t i = 0; i < columns; ++i) {
+    OrderItem item;
+    item.expr = std::make_unique<Expr>();
+    item.expr->kind = ExprKind::kLiteral;
+    item.expr->literal_kind = LiteralKind::kInteger;
+    item.expr->text = std::to_string(i + 1);
+    item.expr->pos = order_by[0].expr->pos;
+    item.descending = order_by[0].descending;
+    item.nulls_first = order_by[0].nulls_first;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 using columnar::Column;
 using columnar::DataType;
 using columnar::Field;
@@ -207,13 +226,33 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       for (size_t c = 0; c < scope.columns.size(); ++c) {
         if (scope.columns[c].hidden) continue;
         if (!qual.empty() && scope.columns[c].table != qual) continue;
+        const std::string& column = scope.columns[c].name;
         bool excluded = false;
-        for (const auto& x : it.expr->exclude) excluded = excluded || x == scope.columns[c].name;
+        for (const auto& x : it.expr->exclude) excluded = excluded || x == column;
         if (excluded) continue;
-        items.push_back({nullptr, scope.columns[c].name, int(c)});
         any = true;
+        std::string name = column;
+        for (const auto& [from, to] : it.expr->rename)
+          if (from == column) name = to;
+        const Expr* replaced = nullptr;
+        for (const auto& [value, target] : it.expr->replace)
+          if (target == column) replaced = value.get();
+        if (replaced) {
+          items.push_back({replaced, name, -1});
+          continue;
+        }
+        items.push_back({nullptr, name, int(c)});
       }
       if (!any && !qual.empty()) bind_error(it.expr->pos, fmt::format("table '{}' is not in FROM", qual));
+      auto named = [&](const std::string& col) {
+        for (const auto& b : scope.columns)
+          if (!b.hidden && b.name == col && (qual.empty() || b.table == qual)) return true;
+        return false;
+      };
+      for (const auto& [from, to] : it.expr->rename)
+        if (!named(from)) bind_error(it.expr->pos, fmt::format("RENAME: no column '{}' in *", from));
+      for (const auto& [value, target] : it.expr->replace)
+        if (!named(target)) bind_error(value->pos, fmt::format("REPLACE: no column '{}' in *", target));
       continue;
     }
     items.push_back({it.expr.get(), it.alias, -1});
@@ -705,7 +744,8 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
   }
   size_t visible = exprs.size();
   std::vector<exec::SortKey> sort;
-  for (const auto& o : q.order_by) {
+  std::vector<OrderItem> all_columns = order_by_all(q.order_by, visible);
+  for (const auto& o : all_columns.empty() ? q.order_by : all_columns) {
     exec::SortKey k;
     k.descending = o.descending;
     k.nulls_first = o.nulls_first.value_or(o.descending);
@@ -939,7 +979,8 @@ BoundQuery Binder::Impl::query(const Query& q, Scope* outer, Correlation* corr) 
   if (!q.order_by.empty()) {
     auto st = make_node(PlanKind::kSort);
     st->output = b.plan->output;
-    for (const auto& o : q.order_by) {
+    std::vector<OrderItem> all_columns = order_by_all(q.order_by, b.names.size());
+    for (const auto& o : all_columns.empty() ? q.order_by : all_columns) {
       exec::SortKey k;
       k.descending = o.descending;
       k.nulls_first = o.nulls_first.value_or(o.descending);

@@ -181,6 +181,7 @@ struct Binder::Impl {
   bool needle_never_equals(const exec::Expression& needle, const columnar::DataType& element) const;
   exec::ExpressionPtr bind_literal(const Expr& e);
   // A library function on bound arguments (cast to its signature).
+  exec::ExpressionPtr bind_sequence(const Expr& e);
   exec::ExpressionPtr call_function(const std::string& name, std::vector<exec::ExpressionPtr> args,
                                     const SourcePos& pos);
   exec::ExpressionPtr comparison(exec::ExprOp op, exec::ExpressionPtr a, exec::ExpressionPtr b,

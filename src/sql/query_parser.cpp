@@ -212,6 +212,25 @@ SelectItem Parser::select_item() {
         item.expr->exclude.push_back(name("a column name"));
       }
     }
+    // Snowflake's REPLACE (expr AS col, ..) and RENAME (col AS name, ..) / RENAME col AS name.
+    if (accept(Keyword::kReplace)) {
+      expect(TokenKind::kLeftParen, "'('");
+      do {
+        ExprPtr value = expr();
+        expect(Keyword::kAs);
+        item.expr->replace.emplace_back(std::move(value), name("a column name"));
+      } while (accept(TokenKind::kComma));
+      expect(TokenKind::kRightParen, "',' or ')'");
+    }
+    if (accept(Keyword::kRename)) {
+      const bool parens = accept(TokenKind::kLeftParen);
+      do {
+        std::string from = name("a column name");
+        expect(Keyword::kAs);
+        item.expr->rename.emplace_back(std::move(from), name("a new column name"));
+      } while (parens && accept(TokenKind::kComma));
+      if (parens) expect(TokenKind::kRightParen, "',' or ')'");
+    }
     return item;
   }
   if (accept(Keyword::kAs)) {
@@ -244,7 +263,22 @@ void Parser::limit_clauses(Query& q, bool has_top) {
   if (at(Keyword::kOrder)) {
     advance();
     expect(Keyword::kBy);
-    q.order_by = order_by_items();
+    if (at(Keyword::kAll)) {
+      // ORDER BY ALL [ASC|DESC] [NULLS ..]: every output column in turn, kept as one item
+      // whose expression is a star (the binder expands it).
+      OrderItem all;
+      all.expr = make_expr(ExprKind::kStar, advance().pos);
+      if (accept(Keyword::kDesc)) all.descending = true;
+      else accept(Keyword::kAsc);
+      if (at(Keyword::kNulls) &&
+          (peek(1).keyword == Keyword::kFirst || peek(1).keyword == Keyword::kLast)) {
+        advance();
+        all.nulls_first = advance().keyword == Keyword::kFirst;
+      }
+      q.order_by.push_back(std::move(all));
+    } else {
+      q.order_by = order_by_items();
+    }
   }
   bool limit_seen = has_top;
   bool offset_seen = false;
