@@ -729,6 +729,36 @@ ExpressionPtr Binder::Impl::quantified_answer(const Expr& e, ExpressionPtr x,
   return c;
 }
 
+// TO_NUMBER(x, precision, scale) (and TO_DECIMAL, TO_NUMERIC, their TRY_ forms): x as a
+// DECIMAL(precision, scale), rounded half away from zero; text is read (trimmed) with up to
+// 18 fractional digits first.
+ExpressionPtr Binder::Impl::bind_to_number_with_scale(const Expr& e, BindContext& ctx) {
+  const std::string& name = e.names.back();
+  const bool try_form = name.rfind("try_", 0) == 0;
+  auto constant_int = [&](const Expr& a, const char* what) {
+    Column c = columnar::cast_column(evaluate_constant_expr_for(*this, a),
+                                     DataType(TypeId::kInt64), what);
+    if (c.is_null(0)) bind_error(a.pos, fmt::format("{}: the {} is NULL", name, what));
+    return c.value<int64_t>(0);
+  };
+  const int64_t precision = constant_int(*e.args[1], "precision");
+  const int64_t scale = constant_int(*e.args[2], "scale");
+  if (precision < 1 || precision > 38)
+    bind_error(e.args[1]->pos, fmt::format("{}: the precision {} is not between 1 and 38", name,
+                                           precision));
+  if (scale < 0 || scale > precision)
+    bind_error(e.args[2]->pos, fmt::format("{}: the scale {} is not between 0 and {}", name,
+                                           scale, precision));
+  ExpressionPtr x = bind(*e.args[0], ctx);
+  if (exec::is_text(x->type)) {
+    std::vector<ExpressionPtr> trim_args;
+    trim_args.push_back(std::move(x));
+    x = exec::make_cast(call_function("trim", std::move(trim_args), e.pos),
+                        DataType::decimal(38, 18), try_form);
+  }
+  return exec::make_cast(std::move(x), DataType::decimal(int(precision), int(scale)), try_form);
+}
+
 // Snowflake's SEQ1/SEQ2/SEQ4/SEQ8([0|1]): unique, increasing integers, one per row the
 // expression is evaluated for, from 0 (a counter of this statement's own; each batch takes
 // the next stretch, so values are unique but follow batches, not the rows' order).
@@ -803,8 +833,16 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   // Aggregates and windows computed below this expression are columns here.
   if (ctx.windows) {
     auto it = ctx.windows->index.find(&e);
-    if (it != ctx.windows->index.end())
-      return exec::make_column_ref(it->second, ctx.scope->columns[size_t(it->second)].type, name);
+    if (it != ctx.windows->index.end()) {
+      auto result =
+          exec::make_column_ref(it->second, ctx.scope->columns[size_t(it->second)].type, name);
+      if (name != "ratio_to_report") return result;
+      // The window computed the partition's SUM (bind_select.cpp): x / NULLIFZERO(sum).
+      std::vector<ExpressionPtr> sum;
+      sum.push_back(std::move(result));
+      return arithmetic(BinaryOp::kDivide, bind(*e.args[0], ctx),
+                        call_function("nullifzero", std::move(sum), e.pos), e.pos);
+    }
   }
   if (e.over) bind_error(e.pos, fmt::format("window function {} is not allowed here", name));
   if (ctx.aggregates) {
@@ -834,6 +872,10 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
     bind_error(e.pos, fmt::format("aggregate function {} is not allowed here", name));
   }
   if (name == "seq1" || name == "seq2" || name == "seq4" || name == "seq8") return bind_sequence(e);
+  if ((name == "to_number" || name == "to_decimal" || name == "to_numeric" ||
+       name == "try_to_number" || name == "try_to_decimal" || name == "try_to_numeric") &&
+      e.args.size() == 3)
+    return bind_to_number_with_scale(e, ctx);
   std::vector<ExpressionPtr> args;
   const size_t part_argument = date_part_argument(name);
   for (size_t i = 0; i < e.args.size(); ++i) {
@@ -1118,8 +1160,21 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
       return bind_column(e, ctx);
     case ExprKind::kStar:
       bind_error(e.pos, "* is not allowed here");
-    case ExprKind::kPositional:
-      bind_error(e.pos, fmt::format("${} refers to a staged file's column; it is only allowed in COPY", e.index));
+    case ExprKind::kPositional: {
+      // $n: the n-th column of the FROM clause (Snowflake's `SELECT $1 FROM VALUES (..)`),
+      // bound as that column's name would be.
+      int seen = 0;
+      for (const auto& c : ctx.scope->columns) {
+        if (c.hidden || ++seen != e.index) continue;
+        Expr named;
+        named.kind = ExprKind::kColumnRef;
+        named.pos = e.pos;
+        if (!c.table.empty()) named.names.push_back(c.table);
+        named.names.push_back(c.name);
+        return bind_column(named, ctx);
+      }
+      bind_error(e.pos, fmt::format("${} names no column: the FROM clause has {} columns", e.index, seen));
+    }
     case ExprKind::kParameter:
       bind_error(e.pos, "parameters (?) are not supported outside prepared statements");
     case ExprKind::kUnary: {

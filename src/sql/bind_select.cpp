@@ -550,6 +550,17 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       exec::WindowCall call;
       bool is_agg;
       std::string name = we->names.back();
+      // RATIO_TO_REPORT(x) is x over the SUM of x in its whole partition (its ORDER BY does
+      // not matter, Snowflake says; a frame is refused): the window computes that sum, the
+      // division is bound where the call is read (bind_function).
+      const bool ratio_to_report = name == "ratio_to_report";
+      if (ratio_to_report) {
+        if (we->over->frame || spec->frame)
+          bind_error(spec->pos, "ratio_to_report takes no window frame");
+        if (we->args.size() != 1 || we->star_arg || we->distinct)
+          bind_error(we->pos, "ratio_to_report takes one numeric argument");
+        name = "sum";
+      }
       call.kind = window_kind(name, is_agg);
       for (const auto& p : spec->partition_by) call.partition_by.push_back(bind(*p, ctx));
       const auto& order = !we->over->order_by.empty() ? we->over->order_by : spec->order_by;
@@ -561,6 +572,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
         call.order_by.push_back(std::move(k));
       }
       call.ignore_nulls = we->ignore_nulls;
+      if (ratio_to_report) call.order_by.clear();
       const auto& frame = we->over->frame ? we->over->frame : spec->frame;
       if (call.order_by.empty()) call.frame.whole_partition = true;
       if (frame) {

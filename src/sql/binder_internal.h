@@ -182,6 +182,7 @@ struct Binder::Impl {
   exec::ExpressionPtr bind_literal(const Expr& e);
   // A library function on bound arguments (cast to its signature).
   exec::ExpressionPtr bind_sequence(const Expr& e);
+  exec::ExpressionPtr bind_to_number_with_scale(const Expr& e, BindContext& ctx);
   exec::ExpressionPtr call_function(const std::string& name, std::vector<exec::ExpressionPtr> args,
                                     const SourcePos& pos);
   exec::ExpressionPtr comparison(exec::ExprOp op, exec::ExpressionPtr a, exec::ExpressionPtr b,

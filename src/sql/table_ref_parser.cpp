@@ -95,6 +95,15 @@ TableRefPtr Parser::table_primary() {
     return t;
   }
 
+  if (at(Keyword::kValues) && peek(1).kind == TokenKind::kLeftParen) {
+    // Snowflake's FROM VALUES (..), (..) [AS t (a, b)], without parentheses around it.
+    advance();
+    t->kind = TableRefKind::kValues;
+    t->values = values_rows();
+    table_alias(*t, true);
+    return t;
+  }
+
   if (at(TokenKind::kLeftParen)) {
     advance();
     QueryPtr q;
