@@ -113,6 +113,8 @@ class Parser {
   std::vector<TableRefPtr> from_list();
   TableRefPtr table_ref();      // a table primary and its joins
   TableRefPtr table_primary();  // one table, subquery, function or parenthesised join
+  // `t` followed by PIVOT (..) / UNPIVOT (..), as the subquery that says the same.
+  TableRefPtr pivoted(TableRefPtr t);
   void table_alias(TableRef& t, bool allow_column_aliases);
   std::optional<TimeTravel> time_travel();
   bool at_time_travel() const;

@@ -15,7 +15,7 @@ std::vector<TableRefPtr> Parser::from_list() {
 
 TableRefPtr Parser::table_ref() {
   DepthGuard guard(*this);
-  TableRefPtr left = table_primary();
+  TableRefPtr left = pivoted(table_primary());
   while (true) {
     const Token& t = peek();
     bool natural = false;
@@ -57,7 +57,7 @@ TableRefPtr Parser::table_ref() {
     join->join_type = type;
     join->natural = natural;
     join->left = std::move(left);
-    join->right = table_primary();
+    join->right = pivoted(table_primary());
     if (!natural && type != JoinType::kCross) {
       if (accept(Keyword::kOn)) {
         join->on = expr();
@@ -252,6 +252,156 @@ std::optional<TimeTravel> Parser::time_travel() {
   return tt;
 }
 
+namespace {
+
+ExprPtr column_named(const std::string& name, SourcePos pos) {
+  ExprPtr c = make_expr(ExprKind::kColumnRef, pos);
+  c->names = {name};
+  return c;
+}
+
+ExprPtr integer_literal(int64_t v, SourcePos pos) {
+  ExprPtr e = make_expr(ExprKind::kLiteral, pos);
+  e->literal_kind = LiteralKind::kInteger;
+  e->text = std::to_string(v);
+  return e;
+}
+
+// The simple column names `e` reads (those a PIVOT's aggregate consumes).
+void column_names(const Expr& e, std::vector<std::string>& out) {
+  if (e.kind == ExprKind::kColumnRef && !e.names.empty()) out.push_back(e.names.back());
+  for (const auto& a : e.args) column_names(*a, out);
+}
+
+// A one-item FROM subquery around `select`, named `alias`.
+TableRefPtr subquery_of(std::unique_ptr<Select> select, std::string alias, SourcePos pos) {
+  auto q = std::make_unique<Query>();
+  q->kind = QueryKind::kSelect;
+  q->pos = pos;
+  q->select = std::move(select);
+  auto t = std::make_unique<TableRef>();
+  t->kind = TableRefKind::kSubquery;
+  t->pos = pos;
+  t->subquery = std::move(q);
+  t->alias = std::move(alias);
+  return t;
+}
+
+}  // namespace
+
+// Snowflake's PIVOT and UNPIVOT, written out as the query each stands for:
+//   t PIVOT (agg(v) FOR k IN (a, b))  ->  SELECT * EXCLUDE (k, v), agg(v) FILTER (WHERE k = a)
+//                                          AS "a", .. FROM t GROUP BY ALL
+//     (a string value's column is named with its quotes, 'a', as Snowflake names it);
+//   t UNPIVOT (val FOR col IN (x, y))  ->  SELECT * FROM (SELECT * EXCLUDE (x, y, n),
+//                                          CASE n WHEN 1 THEN 'x' .. END AS col, CASE n WHEN 1
+//                                          THEN x .. END AS val FROM t, (VALUES (1), (2)) (n))
+//                                          WHERE val IS NOT NULL.
+TableRefPtr Parser::pivoted(TableRefPtr t) {
+  const bool pivot = at_word("pivot") && peek(1).kind == TokenKind::kLeftParen;
+  const bool unpivot = at_word("unpivot") && peek(1).kind == TokenKind::kLeftParen;
+  if (!pivot && !unpivot) return t;
+  const SourcePos pos = advance().pos;
+  advance();  // (
+  auto select = std::make_unique<Select>();
+  select->pos = pos;
+  SelectItem star;
+  star.expr = make_expr(ExprKind::kStar, pos);
+  if (pivot) {
+    // The aggregate is parsed once per value (each gets its own FILTER).
+    const Mark aggregate_at = mark();
+    ExprPtr first = expr();
+    if (first->kind != ExprKind::kFunction || first->over)
+      fail_at(peek(), "PIVOT takes one aggregate call, such as sum(amount), before FOR");
+    std::vector<std::string> consumed;
+    column_names(*first, consumed);
+    expect(Keyword::kFor);
+    const std::string key = name("the pivot column");
+    expect(Keyword::kIn);
+    expect(TokenKind::kLeftParen, "'('");
+    std::vector<ExprPtr> values = expression_list();
+    std::vector<std::string> value_names;
+    for (const auto& v : values) {
+      if (v->kind != ExprKind::kLiteral) fail_at(peek(), "PIVOT .. IN takes constants");
+      value_names.push_back(v->literal_kind == LiteralKind::kString ? "'" + v->text + "'"
+                                                                     : v->text);
+    }
+    expect(TokenKind::kRightParen, "',' or ')'");
+    expect(TokenKind::kRightParen, "')'");
+    const Mark after = mark();
+    star.expr->exclude.push_back(key);
+    for (auto& c : consumed) star.expr->exclude.push_back(c);
+    select->items.push_back(std::move(star));
+    for (size_t i = 0; i < values.size(); ++i) {
+      reset(aggregate_at);
+      SelectItem item;
+      item.expr = expr();
+      ExprPtr test = make_expr(ExprKind::kBinary, values[i]->pos);
+      test->binary_op = BinaryOp::kEqual;
+      test->args.push_back(column_named(key, values[i]->pos));
+      test->args.push_back(std::move(values[i]));
+      if (item.expr->filter) fail_at(peek(), "PIVOT's aggregate cannot have a FILTER of its own");
+      item.expr->filter = std::move(test);
+      item.alias = value_names[i];
+      select->items.push_back(std::move(item));
+    }
+    reset(after);
+    select->from.push_back(std::move(t));
+    select->group_by.emplace();
+    select->group_by->kind = GroupingKind::kAll;
+    TableRefPtr out = subquery_of(std::move(select), "", pos);
+    table_alias(*out, true);
+    return out;
+  }
+  const std::string value = name("the value column");
+  expect(Keyword::kFor);
+  const std::string label = name("the name column");
+  expect(Keyword::kIn);
+  std::vector<std::string> columns = name_list_in_parens("a column name");
+  expect(TokenKind::kRightParen, "')'");
+  const std::string n = "__floe_unpivot";
+  for (const auto& c : columns) star.expr->exclude.push_back(c);
+  star.expr->exclude.push_back(n);
+  select->items.push_back(std::move(star));
+  ExprPtr labels = make_expr(ExprKind::kCase, pos);
+  ExprPtr values = make_expr(ExprKind::kCase, pos);
+  labels->case_operand = column_named(n, pos);
+  values->case_operand = column_named(n, pos);
+  auto numbers = std::make_unique<TableRef>();
+  numbers->kind = TableRefKind::kValues;
+  numbers->pos = pos;
+  numbers->alias = n;
+  numbers->column_aliases = {n};
+  for (size_t i = 0; i < columns.size(); ++i) {
+    ExprPtr text = make_expr(ExprKind::kLiteral, pos);
+    text->literal_kind = LiteralKind::kString;
+    text->text = columns[i];
+    labels->when_then.emplace_back(integer_literal(int64_t(i + 1), pos), std::move(text));
+    values->when_then.emplace_back(integer_literal(int64_t(i + 1), pos),
+                                   column_named(columns[i], pos));
+    std::vector<ExprPtr> row;
+    row.push_back(integer_literal(int64_t(i + 1), pos));
+    numbers->values.push_back(std::move(row));
+  }
+  select->items.push_back(SelectItem{std::move(labels), label});
+  select->items.push_back(SelectItem{std::move(values), value});
+  select->from.push_back(std::move(t));
+  select->from.push_back(std::move(numbers));
+  // Rows whose value is NULL are left out, as Snowflake does.
+  auto outer = std::make_unique<Select>();
+  outer->pos = pos;
+  SelectItem all;
+  all.expr = make_expr(ExprKind::kStar, pos);
+  outer->items.push_back(std::move(all));
+  outer->from.push_back(subquery_of(std::move(select), "__floe_unpivoted", pos));
+  outer->where = make_expr(ExprKind::kIsNull, pos);
+  outer->where->negated = true;
+  outer->where->args.push_back(column_named(value, pos));
+  TableRefPtr out = subquery_of(std::move(outer), "", pos);
+  table_alias(*out, true);
+  return out;
+}
+
 void Parser::table_alias(TableRef& t, bool allow_column_aliases) {
   if (accept(Keyword::kAs)) {
     t.alias = name("an alias");
@@ -259,6 +409,7 @@ void Parser::table_alias(TableRef& t, bool allow_column_aliases) {
     const Token& a = peek();
     // Words that continue the FROM item or the statement rather than name it.
     if (a.keyword == Keyword::kSet || at_time_travel() ||
+        ((at_word("pivot") || at_word("unpivot")) && peek(1).kind == TokenKind::kLeftParen) ||
         (a.keyword == Keyword::kIndexed && peek(1).keyword == Keyword::kBy)) {
       return;
     }
