@@ -4,6 +4,7 @@
 // date and time. Weeks start on Monday and are numbered as ISO 8601 (Snowflake's defaults,
 // WEEK_START = 0 and WEEK_OF_YEAR_POLICY = 0); DAYOFWEEK counts 0 = Sunday. TIMESTAMPTZ
 // values are read in UTC (there is no session time zone).
+#include <cctype>
 #include <chrono>
 
 #include "exec/calendar.h"
@@ -103,6 +104,69 @@ int64_t trunc_micros(const char* fn, int64_t us, DatePart p) {
     return floor_div(us, u) * u;
   }
   return trunc_days(fn, micros_to_days(us), p) * kMicrosPerDay;
+}
+
+// ---- time_slice ----
+
+// The start (or, with `end`, the end) in days of the slice of `n` `p`s holding day `days`,
+// slices aligned to 1970-01-01 (weeks to the Monday of its week, 1969-12-29), as
+// Snowflake's TIME_SLICE does.
+int64_t slice_days(int64_t days, int64_t n, DatePart p, bool end) {
+  switch (p) {
+    case DatePart::kDay: return (floor_div(days, n) + (end ? 1 : 0)) * n;
+    case DatePart::kWeek: {
+      constexpr int64_t kMonday = -3;  // 1969-12-29
+      return kMonday + (floor_div(days - kMonday, 7 * n) + (end ? 1 : 0)) * 7 * n;
+    }
+    case DatePart::kMonth:
+    case DatePart::kQuarter:
+    case DatePart::kYear: {
+      const int64_t length = n * (p == DatePart::kMonth ? 1 : p == DatePart::kQuarter ? 3 : 12);
+      CivilDate c = civil_from_days(days);
+      const int64_t months = (c.year - 1970) * 12 + int64_t(c.month) - 1;
+      const int64_t start = (floor_div(months, length) + (end ? 1 : 0)) * length;
+      return days_from_civil(1970 + floor_div(start, 12), unsigned(floor_mod(start, 12)) + 1, 1);
+    }
+    default:
+      part_error("time_slice", p, "cannot slice a DATE by");
+  }
+}
+
+// The slice's bound for a timestamp: hours, minutes and seconds by their length in
+// microseconds since the epoch, longer parts by day.
+int64_t slice_micros(int64_t us, int64_t n, DatePart p, bool end) {
+  if (p == DatePart::kHour || p == DatePart::kMinute || p == DatePart::kSecond) {
+    const int64_t width = n * unit_micros(p);
+    return (floor_div(us, width) + (end ? 1 : 0)) * width;
+  }
+  return slice_days(micros_to_days(us), n, p, end) * kMicrosPerDay;
+}
+
+template <typename T>
+Column time_slice_kernel(const ScalarArgs& a, const DataType& rt) {
+  const T* x = a.columns[0]->values<T>();
+  const int64_t* n = a.columns[1]->values<int64_t>();
+  PartArg part(a, 2, "time_slice");
+  const Column* which = a.columns.size() > 3 ? a.columns[3] : nullptr;
+  return map_fixed<T>(a.columns, a.rows, rt, [&](int64_t i) -> T {
+    if (n[i] < 1)
+      throw InvalidInputError(fmt::format("time_slice: the slice length {} is not 1 or more",
+                                          n[i]));
+    bool end = false;
+    if (which) {
+      std::string w(which->string_at(i));
+      for (char& c : w) c = char(std::toupper(static_cast<unsigned char>(c)));
+      if (w != "START" && w != "END")
+        throw InvalidInputError(fmt::format("time_slice: '{}' is not START or END",
+                                            which->string_at(i)));
+      end = w == "END";
+    }
+    const DatePart p = part.at(i);
+    if constexpr (std::is_same_v<T, int32_t>)
+      return T(slice_days(x[i], n[i], p, end));
+    else
+      return slice_micros(x[i], n[i], p, end);
+  });
 }
 
 template <typename T>
@@ -500,6 +564,11 @@ void register_datetime_functions(FunctionTable& t) {
       .overload({V, TS, TS}, I, datediff_kernel<int64_t>)
       .overload({V, TZ, TZ}, I, datediff_kernel<int64_t>)
       .overload({V, TM, TM}, I, time_diff_kernel);
+  t.add("time_slice")
+      .overload({D, I, V}, D, time_slice_kernel<int32_t>)
+      .overload({D, I, V, V}, D, time_slice_kernel<int32_t>)
+      .overload({TS, I, V}, TS, time_slice_kernel<int64_t>)
+      .overload({TS, I, V, V}, TS, time_slice_kernel<int64_t>);
   t.add("date_part", {"datepart"})
       .overload({V, D}, I, date_part_kernel<int32_t>)
       .overload({V, TS}, I, date_part_kernel<int64_t>)

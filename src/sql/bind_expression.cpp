@@ -811,11 +811,13 @@ size_t date_part_argument(const std::string& fn) {
                                       "timestampdiff", "timediff", "date_part", "datepart"};
   for (const char* f : first)
     if (fn == f) return 0;
-  return fn == "last_day" ? 1 : std::string::npos;
+  if (fn == "last_day") return 1;
+  return fn == "time_slice" ? 2 : std::string::npos;
 }
 
 // Snowflake writes date parts as bare words (DATEADD(hour, 1, ts), DATEDIFF(day, a, b),
-// DATE_TRUNC(month, d), LAST_DAY(d, week)): such a word is the part's name, not a column.
+// DATE_TRUNC(month, d), LAST_DAY(d, week), TIME_SLICE(ts, 15, minute)): such a word is the
+// part's name, not a column.
 bool is_bare_date_part(const Expr& a) {
   if (a.kind != ExprKind::kColumnRef || a.names.size() != 1) return false;
   try {
