@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "columnar/value_text.h"
 #include "exec/column_builder.h"
 #include "exec/function_library.h"
 #include "exec/utf8_text.h"
@@ -284,6 +285,37 @@ Column substr_kernel(const ScalarArgs& a, const DataType& rt) {
   });
 }
 
+// REGEXP_SUBSTR_ALL (REGEXP_EXTRACT_ALL): every match from the occurrence on, as an ARRAY of
+// strings (a group's text with 'e' or a group number); an empty array when none matches.
+Column substr_all_kernel(const ScalarArgs& a, const DataType& rt) {
+  const char* fn = "regexp_substr_all";
+  const Column& s = *a.columns[0];
+  RegexArg re(a, 1, 4, fn);
+  std::vector<re2::StringPiece> groups;
+  std::string out;
+  return map_string(a.columns, a.rows, rt, 0, [&](int64_t i, StringBuilder& b) {
+    std::string_view v = s.string_at(i);
+    const RE2& r = re.at(i);
+    int group = extract_group(fn, r, re.params, a, 5, i);
+    int64_t occurrence = optional_int(a, 3, i, 1);
+    if (occurrence < 1)
+      throw InvalidInputError(fmt::format("{}: occurrence {} is not positive", fn, occurrence));
+    size_t from = start_offset(fn, v, optional_int(a, 2, i, 1));
+    groups.assign(size_t(group) + 1, {});
+    out = "[";
+    int64_t seen = 0;
+    if (from != std::string_view::npos)
+      for_each_match(r, v, from, group + 1, groups.data(), [&](re2::StringPiece* g) {
+        if (++seen < occurrence || !g[group].data()) return true;
+        if (out.size() > 1) out += ',';
+        columnar::append_json_string(view(g[group]), out);
+        return true;
+      });
+    out += ']';
+    b.append(out);
+  });
+}
+
 Column instr_kernel(const ScalarArgs& a, const DataType& rt) {
   const char* fn = "regexp_instr";
   const Column& s = *a.columns[0];
@@ -372,6 +404,12 @@ void register_regex_functions(FunctionTable& t) {
       .overload({V, V, I, I}, V, substr_kernel)
       .overload({V, V, I, I, V}, V, substr_kernel)
       .overload({V, V, I, I, V, I}, V, substr_kernel);
+  t.add("regexp_substr_all", {"regexp_extract_all"})
+      .overload({V, V}, V, substr_all_kernel)
+      .overload({V, V, I}, V, substr_all_kernel)
+      .overload({V, V, I, I}, V, substr_all_kernel)
+      .overload({V, V, I, I, V}, V, substr_all_kernel)
+      .overload({V, V, I, I, V, I}, V, substr_all_kernel);
   t.add("regexp_instr")
       .overload({V, V}, I, instr_kernel)
       .overload({V, V, I}, I, instr_kernel)

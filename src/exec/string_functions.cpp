@@ -164,6 +164,33 @@ Column left_right_kernel(const ScalarArgs& a, const DataType& rt) {
   });
 }
 
+// ---- insert ----
+
+// Snowflake's INSERT(base, pos, len, text): the `len` characters from position `pos`
+// (1-based) replaced by `text`; a position past the end appends.
+Column insert_kernel(const ScalarArgs& a, const DataType& rt) {
+  const Column& s = *a.columns[0];
+  const Column& pos = *a.columns[1];
+  const Column& len = *a.columns[2];
+  const Column& text = *a.columns[3];
+  std::string out;
+  return map_string(a.columns, a.rows, rt, string_bytes(s) + string_bytes(text),
+                    [&](int64_t i, StringBuilder& b) {
+                      const int64_t p = pos.value<int64_t>(i), n = len.value<int64_t>(i);
+                      if (p < 1 || n < 0)
+                        throw InvalidInputError(fmt::format(
+                            "insert: position {} and length {} must be 1 or more and 0 or more",
+                            p, n));
+                      std::string_view v = s.string_at(i);
+                      const size_t from = utf8_offset(v, p - 1);
+                      const size_t to = from + utf8_offset(v.substr(from), n);
+                      out.assign(v.substr(0, from));
+                      out += text.string_at(i);
+                      out += v.substr(to);
+                      b.append(out);
+                    });
+}
+
 // ---- concat ----
 
 Column concat_kernel(const ScalarArgs& a, const DataType& rt) {
@@ -513,6 +540,7 @@ void register_string_functions(FunctionTable& t) {
       .overload({B, I}, B, substr_kernel<true>)
       .overload({B, I, I}, B, substr_kernel<true>);
   t.add("left").overload({V, I}, V, left_right_kernel<true>);
+  t.add("insert").overload({V, I, I, V}, V, insert_kernel);
   t.add("right").overload({V, I}, V, left_right_kernel<false>);
   t.add("concat").rule("concat(ANY[, ...])", [](std::span<const DataType> args) {
     return bind_concat(args, 1, concat_kernel);

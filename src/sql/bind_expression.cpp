@@ -874,6 +874,8 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
     bind_error(e.pos, fmt::format("aggregate function {} is not allowed here", name));
   }
   if (name == "seq1" || name == "seq2" || name == "seq4" || name == "seq8") return bind_sequence(e);
+  if (name == "try_to_time" && e.args.size() == 1)  // TRY_CAST(x AS TIME): NULL if not a time
+    return exec::make_cast(bind(*e.args[0], ctx), DataType::time(), /*try_cast=*/true);
   if ((name == "to_number" || name == "to_decimal" || name == "to_numeric" ||
        name == "try_to_number" || name == "try_to_decimal" || name == "try_to_numeric") &&
       e.args.size() == 3)
