@@ -72,6 +72,7 @@ void register_datetime_functions(FunctionTable& t);
 void register_datetime_conversion_functions(FunctionTable& t);
 void register_hash_functions(FunctionTable& t);
 void register_json_functions(FunctionTable& t);
+void register_json_array_functions(FunctionTable& t);
 
 // Engine value types the library declares its arguments and results in.
 inline columnar::DataType date_type() { return columnar::DataType(columnar::TypeId::kDate); }

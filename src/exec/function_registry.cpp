@@ -73,6 +73,7 @@ const Registry& registry() {
     register_datetime_conversion_functions(t);
     register_hash_functions(t);
     register_json_functions(t);
+    register_json_array_functions(t);
     Registry reg;
     reg.functions = std::move(t.functions());
     for (size_t i = 0; i < reg.functions.size(); ++i) {

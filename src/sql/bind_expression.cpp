@@ -896,11 +896,13 @@ ExpressionPtr Binder::Impl::bind_function(const Expr& e, BindContext& ctx) {
   {
     bool keys_and_values = name == "object_construct" || name == "object_construct_keep_null";
     bool values = keys_and_values || name == "array_construct" || name == "array_append" ||
-                  name == "array_contains" || name == "object_insert";
+                  name == "array_contains" || name == "object_insert" ||
+                  name == "array_position" || name == "to_array";
     for (size_t i = 0; values && i < args.size(); ++i) {
       bool value_position = keys_and_values ? (i % 2 == 1)
                             : name == "array_append" ? i == 1
-                            : name == "array_contains" ? i == 0
+                            : (name == "array_contains" || name == "array_position" ||
+                               name == "to_array") ? i == 0
                             : name == "object_insert" ? i == 2
                                                       : true;
       if (!value_position || !exec::is_text(args[i]->type)) continue;
@@ -1079,7 +1081,10 @@ bool is_variant_syntax(const Expr& e) {
   static const char* const kVariantFunctions[] = {
       "parse_json", "try_parse_json", "get_path", "get", "get_ignore_case", "object_construct",
       "object_construct_keep_null", "array_construct", "to_variant", "as_object", "as_array",
-      "object_insert", "object_delete", "array_append", "array_cat", "strip_null_value"};
+      "object_insert", "object_delete", "array_append", "array_cat", "strip_null_value",
+      "array_slice", "array_compact", "array_distinct", "array_intersection", "array_except",
+      "array_flatten", "array_sort", "array_min", "array_max", "to_array",
+      "regexp_substr_all", "regexp_extract_all"};
   for (const char* f : kVariantFunctions)
     if (e.names.back() == f) return true;
   return false;
@@ -1436,7 +1441,11 @@ JsonType Binder::Impl::variant_type_of(const Expr& e, BindContext& ctx) {
     if (f == "object_construct" || f == "object_construct_keep_null" || f == "as_object" ||
         f == "object_insert" || f == "object_delete")
       return JsonType::kObject;
-    if (f == "array_construct" || f == "as_array" || f == "array_append" || f == "array_cat")
+    if (f == "array_construct" || f == "as_array" || f == "array_append" || f == "array_cat" ||
+        f == "array_slice" || f == "array_compact" || f == "array_distinct" ||
+        f == "array_intersection" || f == "array_except" || f == "array_flatten" ||
+        f == "array_sort" || f == "to_array" || f == "regexp_substr_all" ||
+        f == "regexp_extract_all")
       return JsonType::kArray;
     return JsonType::kVariant;
   }
