@@ -11,6 +11,7 @@
 #include "columnar/value_text.h"
 #include "exec/row_comparator.h"
 #include "exec/row_keys.h"
+#include "exec/statistical_aggregates.h"
 #include "exec/type_rules.h"
 #include "exec/vector_ops.h"
 
@@ -760,10 +761,11 @@ bool is_aggregate_name(std::string_view n) {
       "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "variance_samp",
       "variance_pop", "median", "percentile_cont", "percentile_disc", "listagg", "string_agg",
       "group_concat", "bool_and", "bool_or", "booland_agg", "boolor_agg", "every",
-      "approx_count_distinct", "count_if", "total", "array_agg", "min_by", "max_by"};
+      "approx_count_distinct", "count_if", "total", "array_agg", "min_by", "max_by", "arg_min",
+      "arg_max"};
   for (const char* k : kNames)
     if (n == k) return true;
-  return false;
+  return is_statistical_aggregate_name(n);
 }
 
 std::optional<AggregateFunction> resolve_aggregate(std::string_view name,
@@ -890,6 +892,10 @@ std::optional<AggregateFunction> resolve_aggregate(std::string_view name,
     wrap([fraction, discrete] { return std::make_unique<PercentileAccumulator>(fraction, discrete); });
     return f;
   }
+  if (auto make = resolve_statistical_aggregate(name, args, f)) {
+    wrap(std::move(make));
+    return f;
+  }
   // ORDER BY keys come after the value (only LISTAGG and ARRAY_AGG take them).
   const size_t keys = opt.order.size();
   auto key_types = [&] {
@@ -905,14 +911,14 @@ std::optional<AggregateFunction> resolve_aggregate(std::string_view name,
     wrap([] { return std::make_unique<ArrayAggAccumulator>(); });
     return f;
   }
-  if (name == "min_by" || name == "max_by") {
+  if (name == "min_by" || name == "max_by" || name == "arg_min" || name == "arg_max") {
     need(2);
     if (args[1].is_nested()) no_fit(name, args);
     DataType x = args[0].id() == TypeId::kNull ? bigint_type() : args[0];
     DataType y = args[1].id() == TypeId::kNull ? bigint_type() : args[1];
     f.arg_types = {x, y};
     f.result_type = x;
-    bool max = name == "max_by";
+    bool max = name == "max_by" || name == "arg_max";
     wrap([x, y, max] { return std::make_unique<PickByAccumulator>(x, y, max); });
     return f;
   }

@@ -1,7 +1,9 @@
 // Aggregate functions: per-group accumulators fed whole columns with a group id per row,
 // merged across threads, finalized into one column. Layer: exec. COUNT, SUM, AVG, MIN, MAX,
 // ANY_VALUE, statistics (STDDEV, VARIANCE), MEDIAN and percentiles, LISTAGG, ARRAY_AGG,
-// BOOL_AND/OR, MIN_BY/MAX_BY, APPROX_COUNT_DISTINCT; any of them DISTINCT.
+// BOOL_AND/OR, MIN_BY/MAX_BY (ARG_MIN/ARG_MAX), APPROX_COUNT_DISTINCT; any of them DISTINCT.
+// COVAR_POP/SAMP, CORR, REGR_*, SKEW, KURTOSIS, MODE and BITAND/BITOR/BITXOR_AGG are in
+// statistical_aggregates.h.
 #pragma once
 
 #include <functional>
