@@ -470,7 +470,34 @@ struct Session::State : public BindCatalog {
     std::map<std::string, std::string> variant_types;  // column -> VARIANT, OBJECT or ARRAY
     for (const auto& col : ct.columns)
       if (declared_variant(col.type)) variant_types[col.name] = col.type.name;
-    if (ct.as_query) {
+    if (!ct.like.empty()) {
+      // CREATE TABLE t LIKE other: other's columns (names, types, NOT NULL, VARIANT types,
+      // defaults) and no rows. Its partitioning and sort order are not copied.
+      std::string name;
+      for (const auto& part : ct.like) {
+        std::string q = "\"";
+        for (char c : part) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+        name += (name.empty() ? "" : ".") + q + "\"";
+      }
+      Statement st = parse_statement("SELECT * FROM " + name);
+      BoundQuery b = bind(*st.query);
+      for (size_t i = 0; i < b.names.size(); ++i) {
+        columnar::Field f = b.plan->output[i];
+        f.name = b.names[i];
+        f.field_id.reset();
+        schema.fields.push_back(std::move(f));
+        if (b.is_variant(i)) variant_types[b.names[i]] = json_type_name(b.variant_type(i));
+      }
+      // A query's columns are all nullable: NOT NULL comes from the table itself.
+      auto mem = memory_tables.find(memory_key(ct.like));
+      const Schema source = mem != memory_tables.end()
+                                ? mem->second.schema
+                                : table_ops(identifier(ct.like))->current()->current_schema().schema;
+      for (auto& f : schema.fields) {
+        int i = source.find(f.name);
+        if (i >= 0) f.nullable = source.fields[size_t(i)].nullable;
+      }
+    } else if (ct.as_query) {
       BoundQuery b = bind(*ct.as_query);
       for (size_t i = 0; i < b.names.size(); ++i) {
         schema.fields.emplace_back(b.names[i], b.plan->output[i].type);
@@ -505,6 +532,7 @@ struct Session::State : public BindCatalog {
       }
       defaults[col.name] = col.default_text;
     }
+    if (!ct.like.empty()) defaults = column_defaults(ct.like);
     if (exists) drop_table(ct.name, false);
     if (options.in_memory || ct.temporary) {
       MemoryTable t;
