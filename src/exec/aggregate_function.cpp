@@ -9,6 +9,7 @@
 #include "columnar/batch.h"
 #include "columnar/value_compare.h"
 #include "columnar/value_text.h"
+#include "exec/fixed_value_accumulator.h"
 #include "exec/row_comparator.h"
 #include "exec/row_keys.h"
 #include "exec/statistical_aggregates.h"
@@ -22,19 +23,6 @@ using columnar::DataType;
 using columnar::TypeId;
 
 namespace {
-
-// Calls fn(to[g], g) for each group g (of the other accumulator's `groups`) a merge takes:
-// those `from` lists, or all, that `to` maps somewhere.
-template <typename Fn>
-void for_each_merged(size_t groups, const uint32_t* to, std::span<const uint32_t> from, Fn&& fn) {
-  if (from.empty()) {
-    for (uint32_t g = 0; g < groups; ++g)
-      if (to[g] != kNoGroup) fn(to[g], g);
-    return;
-  }
-  for (uint32_t g : from)
-    if (to[g] != kNoGroup) fn(to[g], g);
-}
 
 // --- COUNT ---------------------------------------------------------------------------
 
@@ -157,63 +145,26 @@ class SumAccumulator : public Accumulator {
 
 enum class Pick { kMin, kMax, kAny };
 
+// MIN / MAX / ANY_VALUE of a fixed-width value: the kept value is replaced by a smaller
+// (larger) one; ANY_VALUE keeps the first.
 template <typename T>
-class PickFixedAccumulator : public Accumulator {
- public:
-  PickFixedAccumulator(DataType type, Pick pick) : type_(std::move(type)), pick_(pick) {}
-  void resize(size_t g) override {
-    values_.resize(g, T{});
-    has_.resize(g, 0);
-  }
-  size_t memory_bytes() const override { return values_.size() * sizeof(T) + has_.size(); }
-  void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
-    const Column& c = *in[0];
-    const T* v = c.values<T>();
-    bool nulls = c.null_count() > 0;
-    for (int64_t i = 0; i < rows; ++i) {
-      if (nulls && c.is_null(i)) continue;
-      offer(gid[i], v[i]);
-    }
-  }
-  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
-    auto& other = static_cast<PickFixedAccumulator&>(o);
-    for_each_merged(other.values_.size(), to, from, [&](uint32_t t, uint32_t g) {
-      if (other.has_[g]) offer(t, other.values_[g]);
-    });
-  }
-  Column finalize(size_t groups) override {
-    Column out(type_);
-    out.reserve(int64_t(groups));
-    for (size_t g = 0; g < groups; ++g) {
-      if (has_[g]) out.append<T>(values_[g]);
-      else out.append_null();
-    }
-    return out;
-  }
-
- private:
-  void offer(uint32_t g, T v) {
-    if (!has_[g]) {
-      values_[g] = v;
-      has_[g] = 1;
-      return;
-    }
-    if (pick_ == Pick::kAny) return;
+struct PickCombine {
+  Pick pick;
+  void operator()(T& kept, T v) const {
+    if (pick == Pick::kAny) return;
     if constexpr (std::is_floating_point_v<T>) {
       // NaN is above every number, as in sorting.
-      bool less = std::isnan(values_[g]) ? !std::isnan(v) : (!std::isnan(v) && v < values_[g]);
-      bool greater = std::isnan(v) ? !std::isnan(values_[g]) : (!std::isnan(values_[g]) && v > values_[g]);
-      if ((pick_ == Pick::kMin && less) || (pick_ == Pick::kMax && greater)) values_[g] = v;
+      bool less = std::isnan(kept) ? !std::isnan(v) : (!std::isnan(v) && v < kept);
+      bool greater = std::isnan(v) ? !std::isnan(kept) : (!std::isnan(kept) && v > kept);
+      if ((pick == Pick::kMin && less) || (pick == Pick::kMax && greater)) kept = v;
     } else {
-      if ((pick_ == Pick::kMin && v < values_[g]) || (pick_ == Pick::kMax && v > values_[g]))
-        values_[g] = v;
+      if ((pick == Pick::kMin && v < kept) || (pick == Pick::kMax && v > kept)) kept = v;
     }
   }
-  DataType type_;
-  Pick pick_;
-  std::vector<T> values_;
-  std::vector<uint8_t> has_;
 };
+
+template <typename T>
+using PickFixedAccumulator = FixedValueAccumulator<T, PickCombine<T>>;
 
 class PickStringAccumulator : public Accumulator {
  public:
@@ -746,7 +697,7 @@ std::unique_ptr<Accumulator> make_pick(const DataType& t, Pick pick) {
   std::unique_ptr<Accumulator> acc;
   bool fixed = visit_fixed_width(t.id(), [&](auto tag) {
     using T = decltype(tag);
-    acc = std::make_unique<PickFixedAccumulator<T>>(t, pick);
+    acc = std::make_unique<PickFixedAccumulator<T>>(t, PickCombine<T>{pick});
   });
   if (fixed) return acc;
   if (t.is_nested()) throw UnsupportedError(fmt::format("MIN/MAX/ANY_VALUE of {}", t.to_string()));

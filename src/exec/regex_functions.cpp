@@ -256,30 +256,42 @@ int extract_group(const char* fn, const RE2& r, const RegexParams& p, const Scal
   return int(g);
 }
 
+// REGEXP_SUBSTR's and REGEXP_SUBSTR_ALL's matches in row `i` (subject 0, pattern 1,
+// position 2, occurrence 3, parameters 4, group 5): `found(text)` with the chosen group's
+// text (nullopt when the group took no part) for each match from the occurrence on, until
+// it returns false.
+template <typename Found>
+void each_substr_match(const char* fn, const ScalarArgs& a, RegexArg& re, int64_t i,
+                       std::vector<re2::StringPiece>& groups, Found&& found) {
+  std::string_view v = a.columns[0]->string_at(i);
+  const RE2& r = re.at(i);
+  int group = extract_group(fn, r, re.params, a, 5, i);
+  int64_t occurrence = optional_int(a, 3, i, 1);
+  if (occurrence < 1)
+    throw InvalidInputError(fmt::format("{}: occurrence {} is not positive", fn, occurrence));
+  size_t from = start_offset(fn, v, optional_int(a, 2, i, 1));
+  if (from == std::string_view::npos) return;
+  groups.assign(size_t(group) + 1, {});
+  int64_t seen = 0;
+  for_each_match(r, v, from, group + 1, groups.data(), [&](re2::StringPiece* g) {
+    if (++seen < occurrence) return true;
+    return found(g[group].data() ? std::optional<std::string_view>(view(g[group]))
+                                 : std::nullopt);
+  });
+}
+
 Column substr_kernel(const ScalarArgs& a, const DataType& rt) {
-  const char* fn = "regexp_substr";
-  const Column& s = *a.columns[0];
-  RegexArg re(a, 1, 4, fn);
+  RegexArg re(a, 1, 4, "regexp_substr");
   std::vector<re2::StringPiece> groups;
   return map_string(a.columns, a.rows, rt, 0, [&](int64_t i, StringBuilder& b) {
-    std::string_view v = s.string_at(i);
-    const RE2& r = re.at(i);
-    int group = extract_group(fn, r, re.params, a, 5, i);
-    int64_t occurrence = optional_int(a, 3, i, 1);
-    if (occurrence < 1)
-      throw InvalidInputError(fmt::format("{}: occurrence {} is not positive", fn, occurrence));
-    size_t from = start_offset(fn, v, optional_int(a, 2, i, 1));
-    groups.assign(size_t(group) + 1, {});
-    std::optional<std::string_view> found;
-    int64_t seen = 0;
-    if (from != std::string_view::npos)
-      for_each_match(r, v, from, group + 1, groups.data(), [&](re2::StringPiece* g) {
-        if (++seen < occurrence) return true;
-        if (g[group].data()) found = view(g[group]);
-        return false;
-      });
-    if (found)
-      b.append(*found);
+    std::optional<std::string_view> first;
+    each_substr_match("regexp_substr", a, re, i, groups,
+                      [&](std::optional<std::string_view> m) {
+                        first = m;
+                        return false;
+                      });
+    if (first)
+      b.append(*first);
     else
       b.append_null();
   });
@@ -288,29 +300,18 @@ Column substr_kernel(const ScalarArgs& a, const DataType& rt) {
 // REGEXP_SUBSTR_ALL (REGEXP_EXTRACT_ALL): every match from the occurrence on, as an ARRAY of
 // strings (a group's text with 'e' or a group number); an empty array when none matches.
 Column substr_all_kernel(const ScalarArgs& a, const DataType& rt) {
-  const char* fn = "regexp_substr_all";
-  const Column& s = *a.columns[0];
-  RegexArg re(a, 1, 4, fn);
+  RegexArg re(a, 1, 4, "regexp_substr_all");
   std::vector<re2::StringPiece> groups;
   std::string out;
   return map_string(a.columns, a.rows, rt, 0, [&](int64_t i, StringBuilder& b) {
-    std::string_view v = s.string_at(i);
-    const RE2& r = re.at(i);
-    int group = extract_group(fn, r, re.params, a, 5, i);
-    int64_t occurrence = optional_int(a, 3, i, 1);
-    if (occurrence < 1)
-      throw InvalidInputError(fmt::format("{}: occurrence {} is not positive", fn, occurrence));
-    size_t from = start_offset(fn, v, optional_int(a, 2, i, 1));
-    groups.assign(size_t(group) + 1, {});
     out = "[";
-    int64_t seen = 0;
-    if (from != std::string_view::npos)
-      for_each_match(r, v, from, group + 1, groups.data(), [&](re2::StringPiece* g) {
-        if (++seen < occurrence || !g[group].data()) return true;
-        if (out.size() > 1) out += ',';
-        columnar::append_json_string(view(g[group]), out);
-        return true;
-      });
+    each_substr_match("regexp_substr_all", a, re, i, groups,
+                      [&](std::optional<std::string_view> m) {
+                        if (!m) return true;  // a match without the group adds nothing
+                        if (out.size() > 1) out += ',';
+                        columnar::append_json_string(*m, out);
+                        return true;
+                      });
     out += ']';
     b.append(out);
   });

@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "columnar/value_compare.h"
+#include "exec/fixed_value_accumulator.h"
 #include "exec/row_keys.h"
 #include "exec/type_rules.h"
 #include "exec/vector_ops.h"
@@ -20,19 +21,6 @@ using columnar::DataType;
 using columnar::TypeId;
 
 namespace {
-
-// Calls fn(to[g], g) for each group g (of the other accumulator's `groups`) a merge takes:
-// those `from` lists, or all, that `to` maps somewhere (as in aggregate_function.cpp).
-template <typename Fn>
-void for_each_merged(size_t groups, const uint32_t* to, std::span<const uint32_t> from, Fn&& fn) {
-  if (from.empty()) {
-    for (uint32_t g = 0; g < groups; ++g)
-      if (to[g] != kNoGroup) fn(to[g], g);
-    return;
-  }
-  for (uint32_t g : from)
-    if (to[g] != kNoGroup) fn(to[g], g);
-}
 
 // --- COVAR / CORR / REGR_*: co-moments of (y, x) pairs --------------------------------------
 
@@ -291,53 +279,15 @@ class ModeAccumulator : public Accumulator {
 enum class Bit { kAnd, kOr, kXor };
 
 template <typename T>
-class BitAccumulator : public Accumulator {
- public:
-  BitAccumulator(DataType type, Bit op) : type_(std::move(type)), op_(op) {}
-  void resize(size_t g) override {
-    values_.resize(g, T{});
-    has_.resize(g, 0);
-  }
-  size_t memory_bytes() const override { return values_.size() * sizeof(T) + has_.size(); }
-  void update(const uint32_t* gid, std::span<const Column* const> in, int64_t rows) override {
-    const Column& c = *in[0];
-    const T* v = c.values<T>();
-    for (int64_t i = 0; i < rows; ++i)
-      if (c.is_valid(i)) offer(gid[i], v[i]);
-  }
-  void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
-    auto& other = static_cast<BitAccumulator&>(o);
-    for_each_merged(other.values_.size(), to, from, [&](uint32_t t, uint32_t g) {
-      if (other.has_[g]) offer(t, other.values_[g]);
-    });
-  }
-  Column finalize(size_t groups) override {
-    Column out(type_);
-    out.reserve(int64_t(groups));
-    for (size_t g = 0; g < groups; ++g) {
-      if (has_[g]) out.append<T>(values_[g]);
-      else out.append_null();
-    }
-    return out;
-  }
-
- private:
-  void offer(uint32_t g, T v) {
-    if (!has_[g]) {
-      values_[g] = v;
-      has_[g] = 1;
-      return;
-    }
-    switch (op_) {
-      case Bit::kAnd: values_[g] &= v; break;
-      case Bit::kOr: values_[g] |= v; break;
-      case Bit::kXor: values_[g] ^= v; break;
+struct BitCombine {
+  Bit op;
+  void operator()(T& kept, T v) const {
+    switch (op) {
+      case Bit::kAnd: kept &= v; break;
+      case Bit::kOr: kept |= v; break;
+      case Bit::kXor: kept ^= v; break;
     }
   }
-  DataType type_;
-  Bit op_;
-  std::vector<T> values_;
-  std::vector<uint8_t> has_;
 };
 
 struct PairName {
@@ -417,7 +367,9 @@ std::function<std::unique_ptr<Accumulator>()> resolve_statistical_aggregate(
     visit_fixed_width(t.id(), [&](auto tag) {
       using T = decltype(tag);
       if constexpr (std::is_integral_v<T>)
-        make = [t, op] { return std::make_unique<BitAccumulator<T>>(t, op); };
+        make = [t, op] {
+          return std::make_unique<FixedValueAccumulator<T, BitCombine<T>>>(t, BitCombine<T>{op});
+        };
     });
     return make;
   }

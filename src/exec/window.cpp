@@ -408,8 +408,9 @@ void emit_windowed(const PlanNode& node, Batch all, int threads, Consumer& out) 
 // sql/window_row_limits.h): each worker buffers its batches and, once the buffer holds a
 // few times what it kept last, sorts it and keeps each partition's first rows (in arrival
 // order, so that equal rows keep their order). A row dropped has `limit` rows before it
-// (or, for the ranks, before its peers) among those seen, so its value is past the limit. A cut that keeps more than half of its rows
-// (many small partitions) stops the filtering: later rows pass straight on.
+// (or, for the ranks, before its peers) among those seen, so its value is past the limit.
+// A cut that keeps more than half of its rows (many small partitions) stops the filtering:
+// later rows pass straight on.
 class PartitionFirstRows : public Consumer {
  public:
   PartitionFirstRows(const PlanNode& node, ExecContext& ctx, Consumer& next)

@@ -764,7 +764,8 @@ ExpressionPtr Binder::Impl::bind_to_number_with_scale(const Expr& e, BindContext
 // the next stretch, so values are unique but follow batches, not the rows' order).
 ExpressionPtr Binder::Impl::bind_sequence(const Expr& e) {
   const std::string& name = e.names.back();
-  if (e.args.size() > 1) bind_error(e.pos, fmt::format("{} takes at most one argument (0 or 1)", name));
+  if (e.args.size() > 1)
+    bind_error(e.pos, fmt::format("{} takes at most one argument (0 or 1)", name));
   if (!e.args.empty()) {
     Column sign = evaluate_constant_expr_for(*this, *e.args[0]);
     Column n = columnar::cast_column(sign, DataType(TypeId::kInt64), name);
@@ -1182,7 +1183,8 @@ ExpressionPtr Binder::Impl::bind(const Expr& e, BindContext& ctx) {
         named.names.push_back(c.name);
         return bind_column(named, ctx);
       }
-      bind_error(e.pos, fmt::format("${} names no column: the FROM clause has {} columns", e.index, seen));
+      bind_error(e.pos,
+                 fmt::format("${} names no column: the FROM clause has {} columns", e.index, seen));
     }
     case ExprKind::kParameter:
       bind_error(e.pos, "parameters (?) are not supported outside prepared statements");

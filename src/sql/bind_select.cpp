@@ -250,9 +250,11 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
         return false;
       };
       for (const auto& [from, to] : it.expr->rename)
-        if (!named(from)) bind_error(it.expr->pos, fmt::format("RENAME: no column '{}' in *", from));
+        if (!named(from))
+          bind_error(it.expr->pos, fmt::format("RENAME: no column '{}' in *", from));
       for (const auto& [value, target] : it.expr->replace)
-        if (!named(target)) bind_error(value->pos, fmt::format("REPLACE: no column '{}' in *", target));
+        if (!named(target))
+          bind_error(value->pos, fmt::format("REPLACE: no column '{}' in *", target));
       continue;
     }
     items.push_back({it.expr.get(), it.alias, -1});

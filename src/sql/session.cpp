@@ -490,9 +490,10 @@ struct Session::State : public BindCatalog {
       }
       // A query's columns are all nullable: NOT NULL comes from the table itself.
       auto mem = memory_tables.find(memory_key(ct.like));
-      const Schema source = mem != memory_tables.end()
-                                ? mem->second.schema
-                                : table_ops(identifier(ct.like))->current()->current_schema().schema;
+      const Schema source =
+          mem != memory_tables.end()
+              ? mem->second.schema
+              : table_ops(identifier(ct.like))->current()->current_schema().schema;
       for (auto& f : schema.fields) {
         int i = source.find(f.name);
         if (i >= 0) f.nullable = source.fields[size_t(i)].nullable;
@@ -1031,7 +1032,8 @@ struct Session::State : public BindCatalog {
           *this, bind_options(), schema, dml_qualifier(d.table, d.alias), std::move(d.where),
           std::vector<ExprPtr>{}, table_rows(*ops), exec_options());
     auto r = rewrite_table(*ops, row_selector(cond.get(), row_query.get()), pushed,
-                           [](const Batch& rows, const RowSelection& hits, std::vector<Batch>& out) {
+                           [](const Batch& rows, const RowSelection& hits,
+                              std::vector<Batch>& out) {
                              out.push_back(without_rows(rows, hits.rows));
                              return true;
                            },
@@ -1123,7 +1125,8 @@ struct Session::State : public BindCatalog {
         if (options.dialect != Dialect::kSqlite)
           throw BinderError(fmt::format("column '{}' is set twice", a.column.back()));
         dup->second = std::move(value);
-        set_text[size_t(dup - sets.begin())] = a.value ? std::move(a.value) : std::move(default_expr);
+        set_text[size_t(dup - sets.begin())] =
+            a.value ? std::move(a.value) : std::move(default_expr);
         continue;
       }
       sets.push_back({i, std::move(value)});
@@ -1139,7 +1142,10 @@ struct Session::State : public BindCatalog {
     };
     if (memory) {
       int64_t n = rewrite_memory(it->second, u.where.get(), dml_qualifier(u.table, u.alias),
-                                 [&](Binder&, Batch& b, const columnar::SelectionVector& hit, std::vector<Batch>& out) { change(b, RowSelection{hit, {}}, out); });
+                                 [&](Binder&, Batch& b, const columnar::SelectionVector& hit,
+                                     std::vector<Batch>& out) {
+                                   change(b, RowSelection{hit, {}}, out);
+                                 });
       return status(fmt::format("UPDATE {}", n), n);
     }
     exec::ExpressionPtr cond;

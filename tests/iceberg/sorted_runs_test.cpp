@@ -82,7 +82,8 @@ TEST(SortedRuns, MergedRowsAreTheStableSortOfAllRuns) {
   };
   std::mt19937 rng(7);
   for (const auto& c : cases) {
-    SCOPED_TRACE(::testing::Message() << "distinct " << c.distinct << ", runs " << c.run_rows.size());
+    SCOPED_TRACE(::testing::Message() << "distinct " << c.distinct << ", runs "
+                                      << c.run_rows.size());
     SortOrder order;
     order.order_id = 1;
     SortField f;
