@@ -713,7 +713,7 @@ bool is_aggregate_name(std::string_view n) {
       "variance_pop", "median", "percentile_cont", "percentile_disc", "listagg", "string_agg",
       "group_concat", "bool_and", "bool_or", "booland_agg", "boolor_agg", "every",
       "approx_count_distinct", "count_if", "total", "array_agg", "min_by", "max_by", "arg_min",
-      "arg_max"};
+      "arg_max", "approx_percentile", "array_unique_agg"};
   for (const char* k : kNames)
     if (n == k) return true;
   return is_statistical_aggregate_name(n);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "columnar/column_cast.h"
 #include "columnar/value_text.h"
 #include "exec/expression_evaluator.h"
 #include "exec/type_rules.h"
@@ -410,6 +411,18 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
         opts.fraction = f.is_null(0) ? 0.5 : std::stod([&] { std::string t; columnar::append_value_text(f, 0, t); return t; }());
         args.push_back(bind(*a->order_by[0].expr, in));
         nargs = 0;
+      } else if (name == "approx_percentile") {
+        // Answered exactly, as PERCENTILE_CONT of the fraction (an estimate may be exact).
+        if (nargs != 2 || !a->order_by.empty())
+          bind_error(a->pos, "approx_percentile(x, fraction) is the form");
+        Column f = columnar::cast_column(evaluate_constant_expr_for(*this, *a->args[1]),
+                                         DataType(TypeId::kFloat64), "approx_percentile");
+        if (f.is_null(0) || !(f.value<double>(0) >= 0 && f.value<double>(0) <= 1))
+          bind_error(a->args[1]->pos, "approx_percentile: the fraction is between 0 and 1");
+        opts.fraction = f.value<double>(0);
+        args.push_back(bind(*a->args[0], in));
+        name = "percentile_cont";
+        nargs = 0;
       } else if (!a->order_by.empty() && name != "listagg" && name != "string_agg" && name != "array_agg") {
         bind_error(a->pos, fmt::format("{} does not take ORDER BY", name));
       }
@@ -440,9 +453,15 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
           order_text += fmt::format(" order {}{}", o.descending ? "d" : "a", nulls_first ? "f" : "l");
         }
       }
+      // ARRAY_UNIQUE_AGG(x) is ARRAY_AGG(DISTINCT x).
+      bool distinct = a->distinct;
+      if (name == "array_unique_agg") {
+        name = "array_agg";
+        distinct = true;
+      }
       std::vector<DataType> types;
       for (const auto& x : args) types.push_back(x->type);
-      auto fn = exec::resolve_aggregate(name, types, a->distinct, opts);
+      auto fn = exec::resolve_aggregate(name, types, distinct, opts);
       if (!fn) bind_error(a->pos, fmt::format("aggregate {} does not exist", name));
       for (size_t i = 0; i < args.size() && i < fn->arg_types.size(); ++i)
         args[i] = cast_to(std::move(args[i]), fn->arg_types[i], a->pos);
@@ -450,7 +469,7 @@ BoundQuery Binder::Impl::select(const Select& s, const Query& q, Scope* outer, C
       call.function = *fn;
       call.args = std::move(args);
       if (a->filter) call.filter = to_boolean(bind(*a->filter, in), a->filter->pos, "FILTER");
-      std::string text = name + (a->distinct ? " distinct" : "") + "(";
+      std::string text = name + (distinct ? " distinct" : "") + "(";
       for (const auto& x : call.args) text += x->to_string(true) + ",";
       text += call.filter ? " filter " + call.filter->to_string(true) : "";
       text += ")" + opts.separator + std::to_string(opts.fraction) + order_text;
