@@ -9,7 +9,7 @@
 #include "columnar/batch.h"
 #include "columnar/value_compare.h"
 #include "columnar/value_text.h"
-#include "exec/fixed_value_accumulator.h"
+#include "exec/aggregate_support.h"
 #include "exec/row_comparator.h"
 #include "exec/row_keys.h"
 #include "exec/statistical_aggregates.h"
@@ -285,14 +285,7 @@ class MomentAccumulator : public Accumulator {
   }
   void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<MomentAccumulator&>(o);
-    for_each_merged(other.s_.size(), to, from, [&](uint32_t t, uint32_t g) {
-      const State& b = other.s_[g];
-      if (!b.n) return;
-      State& a = s_[t];
-      if (!a.n) {
-        a = b;
-        return;
-      }
+    merge_counted_states(s_, other.s_, to, from, [](State& a, const State& b) {
       int64_t n = a.n + b.n;
       double d = b.mean - a.mean;
       a.m2 = a.m2 + b.m2 + d * d * double(a.n) * double(b.n) / double(n);
@@ -687,10 +680,8 @@ std::string signature_list(std::string_view name) {
 }
 
 [[noreturn]] void no_fit(std::string_view name, std::span<const DataType> args) {
-  std::string got;
-  for (size_t i = 0; i < args.size(); ++i) got += (i ? ", " : "") + args[i].to_string();
-  throw BinderError(fmt::format("aggregate {}({}) does not exist; expected {}", name, got,
-                                signature_list(name)));
+  throw BinderError(fmt::format("aggregate {}({}) does not exist; expected {}", name,
+                                argument_types_text(args), signature_list(name)));
 }
 
 std::unique_ptr<Accumulator> make_pick(const DataType& t, Pick pick) {

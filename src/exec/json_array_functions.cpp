@@ -15,6 +15,7 @@
 #include "exec/column_builder.h"
 #include "exec/function_library.h"
 #include "exec/json_text.h"
+#include "exec/variant_value_arg.h"
 #include "exec/type_rules.h"
 
 namespace floe::exec {
@@ -24,36 +25,6 @@ using columnar::DataType;
 using columnar::TypeId;
 
 namespace {
-
-// What a value argument of any type is bound as: VARCHAR (VARIANT text) for text and NULL,
-// nested types as they are, other scalars as the engine's value types (as ARRAY_CONTAINS).
-DataType value_arg_type(const DataType& t) {
-  if (t.is_nested()) return t;
-  return value_type(t);
-}
-
-bool text_or_null(const DataType& t) { return is_text(t) || t.id() == TypeId::kNull; }
-
-// Appends a value argument's row as normalised VARIANT text: JSON null for SQL NULL, VARCHAR
-// read as VARIANT text, other SQL values turned into JSON.
-void append_value(const Column& col, int64_t row, std::string& out, std::string_view fn,
-                  int arg) {
-  if (col.is_null(row)) {
-    out += "null";
-    return;
-  }
-  if (!is_text(col.type())) {
-    append_variant(col, row, out);
-    return;
-  }
-  std::string_view v = col.string_at(row);
-  JsonSyntaxError err;
-  if (!normalize_json(v, out, &err, true))
-    throw InvalidInputError(fmt::format(
-        "{}: argument {} '{}' is not VARIANT text (JSON): {}; a SQL string becomes a VARIANT "
-        "through to_variant()",
-        fn, arg, shown_value(v), err.text()));
-}
 
 // The elements of the array argument `arg` (1-based) at `row`: `text` receives its
 // normalised form, `elements` slices of it. A value that is not an array is an error.
@@ -280,14 +251,14 @@ Column array_flatten_kernel(const ScalarArgs& a, const DataType& rt) {
 // NULL when there is none. A NULL value finds the first null element (Snowflake since the
 // 2023_01 behaviour change); only a NULL array gives NULL.
 Column array_position_kernel(const ScalarArgs& a, const DataType& rt) {
-  const Column& value = *a.columns[0];
+  ValueArg value(a, 0, "array_position");
   const Column& arr = *a.columns[1];
   const Column* const array_only[] = {&arr};
   std::string want, text;
   std::vector<std::string_view> elements;
   return map_fixed_or_null<int64_t>(array_only, a.rows, rt, [&](int64_t i, int64_t* out) {
     want.clear();
-    append_value(value, i, want, "array_position", 1);
+    value.append(i, want);
     read_array(arr, i, 2, "array_position", text, elements);
     for (size_t k = 0; k < elements.size(); ++k)
       if (json_equal(want, elements[k])) {
@@ -401,11 +372,11 @@ Column array_extreme_kernel(const ScalarArgs& a, const DataType& rt) {
 // TO_ARRAY(x): an array as it is, NULL and JSON null as NULL, any other value wrapped in a
 // one-element array.
 Column to_array_kernel(const ScalarArgs& a, const DataType& rt) {
-  const Column& value = *a.columns[0];
+  ValueArg value(a, 0, "to_array");
   std::string text;
   return map_string(a.columns, a.rows, rt, 0, [&](int64_t i, StringBuilder& b) {
     text.assign("[");
-    append_value(value, i, text, "to_array", 1);
+    value.append(i, text);
     std::string_view element = std::string_view(text).substr(1);
     if (element == "null") return b.append_null();
     if (json_kind(element, "to_array") == JsonKind::kArray) return b.append(element);

@@ -9,6 +9,7 @@
 #include "exec/column_builder.h"
 #include "exec/function_library.h"
 #include "exec/json_text.h"
+#include "exec/variant_value_arg.h"
 
 namespace floe::exec {
 
@@ -19,58 +20,6 @@ using columnar::TypeId;
 void register_json_construct_functions(FunctionTable& t);
 
 namespace {
-
-// What a value argument of any type is bound as: VARCHAR (VARIANT text) for text and NULL,
-// nested types as they are, other scalars as the engine's value types.
-DataType value_arg_type(const DataType& t) {
-  if (t.is_nested()) return t;
-  return value_type(t);
-}
-
-bool text_or_null(const DataType& t) { return is_text(t) || t.id() == TypeId::kNull; }
-
-// A VARIANT value argument, read row by row as normalised JSON (a constant one once).
-class ValueArg {
- public:
-  ValueArg(const ScalarArgs& a, size_t i, std::string_view fn)
-      : col_(*a.columns[i]), fn_(fn), arg_(i + 1), text_(is_text(col_.type())) {
-    if (is_constant(a, i) && a.rows > 0) {
-      constant_ = true;
-      append_row(0, cached_);
-    }
-  }
-  bool is_null(int64_t row) const { return col_.is_null(constant_ ? 0 : row); }
-  void append(int64_t row, std::string& out) {
-    if (constant_)
-      out += cached_;
-    else
-      append_row(row, out);
-  }
-
- private:
-  void append_row(int64_t row, std::string& out) const {
-    if (col_.is_null(row)) {
-      out += "null";
-    } else if (!text_) {
-      append_variant(col_, row, out);
-    } else {
-      std::string_view v = col_.string_at(row);
-      JsonSyntaxError err;
-      if (!normalize_json(v, out, &err, true))
-        throw InvalidInputError(fmt::format(
-            "{}: argument {} '{}' is not VARIANT text (JSON): {}; a SQL string becomes a "
-            "VARIANT through to_variant()",
-            fn_, arg_, shown_value(v), err.text()));
-    }
-  }
-
-  const Column& col_;
-  std::string_view fn_;
-  size_t arg_;
-  bool text_;
-  bool constant_ = false;
-  std::string cached_;
-};
 
 std::vector<ValueArg> value_args(const ScalarArgs& a, size_t from, size_t step,
                                  std::string_view fn) {

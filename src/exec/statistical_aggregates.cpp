@@ -9,7 +9,7 @@
 
 #include "base/error.h"
 #include "columnar/value_compare.h"
-#include "exec/fixed_value_accumulator.h"
+#include "exec/aggregate_support.h"
 #include "exec/row_keys.h"
 #include "exec/type_rules.h"
 #include "exec/vector_ops.h"
@@ -55,14 +55,7 @@ class CoMomentAccumulator : public Accumulator {
   }
   void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<CoMomentAccumulator&>(o);
-    for_each_merged(other.s_.size(), to, from, [&](uint32_t t, uint32_t g) {
-      const State& b = other.s_[g];
-      if (!b.n) return;
-      State& a = s_[t];
-      if (!a.n) {
-        a = b;
-        return;
-      }
+    merge_counted_states(s_, other.s_, to, from, [](State& a, const State& b) {
       double n = double(a.n + b.n), w = double(a.n) * double(b.n) / n;
       double dx = b.mx - a.mx, dy = b.my - a.my;
       a.sxx += b.sxx + dx * dx * w;
@@ -156,14 +149,7 @@ class HigherMomentAccumulator : public Accumulator {
   }
   void merge(Accumulator& o, const uint32_t* to, std::span<const uint32_t> from) override {
     auto& other = static_cast<HigherMomentAccumulator&>(o);
-    for_each_merged(other.s_.size(), to, from, [&](uint32_t t, uint32_t g) {
-      const State& b = other.s_[g];
-      if (!b.n) return;
-      State& a = s_[t];
-      if (!a.n) {
-        a = b;
-        return;
-      }
+    merge_counted_states(s_, other.s_, to, from, [](State& a, const State& b) {
       double na = double(a.n), nb = double(b.n), n = na + nb;
       double d = b.mean - a.mean, d2 = d * d;
       double m2 = a.m2 + b.m2 + d2 * na * nb / n;
@@ -308,10 +294,8 @@ constexpr const char* kOtherNames[] = {"skew",    "kurtosis", "mode",   "bitand_
 
 [[noreturn]] void no_fit(std::string_view name, std::span<const DataType> args,
                          std::string_view expected) {
-  std::string got;
-  for (size_t i = 0; i < args.size(); ++i) got += (i ? ", " : "") + args[i].to_string();
-  throw BinderError(fmt::format("aggregate {}({}) does not exist; expected {}({})", name, got,
-                                name, expected));
+  throw BinderError(fmt::format("aggregate {}({}) does not exist; expected {}({})", name,
+                                argument_types_text(args), name, expected));
 }
 
 bool numeric_or_null(const DataType& t) { return is_numeric(t) || t.id() == TypeId::kNull; }

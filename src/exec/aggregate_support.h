@@ -1,10 +1,12 @@
-// Pieces the aggregate accumulators share: walking the groups a merge maps, and an
-// accumulator that keeps one fixed-width value per group (MIN, MAX and ANY_VALUE of
-// numbers, the bitwise aggregates). Layer: exec (private to the aggregate functions).
+// Pieces the aggregate functions share: walking the groups a merge maps, merging states that
+// count their rows, an accumulator that keeps one fixed-width value per group (MIN, MAX and
+// ANY_VALUE of numbers, the bitwise aggregates), and the argument list of an error message.
+// Layer: exec (private to the aggregate functions).
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -23,6 +25,31 @@ void for_each_merged(size_t groups, const uint32_t* to, std::span<const uint32_t
   }
   for (uint32_t g : from)
     if (to[g] != kNoGroup) fn(to[g], g);
+}
+
+// Merges per-group states that count their rows in `n` (the moment statistics): a state of
+// `other` without rows is skipped, one going into a group without rows is copied, and the
+// rest are given to `combine(into, from)`.
+template <typename State, typename Combine>
+void merge_counted_states(std::vector<State>& into, const std::vector<State>& other,
+                          const uint32_t* to, std::span<const uint32_t> from, Combine&& combine) {
+  for_each_merged(other.size(), to, from, [&](uint32_t t, uint32_t g) {
+    const State& b = other[g];
+    if (!b.n) return;
+    State& a = into[t];
+    if (!a.n) {
+      a = b;
+      return;
+    }
+    combine(a, b);
+  });
+}
+
+// "BIGINT, VARCHAR": the argument types an aggregate was called with, for messages.
+inline std::string argument_types_text(std::span<const columnar::DataType> args) {
+  std::string text;
+  for (size_t i = 0; i < args.size(); ++i) text += (i ? ", " : "") + args[i].to_string();
+  return text;
 }
 
 // One value of type T per group: a group's first non-NULL value is kept, each later one is
